@@ -1,0 +1,42 @@
+// swift-tools-version:6.0
+// monkpipe: a declarative pipeline runner that trains, evaluates and compares image classifiers.
+import PackageDescription
+
+// Release builds drop Swift's bounds and overflow checks in the numeric code: the engine's
+// hot loops index raw buffers whose sizes are checked once per op, not per element.
+let fast: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
+
+let package = Package(
+    name: "monkpipe",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "monkpipe", targets: ["monkpipe"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+    ],
+    targets: [
+        // OpenBLAS is opened with dlopen at run time (see BLAS.swift), so that the CPU kernel
+        // can be chosen before the library initialises; this target only provides cblas.h.
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CJPEG", path: "Sources/CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg-dev"])]),
+        .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .target(name: "MonkEngine", dependencies: ["CBLAS"], swiftSettings: fast,
+                linkerSettings: [.linkedLibrary("dl")]),
+        .target(name: "MonkModels", dependencies: ["MonkEngine"], swiftSettings: fast),
+        .target(name: "MonkData", dependencies: ["MonkEngine", "CJPEG", "CPNG"], swiftSettings: fast),
+        .target(name: "MonkPlan", dependencies: ["Yams"]),
+        .target(name: "MonkPipeline", dependencies: ["MonkEngine", "MonkModels", "MonkData", "MonkPlan"], swiftSettings: fast),
+        .executableTarget(name: "monkpipe", dependencies: [
+            "MonkPipeline",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "MonkEngineTests", dependencies: ["MonkEngine"]),
+        .testTarget(name: "MonkModelsTests", dependencies: ["MonkModels"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "MonkDataTests", dependencies: ["MonkData"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "MonkPlanTests", dependencies: ["MonkPlan"]),
+        .testTarget(name: "MonkPipelineTests", dependencies: ["MonkPipeline"]),
+        .testTarget(name: "monkpipeTests", dependencies: ["MonkPipeline"]),
+    ]
+)

@@ -1,0 +1,2 @@
+// Declarations only: MonkEngine resolves the cblas_* symbols with dlopen/dlsym (BLAS.swift).
+#include <cblas.h>

@@ -1,0 +1,3 @@
+// libjpeg-turbo: jpeglib.h needs stdio.h first.
+#include <stdio.h>
+#include <jpeglib.h>

@@ -1,0 +1,2 @@
+// libpng 1.6, simplified API (no setjmp needed).
+#include <png.h>

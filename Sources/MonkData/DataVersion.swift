@@ -1,0 +1,2 @@
+// MonkData: image decoding, datasets, splits, transforms and the pixel cache.
+import MonkEngine
