@@ -27,7 +27,8 @@ let package = Package(
         .target(name: "MonkModels", dependencies: ["MonkEngine"], swiftSettings: fast),
         .target(name: "MonkData", dependencies: ["MonkEngine", "CJPEG", "CPNG"], swiftSettings: fast),
         .target(name: "MonkPlan", dependencies: ["Yams"]),
-        .target(name: "MonkPipeline", dependencies: ["MonkEngine", "MonkModels", "MonkData", "MonkPlan"], swiftSettings: fast),
+        .target(name: "MonkReport"),
+        .target(name: "MonkPipeline", dependencies: ["MonkEngine", "MonkModels", "MonkData", "MonkPlan", "MonkReport"], swiftSettings: fast),
         .executableTarget(name: "monkpipe", dependencies: [
             "MonkPipeline",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -36,6 +37,7 @@ let package = Package(
         .testTarget(name: "MonkModelsTests", dependencies: ["MonkModels"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MonkDataTests", dependencies: ["MonkData"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MonkPlanTests", dependencies: ["MonkPlan"]),
+        .testTarget(name: "MonkReportTests", dependencies: ["MonkReport"]),
         .testTarget(name: "MonkPipelineTests", dependencies: ["MonkPipeline"]),
         .testTarget(name: "monkpipeTests", dependencies: ["MonkPipeline"]),
     ]
