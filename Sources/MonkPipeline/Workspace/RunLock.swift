@@ -1,0 +1,80 @@
+// One writer per experiment: an flock'ed lock file that names its holder and dies with it.
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An exclusive lock on a directory, held by a running process.
+///
+/// The kernel's `flock` does the locking, so a process killed with -9 releases it at once; the
+/// file's content (pid, host, start time, command) only serves the error message. A lock file
+/// left by a dead process is therefore simply taken over.
+public final class RunLock {
+    public struct Holder: Codable, Sendable, Equatable {
+        public var pid: Int32
+        public var host: String
+        public var started: String
+        public var command: String
+    }
+
+    public enum LockError: Error, CustomStringConvertible {
+        case held(path: String, by: Holder?)
+        case cannotOpen(path: String, reason: String)
+        public var description: String {
+            switch self {
+            case let .held(path, holder):
+                if let h = holder {
+                    return "another monkpipe run (pid \(h.pid) on \(h.host), started \(h.started): \(h.command)) is writing here; lock \(path)"
+                }
+                return "another monkpipe run is writing here; lock \(path)"
+            case let .cannotOpen(path, reason):
+                return "cannot open lock file \(path): \(reason)"
+            }
+        }
+    }
+
+    public let url: URL
+    private var fd: Int32
+    /// The holder recorded in the file when we took it over from a process that had died.
+    public let tookOverFrom: Holder?
+
+    public init(_ url: URL, command: String = CommandLine.arguments.joined(separator: " ")) throws {
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let fd = open(url.path, O_RDWR | O_CREAT, 0o644)
+        guard fd >= 0 else { throw LockError.cannotOpen(path: url.path, reason: String(cString: strerror(errno))) }
+        let previous = RunLock.readHolder(fd)
+        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            close(fd)
+            throw LockError.held(path: url.path, by: previous)
+        }
+        self.url = url
+        self.fd = fd
+        self.tookOverFrom = previous
+        var host = [CChar](repeating: 0, count: 256)
+        gethostname(&host, 255)
+        let me = Holder(pid: getpid(), host: String(cString: host),
+                        started: ISO8601DateFormatter().string(from: Date()), command: command)
+        if let data = try? JSONEncoder().encode(me) {
+            ftruncate(fd, 0)
+            data.withUnsafeBytes { _ = pwrite(fd, $0.baseAddress!, $0.count, 0) }
+        }
+    }
+
+    private static func readHolder(_ fd: Int32) -> Holder? {
+        var buf = [UInt8](repeating: 0, count: 4096)
+        let n = pread(fd, &buf, buf.count, 0)
+        guard n > 0 else { return nil }
+        return try? JSONDecoder().decode(Holder.self, from: Data(buf[0..<n]))
+    }
+
+    /// Releases the lock and removes the file. Also done on deinit.
+    public func release() {
+        guard fd >= 0 else { return }
+        unlink(url.path)
+        flock(fd, LOCK_UN)
+        close(fd)
+        fd = -1
+    }
+
+    deinit { release() }
+}
