@@ -1,2 +1,0 @@
-// MonkData: image decoding, datasets, splits, transforms and the pixel cache.
-import MonkEngine
