@@ -1,0 +1,56 @@
+// The typed plan a spec resolves into: enums and structs only, defaults filled in, sweeps
+// expanded, every path absolute. The pipeline hashes it (sorted-keys JSON) for cache keys.
+
+/// A fully resolved pipeline: what to load, which experiments to train and test, and how to
+/// compare them. Nothing in it is a string that could be misspelt, except names and paths.
+public struct Plan: Codable, Equatable, Sendable {
+    /// Project name; a safe single path component (`workspace/<project>/...`).
+    public var project: String
+    /// Absolute path of the workspace directory (default: `workspace` next to the spec file).
+    public var workspace: String
+    /// Project-wide seed; experiments, splits and bootstraps derive theirs from it unless set.
+    public var seed: UInt64
+    /// Compute threads for training and evaluation.
+    public var threads: ThreadCount
+    /// Where the images come from and how they are prepared.
+    public var data: DataPlan
+    /// Experiments in a canonical order (named ones sorted by name, then sweep points).
+    public var experiments: [ExperimentPlan]
+    /// The comparison across experiments.
+    public var comparison: ComparisonPlan
+
+    public init(project: String, workspace: String, seed: UInt64, threads: ThreadCount,
+                data: DataPlan, experiments: [ExperimentPlan], comparison: ComparisonPlan) {
+        self.project = project
+        self.workspace = workspace
+        self.seed = seed
+        self.threads = threads
+        self.data = data
+        self.experiments = experiments
+        self.comparison = comparison
+    }
+
+    /// The experiment with this name, if any.
+    public func experiment(named name: String) -> ExperimentPlan? {
+        experiments.first { $0.name == name }
+    }
+}
+
+/// A thread count: all available cores, or a fixed number.
+public enum ThreadCount: Codable, Equatable, Hashable, Sendable {
+    case auto
+    case fixed(Int)
+}
+
+/// Which experiments to compare and under what name (`workspace/comparison/<name>/`).
+public struct ComparisonPlan: Codable, Equatable, Sendable {
+    /// A safe single path component.
+    public var name: String
+    /// Experiment names in report order (default: every experiment, in plan order).
+    public var experiments: [String]
+
+    public init(name: String, experiments: [String]) {
+        self.name = name
+        self.experiments = experiments
+    }
+}

@@ -1,2 +1,0 @@
-// MonkPlan: the YAML spec (Codable) and the typed plan it resolves into.
-import Yams

@@ -1,0 +1,96 @@
+// Located spec errors: what went wrong, where (file:line:column and key path), and the fix.
+
+/// A position in the spec file, 1-based. Line 0 means "no position" (e.g. a missing file).
+public struct SourceMark: Codable, Equatable, Hashable, Sendable, Comparable {
+    public var line: Int
+    public var column: Int
+
+    public init(line: Int, column: Int) {
+        self.line = line
+        self.column = column
+    }
+
+    public static let none = SourceMark(line: 0, column: 0)
+
+    public static func < (a: SourceMark, b: SourceMark) -> Bool {
+        (a.line, a.column) < (b.line, b.column)
+    }
+}
+
+/// One problem in a spec, located and explained.
+public struct SpecError: Error, Codable, Equatable, Hashable, Sendable {
+    /// What kind of problem it is; tests and tools match on this, people read `message`.
+    public enum Kind: String, Codable, Sendable, CaseIterable {
+        case unreadable        // the file cannot be read, or is too large
+        case encoding          // not UTF-8, or contains binary data
+        case syntax            // YAML the parser refuses
+        case refused           // valid YAML that monkpipe refuses: alias bombs, deep nesting
+        case duplicateKey
+        case unknownKey
+        case missingKey
+        case wrongType
+        case invalidValue      // a word that is not one of the allowed ones, a bad pattern
+        case outOfRange
+        case unsafeName        // a name or path that would leave the workspace
+        case conflict          // settings that contradict each other
+    }
+
+    public var kind: Kind
+    public var mark: SourceMark
+    /// Dotted key path, e.g. `defaults.optimizer.lr` or `data.train_transforms[1]`; empty for
+    /// the whole file.
+    public var keyPath: String
+    /// What was found and what was expected.
+    public var message: String
+    /// The nearest valid word, when the value or key looks misspelt.
+    public var suggestion: String?
+
+    public init(_ kind: Kind, at mark: SourceMark, path keyPath: String, _ message: String,
+                suggestion: String? = nil) {
+        self.kind = kind
+        self.mark = mark
+        self.keyPath = keyPath
+        self.message = message
+        self.suggestion = suggestion
+    }
+}
+
+/// Every error found in one spec file, in file order. Thrown by the loaders.
+public struct SpecErrors: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The file as the user named it (used in rendered messages).
+    public var file: String
+    public var errors: [SpecError]
+    /// The spec's text, when it could be read, to quote the offending lines.
+    public var source: String?
+
+    public init(file: String, errors: [SpecError], source: String? = nil) {
+        self.file = file
+        self.errors = errors.sorted { ($0.mark, $0.keyPath, $0.message) < ($1.mark, $1.keyPath, $1.message) }
+        self.source = source
+    }
+
+    public var description: String { render() }
+
+    /// Compiler-style text for a terminal: `file:line:column: error: path: message`, the
+    /// source line with a caret under the column, and the suggestion.
+    public func render() -> String {
+        let lines = source.map { $0.split(separator: "\n", omittingEmptySubsequences: false) } ?? []
+        var out = ""
+        for error in errors {
+            let position = error.mark.line > 0 ? "\(file):\(error.mark.line):\(error.mark.column)" : file
+            let path = error.keyPath.isEmpty ? "" : "\(error.keyPath): "
+            out += "\(position): error: \(path)\(error.message)\n"
+            if error.mark.line > 0, error.mark.line <= lines.count {
+                let text = String(lines[error.mark.line - 1].prefix(200))
+                out += "    \(text)\n"
+                out += "    " + String(repeating: " ", count: max(0, min(error.mark.column - 1, text.count))) + "^\n"
+            }
+            if let suggestion = error.suggestion {
+                out += "    did you mean '\(suggestion)'?\n"
+            }
+        }
+        let count = errors.count
+        out += "\(count) error\(count == 1 ? "" : "s") in \(file)\n"
+        return out
+    }
+}
