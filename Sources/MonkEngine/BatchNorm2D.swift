@@ -1,0 +1,114 @@
+// Batch normalisation over the channel (last) axis of NHWC or [N, C] tensors, PyTorch semantics.
+
+/// `y = γ·(x − μ)/√(σ² + eps) + β` per channel.
+///
+/// Training mode (with a trainable `weight`) uses the batch's mean and *biased* variance and
+/// moves the running statistics by `running = (1 − momentum)·running + momentum·batch`, with
+/// the *unbiased* variance, as `torch.nn.BatchNorm2d` does. Eval mode — and a frozen weight
+/// (Monk freezes BatchNorm layers by making them use their running statistics) — normalises
+/// with the running statistics and leaves them untouched.
+///
+/// The layer caches its input for backward: callers must not modify it in place before then.
+public final class BatchNorm2D: Module {
+    public let weight: Parameter
+    public let bias: Parameter
+    public let running_mean: Buffer
+    public let running_var: Buffer
+    public let channels: Int
+    public let eps: Float
+    public let momentum: Float
+    public var needsInputGradient = true
+
+    /// What the last forward used, for backward: the input, and per channel the mean and
+    /// 1/√(var + eps) it normalised with.
+    private var input: Tensor?
+    private var usedBatchStatistics = false
+    private var mean: [Float] = []
+    private var invStd: [Float] = []
+
+    public init(channels: Int, eps: Float = 1e-5, momentum: Float = 0.1) {
+        precondition(channels > 0, "BatchNorm2D needs at least one channel")
+        self.channels = channels
+        self.eps = eps
+        self.momentum = momentum
+        weight = Parameter(Tensor(shape: [channels], repeating: 1))
+        bias = Parameter(Tensor(shape: [channels]))
+        running_mean = Buffer(Tensor(shape: [channels]))
+        running_var = Buffer(Tensor(shape: [channels], repeating: 1))
+    }
+
+    // x: [N, H, W, C] or [N, C]; the statistics run over every axis but the last.
+    public func forward(_ x: Tensor, _ ctx: Context) -> Tensor {
+        let c = channels
+        precondition(x.rank >= 2 && x.shape.last == c, "BatchNorm2D(\(c)) got input \(x.shape)")
+        let rows = x.count / c
+        usedBatchStatistics = ctx.training && weight.trainable
+        if usedBatchStatistics {
+            precondition(rows > 1, "BatchNorm2D needs more than one value per channel when training (input \(x.shape))")
+            let (m, v) = ChannelReduce.meanAndVariance(x, channels: c, parallel: ctx.parallel)
+            let unbias = Double(rows) / Double(rows - 1)
+            let rm = running_mean.value.data, rv = running_var.value.data
+            let mom = Double(momentum)
+            mean = m.map { Float($0) }
+            invStd = v.map { Float(1 / ($0 + Double(eps)).squareRoot()) }
+            for j in 0..<c {
+                rm[j] = Float((1 - mom) * Double(rm[j]) + mom * m[j])
+                rv[j] = Float((1 - mom) * Double(rv[j]) + mom * v[j] * unbias)
+            }
+        } else {
+            mean = Array(running_mean.value.buffer)
+            invStd = running_var.value.buffer.map { 1 / ($0 + eps).squareRoot() }
+        }
+        input = x
+        // y = x·scale + shift, one read and one write per element.
+        var scale = [Float](repeating: 0, count: c), shift = [Float](repeating: 0, count: c)
+        for j in 0..<c {
+            scale[j] = weight.value[j] * invStd[j]
+            shift[j] = bias.value[j] - mean[j] * scale[j]
+        }
+        let y = Tensor(shape: x.shape)
+        ChannelAffine.apply(x, scale: scale, shift: shift, into: y, parallel: ctx.parallel)
+        return y
+    }
+
+    public func backward(_ dy: Tensor, _ ctx: Context) -> Tensor? {
+        guard let x = input else { preconditionFailure("BatchNorm2D.backward called before forward") }
+        precondition(dy.shape == x.shape, "BatchNorm2D.backward: dy \(dy.shape) vs x \(x.shape)")
+        let c = channels, rows = x.count / c
+        // Batch statistics imply a trainable weight, so the sums below are needed exactly
+        // when a parameter trains; frozen eval-style BatchNorm only scales dy.
+        let needSums = weight.trainable || bias.trainable
+        guard needSums || needsInputGradient else { return nil }
+        var sumDy = [Float](repeating: 0, count: c), sumDyXhat = sumDy
+        if needSums {
+            let sums = ChannelReduce.gradientSums(dy, x, mean: mean, parallel: ctx.parallel)
+            for j in 0..<c {
+                sumDy[j] = Float(sums.dy[j])
+                sumDyXhat[j] = Float(sums.dyCentered[j]) * invStd[j]  // Σ dy·x̂ = invStd·Σ dy·(x − μ)
+            }
+            if weight.trainable { for j in 0..<c { weight.grad[j] += sumDyXhat[j] } }
+            if bias.trainable { for j in 0..<c { bias.grad[j] += sumDy[j] } }
+        }
+        guard needsInputGradient else { return nil }
+
+        // dx = a·dy + b·x + k per channel.
+        var a = [Float](repeating: 0, count: c), b = a, k = a
+        for j in 0..<c {
+            let g = weight.value[j] * invStd[j]
+            a[j] = g
+            if usedBatchStatistics {
+                // dx = g·(dy − Σdy/M − x̂·Σdy·x̂/M)
+                let n = Float(rows)
+                b[j] = -g * invStd[j] * sumDyXhat[j] / n
+                k[j] = -g * sumDy[j] / n - b[j] * mean[j]
+            }
+        }
+        let dx = Tensor(shape: x.shape)
+        if usedBatchStatistics {
+            ChannelAffine.apply2(dy, a: a, x, b: b, shift: k, into: dx, parallel: ctx.parallel)
+        } else {
+            ChannelAffine.apply(dy, scale: a, shift: k, into: dx, parallel: ctx.parallel)
+        }
+        return dx
+    }
+}
