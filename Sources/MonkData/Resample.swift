@@ -1,0 +1,106 @@
+// Antialiased bilinear resampling, separable, with Pillow's exact coefficients and (for 8-bit
+// images) its fixed-point arithmetic, so a resize here equals `Image.resize(size, BILINEAR)`.
+
+/// Per-output-pixel filter taps along one axis: output i reads input first[i] ..< first[i] + count[i].
+struct ResampleTaps {
+    let first: [Int]
+    let count: [Int]
+    /// Row-major [outSize][ksize] weights, zero-padded past count[i]; each row sums to 1.
+    let weights: [Double]
+    let ksize: Int
+
+    /// The triangle filter stretched by the scale when shrinking (this is the antialiasing: every
+    /// input pixel under the output pixel contributes), plain bilinear when enlarging. The
+    /// source interval is [in0, in1) in input pixels, so a crop and a resize are one step.
+    init(inSize: Int, outSize: Int, in0: Double = 0, in1: Double? = nil) {
+        let in1 = in1 ?? Double(inSize)
+        let scale = (in1 - in0) / Double(outSize)
+        let filterScale = max(scale, 1)
+        let support = 1.0 * filterScale
+        let ksize = Int(support.rounded(.up)) * 2 + 1
+        var first = [Int](repeating: 0, count: outSize)
+        var count = [Int](repeating: 0, count: outSize)
+        var weights = [Double](repeating: 0, count: outSize * ksize)
+        for i in 0..<outSize {
+            let center = in0 + (Double(i) + 0.5) * scale
+            // Pillow truncates center ± support + 0.5 toward zero (C int cast), then clamps.
+            let lo = max(0, Int(center - support + 0.5))
+            let hi = min(inSize, Int(center + support + 0.5))
+            var total = 0.0
+            for x in lo..<max(lo, hi) {
+                let t = abs((Double(x) - center + 0.5) / filterScale)
+                let w = t < 1 ? 1 - t : 0
+                weights[i * ksize + x - lo] = w
+                total += w
+            }
+            if total != 0 { for k in 0..<(hi - lo) { weights[i * ksize + k] /= total } }
+            first[i] = lo
+            count[i] = max(0, hi - lo)
+        }
+        self.first = first; self.count = count; self.weights = weights; self.ksize = ksize
+    }
+
+    /// Weights in Pillow's 8-bit fixed point: 22 fractional bits, rounded half away from zero.
+    var fixedPoint: [Int32] {
+        weights.map { Int32($0 < 0 ? ($0 * Double(1 << 22) - 0.5) : ($0 * Double(1 << 22) + 0.5)) }
+    }
+}
+
+extension Image {
+    /// Resized to `size` with antialiased bilinear filtering (shrinking averages every covered
+    /// pixel). Byte-identical to Pillow's `resize(size, Image.BILINEAR)`.
+    public func resized(to size: ImageSize) -> Image {
+        if size.width == width && size.height == height { return self }
+        var img = self
+        if size.width != width { img = img.resampledHorizontally(ResampleTaps(inSize: width, outSize: size.width)) }
+        if size.height != height { img = img.resampledVertically(ResampleTaps(inSize: height, outSize: size.height)) }
+        return img
+    }
+
+    private func resampledHorizontally(_ taps: ResampleTaps) -> Image {
+        let outW = taps.first.count, ch = channels, k = taps.fixedPoint, ks = taps.ksize
+        var out = Image(width: outW, height: height, channels: ch)
+        pixels.withUnsafeBufferPointer { src in
+            out.pixels.withUnsafeMutableBufferPointer { dst in
+                for y in 0..<height {
+                    let row = y * width * ch
+                    for x in 0..<outW {
+                        let lo = taps.first[x], n = taps.count[x]
+                        for c in 0..<ch {
+                            var acc: Int32 = 1 << 21
+                            for t in 0..<n { acc &+= Int32(src[row + (lo + t) * ch + c]) &* k[x * ks + t] }
+                            dst[(y * outW + x) * ch + c] = clip8(acc)
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    private func resampledVertically(_ taps: ResampleTaps) -> Image {
+        let outH = taps.first.count, rowLen = width * channels, k = taps.fixedPoint, ks = taps.ksize
+        var out = Image(width: width, height: outH, channels: channels)
+        pixels.withUnsafeBufferPointer { src in
+            out.pixels.withUnsafeMutableBufferPointer { dst in
+                var acc = [Int32](repeating: 0, count: rowLen)
+                for y in 0..<outH {
+                    let lo = taps.first[y], n = taps.count[y]
+                    for i in 0..<rowLen { acc[i] = 1 << 21 }
+                    // Row by row over the taps keeps memory access sequential.
+                    for t in 0..<n {
+                        let w = k[y * ks + t], base = (lo + t) * rowLen
+                        for i in 0..<rowLen { acc[i] &+= Int32(src[base + i]) &* w }
+                    }
+                    for i in 0..<rowLen { dst[y * rowLen + i] = clip8(acc[i]) }
+                }
+            }
+        }
+        return out
+    }
+}
+
+@inline(__always) private func clip8(_ acc: Int32) -> UInt8 {
+    let v = acc >> 22
+    return v < 0 ? 0 : (v > 255 ? 255 : UInt8(v))
+}
