@@ -1,0 +1,62 @@
+// Cache keys: the SHA-256 of a stage's resolved inputs in a fixed, sorted, canonical form.
+import Foundation
+import MonkData
+
+/// The kinds of stage a pipeline runs, in dependency order.
+public enum StageKind: String, Codable, Sendable, CaseIterable, Comparable {
+    case load, train, test, compare
+    public static func < (a: StageKind, b: StageKind) -> Bool {
+        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    }
+}
+
+/// A stage's named inputs, each reduced to a digest. Names are what `plan` prints when an
+/// input changes ("optimizer", "data.files", "upstream load"), so they are chosen for people.
+public struct StageInputs: Codable, Equatable, Sendable {
+    public private(set) var digests: [String: String] = [:]
+
+    public init() {}
+
+    /// Adds a typed value, digested as sorted-keys JSON (so YAML key order, comments and
+    /// formatting never reach a key; only the resolved value does).
+    public mutating func add<T: Encodable>(_ name: String, _ value: T) {
+        digests[name] = StageInputs.digest(of: value)
+    }
+
+    /// Adds an already computed digest (a file's content hash, an upstream stage's key).
+    public mutating func add(_ name: String, digest: String) {
+        digests[name] = digest
+    }
+
+    public static func digest<T: Encodable>(of value: T) -> String {
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Encoding plan values cannot fail (no non-finite floats are representable in a plan
+        // that passed validation); a failure is a programming error worth stopping on.
+        let data = try! enc.encode(value)
+        return SHA256.hex(data)
+    }
+
+    /// Names whose digest differs between `old` and `self`, plus names only one side has.
+    public func changes(since old: StageInputs) -> [String] {
+        Set(digests.keys).union(old.digests.keys).filter { digests[$0] != old.digests[$0] }.sorted()
+    }
+}
+
+/// A stage's identity within a pipeline ("train/lr0.01-resnet18_v1") and its content key.
+public struct StageKey: Codable, Equatable, Hashable, Sendable, CustomStringConvertible {
+    public let hex: String
+
+    /// SHA-256 over "monkpipe-stage v<format>", the kind, and every `name=digest` line in
+    /// sorted name order.
+    public init(kind: StageKind, inputs: StageInputs, format: Int = MonkpipeVersion.format) {
+        var text = "monkpipe-stage v\(format)\nkind=\(kind.rawValue)\n"
+        for name in inputs.digests.keys.sorted() {
+            text += "\(name)=\(inputs.digests[name]!)\n"
+        }
+        hex = SHA256.hex(text)
+    }
+
+    public var short: String { String(hex.prefix(12)) }
+    public var description: String { short }
+}
