@@ -1,0 +1,48 @@
+// A small CSV reader for label files: quoted fields ("a, b" and "" escapes) and a chosen delimiter.
+import Foundation
+
+enum CSVLabels {
+    /// (path, class) pairs from the first two columns of every non-empty row.
+    static func read(_ url: URL, delimiter: Character, header: Bool) throws(DatasetError) -> [(path: String, className: String)] {
+        guard let data = FileManager.default.contents(atPath: url.path), let text = String(data: data, encoding: .utf8) else {
+            throw .malformedCSV(file: url.path, line: 0, reason: "cannot read the file as UTF-8 text")
+        }
+        var out: [(String, String)] = []
+        var lineNumber = 0
+        for line in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
+            lineNumber += 1
+            let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
+            if trimmed.isEmpty || (header && lineNumber == 1) { continue }
+            let fields: [String]
+            do { fields = try split(trimmed, delimiter) } catch { throw .malformedCSV(file: url.path, line: lineNumber, reason: error.reason) }
+            guard fields.count >= 2, !fields[0].isEmpty, !fields[1].isEmpty else {
+                throw .malformedCSV(file: url.path, line: lineNumber, reason: "expected path\(delimiter)label, found \"\(trimmed)\"")
+            }
+            out.append((fields[0], fields[1]))
+        }
+        return out
+    }
+
+    struct QuoteError: Error { let reason: String }
+
+    static func split(_ line: String, _ delimiter: Character) throws(QuoteError) -> [String] {
+        var fields: [String] = [], field = "", quoted = false, wasQuoted = false
+        var chars = line.makeIterator()
+        while let ch = chars.next() {
+            if quoted {
+                if ch == "\"" {
+                    // A doubled quote inside quotes is a literal quote; a single one closes.
+                    var look = chars
+                    if look.next() == "\"" { field.append("\""); chars = look } else { quoted = false }
+                } else { field.append(ch) }
+            } else if ch == "\"" && field.isEmpty && !wasQuoted {
+                quoted = true; wasQuoted = true
+            } else if ch == delimiter {
+                fields.append(wasQuoted ? field : field.trimmingCharacters(in: .whitespaces)); field = ""; wasQuoted = false
+            } else { field.append(ch) }
+        }
+        if quoted { throw QuoteError(reason: "unterminated quoted field") }
+        fields.append(wasQuoted ? field : field.trimmingCharacters(in: .whitespaces))
+        return fields
+    }
+}

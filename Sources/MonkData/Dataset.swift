@@ -1,0 +1,126 @@
+// Datasets as lists of (file, class): read from a folder per class or from a CSV file.
+import Foundation
+
+/// One image of a dataset: its path relative to the dataset root and its class index.
+public struct DatasetItem: Codable, Hashable, Sendable {
+    public var path: String
+    public var label: Int
+    public init(path: String, label: Int) { self.path = path; self.label = label }
+}
+
+/// Where a dataset's labels come from.
+public enum DatasetLayout: Codable, Hashable, Sendable {
+    /// `root/<class>/<image>`; classes are the sub-folder names, sorted.
+    case folderPerClass
+    /// A CSV file of `path<delimiter>label` rows (paths relative to the root); `header` says
+    /// whether the first row holds column names (e.g. `ID,LABEL`) rather than data.
+    case csv(file: String, delimiter: Character, header: Bool)
+
+    enum CodingKeys: String, CodingKey { case kind, file, delimiter, header }
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        switch try c.decode(String.self, forKey: .kind) {
+        case "folderPerClass": self = .folderPerClass
+        case "csv":
+            let d = try c.decode(String.self, forKey: .delimiter)
+            guard d.count == 1, let ch = d.first else {
+                throw DecodingError.dataCorruptedError(forKey: .delimiter, in: c, debugDescription: "one character expected")
+            }
+            self = .csv(file: try c.decode(String.self, forKey: .file), delimiter: ch, header: try c.decode(Bool.self, forKey: .header))
+        case let other:
+            throw DecodingError.dataCorruptedError(forKey: .kind, in: c, debugDescription: "unknown layout \(other)")
+        }
+    }
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        switch self {
+        case .folderPerClass: try c.encode("folderPerClass", forKey: .kind)
+        case let .csv(file, delimiter, header):
+            try c.encode("csv", forKey: .kind)
+            try c.encode(file, forKey: .file)
+            try c.encode(String(delimiter), forKey: .delimiter)
+            try c.encode(header, forKey: .header)
+        }
+    }
+}
+
+/// Why a dataset could not be listed.
+public enum DatasetError: Error, Equatable, Sendable, CustomStringConvertible {
+    case missingFolder(String)
+    case noClasses(String)
+    case unknownClass(String, known: [String], source: String)
+    case malformedCSV(file: String, line: Int, reason: String)
+
+    public var description: String {
+        switch self {
+        case .missingFolder(let p): return "dataset folder \(p) does not exist or is not a folder"
+        case .noClasses(let p): return "no class folders or labels found in \(p)"
+        case let .unknownClass(name, known, source):
+            return "class \"\(name)\" in \(source) is not one of the training classes \(known)"
+        case let .malformedCSV(file, line, reason): return "\(file):\(line): \(reason)"
+        }
+    }
+}
+
+/// A list of labelled image files under one root.
+public struct Dataset: Sendable, Equatable {
+    public var root: URL
+    /// Class names; an item's `label` indexes this list.
+    public var classes: [String]
+    public var items: [DatasetItem]
+
+    public func url(of item: DatasetItem) -> URL { root.appendingPathComponent(item.path) }
+
+    /// Number of items per class, in class order.
+    public var classCounts: [Int] {
+        var counts = [Int](repeating: 0, count: classes.count)
+        for item in items { counts[item.label] += 1 }
+        return counts
+    }
+
+    /// Lists `root` in the given layout. With `classes` (e.g. a test set read with the
+    /// training set's classes), labels index that list and any other class is an error;
+    /// without, the classes found are used, sorted by name.
+    public static func load(root: URL, layout: DatasetLayout, classes: [String]? = nil) throws(DatasetError) -> Dataset {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDir), isDir.boolValue else {
+            throw .missingFolder(root.path)
+        }
+        let pairs: [(path: String, className: String)]
+        switch layout {
+        case .folderPerClass: pairs = try folderPairs(root)
+        case let .csv(file, delimiter, header):
+            pairs = try CSVLabels.read(root.appendingPathComponent(file), delimiter: delimiter, header: header)
+        }
+        let names = classes ?? Array(Set(pairs.map(\.className))).sorted()
+        if names.isEmpty { throw .noClasses(root.path) }
+        let index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
+        var items: [DatasetItem] = []
+        for p in pairs {
+            guard let label = index[p.className] else { throw .unknownClass(p.className, known: names, source: root.path) }
+            items.append(DatasetItem(path: p.path, label: label))
+        }
+        return Dataset(root: root, classes: names, items: items)
+    }
+
+    /// Every visible regular file one level below each visible class folder, in sorted order.
+    /// Files that are not images are listed too: the scan reports them instead of dropping them.
+    static func folderPairs(_ root: URL) throws(DatasetError) -> [(path: String, className: String)] {
+        let fm = FileManager.default
+        guard let top = try? fm.contentsOfDirectory(atPath: root.path) else { throw .missingFolder(root.path) }
+        var pairs: [(String, String)] = []
+        for name in top.sorted() where !name.hasPrefix(".") {
+            var isDir: ObjCBool = false
+            let dir = root.appendingPathComponent(name)
+            guard fm.fileExists(atPath: dir.path, isDirectory: &isDir), isDir.boolValue else { continue }
+            let files = (try? fm.contentsOfDirectory(atPath: dir.path)) ?? []
+            for file in files.sorted() where !file.hasPrefix(".") {
+                var sub: ObjCBool = false
+                if fm.fileExists(atPath: dir.appendingPathComponent(file).path, isDirectory: &sub), !sub.boolValue {
+                    pairs.append((name + "/" + file, name))
+                }
+            }
+        }
+        return pairs
+    }
+}

@@ -1,0 +1,83 @@
+// The saved split: every image with its class, content hash and side, reused by reruns and
+// resumes so validation images can never drift into training.
+import Foundation
+
+/// A split written to disk. JSON, sorted keys, one entry per image in dataset order.
+public struct SplitManifest: Codable, Equatable, Sendable {
+    public struct Entry: Codable, Equatable, Sendable {
+        public var path: String
+        public var className: String
+        /// SHA-256 of the file's bytes (hex).
+        public var hash: String
+        public var split: SplitName
+        public init(path: String, className: String, hash: String, split: SplitName) {
+            self.path = path; self.className = className; self.hash = hash; self.split = split
+        }
+    }
+
+    public static let formatVersion = 1
+    public var formatVersion: Int
+    public var settings: SplitSettings
+    public var classes: [String]
+    public var entries: [Entry]
+
+    public init(settings: SplitSettings, classes: [String], entries: [Entry]) {
+        self.formatVersion = Self.formatVersion
+        self.settings = settings
+        self.classes = classes
+        self.entries = entries
+    }
+
+    /// Draws a new split of `dataset`; `hashes[i]` is the content hash of `dataset.items[i]`.
+    public static func make(_ dataset: Dataset, hashes: [String], settings: SplitSettings) throws(SplitError) -> SplitManifest {
+        precondition(hashes.count == dataset.items.count)
+        let sides = try Splitter.split(dataset.items, classCount: dataset.classes.count, settings: settings)
+        let entries = dataset.items.indices.map { i in
+            Entry(path: dataset.items[i].path, className: dataset.classes[dataset.items[i].label], hash: hashes[i], split: sides[i])
+        }
+        return SplitManifest(settings: settings, classes: dataset.classes, entries: entries)
+    }
+
+    /// Items on one side, as dataset items (labels index `classes`).
+    public func items(in split: SplitName) -> [DatasetItem] {
+        let index = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
+        return entries.filter { $0.split == split }.map { DatasetItem(path: $0.path, label: index[$0.className]!) }
+    }
+
+    public func write(to url: URL) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try AtomicFile.write(try encoder.encode(self), to: url)
+    }
+
+    public static func read(from url: URL) throws(SplitError) -> SplitManifest {
+        do {
+            let m = try JSONDecoder().decode(SplitManifest.self, from: try Data(contentsOf: url))
+            if m.formatVersion != formatVersion { throw SplitError.unreadableManifest(path: url.path, reason: "format version \(m.formatVersion), expected \(formatVersion)") }
+            return m
+        } catch let e as SplitError { throw e } catch { throw .unreadableManifest(path: url.path, reason: "\(error)") }
+    }
+
+    /// Whether the manifest at `url` was reused or newly written.
+    public enum Origin: Sendable, Equatable { case reused, created }
+
+    /// Reuses the manifest at `url` when it describes exactly this data with these settings;
+    /// otherwise, if there is none, draws and writes a new one. A manifest for different data
+    /// or settings is an error, never silently replaced (that is how Monk leaks validation
+    /// images into training on resume).
+    public static func loadOrCreate(at url: URL, dataset: Dataset, hashes: [String], settings: SplitSettings) throws -> (SplitManifest, Origin) {
+        if FileManager.default.fileExists(atPath: url.path) {
+            let m = try read(from: url)
+            if m.settings != settings { throw SplitError.staleManifest(path: url.path, reason: "split settings changed") }
+            if m.classes != dataset.classes { throw SplitError.staleManifest(path: url.path, reason: "classes changed") }
+            if m.entries.count != dataset.items.count { throw SplitError.staleManifest(path: url.path, reason: "\(m.entries.count) images listed, \(dataset.items.count) found") }
+            for (i, e) in m.entries.enumerated() where e.path != dataset.items[i].path || e.hash != hashes[i] {
+                throw SplitError.staleManifest(path: url.path, reason: e.path != dataset.items[i].path ? "\(e.path) missing" : "\(e.path) changed content")
+            }
+            return (m, .reused)
+        }
+        let m = try make(dataset, hashes: hashes, settings: settings)
+        try m.write(to: url)
+        return (m, .created)
+    }
+}

@@ -1,0 +1,91 @@
+// The pixel cache (hits counted, invalidated by content) and the dataset check report.
+import Foundation
+import Testing
+@testable import MonkData
+
+@Suite struct PixelCacheTests {
+    func bytes(_ name: String) -> Data { try! Data(contentsOf: Fixtures.url(name)) }
+
+    @Test func secondScanDecodesNothingAndAChangedFileIsDecodedAgain() throws {
+        let tmp = TempDir(); defer { tmp.cleanup() }
+        let data = tmp.url.appendingPathComponent("data")
+        _ = tmp.file("data/a/1.png", bytes("rgb8.png"))
+        _ = tmp.file("data/a/2.jpg", bytes("rgb_baseline.jpg"))
+        let changing = tmp.file("data/b/3.png", bytes("gray8.png"))
+        let dataset = try Dataset.load(root: data, layout: .folderPerClass)
+        let pre = Preprocessing(resize: .exact(ImageSize(width: 5, height: 4)))
+
+        let first = PixelCache(root: tmp.url.appendingPathComponent("cache"))
+        _ = ImageScanner.scan(dataset, preprocessing: pre, cache: first, threads: 2)
+        #expect(first.statistics.decodes == 3 && first.statistics.hits == 0)
+
+        // A new cache object on the same folder (a later run): everything is a hit.
+        let second = PixelCache(root: first.root)
+        let scanned = ImageScanner.scan(dataset, preprocessing: pre, cache: second, threads: 2)
+        #expect(second.statistics.decodes == 0 && second.statistics.hits == 3)
+        let cached = try second.prepared(contentsOf: dataset.url(of: dataset.items[0]), contentHash: scanned[0].hash!, preprocessing: pre)
+        #expect(cached.image == (try ImageDecoder.decode(bytes("rgb8.png")).image.resized(to: ImageSize(width: 5, height: 4))))
+        #expect(cached.storedSize == ImageSize(width: 7, height: 5))
+
+        // Content change → new hash → miss; other settings → miss.
+        try bytes("palette8.png").write(to: changing)
+        let third = PixelCache(root: first.root)
+        _ = ImageScanner.scan(dataset, preprocessing: pre, cache: third, threads: 1)
+        #expect(third.statistics.decodes == 1 && third.statistics.hits == 2)
+        _ = ImageScanner.scan(dataset, preprocessing: Preprocessing(resize: .exact(ImageSize(3))), cache: third, threads: 1)
+        #expect(third.statistics.decodes == 4)
+        // No temporary files are left behind by the atomic writes.
+        let leftovers = FileManager.default.enumerator(atPath: first.root.path)!.compactMap { $0 as? String }.filter { $0.contains(".tmp-") }
+        #expect(leftovers.isEmpty)
+    }
+
+    @Test func damagedEntryIsAMiss() throws {
+        let tmp = TempDir(); defer { tmp.cleanup() }
+        let cache = PixelCache(root: tmp.url)
+        let pre = Preprocessing(resize: .none)
+        let hash = SHA256.hex(bytes("gray8.png"))
+        _ = try cache.prepared(data: bytes("gray8.png"), contentHash: hash, preprocessing: pre)
+        try Data("MPX1 garbage".utf8).write(to: cache.url(forKey: PixelCache.key(contentHash: hash, preprocessing: pre)))
+        let again = try cache.prepared(data: bytes("gray8.png"), contentHash: hash, preprocessing: pre)
+        #expect(again.image == Fixtures.pattern(width: 7, height: 5, channels: 1))
+        #expect(cache.statistics.decodes == 2)
+    }
+}
+
+@Suite struct DataCheckTests {
+    func scanned(_ path: String, _ label: Int, hash: String?, size: ImageSize?, problem: String? = nil) -> ScannedImage {
+        ScannedImage(item: DatasetItem(path: path, label: label), hash: hash, storedSize: size, format: size == nil ? nil : .jpeg, problem: problem)
+    }
+
+    @Test func countsImbalanceDuplicatesAndSizes() {
+        let s: [(image: ScannedImage, split: SplitName)] = [
+            (scanned("N/1.jpg", 0, hash: "h1", size: ImageSize(width: 100, height: 80)), .train),
+            (scanned("P/2.jpg", 1, hash: "h2", size: ImageSize(width: 100, height: 80)), .train),
+            (scanned("P/3.jpg", 1, hash: "h3", size: ImageSize(width: 200, height: 100)), .train),
+            (scanned("P/4.jpg", 1, hash: "h4", size: ImageSize(width: 100, height: 80)), .train),
+            (scanned("P/5.jpg", 1, hash: "h2", size: ImageSize(width: 100, height: 80)), .val),   // same bytes as P/2
+            (scanned("N/6.jpg", 0, hash: "h7", size: ImageSize(width: 60, height: 60)), .val),
+            (scanned("N/7.jpg", 0, hash: "h7", size: ImageSize(width: 60, height: 60)), .val),    // within val
+            (scanned("N/8.jpg", 0, hash: nil, size: nil, problem: "empty file (0 bytes)"), .train),
+        ]
+        let r = DataCheckReport.make(classes: ["NORMAL", "PNEUMONIA"], scanned: s)
+        #expect(r.splits == [.init(split: .train, counts: [1, 3], imbalanceRatio: 3), .init(split: .val, counts: [2, 1], imbalanceRatio: 2)])
+        #expect(r.unreadable == [BadImage(path: "N/8.jpg", reason: "empty file (0 bytes)")])
+        #expect(r.duplicates.map(\.hash) == ["h2", "h7"])
+        #expect(r.duplicates[0].crossesSplits && !r.duplicates[0].conflictingLabels)
+        #expect(!r.duplicates[1].crossesSplits)
+        // Widths 100,100,200,100,100,60,60 → mean 720/7; heights 80,80,100,80,80,60,60 → 540/7.
+        #expect(r.sizes == .init(images: 7, minWidth: 60, maxWidth: 200, meanWidth: 720.0 / 7, minHeight: 60, maxHeight: 100,
+                                 meanHeight: 540.0 / 7, distinctSizes: 3, mostCommonSize: ImageSize(width: 100, height: 80), mostCommonCount: 4))
+        #expect(r.formats == ["jpeg": 7])
+        #expect(r.hasProblems)
+        let text = r.render()
+        #expect(text.contains("NORMAL          1       2\n"))
+        #expect(text.contains("imbalance    3.00    2.00\n"))
+        #expect(text.contains("  h2 [ACROSS SPLITS]: P/2.jpg (train, PNEUMONIA); P/5.jpg (val, PNEUMONIA)\n"))
+        #expect(text.contains("unreadable files: 1\n  N/8.jpg: empty file (0 bytes)\n"))
+        // The report is Codable for the run's records.
+        let round = try? JSONDecoder().decode(DataCheckReport.self, from: JSONEncoder().encode(r))
+        #expect(round == r)
+    }
+}
