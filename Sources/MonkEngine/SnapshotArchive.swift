@@ -1,0 +1,87 @@
+// A compact binary container for any Codable value holding `PackedFloats`: a JSON header for
+// the structure and one raw little-endian section for all the floats (checkpoints, resume).
+import Foundation
+
+/// Encodes a Codable value as `MONKSNP1` · header length (UInt64 LE) · JSON header · raw
+/// float bytes. The header keeps everything readable (names, shapes, hyper-parameters,
+/// counters); every `PackedFloats` inside it becomes an `{offset, count}` reference into the
+/// raw section, so the floats are stored once, exactly, at 4 bytes each.
+public enum SnapshotArchive {
+    static let magic = Data("MONKSNP1".utf8)
+    static let sinkKey = CodingUserInfoKey(rawValue: "monk.snapshot.sink")!
+    static let sourceKey = CodingUserInfoKey(rawValue: "monk.snapshot.source")!
+
+    /// Why an archive could not be read.
+    public enum Failure: Error, CustomStringConvertible, Equatable {
+        case notAnArchive
+        case truncated(needed: Int, available: Int)
+        case blobOutOfRange(offset: Int, count: Int, available: Int, path: String)
+
+        public var description: String {
+            switch self {
+            case .notAnArchive: return "not a monkpipe snapshot (missing MONKSNP1 magic)"
+            case let .truncated(needed, available):
+                return "snapshot truncated: header needs \(needed) bytes, file has \(available)"
+            case let .blobOutOfRange(offset, count, available, path):
+                return "snapshot entry \(path) points at \(count) floats from byte \(offset), " +
+                    "beyond the \(available)-byte data section"
+            }
+        }
+    }
+
+    /// Collects float bytes while the header is being encoded.
+    final class Sink: @unchecked Sendable {
+        var bytes = Data()
+        /// Appends and returns the byte offset of the array within the raw section.
+        func append(_ values: [Float]) -> Int {
+            let offset = bytes.count
+            bytes.append(PackedFloats.littleEndianBytes(values))
+            return offset
+        }
+    }
+
+    /// Hands out float arrays from the raw section, checking every reference against its size.
+    final class Source: @unchecked Sendable {
+        let bytes: Data
+        init(_ bytes: Data) { self.bytes = bytes }
+        func floats(offset: Int, count: Int, codingPath: [CodingKey]) throws -> [Float] {
+            let (length, overflow) = count.multipliedReportingOverflow(by: 4)
+            guard offset >= 0, count >= 0, !overflow, offset <= bytes.count, length <= bytes.count - offset else {
+                throw Failure.blobOutOfRange(offset: offset, count: count, available: bytes.count,
+                                             path: codingPath.map(\.stringValue).joined(separator: "."))
+            }
+            let start = bytes.startIndex + offset
+            return PackedFloats.floats(fromLittleEndian: bytes[start..<(start + length)])
+        }
+    }
+
+    /// Serialises `value` into one self-contained blob.
+    public static func encode<T: Encodable>(_ value: T) throws -> Data {
+        let sink = Sink()
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.userInfo[sinkKey] = sink
+        let header = try encoder.encode(value)
+        var out = magic
+        withUnsafeBytes(of: UInt64(header.count).littleEndian) { out.append(contentsOf: $0) }
+        out.append(header)
+        out.append(sink.bytes)
+        return out
+    }
+
+    /// Reads what `encode` wrote; every float reference is bounds-checked before it is read.
+    public static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
+        guard data.count >= 16, data.prefix(8) == magic else { throw Failure.notAnArchive }
+        var length: UInt64 = 0
+        withUnsafeMutableBytes(of: &length) { _ = data.dropFirst(8).prefix(8).copyBytes(to: $0) }
+        length = UInt64(littleEndian: length)
+        guard length <= UInt64(data.count - 16) else {
+            throw Failure.truncated(needed: 16 &+ Int(clamping: length), available: data.count)
+        }
+        let headerStart = data.startIndex + 16
+        let headerEnd = headerStart + Int(length)
+        let decoder = JSONDecoder()
+        decoder.userInfo[sourceKey] = Source(Data(data[headerEnd...]))
+        return try decoder.decode(type, from: data[headerStart..<headerEnd])
+    }
+}

@@ -1,0 +1,95 @@
+// Float arrays and module snapshots survive JSON and the binary archive bit for bit, and a
+// snapshot that does not fit a module is refused by name before anything is written.
+import Foundation
+import Testing
+@testable import MonkEngine
+
+/// A module with a parameter, a buffer and a child, enough to exercise naming.
+final class SnapshotProbe: Module {
+    let scale: Parameter
+    let stats: Buffer
+    let inner: SnapshotLeaf?
+    var needsInputGradient = true
+    init(width: Int, leaf: Bool = true) {
+        scale = Parameter(Tensor(shape: [width], repeating: 1))
+        stats = Buffer(Tensor(shape: [2]))
+        inner = leaf ? SnapshotLeaf() : nil
+    }
+    func forward(_ x: Tensor, _ ctx: Context) -> Tensor { x }
+    func backward(_ dy: Tensor, _ ctx: Context) -> Tensor? { dy }
+}
+
+final class SnapshotLeaf: Module {
+    let weight = Parameter(Tensor(shape: [2, 2], values: [1, 2, 3, 4]))
+    var needsInputGradient = true
+    func forward(_ x: Tensor, _ ctx: Context) -> Tensor { x }
+    func backward(_ dy: Tensor, _ ctx: Context) -> Tensor? { dy }
+}
+
+@Suite struct SnapshotTests {
+    /// Values whose bits a decimal round trip or `==` would blur: NaN with a payload, −0,
+    /// infinities, the smallest subnormal, and a float with no short decimal form.
+    static let awkward: [Float] = [Float(bitPattern: 0x7FC0_1234), -0.0, .infinity, -.infinity,
+                                   .leastNonzeroMagnitude, 0.1, Float(bitPattern: 0x3F80_0001)]
+
+    @Test func packedFloatsKeepEveryBit() throws {
+        let packed = PackedFloats(SnapshotTests.awkward)
+        let viaJSON = try JSONDecoder().decode(PackedFloats.self, from: JSONEncoder().encode(packed))
+        let viaArchive = try SnapshotArchive.decode(PackedFloats.self, from: SnapshotArchive.encode(packed))
+        let bits = SnapshotTests.awkward.map(\.bitPattern)
+        #expect(viaJSON.values.map(\.bitPattern) == bits)
+        #expect(viaArchive.values.map(\.bitPattern) == bits)
+    }
+
+    @Test func archiveStoresFloatsRawAfterASmallHeader() throws {
+        let state = ModuleState(entries: [.init(name: "w", kind: .parameter, shape: [1000],
+                                                values: PackedFloats((0..<1000).map { Float($0) }))])
+        let data = try SnapshotArchive.encode(state)
+        // 8 magic + 8 length + header (well under 200 bytes) + 4000 raw bytes.
+        #expect(data.count > 4016 && data.count < 4016 + 200)
+        #expect(try SnapshotArchive.decode(ModuleState.self, from: data) == state)
+    }
+
+    @Test func brokenArchivesAreRefused() throws {
+        let data = try SnapshotArchive.encode(PackedFloats([1, 2, 3]))
+        #expect(throws: SnapshotArchive.Failure.notAnArchive) {
+            try SnapshotArchive.decode(PackedFloats.self, from: Data("NOTMONK!12345678".utf8))
+        }
+        // Cutting the raw section leaves a reference that points past the end.
+        #expect(throws: SnapshotArchive.Failure.self) {
+            try SnapshotArchive.decode(PackedFloats.self, from: data.dropLast(4))
+        }
+        // A header length larger than the file.
+        var bad = data
+        bad[8] = 0xFF; bad[9] = 0xFF
+        #expect(throws: SnapshotArchive.Failure.self) { try SnapshotArchive.decode(PackedFloats.self, from: bad) }
+    }
+
+    @Test func moduleSnapshotRestoresWeightsAndBuffers() throws {
+        let a = SnapshotProbe(width: 3)
+        a.scale.value[1] = 7; a.stats.value[0] = -2.5; a.inner!.weight.value[3] = 9
+        let state = try SnapshotArchive.decode(ModuleState.self, from: SnapshotArchive.encode(a.snapshot()))
+        #expect(state.entries.map(\.name) == ["scale", "inner.weight", "stats"])
+        let b = SnapshotProbe(width: 3)
+        try b.restore(state)
+        #expect(b.scale.value.array == [1, 7, 1])
+        #expect(b.stats.value.array == [-2.5, 0])
+        #expect(b.inner!.weight.value.array == [1, 2, 3, 9])
+    }
+
+    @Test func mismatchesAreNamedAndChangeNothing() throws {
+        let source = SnapshotProbe(width: 3)
+        source.stats.value[0] = 5
+        let narrow = SnapshotProbe(width: 2)
+        #expect(throws: SnapshotError.shapeMismatch(name: "scale", module: [2], snapshot: [3])) {
+            try narrow.restore(source.snapshot())
+        }
+        #expect(narrow.stats.value[0] == 0)
+        #expect(throws: SnapshotError.unexpected("inner.weight")) {
+            try SnapshotProbe(width: 3, leaf: false).restore(source.snapshot())
+        }
+        #expect(throws: SnapshotError.missing("inner.weight")) {
+            try SnapshotProbe(width: 3).restore(SnapshotProbe(width: 3, leaf: false).snapshot())
+        }
+    }
+}
