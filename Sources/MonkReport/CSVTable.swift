@@ -1,0 +1,50 @@
+// RFC 4180 CSV: a header and rows of text cells, quoted only where a cell needs it, so
+// file names with commas or quotes survive a round trip through any spreadsheet or pandas.
+import Foundation
+
+/// A table that renders as CSV text.
+public struct CSVTable: Sendable, Equatable {
+    public var header: [String]
+    public var rows: [[String]]
+
+    public init(header: [String], rows: [[String]] = []) {
+        self.header = header
+        self.rows = rows
+    }
+
+    /// The CSV text: one line per row ending in "\n", cells quoted when they contain a comma,
+    /// a double quote, a line break or leading/trailing spaces; quotes inside are doubled.
+    public func render() -> String {
+        var out = ""
+        for row in [header] + rows {
+            precondition(row.count == header.count, "every row has one cell per column")
+            out += row.map(Self.quote).joined(separator: ",")
+            out += "\n"
+        }
+        return out
+    }
+
+    static func quote(_ cell: String) -> String {
+        let needsQuotes = cell.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }
+            || cell.first == " " || cell.last == " "
+        guard needsQuotes else { return cell }
+        return "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}
+
+/// How numbers are written into reports: fixed decimals, "." as the separator whatever the
+/// locale, and an empty cell (CSV) or "n/a" (text) for undefined values.
+enum NumberText {
+    static func fixed(_ x: Double, _ decimals: Int) -> String {
+        String(format: "%.\(decimals)f", locale: Locale(identifier: "en_US_POSIX"), x)
+    }
+
+    static func cell(_ x: Double?, _ decimals: Int) -> String { x.map { fixed($0, decimals) } ?? "" }
+
+    static func percent(_ x: Double?, _ decimals: Int = 1) -> String {
+        x.map { fixed($0 * 100, decimals) + "%" } ?? "n/a"
+    }
+
+    /// Shortest text that reads back as the same Double (e.g. a learning rate "0.01", "1e-05").
+    static func exact(_ x: Double) -> String { "\(x)" }
+}

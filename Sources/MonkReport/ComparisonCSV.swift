@@ -1,0 +1,45 @@
+// `comparison.csv`: one row per experiment, every column named for exactly what it holds
+// (Monk's file swapped "training time" with "max gpu usage"; these names cannot be misread).
+import Foundation
+
+public enum ComparisonCSV {
+    /// Column names, in order. Rates are fractions in [0, 1] with 4 decimals; `_ci95_lower`/
+    /// `_ci95_upper` bound the 95% interval (Wilson; percentile bootstrap for AUC); empty = undefined.
+    public static let columns = [
+        "project", "experiment", "model", "pretrained", "frozen_layers", "epochs", "optimizer",
+        "learning_rate", "lr_schedule", "loss", "batch_size", "input_size_px",
+        "best_val_accuracy", "best_val_accuracy_epoch",
+        "test_accuracy", "test_accuracy_ci95_lower", "test_accuracy_ci95_upper",
+        "positive_class", "decision_threshold",
+        "sensitivity", "sensitivity_ci95_lower", "sensitivity_ci95_upper",
+        "specificity", "specificity_ci95_lower", "specificity_ci95_upper",
+        "auc", "auc_ci95_lower", "auc_ci95_upper",
+        "training_time_s", "peak_memory_mb", "train_images_per_s",
+        "train_images", "val_images", "test_images", "test_checkpoint",
+    ]
+
+    public static func table(_ runs: [ExperimentRun]) -> CSVTable {
+        CSVTable(header: columns, rows: runs.map(row))
+    }
+
+    static func row(_ run: ExperimentRun) -> [String] {
+        let c = run.configuration, f = run.facts
+        let m = run.evaluation?.metrics
+        let b = m?.binary
+        func estimate(_ e: Estimate?) -> [String] {
+            [NumberText.cell(e?.value, 4), NumberText.cell(e?.lower, 4), NumberText.cell(e?.upper, 4)]
+        }
+        let best = run.bestValidation
+        var cells = [run.project, run.experiment, c.model, c.pretrained ? "true" : "false", c.frozen,
+                     "\(c.epochs)", c.optimizer, NumberText.exact(c.learningRate), c.schedule, c.loss,
+                     "\(c.batchSize)", "\(c.inputSize)",
+                     NumberText.cell(best?.accuracy, 4), best.map { "\($0.epoch)" } ?? ""]
+        cells += estimate(m?.accuracy)
+        cells += [b?.positiveClass ?? "", NumberText.cell(b?.threshold.value, 4)]
+        cells += estimate(b?.sensitivity) + estimate(b?.specificity) + estimate(b?.auc)
+        cells += [NumberText.cell(f.trainingSeconds, 1), NumberText.cell(f.peakMemoryMB, 1),
+                  NumberText.cell(f.trainImagesPerSecond, 2),
+                  "\(f.trainImages)", "\(f.validationImages)", "\(f.testImages)", m?.checkpoint ?? ""]
+        return cells
+    }
+}

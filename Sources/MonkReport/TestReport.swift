@@ -1,0 +1,32 @@
+// The test stage's output directory (`output/test/`): metrics.json, summary.txt,
+// predictions.csv, the confusion matrix and, for two classes, the ROC curve.
+import Foundation
+
+extension Evaluation {
+    /// Relative file name → contents of the test-stage artifacts.
+    public func reportFiles(experiment: String) throws -> [(name: String, contents: Data)] {
+        var files: [(String, Data)] = [
+            ("metrics.json", try metrics.jsonData()),
+            ("summary.txt", Data(metrics.textSummary().utf8)),
+            ("predictions.csv", Data(predictionsCSV().render().utf8)),
+            ("confusion_matrix.svg", Data(ConfusionHeatMap(
+                title: "\(experiment): confusion matrix (\(metrics.images) test images)",
+                matrix: metrics.confusionMatrix).svg().utf8)),
+        ]
+        if let b = metrics.binary, let curve = b.rocCurve {
+            let point = b.specificity.value.flatMap { s in b.sensitivity.value.map { LineSeries.Point(1 - s, $0) } }
+            let plot = ROCPlot(title: "\(experiment): ROC (test)",
+                               series: [ROCSeries(name: experiment, color: Palette.color(0), curve: curve, operatingPoint: point)])
+            files.append(("roc.svg", Data(plot.svg().utf8)))
+        }
+        return files
+    }
+
+    /// Writes the artifacts into `directory` (created if needed), each atomically.
+    public func writeReport(to directory: URL, experiment: String) throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        for file in try reportFiles(experiment: experiment) {
+            try file.contents.write(to: directory.appendingPathComponent(file.name), options: .atomic)
+        }
+    }
+}
