@@ -1,2 +1,0 @@
-// MonkModels: network architectures and weight-file I/O, built on MonkEngine.
-import MonkEngine

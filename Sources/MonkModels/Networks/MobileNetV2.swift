@@ -1,0 +1,131 @@
+// MobileNetV2: Sandler, Howard, Zhu, Zhmoginov, Chen, "MobileNetV2: Inverted Residuals and
+// Linear Bottlenecks" (CVPR 2018, arXiv:1801.04381), width 1.0, as torchvision builds it.
+import MonkEngine
+
+/// MobileNetV2 in torchvision's layout: `features.0` (conv–BN–ReLU6 stem), `features.1…17`
+/// (inverted residuals, `features.N.conv.*`), `features.18` (1×1 to 1280), `classifier.1`
+/// (after dropout 0.2). Convolutions start as kaiming normal (fan_out), BatchNorm as 1/0,
+/// the classifier as N(0, 0.01²) with zero bias.
+public final class MobileNetV2: ClassifierNetwork {
+    /// The paper's Table 2: expansion t, output channels c, repeats n, first stride s.
+    static let stages: [(t: Int, c: Int, n: Int, s: Int)] = [
+        (1, 16, 1, 1), (6, 24, 2, 2), (6, 32, 3, 2), (6, 64, 4, 2), (6, 96, 3, 1), (6, 160, 3, 2), (6, 320, 1, 1),
+    ]
+    static let lastChannels = 1280
+
+    let features: [Module]
+    public let avgpool = GlobalAvgPool()
+    public private(set) var classifier: [Module]
+    public var needsInputGradient = true
+
+    public init(numClasses: Int = 1000, rng: inout RNG) {
+        var layers: [Module] = [convBNReLU6(3, 32, kernel: 3, stride: 2, rng: &rng)]
+        var inC = 32
+        for stage in MobileNetV2.stages {
+            for i in 0..<stage.n {
+                layers.append(InvertedResidual(inChannels: inC, outChannels: stage.c, stride: i == 0 ? stage.s : 1,
+                                               expansion: stage.t, rng: &rng))
+                inC = stage.c
+            }
+        }
+        layers.append(convBNReLU6(inC, MobileNetV2.lastChannels, kernel: 1, stride: 1, rng: &rng))
+        features = layers
+        classifier = MobileNetV2.makeClassifier(numClasses, &rng)
+    }
+
+    static func makeClassifier(_ classes: Int, _ rng: inout RNG) -> [Module] {
+        let fc = Linear(inFeatures: lastChannels, outFeatures: classes, rng: &rng)
+        fc.initNormal(std: 0.01, rng: &rng)
+        return [Dropout(p: 0.2), fc]
+    }
+
+    var head: Linear { classifier[1] as! Linear }  // built by makeClassifier: [Dropout, Linear]
+    public var numClasses: Int { head.weight.shape[0] }
+    public var headParameterNames: [String] { ["classifier.1.weight", "classifier.1.bias"] }
+
+    public func replaceHead(numClasses: Int, rng: inout RNG) {
+        classifier = MobileNetV2.makeClassifier(numClasses, &rng)
+        prepareBackward()
+    }
+
+    public var forwardChain: [Module] { features + [avgpool] + classifier }
+
+    // x: [N, H, W, 3] → logits [N, classes]
+    public func forward(_ x: Tensor, _ ctx: Context) -> Tensor {
+        let f = features.reduce(x) { $1($0, ctx) }   // [N, H/32, W/32, 1280]
+        return classifier.reduce(avgpool(f, ctx)) { $1($0, ctx) }
+    }
+
+    public func backward(_ dy: Tensor, _ ctx: Context) -> Tensor? {
+        backwardChain(forwardChain, dy, ctx)
+    }
+
+    public func forwardFLOPs(height: Int, width: Int) -> Double {
+        var t = FLOPTally(height: height, width: width)
+        for layer in features { t.convs(in: layer) }
+        t.linear(head)
+        return t.flops
+    }
+}
+
+/// torchvision's `Conv2dNormActivation`: conv (no bias, "same"-sized symmetric padding),
+/// BatchNorm, ReLU6, as a Sequential so the children are named 0, 1, 2.
+func convBNReLU6(_ inC: Int, _ outC: Int, kernel: Int, stride: Int, groups: Int = 1, rng: inout RNG) -> Sequential {
+    let conv = Conv2D(inChannels: inC, outChannels: outC, kernelSize: kernel, stride: stride,
+                      padding: .symmetric((kernel - 1) / 2), groups: groups, bias: false, rng: &rng)
+    conv.initKaimingNormal(.fanOut, rng: &rng)
+    return Sequential([conv, BatchNorm2D(channels: outC), InPlaceReLU(cap: 6)])
+}
+
+extension MobileNetV2 {
+    /// Expand (1×1, ×t, ReLU6) → depthwise 3×3/s (ReLU6) → linear projection (1×1, BN, no
+    /// activation); the input is added back when stride is 1 and the width is unchanged.
+    final class InvertedResidual: Module, GradientFlow, FLOPCounting {
+        let conv: Sequential
+        let useResidual: Bool
+        var needsInputGradient = true
+
+        init(inChannels: Int, outChannels: Int, stride: Int, expansion: Int, rng: inout RNG) {
+            let hidden = inChannels * expansion
+            var layers: [Module] = []
+            if expansion != 1 { layers.append(convBNReLU6(inChannels, hidden, kernel: 1, stride: 1, rng: &rng)) }
+            layers.append(convBNReLU6(hidden, hidden, kernel: 3, stride: stride, groups: hidden, rng: &rng))
+            let project = Conv2D(inChannels: hidden, outChannels: outChannels, kernelSize: 1, bias: false, rng: &rng)
+            project.initKaimingNormal(.fanOut, rng: &rng)
+            layers += [project, BatchNorm2D(channels: outChannels)]
+            conv = Sequential(layers)
+            useResidual = stride == 1 && inChannels == outChannels
+        }
+
+        // x: [N, H, W, Cin] → [N, H/s, W/s, Cout]
+        func forward(_ x: Tensor, _ ctx: Context) -> Tensor {
+            let y = conv(x, ctx)   // a BatchNorm output: nobody else holds it
+            if useResidual { addInPlace(y, x, parallel: ctx.parallel) }
+            return y
+        }
+
+        func backward(_ dy: Tensor, _ ctx: Context) -> Tensor? {
+            let dx = conv.backward(dy, ctx)
+            guard needsInputGradient, let dx else { return nil }
+            if useResidual { addInPlace(dx, dy, parallel: ctx.parallel) }
+            return dx
+        }
+
+        func prepareGradientFlow(inputNeedsGradient: Bool) -> Bool {
+            needsInputGradient = inputNeedsGradient
+            return prepareFlow(conv, inputNeedsGradient: inputNeedsGradient) || (useResidual && inputNeedsGradient)
+        }
+
+        func countFLOPs(_ t: inout FLOPTally) { t.convs(in: conv) }
+    }
+}
+
+extension FLOPTally {
+    /// Every convolution inside a chain-shaped module (a Sequential, or a block that counts
+    /// itself), in order.
+    mutating func convs(in m: Module) {
+        if let block = m as? FLOPCounting { block.countFLOPs(&self) }
+        else if let c = m as? Conv2D { conv(c) }
+        else if let seq = m as? Sequential { for l in seq.layers { convs(in: l) } }
+    }
+}
