@@ -1,0 +1,111 @@
+// Plan → stages: pure, no I/O. Every stage lists its named inputs; its key is their hash.
+import Foundation
+import MonkPlan
+
+/// Digests of what lies outside the plan: the dataset files and pretrained weight files.
+/// Computed by the runner (I/O) and handed to the pure planner.
+public struct ExternalDigests: Codable, Equatable, Sendable {
+    /// Digest of every (split source, relative path, class, content hash) of the data.
+    public var dataFiles: String
+    /// Content hash per weights file path named by `pretrained: <path>` or found for
+    /// `pretrained: true`.
+    public var weights: [String: String]
+
+    public init(dataFiles: String, weights: [String: String]) {
+        self.dataFiles = dataFiles
+        self.weights = weights
+    }
+}
+
+/// One stage of a run: what it is, what it reads, and its key.
+public struct PlannedStage: Equatable, Sendable {
+    public var kind: StageKind
+    /// "load", "train/<experiment>", "test/<experiment>", "compare/<name>".
+    public var identity: String
+    public var experiment: String?
+    public var inputs: StageInputs
+    public var key: StageKey
+    /// Identities of the stages whose outputs this one reads.
+    public var dependsOn: [String]
+}
+
+public enum StageGraph {
+    /// The stages of `plan` in execution order: load, then train and test per experiment,
+    /// then compare. The experiment's display name is deliberately not an input of train or
+    /// test (renaming reruns nothing); it is an input of compare (the report shows it).
+    public static func build(_ plan: Plan, external: ExternalDigests) -> [PlannedStage] {
+        var stages: [PlannedStage] = []
+        let d = plan.data
+
+        var load = StageInputs()
+        load.add("data.train", d.train)
+        load.add("data.validation", d.validation)
+        load.add("data.test", d.test)
+        load.add("data.files", digest: external.dataFiles)
+        load.add("data.preprocessing", LoadPreprocessing(plan: d))
+        load.add("data.on_bad_image", d.onBadImage)
+        let loadKey = StageKey(kind: .load, inputs: load)
+        stages.append(PlannedStage(kind: .load, identity: "load", experiment: nil, inputs: load, key: loadKey, dependsOn: []))
+
+        var testKeys: [(String, StageKey)] = []
+        for e in plan.experiments {
+            var train = StageInputs()
+            train.add("upstream load", digest: loadKey.hex)
+            train.add("model", e.model)
+            train.add("pretrained", e.pretrained)
+            if case .file(let path) = e.pretrained { train.add("pretrained file", digest: external.weights[path] ?? "missing") }
+            if e.pretrained == .imagenet { train.add("pretrained file", digest: external.weights[e.model.rawValue] ?? "missing") }
+            train.add("freeze_base_network", e.freezeBaseNetwork)
+            train.add("freeze_layers", e.freezeLayers)
+            train.add("epochs", e.epochs)
+            train.add("optimizer", e.optimizer)
+            train.add("lr_schedule", e.lrSchedule)
+            train.add("loss", e.loss)
+            train.add("early_stopping", e.earlyStopping)
+            train.add("seed", e.seed)
+            train.add("data.input_size", d.inputSize)
+            train.add("data.batch_size", d.batchSize)
+            train.add("data.color", d.color)
+            train.add("data.train_transforms", d.trainTransforms)
+            train.add("data.eval_transforms", d.evalTransforms)
+            let trainKey = StageKey(kind: .train, inputs: train)
+            stages.append(PlannedStage(kind: .train, identity: "train/\(e.name)", experiment: e.name,
+                                       inputs: train, key: trainKey, dependsOn: ["load"]))
+            guard d.test != nil else { continue }
+            var test = StageInputs()
+            test.add("upstream train", digest: trainKey.hex)
+            test.add("upstream load", digest: loadKey.hex)
+            test.add("test_checkpoint", e.testCheckpoint)
+            test.add("evaluation", e.evaluation)
+            let testKey = StageKey(kind: .test, inputs: test)
+            stages.append(PlannedStage(kind: .test, identity: "test/\(e.name)", experiment: e.name,
+                                       inputs: test, key: testKey, dependsOn: ["load", "train/\(e.name)"]))
+            testKeys.append((e.name, testKey))
+        }
+
+        let compared = plan.comparison.experiments
+        var compare = StageInputs()
+        compare.add("comparison", plan.comparison)
+        compare.add("project", plan.project)
+        for (name, key) in testKeys where compared.contains(name) {
+            compare.add("upstream test/\(name)", digest: key.hex)
+        }
+        // Without a test set, the comparison reads training results.
+        if d.test == nil {
+            for s in stages where s.kind == .train && compared.contains(s.experiment ?? "") {
+                compare.add("upstream \(s.identity)", digest: s.key.hex)
+            }
+        }
+        let deps = stages.filter { ($0.kind == .test || ($0.kind == .train && d.test == nil)) && compared.contains($0.experiment ?? "") }.map(\.identity)
+        stages.append(PlannedStage(kind: .compare, identity: "compare/\(plan.comparison.name)", experiment: nil,
+                                   inputs: compare, key: StageKey(kind: .compare, inputs: compare), dependsOn: deps))
+        return stages
+    }
+}
+
+/// The part of the data settings that decides the pixel cache (decode + resize).
+struct LoadPreprocessing: Codable {
+    var inputSize: Int
+    var color: ColorMode
+    init(plan d: DataPlan) { inputSize = d.inputSize; color = d.color }
+}

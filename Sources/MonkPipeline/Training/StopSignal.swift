@@ -1,0 +1,43 @@
+// Ctrl-C handling: the first SIGINT/SIGTERM asks training to stop after the current batch
+// and save; a second one ends the process at once.
+import Dispatch
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A flag the training loop polls between batches. Owned by whoever runs the pipeline (the
+/// CLI installs signal handlers into it; tests set it directly).
+public final class StopSignal: @unchecked Sendable {
+    private let lock = NSLock()
+    private var requested = false
+    private var sources: [DispatchSourceSignal] = []
+
+    public init() {}
+
+    public var isRequested: Bool { lock.withLock { requested } }
+
+    public func request() { lock.withLock { requested = true } }
+
+    /// Routes SIGINT and SIGTERM to this flag. A second signal exits with status 130.
+    public func installSignalHandlers(onFirst: @escaping @Sendable () -> Void = {}) {
+        for sig in [SIGINT, SIGTERM] {
+            signal(sig, SIG_IGN)
+            let src = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            src.setEventHandler { [weak self] in
+                guard let self else { return }
+                if self.isRequested { _exit(130) }
+                self.request()
+                onFirst()
+            }
+            src.resume()
+            sources.append(src)
+        }
+    }
+}
+
+/// Thrown out of a stage when a stop was requested and the state was saved.
+public struct StoppedByUser: Error, CustomStringConvertible {
+    public let detail: String
+    public var description: String { "stopped by the user; \(detail). Run the same command again to resume." }
+}

@@ -1,0 +1,220 @@
+// The training loop: epochs of forward/backward/step, validation after each, an atomic
+// resumable checkpoint after each, best-model export, early stopping, clean Ctrl-C.
+import Foundation
+import MonkData
+import MonkEngine
+import MonkModels
+import MonkPlan
+
+/// The loss a run trains with, over logits [N, K] and class labels.
+public enum TrainingLoss: Sendable {
+    case crossEntropy(SoftmaxCrossEntropy)
+    /// One sigmoid per class against one-hot targets.
+    case binaryCrossEntropy(SigmoidBinaryCrossEntropy)
+
+    public func callAsFunction(_ logits: Tensor, _ labels: [Int]) -> (loss: Float, gradient: Tensor) {
+        switch self {
+        case .crossEntropy(let ce): return ce(logits, labels)
+        case .binaryCrossEntropy(let bce):
+            let k = logits.shape[1]
+            let targets = Tensor(shape: logits.shape)
+            for (i, y) in labels.enumerated() { targets[i * k + y] = 1 }
+            return bce(logits, targets)
+        }
+    }
+}
+
+/// What one training run needs; built by the train stage from the plan.
+public struct TrainingJob {
+    public var network: ClassifierNetwork
+    public var optimizer: MonkEngine.Optimizer
+    public var schedule: MonkEngine.LRSchedule
+    public var loss: TrainingLoss
+    public var epochs: Int
+    public var earlyStopping: EarlyStopping?
+    public var train: BatchLoader
+    public var validation: BatchLoader
+    public var context: Context
+    public var stageKey: String
+    /// `output/models` of the experiment.
+    public var modelsDirectory: URL
+    /// Writes the best (and final) weights in a portable format; called with the file name.
+    public var exportWeights: (ClassifierNetwork, URL) throws -> Void
+}
+
+public final class Trainer {
+    let job: TrainingJob
+    let console: Console
+    let stop: StopSignal
+    let parameters: [(String, Parameter)]
+
+    public init(_ job: TrainingJob, console: Console, stop: StopSignal) {
+        self.job = job
+        self.console = console
+        self.stop = stop
+        self.parameters = job.network.namedParameters()
+    }
+
+    public var resumeURL: URL { job.modelsDirectory.appendingPathComponent("resume.monksnap") }
+    public var bestURL: URL { job.modelsDirectory.appendingPathComponent("best.safetensors") }
+    public var finalURL: URL { job.modelsDirectory.appendingPathComponent("final.safetensors") }
+
+    /// A saved state of this very stage (same key), if one exists and reads back.
+    public func savedState() -> TrainingState? {
+        guard let data = try? Data(contentsOf: resumeURL),
+              let state = try? SnapshotArchive.decode(TrainingState.self, from: data),
+              state.stageKey == job.stageKey else { return nil }
+        return state
+    }
+
+    /// Runs (or resumes) training to the end. Throws `StoppedByUser` after saving when a stop
+    /// was requested.
+    public func run() throws -> TrainingState {
+        var optimizer = job.optimizer
+        var schedule = job.schedule
+        let ctx = job.context
+        var state: TrainingState
+        if let saved = savedState() {
+            try job.network.restore(saved.model)
+            optimizer = try MonkEngine.Optimizer(restoring: saved.optimizer)
+            schedule = saved.schedule
+            ctx.rng = saved.rng
+            state = saved
+            if saved.stopped == nil {
+                console.info("  resuming from epoch \(saved.epoch + 1), batch \(saved.batch + 1) (\(resumeURL.lastPathComponent))")
+            }
+        } else {
+            state = TrainingState(stageKey: job.stageKey, model: job.network.snapshot(), optimizer: optimizer.state,
+                                  schedule: schedule, rng: ctx.rng, epoch: 0, batch: 0, progress: EpochProgress(),
+                                  history: [], best: nil, watchedBest: nil, epochsWithoutImprovement: 0,
+                                  stopped: nil, peakMemoryMB: 0)
+        }
+        job.network.prepareBackward()
+        let batches = job.train.batchesPerEpoch
+        while state.stopped == nil && state.epoch < job.epochs {
+            let e = state.epoch
+            let bar = console.progress("  epoch \(e + 1)/\(job.epochs)", total: batches, unit: "batch")
+            let iterator = job.train.epoch(e)
+            // Skip batches a previous, interrupted run already trained on.
+            for _ in 0..<state.batch { _ = try iterator.next() }
+            var b = state.batch
+            while let batch = try iterator.next() {
+                let t0 = Date()
+                optimizer.learningRate = schedule.learningRate(epoch: e, step: b, stepsPerEpoch: batches)
+                ctx.training = true
+                for (_, p) in parameters { p.grad.zero() }
+                let logits = job.network.forward(batch.images, ctx)
+                let (loss, dlogits) = job.loss(logits, batch.labels)
+                _ = job.network.backward(dlogits, ctx)
+                try optimizer.step(parameters)
+                state.progress.lossSum += Double(loss) * Double(batch.labels.count)
+                state.progress.correct += Trainer.correctCount(logits, batch.labels)
+                state.progress.seen += batch.labels.count
+                state.progress.seconds += Date().timeIntervalSince(t0)
+                b += 1
+                state.batch = b
+                let p = state.progress
+                bar.update(done: b, suffix: String(format: "loss %.4f acc %.3f", p.lossSum / Double(p.seen), Double(p.correct) / Double(p.seen)))
+                if stop.isRequested && b < batches {
+                    try save(&state, optimizer: optimizer, schedule: schedule, ctx: ctx)
+                    bar.finish(suffix: "stopped")
+                    throw StoppedByUser(detail: "saved at epoch \(e + 1), batch \(b)")
+                }
+            }
+            let t1 = Date()
+            let (valLoss, valAccuracy) = try evaluate(job.validation, epoch: e)
+            let p = state.progress
+            let lr = schedule.learningRate(epoch: e, step: max(0, batches - 1), stepsPerEpoch: batches)
+            let record = EpochRecord(epoch: e + 1, learningRate: lr,
+                                     trainLoss: p.lossSum / Double(max(p.seen, 1)),
+                                     trainAccuracy: Double(p.correct) / Double(max(p.seen, 1)),
+                                     valLoss: valLoss, valAccuracy: valAccuracy,
+                                     seconds: p.seconds + Date().timeIntervalSince(t1),
+                                     trainImagesPerSecond: Double(p.seen) / max(p.seconds, 1e-9))
+            state.history.append(record)
+            bar.finish(suffix: String(format: "loss %.4f acc %.3f | val loss %.4f acc %.3f", record.trainLoss, record.trainAccuracy, valLoss, valAccuracy))
+            // Best on validation: higher accuracy, ties broken by lower loss.
+            if state.best.map({ valAccuracy > $0.valAccuracy || (valAccuracy == $0.valAccuracy && valLoss < $0.valLoss) }) ?? true {
+                state.best = BestEpoch(epoch: e + 1, valAccuracy: valAccuracy, valLoss: valLoss)
+                try job.exportWeights(job.network, bestURL)
+            }
+            schedule.endEpoch(e, metric: plateauMetric(record))
+            if let es = job.earlyStopping, shouldStop(es, record: record, state: &state) {
+                state.stopped = .earlyStopping
+                console.info("  early stopping: \(es.metric.rawValue) has not improved for \(es.patience) epochs")
+            }
+            state.epoch = e + 1
+            state.batch = 0
+            state.progress = EpochProgress()
+            if state.epoch >= job.epochs && state.stopped == nil { state.stopped = .completed }
+            if state.stopped != nil { try job.exportWeights(job.network, finalURL) }
+            try save(&state, optimizer: optimizer, schedule: schedule, ctx: ctx)
+            if stop.isRequested && state.stopped == nil {
+                throw StoppedByUser(detail: "saved after epoch \(e + 1)")
+            }
+        }
+        if !FileManager.default.fileExists(atPath: finalURL.path) { try job.exportWeights(job.network, finalURL) }
+        return state
+    }
+
+    /// The metric reduce-on-plateau watches: the plan's choice, validation loss by default.
+    var plateauMetricKind: ValidationMetric = .val_loss
+
+    func plateauMetric(_ r: EpochRecord) -> Double {
+        plateauMetricKind == .val_loss ? r.valLoss : r.valAccuracy
+    }
+
+    func shouldStop(_ es: EarlyStopping, record: EpochRecord, state: inout TrainingState) -> Bool {
+        let value = es.metric == .val_loss ? record.valLoss : record.valAccuracy
+        let improved: Bool
+        if let best = state.watchedBest {
+            improved = es.mode == .min ? value < best - es.minDelta : value > best + es.minDelta
+        } else {
+            improved = true
+        }
+        if improved {
+            state.watchedBest = value
+            state.epochsWithoutImprovement = 0
+        } else {
+            state.epochsWithoutImprovement += 1
+        }
+        return state.epochsWithoutImprovement >= es.patience
+    }
+
+    func save(_ state: inout TrainingState, optimizer: MonkEngine.Optimizer, schedule: MonkEngine.LRSchedule, ctx: Context) throws {
+        state.model = job.network.snapshot()
+        state.optimizer = optimizer.state
+        state.schedule = schedule
+        state.rng = ctx.rng
+        state.peakMemoryMB = max(state.peakMemoryMB, PeakMemory.megabytes)
+        try AtomicFile.write(SnapshotArchive.encode(state), to: resumeURL)
+    }
+
+    /// Mean loss and accuracy over a loader, in eval mode.
+    public func evaluate(_ loader: BatchLoader, epoch: Int) throws -> (loss: Double, accuracy: Double) {
+        let ctx = job.context
+        let wasTraining = ctx.training
+        ctx.training = false
+        defer { ctx.training = wasTraining }
+        var lossSum = 0.0, correct = 0, seen = 0
+        let it = loader.epoch(epoch)
+        while let batch = try it.next() {
+            let logits = job.network.forward(batch.images, ctx)
+            lossSum += Double(job.loss(logits, batch.labels).loss) * Double(batch.labels.count)
+            correct += Trainer.correctCount(logits, batch.labels)
+            seen += batch.labels.count
+        }
+        return (lossSum / Double(max(seen, 1)), Double(correct) / Double(max(seen, 1)))
+    }
+
+    static func correctCount(_ logits: Tensor, _ labels: [Int]) -> Int {
+        let k = logits.shape[1]
+        var correct = 0
+        for (i, y) in labels.enumerated() {
+            var best = 0
+            for j in 1..<k where logits[i * k + j] > logits[i * k + best] { best = j }
+            if best == y { correct += 1 }
+        }
+        return correct
+    }
+}

@@ -1,0 +1,61 @@
+// Everything a training run must save to resume bit-identically, and its per-epoch history.
+import MonkEngine
+
+/// One line of the training log (`output/logs/history.csv`, `history.json`).
+public struct EpochRecord: Codable, Equatable, Sendable {
+    /// 1-based, as printed.
+    public var epoch: Int
+    public var learningRate: Double
+    public var trainLoss: Double
+    public var trainAccuracy: Double
+    public var valLoss: Double
+    public var valAccuracy: Double
+    /// Wall time of the epoch's training and validation, in seconds.
+    public var seconds: Double
+    public var trainImagesPerSecond: Double
+}
+
+/// The best epoch so far by the selection metric.
+public struct BestEpoch: Codable, Equatable, Sendable {
+    public var epoch: Int
+    public var valAccuracy: Double
+    public var valLoss: Double
+}
+
+/// Running sums of an epoch in progress (restored when a run stopped mid-epoch).
+public struct EpochProgress: Codable, Equatable, Sendable {
+    public var lossSum: Double = 0
+    public var correct: Int = 0
+    public var seen: Int = 0
+    public var seconds: Double = 0
+    public init() {}
+}
+
+/// Why training ended.
+public enum StopReason: String, Codable, Sendable {
+    case completed, earlyStopping = "early_stopping"
+}
+
+/// The resumable state, written atomically after every epoch and on Ctrl-C as one
+/// `SnapshotArchive` (`output/models/resume.monksnap`).
+public struct TrainingState: Codable, Sendable {
+    /// The train stage key this state belongs to; a state from other settings is not resumed.
+    public var stageKey: String
+    public var model: ModuleState
+    public var optimizer: OptimizerState
+    public var schedule: LRSchedule
+    /// The forward-pass generator (dropout), after the last completed batch.
+    public var rng: RNG
+    /// 0-based epoch and batch to run next.
+    public var epoch: Int
+    public var batch: Int
+    public var progress: EpochProgress
+    public var history: [EpochRecord]
+    public var best: BestEpoch?
+    /// Early stopping: best watched value and epochs without improvement.
+    public var watchedBest: Double?
+    public var epochsWithoutImprovement: Int
+    public var stopped: StopReason?
+    /// Peak memory seen by any process that worked on this run, in MiB.
+    public var peakMemoryMB: Double
+}
