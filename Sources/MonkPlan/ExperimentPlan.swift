@@ -52,7 +52,7 @@ public enum ModelName: String, Codable, Equatable, Hashable, Sendable, CaseItera
     /// torchvision's names, accepted in specs and mapped to ours.
     public static let aliases: [String: ModelName] = [
         "resnet18": .resnet18_v1, "resnet34": .resnet34_v1, "resnet50": .resnet50_v1,
-        "resnet101": .resnet101_v1, "mobilenetv2": .mobilenet_v2,
+        "resnet101": .resnet101_v1,
     ]
 
     /// Whether published pretrained weights exist for this architecture.

@@ -1,0 +1,100 @@
+// The public entry points: a spec file (or its text) → the Spec as written, or → the Plan.
+// Reading the file is the only I/O; everything after it is pure.
+import Foundation
+
+/// Reads and validates a spec into `Spec`, the Codable mirror of the file.
+public enum SpecLoader {
+    /// The spec in `text`; `file` names it in error messages.
+    public static func parse(_ text: String, file: String = "<spec>") throws(SpecErrors) -> Spec {
+        let parsed = SpecParse(text: text)
+        guard let spec = parsed.spec, parsed.errors.isEmpty else {
+            throw SpecErrors(file: file, errors: parsed.errors, source: text)
+        }
+        return spec
+    }
+
+    /// The spec in the file at `path`.
+    public static func load(path: String) throws(SpecErrors) -> Spec {
+        let file = try SpecFile.read(path)
+        return try parse(file.text, file: path)
+    }
+}
+
+/// Reads a spec and resolves it into a `Plan`.
+public enum PlanLoader {
+    /// The plan for spec `text` whose file lives in `specDirectory` (absolute; relative paths
+    /// in the spec are resolved against it). Pure: reads nothing from the disk.
+    public static func plan(text: String, specDirectory: String, file: String = "<spec>") throws(SpecErrors) -> Plan {
+        let parsed = SpecParse(text: text)
+        guard let spec = parsed.spec, let root = parsed.root, parsed.errors.isEmpty else {
+            throw SpecErrors(file: file, errors: parsed.errors, source: text)
+        }
+        var resolver = PlanResolver(root: root, spec: spec, directory: specDirectory)
+        guard let plan = resolver.resolve() else {
+            throw SpecErrors(file: file, errors: resolver.errors, source: text)
+        }
+        return plan
+    }
+
+    /// The plan for raw file bytes (checked for size and encoding first).
+    public static func plan(bytes: [UInt8], specDirectory: String, file: String = "<spec>") throws(SpecErrors) -> Plan {
+        switch TextGuard.text(of: bytes) {
+        case .success(let text): return try plan(text: text, specDirectory: specDirectory, file: file)
+        case .failure(let error): throw SpecErrors(file: file, errors: [error])
+        }
+    }
+
+    /// The plan for the spec file at `path` (relative to the current directory).
+    public static func load(path: String) throws(SpecErrors) -> Plan {
+        let file = try SpecFile.read(path)
+        return try plan(text: file.text, specDirectory: file.directory, file: path)
+    }
+}
+
+/// Composition and validation of spec text, shared by both loaders.
+struct SpecParse {
+    var root: YAMLNode?
+    var spec: Spec?
+    var errors: [SpecError] = []
+
+    init(text: String) {
+        let composed = YAMLComposer.compose(text)
+        errors = composed.errors
+        guard let root = composed.node else { return }
+        self.root = root
+        var validator = ShapeValidator(mode: .partial)
+        let value = validator.check(root, .object(SpecFormat.root))
+        errors += validator.errors
+        guard let value, errors.isEmpty else { return }
+        do {
+            spec = try value.decode(Spec.self)
+        } catch {
+            // The format accepted what the Codable types cannot hold: a bug, reported plainly.
+            errors.append(SpecError(.wrongType, at: root.mark, path: "", "internal: the spec format and Spec disagree: \(error)"))
+        }
+    }
+}
+
+/// Reading a spec file from the disk, bounded in size.
+enum SpecFile {
+    static func read(_ path: String) throws(SpecErrors) -> (text: String, directory: String) {
+        let cwd = FileManager.default.currentDirectoryPath
+        let absolute = PathRules.absolute(path, relativeTo: cwd)
+        guard let handle = FileHandle(forReadingAtPath: absolute) else {
+            throw SpecErrors(file: path, errors: [SpecError(.unreadable, at: .none, path: "", "cannot open the file")])
+        }
+        defer { try? handle.close() }
+        // Read one byte past the cap, so that special files (/dev/zero) stop too.
+        let data: Data
+        do { data = try handle.read(upToCount: TextGuard.maxBytes + 1) ?? Data() } catch {
+            throw SpecErrors(file: path, errors: [SpecError(.unreadable, at: .none, path: "", "cannot read the file: \(error.localizedDescription)")])
+        }
+        switch TextGuard.text(of: [UInt8](data)) {
+        case .success(let text):
+            let directory = String(absolute[..<(absolute.lastIndex(of: "/") ?? absolute.startIndex)])
+            return (text, directory.isEmpty ? "/" : directory)
+        case .failure(let error):
+            throw SpecErrors(file: path, errors: [error])
+        }
+    }
+}

@@ -1,0 +1,161 @@
+// Spec → Plan for experiments: defaults laid under each named experiment, the sweep
+// expanded, each result checked as a complete experiment and every default filled in.
+
+extension PlanResolver {
+    /// More experiments than this (named × sweep points) is refused.
+    static let maxExperiments = 1024
+
+    mutating func resolveExperiments(seed: UInt64) -> [ExperimentPlan] {
+        let shape = Shape.object(SpecFormat.experiment)
+        let defaults = root["defaults"] ?? Overlay.empty(at: root.mark, path: "defaults")
+        let named = (root["experiments"]?.entries ?? []).sorted { $0.key < $1.key }
+        var bases = named.map { (name: $0.key, node: Overlay.merge(defaults, $0.value, shape), mark: $0.keyMark) }
+        if bases.isEmpty { bases = [("default", defaults, defaults.mark)] }
+
+        var points: [Sweep.Point] = []
+        if let grid = root["sweep"] {
+            switch Sweep.points(of: grid, experiment: SpecFormat.experiment) {
+            case .success(let p): points = p
+            case .failure(let error): errors.append(error); return []
+            }
+        }
+        if bases.count * max(points.count, 1) > Self.maxExperiments {
+            report(.outOfRange, at: ["experiments"], "more than \(Self.maxExperiments) experiments; split the project")
+            return []
+        }
+        var experiments: [(name: String, node: YAMLNode, mark: SourceMark, path: String)] = []
+        for base in bases {
+            if points.isEmpty { experiments.append((base.name, base.node, base.mark, "experiments." + base.name)) }
+            for point in points {
+                let name = named.isEmpty ? point.name : base.name + "-" + point.name
+                let node = point.overrides.reduce(base.node) { Overlay.merge($0, $1, shape) }
+                experiments.append((name, node, root["sweep"]?.mark ?? root.mark, "sweep"))
+            }
+        }
+
+        var plans: [ExperimentPlan] = []
+        var seen = Set<String>()
+        for experiment in experiments {
+            if let problem = NameRules.problem(with: experiment.name) {
+                errors.append(SpecError(.unsafeName, at: experiment.mark, path: experiment.path, problem))
+                continue
+            }
+            if !seen.insert(experiment.name).inserted {
+                errors.append(SpecError(.conflict, at: experiment.mark, path: experiment.path,
+                    "two experiments are named '\(experiment.name)'; rename one"))
+                continue
+            }
+            var validator = ShapeValidator(mode: .complete)
+            let value = validator.check(experiment.node, shape)
+            for error in validator.errors where !errors.contains(error) { errors.append(error) }
+            guard let value, let written = try? value.decode(ExperimentSpec.self) else { continue }
+            plans.append(resolveExperiment(experiment.name, written, node: experiment.node, projectSeed: seed))
+        }
+        return plans
+    }
+
+    mutating func resolveExperiment(_ name: String, _ e: ExperimentSpec, node: YAMLNode, projectSeed: UInt64) -> ExperimentPlan {
+        let model = e.model ?? .resnet18_v1
+        let epochs = e.epochs ?? 10
+        let seed = e.seed.map(UInt64.init) ?? projectSeed
+        let pretrained: Pretrained
+        switch e.pretrained {
+        case nil: pretrained = model.hasPretrainedWeights ? .imagenet : .none
+        case .flag(false)?: pretrained = .none
+        case .flag(true)?:
+            if !model.hasPretrainedWeights {
+                report(.conflict, in: node, at: ["pretrained"],
+                       "\(model.rawValue) has no published weights; set pretrained: false or give a weights file")
+            }
+            pretrained = .imagenet
+        case .file(let p)?:
+            if let problem = PathRules.problem(with: p) { report(.invalidValue, in: node, at: ["pretrained"], problem) }
+            pretrained = .file(path: PathRules.absolute(p, relativeTo: directory))
+        }
+
+        let o = e.optimizer
+        let weightDecay = o?.weightDecay ?? model.defaultWeightDecay
+        let optimizer: Optimizer
+        switch o?.type ?? .sgd {
+        case .sgd:
+            let momentum = o?.momentum ?? 0.9
+            if o?.nesterov == true && momentum == 0 {
+                report(.conflict, in: node, at: ["optimizer", "nesterov"], "nesterov needs a momentum above 0")
+            }
+            optimizer = .sgd(SGDSettings(lr: o?.lr ?? 0.01, momentum: momentum, nesterov: o?.nesterov ?? false,
+                                         weightDecay: weightDecay))
+        case let kind where kind == .adam || kind == .adamw:
+            let betas = o?.betas ?? [0.9, 0.999]
+            let settings = AdamSettings(lr: o?.lr ?? 0.001, beta1: betas[0], beta2: betas[1], eps: o?.eps ?? 1e-8,
+                                        weightDecay: weightDecay)
+            optimizer = kind == .adam ? .adam(settings) : .adamw(settings)
+        default:
+            optimizer = .rmsprop(RMSpropSettings(lr: o?.lr ?? 0.01, alpha: o?.alpha ?? 0.99, eps: o?.eps ?? 1e-8,
+                                                 momentum: o?.momentum ?? 0, weightDecay: weightDecay))
+        }
+
+        return ExperimentPlan(
+            name: name, model: model, pretrained: pretrained, freezeBaseNetwork: e.freezeBaseNetwork ?? false,
+            freezeLayers: e.freezeLayers ?? 0, epochs: epochs, optimizer: optimizer,
+            lrSchedule: schedule(e.lrSchedule, epochs: epochs, node: node), loss: loss(e.loss),
+            earlyStopping: earlyStopping(e.earlyStopping), testCheckpoint: e.testCheckpoint ?? .best,
+            evaluation: evaluation(e.evaluation, seed: seed), seed: seed)
+    }
+
+    mutating func schedule(_ s: ScheduleSpec?, epochs: Int, node: YAMLNode) -> LRSchedule {
+        switch s?.type ?? .step {
+        case .fixed: return .fixed
+        case .step: return .step(stepSize: s?.stepSize ?? 1, gamma: s?.gamma ?? 0.98)
+        case .multistep:
+            let milestones = s?.milestones ?? []
+            if zip(milestones, milestones.dropFirst()).contains(where: { $0 >= $1 }) {
+                report(.conflict, in: node, at: ["lr_schedule", "milestones"], "milestones must be strictly ascending epochs")
+            }
+            return .multistep(milestones: milestones, gamma: s?.gamma ?? 0.1)
+        case .exponential: return .exponential(gamma: s?.gamma ?? 0.95)
+        case .cosine:
+            let warmup = s?.warmupEpochs ?? 0
+            if warmup >= epochs {
+                report(.conflict, in: node, at: ["lr_schedule", "warmup_epochs"],
+                       "warmup_epochs (\(warmup)) must be fewer than epochs (\(epochs))")
+            }
+            return .cosine(tMax: s?.tMax ?? max(1, epochs - warmup), etaMin: s?.etaMin ?? 0, warmupEpochs: warmup)
+        case .plateau:
+            let metric = s?.metric ?? .val_loss
+            return .plateau(PlateauSettings(metric: metric, mode: s?.mode ?? metric.defaultMode, factor: s?.factor ?? 0.1,
+                                            patience: s?.patience ?? 2, threshold: s?.threshold ?? 1e-4,
+                                            cooldown: s?.cooldown ?? 0, minLR: s?.minLR ?? 0))
+        }
+    }
+
+    func loss(_ l: LossSpec?) -> Loss {
+        let weights: ClassWeights
+        switch l?.classWeights {
+        case nil, .none?: weights = .none
+        case .balanced?: weights = .balanced
+        case .list(let list)?: weights = .explicit(list)
+        }
+        switch l?.type ?? .cross_entropy {
+        case .cross_entropy: return .crossEntropy(classWeights: weights, labelSmoothing: l?.labelSmoothing ?? 0)
+        case .binary_cross_entropy: return .binaryCrossEntropy(classWeights: weights)
+        }
+    }
+
+    func earlyStopping(_ e: EarlyStoppingSpec?) -> EarlyStopping? {
+        guard case .on(let s)? = e else { return nil }
+        let metric = s.metric ?? .val_loss
+        return EarlyStopping(metric: metric, patience: s.patience ?? 3, minDelta: s.minDelta ?? 0, mode: s.mode ?? metric.defaultMode)
+    }
+
+    func evaluation(_ e: EvaluationSpec?, seed: UInt64) -> EvaluationPlan {
+        let threshold: ThresholdChoice
+        switch e?.threshold {
+        case .value(let x)?: threshold = .fixed(x)
+        case .youden?: threshold = .youden
+        case nil: threshold = .fixed(0.5)
+        }
+        return EvaluationPlan(positiveClass: e?.positiveClass.map(PositiveClass.named) ?? .auto, threshold: threshold,
+                              bootstrapSamples: e?.bootstrap?.samples ?? 1000,
+                              bootstrapSeed: e?.bootstrap?.seed.map(UInt64.init) ?? seed)
+    }
+}

@@ -1,0 +1,180 @@
+// Spec → Plan for the project and data sections: defaults filled in, paths made absolute
+// against the spec's folder, names and paths checked for safety. Pure: no I/O.
+
+struct PlanResolver {
+    let root: YAMLNode
+    let spec: Spec
+    /// Absolute folder of the spec file.
+    let directory: String
+    var errors: [SpecError] = []
+
+    init(root: YAMLNode, spec: Spec, directory: String) {
+        self.root = root
+        self.spec = spec
+        self.directory = PathRules.absolute(directory, relativeTo: "/")
+    }
+
+    /// The plan, or nil with `errors` filled in.
+    mutating func resolve() -> Plan? {
+        let seed = UInt64(spec.seed ?? 0)
+        let writtenWorkspace = spec.workspace ?? "workspace"
+        let workspace = path(writtenWorkspace, at: ["workspace"])
+        if let problem = PathRules.workspaceProblem(written: writtenWorkspace, resolved: workspace, specDirectory: directory) {
+            report(.unsafeName, at: ["workspace"], problem)
+        }
+        let data = resolveData(spec.data, seed: seed)
+        let experiments = resolveExperiments(seed: seed)
+        let comparison = resolveComparison(experiments.map(\.name))
+        guard errors.isEmpty else { return nil }
+        return Plan(project: spec.project, workspace: workspace, seed: seed, threads: threads(spec.threads),
+                    data: data, experiments: experiments, comparison: comparison)
+    }
+
+    // MARK: data
+
+    mutating func resolveData(_ d: DataSpec, seed: UInt64) -> DataPlan {
+        let inputSize = d.inputSize ?? 224
+        let validation: ValidationSource
+        switch d.val {
+        case .folder(let p)?: validation = .folder(path: path(p, at: ["data", "val"]))
+        case .split(let s)?:
+            validation = .split(SplitPlan(fraction: s.fraction ?? 0.3, stratified: s.stratified ?? true,
+                                          groupBy: s.groupBy, seed: s.seed.map(UInt64.init) ?? seed))
+        case nil:
+            validation = .split(SplitPlan(fraction: 0.3, stratified: true, groupBy: nil, seed: seed))
+        }
+        let color = d.color ?? .rgb
+        let train = transforms(d.trainTransforms, key: "train_transforms", inputSize: inputSize, color: color,
+                               defaults: [.resize(size: inputSize), .horizontalFlip(probability: 0.5), imagenet])
+        let eval = transforms(d.evalTransforms, key: "eval_transforms", inputSize: inputSize, color: color,
+                              defaults: [.resize(size: inputSize), imagenet])
+        return DataPlan(train: source(d.train, key: "train"), validation: validation,
+                        test: d.test.map { source($0, key: "test") }, inputSize: inputSize,
+                        batchSize: d.batchSize ?? 4, workers: threads(d.workers), color: color,
+                        trainTransforms: train, evalTransforms: eval, onBadImage: d.onBadImage ?? .fail)
+    }
+
+    private var imagenet: Transform { .normalize(mean: Transform.imagenetMean, std: Transform.imagenetStd) }
+
+    mutating func source(_ s: SourceSpec, key: String) -> DatasetSource {
+        switch s {
+        case .folder(let p):
+            return .folder(path: path(p, at: ["data", key]))
+        case .csv(let c):
+            let file = path(c.csv, at: ["data", key, "csv"])
+            let folder = String(file[..<(file.lastIndex(of: "/") ?? file.startIndex)])
+            return .csv(CSVSource(file: file, root: c.root.map { path($0, at: ["data", key, "root"]) } ?? (folder.isEmpty ? "/" : folder),
+                                  delimiter: c.delimiter ?? ",", imageColumn: c.imageColumn ?? "ID",
+                                  labelColumn: c.labelColumn ?? "Label"))
+        }
+    }
+
+    mutating func transforms(_ written: [TransformSpec]?, key: String, inputSize: Int, color: ColorMode,
+                             defaults: [Transform]) -> [Transform] {
+        guard let written else { return defaults }
+        let channels = color == .rgb ? 3 : 1
+        var size: Int?
+        var result: [Transform] = []
+        for (i, t) in written.enumerated() {
+            let at = ["data", key, "[\(i)]"]
+            let transform: Transform
+            switch t {
+            case .resize(let n): transform = .resize(size: n ?? inputSize)
+            case .centerCrop(let n): transform = .centerCrop(size: n ?? inputSize)
+            case .randomResizedCrop(let c):
+                let scale = c?.scale ?? [0.08, 1.0], ratio = c?.ratio ?? [0.75, 4.0 / 3.0]
+                if scale[0] > scale[1] || ratio[0] > ratio[1] {
+                    report(.conflict, at: at, "scale and ratio are [low, high] ranges; low must not exceed high")
+                }
+                transform = .randomResizedCrop(size: c?.size ?? inputSize, scale: ClosedInterval(scale[0], scale[1]),
+                                               ratio: ClosedInterval(ratio[0], ratio[1]))
+            case .randomCrop(let c): transform = .randomCrop(size: c?.size ?? inputSize, padding: c?.padding ?? 0)
+            case .horizontalFlip(let p): transform = .horizontalFlip(probability: p ?? 0.5)
+            case .verticalFlip(let p): transform = .verticalFlip(probability: p ?? 0.5)
+            case .randomRotation(let d): transform = .randomRotation(degrees: d)
+            case .colorJitter(let j): transform = .colorJitter(brightness: j.brightness ?? 0, contrast: j.contrast ?? 0)
+            case .normalize(nil), .normalize(.imagenet?):
+                if channels != 3 { report(.conflict, at: at, "imagenet statistics have 3 channels but color is grayscale; give mean and std") }
+                transform = imagenet
+            case .normalize(.custom(let mean, let std)?):
+                if mean.count != std.count || (mean.count != 1 && mean.count != channels) {
+                    report(.conflict, at: at, "mean and std need 1 or \(channels) values each (color: \(color.rawValue))")
+                }
+                let expand = { (v: [Double]) in v.count == 1 ? Array(repeating: v[0], count: channels) : v }
+                transform = .normalize(mean: expand(mean), std: expand(std))
+            }
+            switch transform {
+            case .centerCrop(let n) where size.map { n > $0 } ?? false,
+                 .randomCrop(let n, _) where size.map { n > $0 + 2 * paddingOf(transform) } ?? false:
+                report(.conflict, at: at, "the crop (\(n)) is larger than the image at this point (\(size ?? 0))")
+            default: break
+            }
+            switch transform {
+            case .resize(let n), .centerCrop(let n), .randomResizedCrop(let n, _, _), .randomCrop(let n, _): size = n
+            default: break
+            }
+            result.append(transform)
+        }
+        if size != inputSize {
+            let what = size.map { "produce \($0)×\($0) images" } ?? "never set the image size"
+            report(.conflict, at: ["data", key], "\(key) \(what) but input_size is \(inputSize); add `- resize: \(inputSize)`")
+        }
+        return result
+    }
+
+    private func paddingOf(_ t: Transform) -> Int {
+        if case .randomCrop(_, let padding) = t { return padding }
+        return 0
+    }
+
+    // MARK: comparison
+
+    mutating func resolveComparison(_ names: [String]) -> ComparisonPlan {
+        let chosen = spec.comparison?.experiments ?? names
+        for (i, name) in chosen.enumerated() where !names.contains(name) {
+            report(.invalidValue, at: ["comparison", "experiments", "[\(i)]"],
+                   "no experiment is named '\(name)'; experiments: \(names.joined(separator: ", "))",
+                   suggestion: Suggestion.nearest(to: name, in: names))
+        }
+        var seen = Set<String>()
+        for (i, name) in chosen.enumerated() where !seen.insert(name).inserted {
+            report(.conflict, at: ["comparison", "experiments", "[\(i)]"], "'\(name)' is listed twice")
+        }
+        return ComparisonPlan(name: spec.comparison?.name ?? spec.project, experiments: chosen)
+    }
+
+    // MARK: helpers
+
+    func threads(_ t: ThreadsSpec?) -> ThreadCount {
+        if case .count(let n)? = t { return .fixed(n) }
+        return .auto
+    }
+
+    /// An absolute path for a path written at `keys`.
+    mutating func path(_ written: String, at keys: [String]) -> String {
+        if let problem = PathRules.problem(with: written) { report(.invalidValue, at: keys, problem) }
+        return PathRules.absolute(written, relativeTo: directory)
+    }
+
+    mutating func report(_ kind: SpecError.Kind, at keys: [String], _ message: String, suggestion: String? = nil) {
+        report(kind, in: root, at: keys, message, suggestion: suggestion)
+    }
+
+    /// Records an error at the deepest node of `keys` that exists under `node`.
+    mutating func report(_ kind: SpecError.Kind, in node: YAMLNode, at keys: [String], _ message: String,
+                         suggestion: String? = nil) {
+        var current = node
+        for key in keys {
+            if key.hasPrefix("["), case .sequence(let items) = current.value,
+               let i = Int(key.dropFirst().dropLast()), items.indices.contains(i) {
+                current = items[i]
+            } else if let child = current[key] {
+                current = child
+            } else {
+                break
+            }
+        }
+        let error = SpecError(kind, at: current.mark, path: current.path, message, suggestion: suggestion)
+        if !errors.contains(error) { errors.append(error) }
+    }
+}

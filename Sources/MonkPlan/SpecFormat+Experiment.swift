@@ -1,0 +1,116 @@
+// The experiment settings of the format (used by `defaults`, `experiments` and `sweep`).
+
+extension SpecFormat {
+    static let metric = Shape.keyword(ValidationMetric.allCases.map(\.rawValue))
+    static let mode = Shape.keyword(MetricMode.allCases.map(\.rawValue))
+    static let lr = Field(name: "lr", shape: .number(.positive), doc: "Initial learning rate (default: 0.01; 0.001 for adam and adamw)")
+    static let weightDecay = Field(name: "weight_decay", shape: .number(.nonNegative),
+                                   doc: "L2 weight decay (default: 1e-4 for DenseNets, else 0)")
+    static let eps = Field(name: "eps", shape: .number(.positive), doc: "Term added to the denominator (default: 1e-8)")
+    static let count = Shape.integer(min: 0, max: 100_000)
+    static let epochCount = Shape.integer(min: 1, max: 100_000)
+
+    static let optimizer = TaggedShape(variants: [
+        .init(tag: "sgd", fields: [
+            lr,
+            Field(name: "momentum", shape: .number(NumberRange(min: 0, max: 1, maxExclusive: true)), doc: "Momentum (default: 0.9)"),
+            Field(name: "nesterov", shape: .boolean, doc: "Nesterov momentum (default: false)"),
+            weightDecay,
+        ], doc: "stochastic gradient descent"),
+        .init(tag: "adam", fields: adamFields, doc: "Adam"),
+        .init(tag: "adamw", fields: adamFields, doc: "Adam with decoupled weight decay"),
+        .init(tag: "rmsprop", fields: [
+            lr,
+            Field(name: "alpha", shape: .number(NumberRange(min: 0, max: 1, maxExclusive: true)), doc: "Smoothing constant (default: 0.99)"),
+            eps,
+            Field(name: "momentum", shape: .number(NumberRange(min: 0, max: 1, maxExclusive: true)), doc: "Momentum (default: 0)"),
+            weightDecay,
+        ], doc: "RMSprop"),
+    ], defaultTag: "sgd")
+
+    static let adamFields = [
+        lr,
+        Field(name: "betas", shape: .list(.number(NumberRange(min: 0, max: 1, maxExclusive: true)), minCount: 2, maxCount: 2),
+              doc: "Decay rates of the moment averages (default: [0.9, 0.999])"),
+        eps,
+        weightDecay,
+    ]
+
+    static let gamma = Field(name: "gamma", shape: .number(NumberRange(min: 0, max: 1, minExclusive: true)),
+                             doc: "Multiplier of the learning rate (default: 0.98 for step, 0.1 for multistep, 0.95 for exponential)")
+
+    static let schedule = TaggedShape(variants: [
+        .init(tag: "fixed", fields: [], doc: "constant learning rate"),
+        .init(tag: "step", fields: [
+            Field(name: "step_size", shape: epochCount, doc: "Epochs between decays (default: 1)"), gamma,
+        ], doc: "decay every step_size epochs (Monk's default: 0.98 every epoch)"),
+        .init(tag: "multistep", fields: [
+            Field(name: "milestones", shape: .list(epochCount, minCount: 1, maxCount: 100),
+                  doc: "Ascending epochs at which to decay", required: true), gamma,
+        ], doc: "decay at the given epochs"),
+        .init(tag: "exponential", fields: [gamma], doc: "decay every epoch"),
+        .init(tag: "cosine", fields: [
+            Field(name: "t_max", shape: epochCount, doc: "Epochs of the cosine after warm-up (default: epochs - warmup_epochs)"),
+            Field(name: "eta_min", shape: .number(.nonNegative), doc: "Final learning rate (default: 0)"),
+            Field(name: "warmup_epochs", shape: count, doc: "Epochs of linear warm-up (default: 0)"),
+        ], doc: "cosine annealing with optional warm-up"),
+        .init(tag: "plateau", fields: [
+            Field(name: "metric", shape: metric, doc: "Watched metric (default: val_loss)"),
+            Field(name: "mode", shape: mode, doc: "min or max (default: from the metric)"),
+            Field(name: "factor", shape: .number(.openUnit), doc: "Multiplier on a plateau (default: 0.1)"),
+            Field(name: "patience", shape: count, doc: "Epochs without improvement before reducing (default: 2)"),
+            Field(name: "threshold", shape: .number(.nonNegative), doc: "Relative improvement that counts (default: 1e-4)"),
+            Field(name: "cooldown", shape: count, doc: "Epochs to wait after a reduction (default: 0)"),
+            Field(name: "min_lr", shape: .number(.nonNegative), doc: "Lower bound of the learning rate (default: 0)"),
+        ], doc: "reduce when a validation metric stops improving"),
+    ], defaultTag: "step")
+
+    static let classWeights = Field(name: "class_weights",
+        shape: .choice([.keyword(["none", "balanced"]), .list(.number(.nonNegative), minCount: 2, maxCount: 10_000)]),
+        doc: "none, balanced (from the training counts) or one weight per class in sorted class order (default: none)")
+
+    static let loss = TaggedShape(variants: [
+        .init(tag: "cross_entropy", fields: [
+            classWeights,
+            Field(name: "label_smoothing", shape: .number(NumberRange(min: 0, max: 1, maxExclusive: true)), doc: "Label smoothing (default: 0)"),
+        ], doc: "softmax cross-entropy"),
+        .init(tag: "binary_cross_entropy", fields: [classWeights], doc: "sigmoid binary cross-entropy per class"),
+    ], defaultTag: "cross_entropy")
+
+    static let earlyStopping = ObjectShape(fields: [
+        Field(name: "metric", shape: metric, doc: "Watched metric (default: val_loss)"),
+        Field(name: "patience", shape: count, doc: "Epochs without improvement before stopping (default: 3)"),
+        Field(name: "min_delta", shape: .number(.nonNegative), doc: "Smallest change that counts as improvement (default: 0)"),
+        Field(name: "mode", shape: mode, doc: "min or max (default: from the metric)"),
+    ])
+
+    static let evaluation = ObjectShape(fields: [
+        Field(name: "positive_class", shape: .string(.text),
+              doc: "Class counted as positive for sensitivity, specificity and ROC (default: the class not named normal)"),
+        Field(name: "threshold", shape: .choice([.number(.openUnit), .keyword(["youden"])]),
+              doc: "Probability threshold, or youden to choose it on validation (default: 0.5)"),
+        Field(name: "bootstrap", shape: .object(ObjectShape(fields: [
+            Field(name: "samples", shape: count, doc: "Resamples for the AUC interval; 0 for none (default: 1000)"),
+            Field(name: "seed", shape: .integer(min: 0, max: Int.max), doc: "Seed of the resampling (default: the experiment seed)"),
+        ])), doc: "Bootstrap confidence interval of the AUC"),
+    ])
+
+    static let experiment = ObjectShape(fields: [
+        Field(name: "model", shape: .keyword(ModelName.allCases.map(\.rawValue), aliases: ModelName.aliases.mapValues(\.rawValue)),
+              doc: "Architecture (default: resnet18_v1); torchvision names such as resnet18 are accepted"),
+        Field(name: "pretrained", shape: .choice([.boolean, .string(.path)]),
+              doc: "true (published weights), false (random), or a weights file (default: true, false for tiny_cnn)"),
+        Field(name: "freeze_base_network", shape: .boolean, doc: "Train only the new head (default: false)"),
+        Field(name: "freeze_layers", shape: count, doc: "Leading layers kept fixed (default: 0)"),
+        Field(name: "epochs", shape: epochCount, doc: "Training epochs (default: 10)"),
+        Field(name: "optimizer", shape: .tagged(optimizer), doc: "sgd, adam, adamw or rmsprop, with settings (default: sgd)"),
+        Field(name: "lr_schedule", shape: .tagged(schedule), doc: "Learning-rate schedule (default: step, gamma 0.98 every epoch)"),
+        Field(name: "loss", shape: .tagged(loss), doc: "Training loss (default: cross_entropy)"),
+        Field(name: "early_stopping", shape: .choice([.falseOnly, .object(earlyStopping)]),
+              doc: "false, or settings for stopping when validation stops improving (default: false)"),
+        Field(name: "test_checkpoint", shape: .keyword(CheckpointChoice.allCases.map(\.rawValue)),
+              doc: "Weights the test stage uses: best (on validation) or final (default: best)"),
+        Field(name: "evaluation", shape: .object(evaluation), doc: "Test metrics settings"),
+        Field(name: "seed", shape: .integer(min: 0, max: Int.max), doc: "Seed of this experiment (default: the project seed)"),
+    ])
+}

@@ -1,0 +1,99 @@
+// The monkpipe pipeline format, described once: top level, data and transforms. Validation,
+// the JSON Schema and the docs in it all come from here (defaults are applied in PlanResolver
+// and quoted in the docs below).
+
+enum SpecFormat {
+    static let threads = Shape.choice([.integer(min: 1, max: 1024), .keyword(["auto"])])
+
+    /// The whole file.
+    static let root = ObjectShape(fields: [
+        Field(name: "project", shape: .string(.name),
+              doc: "Project name; results go to <workspace>/<project>/<experiment>/", required: true),
+        Field(name: "workspace", shape: .string(.path),
+              doc: "Folder for all outputs, relative to the spec file (default: workspace)"),
+        Field(name: "seed", shape: .integer(min: 0, max: Int.max),
+              doc: "Seed for splits, initialisation, shuffling and augmentation (default: 0)"),
+        Field(name: "threads", shape: threads, doc: "Compute threads, or auto for all cores (default: auto)"),
+        Field(name: "data", shape: .object(data), doc: "The images and how they are prepared", required: true),
+        Field(name: "defaults", shape: .object(experiment),
+              doc: "Settings shared by every experiment; each experiment may override any of them"),
+        Field(name: "experiments", shape: .names(.object(experiment)),
+              doc: "Named experiments, each overriding defaults (default: one experiment named default)"),
+        Field(name: "sweep", shape: .grid(experiment),
+              doc: "Grid of dotted keys to lists of values (e.g. optimizer.lr: [0.01, 0.001]); every combination becomes an experiment"),
+        Field(name: "comparison", shape: .object(comparison),
+              doc: "The comparison report across experiments"),
+    ])
+
+    static let comparison = ObjectShape(fields: [
+        Field(name: "name", shape: .string(.name), doc: "Folder name under <workspace>/comparison/ (default: the project name)"),
+        Field(name: "experiments", shape: .list(.string(.name), minCount: 1, maxCount: 1000),
+              doc: "Experiments to compare, in report order (default: all)"),
+    ])
+
+    static let csv = ObjectShape(fields: [
+        Field(name: "csv", shape: .string(.path), doc: "CSV file with a header row: image path and label per line", required: true),
+        Field(name: "root", shape: .string(.path), doc: "Folder the image paths are relative to (default: the CSV's folder)"),
+        Field(name: "delimiter", shape: .string(.character), doc: "Field separator (default: ,)"),
+        Field(name: "image_column", shape: .string(.text), doc: "Header of the image path column (default: ID)"),
+        Field(name: "label_column", shape: .string(.text), doc: "Header of the label column (default: Label)"),
+    ])
+
+    static let source = Shape.choice([.string(.path), .object(csv)])
+
+    static let split = ObjectShape(fields: [
+        Field(name: "fraction", shape: .number(.openUnit), doc: "Part of the training images used for validation (default: 0.3, Monk's 0.7/0.3)"),
+        Field(name: "stratified", shape: .boolean, doc: "Keep class proportions equal in both parts (default: true)"),
+        Field(name: "group_by", shape: .string(.regex),
+              doc: "Regular expression on the file name; its first capture group (or whole match) names a group, e.g. a patient, that is never split (default: none)"),
+        Field(name: "seed", shape: .integer(min: 0, max: Int.max), doc: "Seed of the split (default: the project seed)"),
+    ])
+
+    static let data = ObjectShape(fields: [
+        Field(name: "train", shape: source, doc: "Training images: a folder with one sub-folder per class, or a CSV", required: true),
+        Field(name: "val", shape: .choice([.string(.path), .object(split)]),
+              doc: "Validation images: a folder, or a split of train (default: a stratified 0.3 split)"),
+        Field(name: "test", shape: source, doc: "Test images: a folder with one sub-folder per class, or a CSV (default: no test stage)"),
+        Field(name: "input_size", shape: .integer(min: 8, max: 2048), doc: "Network input side in pixels (default: 224)"),
+        Field(name: "batch_size", shape: .integer(min: 1, max: 4096), doc: "Images per batch (default: 4, Monk's quick mode)"),
+        Field(name: "workers", shape: threads, doc: "Threads that decode images, or auto (default: auto)"),
+        Field(name: "color", shape: .keyword(ColorMode.allCases.map(\.rawValue)),
+              doc: "rgb (grayscale images become 3 channels) or grayscale (default: rgb)"),
+        Field(name: "train_transforms", shape: transforms,
+              doc: "Training transforms in order (default: resize, horizontal_flip, normalize)"),
+        Field(name: "eval_transforms", shape: transforms,
+              doc: "Validation and test transforms in order (default: resize, normalize)"),
+        Field(name: "on_bad_image", shape: .keyword(BadImagePolicy.allCases.map(\.rawValue)),
+              doc: "fail, or skip and report images that cannot be decoded (default: fail)"),
+    ])
+
+    static let size = Shape.integer(min: 1, max: 4096)
+
+    static let transforms = Shape.list(.oneKey([
+        OneKeyOption(name: "resize", shape: size, bare: true, doc: "resize to N×N; bare: input_size"),
+        OneKeyOption(name: "center_crop", shape: size, bare: true, doc: "central N×N crop; bare: input_size"),
+        OneKeyOption(name: "random_resized_crop", shape: .choice([size, .object(ObjectShape(fields: [
+            Field(name: "size", shape: size, doc: "Output side (default: input_size)"),
+            Field(name: "scale", shape: .list(.number(NumberRange(min: 0, max: 1, minExclusive: true)), minCount: 2, maxCount: 2),
+                  doc: "Range of the cut area as a fraction of the image (default: [0.08, 1.0])"),
+            Field(name: "ratio", shape: .list(.number(.positive), minCount: 2, maxCount: 2),
+                  doc: "Range of the cut's aspect ratio (default: [0.75, 1.3333])"),
+        ]))]), bare: true, doc: "random area and aspect, resized to N×N; bare: input_size"),
+        OneKeyOption(name: "random_crop", shape: .choice([size, .object(ObjectShape(fields: [
+            Field(name: "size", shape: size, doc: "Output side (default: input_size)"),
+            Field(name: "padding", shape: .integer(min: 0, max: 1024), doc: "Zero padding on each side before cutting (default: 0)"),
+        ]))]), bare: true, doc: "random N×N crop after optional padding; bare: input_size"),
+        OneKeyOption(name: "horizontal_flip", shape: .number(.unit), bare: true, doc: "flip with probability p; bare: 0.5"),
+        OneKeyOption(name: "vertical_flip", shape: .number(.unit), bare: true, doc: "flip with probability p; bare: 0.5"),
+        OneKeyOption(name: "random_rotation", shape: .number(NumberRange(min: 0, max: 180)), bare: false,
+                     doc: "rotate by up to ± degrees"),
+        OneKeyOption(name: "color_jitter", shape: .object(ObjectShape(fields: [
+            Field(name: "brightness", shape: .number(.unit), doc: "Brightness factor drawn from [1-b, 1+b] (default: 0)"),
+            Field(name: "contrast", shape: .number(.unit), doc: "Contrast factor drawn from [1-c, 1+c] (default: 0)"),
+        ])), bare: false, doc: "random brightness and contrast"),
+        OneKeyOption(name: "normalize", shape: .choice([.keyword(["imagenet"]), .object(ObjectShape(fields: [
+            Field(name: "mean", shape: .list(.number(.any), minCount: 1, maxCount: 3), doc: "Per-channel mean (0–1 scale)", required: true),
+            Field(name: "std", shape: .list(.number(.positive), minCount: 1, maxCount: 3), doc: "Per-channel standard deviation", required: true),
+        ]))]), bare: true, doc: "imagenet or {mean, std}; bare: imagenet"),
+    ]), minCount: 0, maxCount: 32)
+}

@@ -1,0 +1,116 @@
+// Transforms as written: one `name: value` pair per list item, or a bare name whose value
+// is left to its default (nil here).
+
+public enum TransformSpec: Codable, Equatable, Sendable {
+    case resize(Int?)
+    case centerCrop(Int?)
+    case randomResizedCrop(CropSpec?)
+    case randomCrop(CropSpec?)
+    case horizontalFlip(Double?)
+    case verticalFlip(Double?)
+    case randomRotation(Double)
+    case colorJitter(ColorJitterSpec)
+    case normalize(NormalizeSpec?)
+
+    /// The names used in the file.
+    public enum Name: String, CodingKey, CaseIterable {
+        case resize, center_crop, random_resized_crop, random_crop, horizontal_flip, vertical_flip
+        case random_rotation, color_jitter, normalize
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: Name.self)
+        guard let name = c.allKeys.first, c.allKeys.count == 1 else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "one transform per item"))
+        }
+        switch name {
+        case .resize: self = .resize(try c.decodeIfPresent(Int.self, forKey: name))
+        case .center_crop: self = .centerCrop(try c.decodeIfPresent(Int.self, forKey: name))
+        case .random_resized_crop: self = .randomResizedCrop(try c.decodeIfPresent(CropSpec.self, forKey: name))
+        case .random_crop: self = .randomCrop(try c.decodeIfPresent(CropSpec.self, forKey: name))
+        case .horizontal_flip: self = .horizontalFlip(try c.decodeIfPresent(Double.self, forKey: name))
+        case .vertical_flip: self = .verticalFlip(try c.decodeIfPresent(Double.self, forKey: name))
+        case .random_rotation: self = .randomRotation(try c.decode(Double.self, forKey: name))
+        case .color_jitter: self = .colorJitter(try c.decode(ColorJitterSpec.self, forKey: name))
+        case .normalize: self = .normalize(try c.decodeIfPresent(NormalizeSpec.self, forKey: name))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Name.self)
+        switch self {
+        case .resize(let v): try c.encode(v, forKey: .resize)
+        case .centerCrop(let v): try c.encode(v, forKey: .center_crop)
+        case .randomResizedCrop(let v): try c.encode(v, forKey: .random_resized_crop)
+        case .randomCrop(let v): try c.encode(v, forKey: .random_crop)
+        case .horizontalFlip(let v): try c.encode(v, forKey: .horizontal_flip)
+        case .verticalFlip(let v): try c.encode(v, forKey: .vertical_flip)
+        case .randomRotation(let v): try c.encode(v, forKey: .random_rotation)
+        case .colorJitter(let v): try c.encode(v, forKey: .color_jitter)
+        case .normalize(let v): try c.encode(v, forKey: .normalize)
+        }
+    }
+}
+
+/// `random_resized_crop` / `random_crop` settings; a bare number is the size.
+public struct CropSpec: Codable, Equatable, Sendable {
+    public var size: Int?
+    public var scale: [Double]?
+    public var ratio: [Double]?
+    public var padding: Int?
+
+    enum CodingKeys: String, CodingKey { case size, scale, ratio, padding }
+
+    public init(size: Int?, scale: [Double]? = nil, ratio: [Double]? = nil, padding: Int? = nil) {
+        self.size = size
+        self.scale = scale
+        self.ratio = ratio
+        self.padding = padding
+    }
+
+    public init(from decoder: any Decoder) throws {
+        if let size = try? decoder.singleValueContainer().decode(Int.self) {
+            self.init(size: size)
+            return
+        }
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(size: try c.decodeIfPresent(Int.self, forKey: .size),
+                  scale: try c.decodeIfPresent([Double].self, forKey: .scale),
+                  ratio: try c.decodeIfPresent([Double].self, forKey: .ratio),
+                  padding: try c.decodeIfPresent(Int.self, forKey: .padding))
+    }
+}
+
+public struct ColorJitterSpec: Codable, Equatable, Sendable {
+    public var brightness: Double?
+    public var contrast: Double?
+}
+
+/// `imagenet`, or explicit per-channel statistics.
+public enum NormalizeSpec: Codable, Equatable, Sendable {
+    case imagenet
+    case custom(mean: [Double], std: [Double])
+
+    enum CodingKeys: String, CodingKey { case mean, std }
+
+    public init(from decoder: any Decoder) throws {
+        if (try? decoder.singleValueContainer().decode(String.self)) != nil {
+            self = .imagenet
+            return
+        }
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self = .custom(mean: try c.decode([Double].self, forKey: .mean), std: try c.decode([Double].self, forKey: .std))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        switch self {
+        case .imagenet:
+            var c = encoder.singleValueContainer()
+            try c.encode("imagenet")
+        case .custom(let mean, let std):
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(mean, forKey: .mean)
+            try c.encode(std, forKey: .std)
+        }
+    }
+}
