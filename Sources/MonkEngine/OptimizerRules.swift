@@ -5,6 +5,14 @@ import Foundation
 /// Update rules `(param, grad, state) → (param, state)` over one flat float buffer. Scalars
 /// are computed in Double (as Python does) and cast to Float once, like torch's kernels.
 enum OptimizerRules {
+    /// Moves a buffer out of its slot (zeros when absent) so the caller holds the only
+    /// reference and mutates it in place; copy-on-write would otherwise copy it every step.
+    @inline(__always)
+    static func take(_ slot: inout PackedFloats?, _ n: Int) -> PackedFloats {
+        defer { slot = nil }
+        return slot ?? PackedFloats(zeros: n)
+    }
+
     /// torch's `lerp_(end, w)` in float: the two-sided form it uses for accuracy.
     @inline(__always)
     static func lerp(_ a: Float, _ b: Float, _ w: Float) -> Float {
@@ -25,7 +33,7 @@ enum OptimizerRules {
             return
         }
         let first = s.momentum == nil
-        var buf = s.momentum ?? PackedFloats(zeros: n)
+        var buf = take(&s.momentum, n)
         buf.values.withUnsafeMutableBufferPointer { b in
             for i in 0..<n {
                 var g = c.weightDecay != 0 ? grad[i] + wd * param[i] : grad[i]
@@ -48,8 +56,8 @@ enum OptimizerRules {
         let w1 = Float(1 - c.beta1), b2 = Float(c.beta2), w2 = Float(1 - c.beta2)
         let eps = Float(c.eps), wd = Float(c.weightDecay), shrink = Float(1 - lr * c.weightDecay)
         let l2 = !decoupled && c.weightDecay != 0, decay = decoupled && c.weightDecay != 0
-        var m = s.expAvg ?? PackedFloats(zeros: n)
-        var v = s.expAvgSq ?? PackedFloats(zeros: n)
+        var m = take(&s.expAvg, n)
+        var v = take(&s.expAvgSq, n)
         m.values.withUnsafeMutableBufferPointer { m in
             v.values.withUnsafeMutableBufferPointer { v in
                 for i in 0..<n {
@@ -73,9 +81,9 @@ enum OptimizerRules {
                         _ grad: UnsafeMutablePointer<Float>, _ n: Int, _ s: inout ParameterSlots) {
         let alpha = Float(c.alpha), w = Float(1 - c.alpha), eps = Float(c.eps)
         let wd = Float(c.weightDecay), mu = Float(c.momentum), negLR = Float(-lr), lrF = Float(lr)
-        var sq = s.squareAvg ?? PackedFloats(zeros: n)
-        var ga = c.centered ? (s.gradAvg ?? PackedFloats(zeros: n)) : PackedFloats([])
-        var mb = c.momentum > 0 ? (s.momentum ?? PackedFloats(zeros: n)) : PackedFloats([])
+        var sq = take(&s.squareAvg, n)
+        var ga = c.centered ? take(&s.gradAvg, n) : PackedFloats([])
+        var mb = c.momentum > 0 ? take(&s.momentum, n) : PackedFloats([])
         sq.values.withUnsafeMutableBufferPointer { sq in
             ga.values.withUnsafeMutableBufferPointer { ga in
                 mb.values.withUnsafeMutableBufferPointer { mb in

@@ -50,6 +50,17 @@ func gather(_ x: Tensor, _ indices: ArraySlice<Int>) -> Tensor {
     return out
 }
 
+/// What the pipeline's checkpoint holds for resuming, in miniature: every piece goes through
+/// its serialised form in one `SnapshotArchive`.
+struct ToyCheckpoint: Codable {
+    var model: ModuleState
+    var optimizer: OptimizerState
+    var schedule: LRSchedule
+    var rng: RNG
+    var epoch: Int
+    var step: Int
+}
+
 /// One forward, backward and optimizer step; returns the loss before the step.
 func trainStep(_ net: Sequential, _ opt: inout Optimizer, _ ctx: Context, _ x: Tensor, _ labels: [Int]) throws -> Float {
     net.zeroGrad()
@@ -131,15 +142,17 @@ func trainStep(_ net: Sequential, _ opt: inout Optimizer, _ ctx: Context, _ x: T
         // Interrupted run: save through the binary archive, rebuild everything from another seed.
         var (netB, optB, schedB, ctxB) = try fresh(1)
         try run(netB, &optB, &schedB, ctxB, from: (0, 0), stop: (c.stopEpoch, c.stopStep))
-        let saved = try TrainingState(capturing: netB, optimizer: optB, schedule: schedB, rng: ctxB.rng,
-                                      epoch: c.stopEpoch, stepInEpoch: c.stopStep).encoded()
-        let state = try TrainingState(archive: saved)
+        let saved = try SnapshotArchive.encode(ToyCheckpoint(model: netB.snapshot(), optimizer: optB.state,
+                                                             schedule: schedB, rng: ctxB.rng,
+                                                             epoch: c.stopEpoch, step: c.stopStep))
+        let state = try SnapshotArchive.decode(ToyCheckpoint.self, from: saved)
         let netC = makeToyNetwork(seed: 999, dropout: 0.25)
         #expect(netC.snapshot() != state.model)
-        var optC = try state.restore(into: netC)
+        try netC.restore(state.model)
+        var optC = try Optimizer(restoring: state.optimizer)
         var schedC = state.schedule
         let ctxC = Context(training: true, rng: state.rng)
-        try run(netC, &optC, &schedC, ctxC, from: (state.epoch, state.stepInEpoch), stop: nil)
+        try run(netC, &optC, &schedC, ctxC, from: (state.epoch, state.step), stop: nil)
 
         let a = netA.snapshot(), resumed = netC.snapshot()
         #expect(a.entries.map(\.name) == resumed.entries.map(\.name))
