@@ -1,0 +1,61 @@
+// CSV quoting, predictions.csv and comparison.csv: exact text for known inputs.
+import Testing
+@testable import MonkReport
+
+@Suite struct CSVTests {
+    @Test func quotesOnlyWhatNeedsIt() {
+        let t = CSVTable(header: ["a", "b"], rows: [["x,y", "say \"hi\""], ["line\nbreak", " padded"], ["plain", ""]])
+        #expect(t.render() == "a,b\n\"x,y\",\"say \"\"hi\"\"\"\n\"line\nbreak\",\" padded\"\nplain,\n")
+    }
+
+    @Test func predictionsCSVForKnownInput() throws {
+        let set = try PredictionSet(classNames: ["NORMAL", "PNEUMONIA"], samples: [
+            PredictedSample(file: "test/NORMAL/a,1.jpeg", trueLabel: 0, probabilities: [0.25, 0.75]),
+            PredictedSample(file: "b.jpeg", trueLabel: 1, probabilities: [0.1, 0.9]),
+        ])
+        let e = try Evaluation(test: set, options: EvaluationOptions(checkpoint: "best"))
+        // 0.75 ≥ 0.5 → PNEUMONIA (wrong for a NORMAL image); 0.9 → PNEUMONIA (right).
+        #expect(e.predictionsCSV().render() == """
+            file,true_class,predicted_class,correct,probability_NORMAL,probability_PNEUMONIA
+            "test/NORMAL/a,1.jpeg",NORMAL,PNEUMONIA,false,0.250000,0.750000
+            b.jpeg,PNEUMONIA,PNEUMONIA,true,0.100000,0.900000
+
+            """)
+    }
+
+    @Test func comparisonCSVColumnsAndValues() throws {
+        let runs = try RunFixtures.two()
+        let lines = ComparisonCSV.table(runs).render().split(separator: "\n").map(String.init)
+        #expect(lines.count == 3)
+        #expect(lines[0] == "project,experiment,model,pretrained,frozen_layers,epochs,optimizer,learning_rate,lr_schedule,"
+                + "loss,batch_size,input_size_px,best_val_accuracy,best_val_accuracy_epoch,test_accuracy,"
+                + "test_accuracy_ci95_lower,test_accuracy_ci95_upper,positive_class,decision_threshold,sensitivity,"
+                + "sensitivity_ci95_lower,sensitivity_ci95_upper,specificity,specificity_ci95_lower,specificity_ci95_upper,"
+                + "auc,auc_ci95_lower,auc_ci95_upper,training_time_s,peak_memory_mb,train_images_per_s,train_images,"
+                + "val_images,test_images,test_checkpoint")
+        let a = lines[1].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        let column = Dictionary(uniqueKeysWithValues: zip(ComparisonCSV.columns, a))
+        #expect(a.count == ComparisonCSV.columns.count)
+        // Experiment A = the tied set at threshold 0.5 (see ClassificationMetricsTests): accuracy 6/9,
+        // sensitivity 3/4, specificity 3/5, AUC 16.5/20. Wilson 95% for 6/9: centre
+        // (0.6667 + 3.8415/18)/(1 + 3.8415/9) = 0.6169, half-width 1.96/1.4268·√(0.02469 + 0.01186) = 0.2626
+        // → 0.3542–0.8794.
+        #expect(column["experiment"] == "Exp_A" && column["model"] == "resnet18_v1" && column["pretrained"] == "true")
+        #expect(column["frozen_layers"] == "backbone" && column["learning_rate"] == "0.01")
+        #expect(column["lr_schedule"] == "step ×0.98 per epoch" && column["input_size_px"] == "224")
+        // Best validation accuracy 0.8, first reached in epoch 2 (epoch 3 ties).
+        #expect(column["best_val_accuracy"] == "0.8000" && column["best_val_accuracy_epoch"] == "2")
+        #expect(column["test_accuracy"] == "0.6667")
+        #expect(column["test_accuracy_ci95_lower"] == "0.3542" && column["test_accuracy_ci95_upper"] == "0.8794")
+        #expect(column["positive_class"] == "PNEUMONIA" && column["decision_threshold"] == "0.5000")
+        #expect(column["sensitivity"] == "0.7500" && column["specificity"] == "0.6000" && column["auc"] == "0.8250")
+        #expect(column["training_time_s"] == "12.5" && column["peak_memory_mb"] == "812.4")
+        #expect(column["train_images_per_s"] == "40.00" && column["train_images"] == "3651")
+        #expect(column["val_images"] == "1565" && column["test_images"] == "9")
+        #expect(column["test_checkpoint"] == "best on validation")
+        // The second name has no comma, so it is written unquoted. B is right on all 9 images:
+        // Wilson 9/9 lower = (1 + 3.8415/18 − 1.96·√(3.8415/324))/(1 + 3.8415/9) = 0.7009.
+        #expect(lines[2].hasPrefix("Pneumonia,Exp <B> & co,resnet18_v1,"))
+        #expect(lines[2].contains(",1.0000,0.7009,1.0000,PNEUMONIA,"))
+    }
+}
