@@ -76,6 +76,8 @@ struct Field: Sendable {
 
 struct ObjectShape: Sendable {
     var fields: [Field]
+    /// Emitted once under `$defs` and referenced, when the same object appears in many places.
+    var definition: String? = nil
 
     func field(_ name: String) -> Field? { fields.first { $0.name == name } }
 }

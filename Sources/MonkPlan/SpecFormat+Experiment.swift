@@ -112,5 +112,5 @@ extension SpecFormat {
               doc: "Weights the test stage uses: best (on validation) or final (default: best)"),
         Field(name: "evaluation", shape: .object(evaluation), doc: "Test metrics settings"),
         Field(name: "seed", shape: .integer(min: 0, max: Int.max), doc: "Seed of this experiment (default: the project seed)"),
-    ])
+    ], definition: "experiment")
 }
