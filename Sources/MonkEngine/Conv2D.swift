@@ -68,7 +68,7 @@ public final class Conv2D: Module {
             ConvDepthwise.forward(x: x.data, weight: weight.value.data, bias: b, y: y.data, g, parallel: ctx.parallel)
         } else {
             ConvGEMM.forward(x: x.data, weight: weight.value.data, bias: b, y: y.data, g,
-                             workspace: workspace, parallel: ctx.parallel)
+                             workspace: workspace, parallel: ctx.parallel, blasThreads: BLAS.threads)
         }
         input = x
         return y
@@ -88,7 +88,8 @@ public final class Conv2D: Module {
                                    dx: dx?.data, g, parallel: ctx.parallel)
         } else {
             ConvGEMM.backward(x: x.data, weight: weight.value.data, dy: dy.data, weightGrad: dW,
-                              dx: dx?.data, g, workspace: workspace, parallel: ctx.parallel)
+                              dx: dx?.data, g, workspace: workspace, parallel: ctx.parallel,
+                              blasThreads: BLAS.threads)
         }
         return dx
     }

@@ -27,27 +27,51 @@ import Testing
     }
 
     /// Tiny workspaces force many im2col chunks (chunks of one output row, chunks that cross
-    /// image boundaries) and two threads split every copy loop: results must equal one chunk
-    /// on one thread (the same products in the same order, so to float rounding).
+    /// image boundaries); 2–3 workers split rows and images (OpenBLAS single-threaded) or
+    /// copies run threaded around multi-threaded products. Every combination must equal the
+    /// serial single-chunk layer, to float rounding (sums are only regrouped).
     @Test(arguments: [
         ConvCase(n: 3, h: 7, w: 6, cin: 3, cout: 4, k: 3, stride: 1, padding: .symmetric(1)),
         ConvCase(n: 3, h: 9, w: 8, cin: 3, cout: 4, k: 7, stride: 2, padding: .symmetric(3)),
         ConvCase(n: 2, h: 6, w: 6, cin: 4, cout: 6, k: 3, stride: 2, padding: .same, groups: 2),
-        ConvCase(n: 3, h: 6, w: 5, cin: 4, cout: 8, k: 3, stride: 1, padding: .symmetric(1), groups: 4),
-    ], [1, 50, 200])
-    func chunkedAndThreadedMatchSerial(_ cs: ConvCase, chunkLimit: Int) throws {
+        ConvCase(n: 3, h: 5, w: 4, cin: 4, cout: 6, k: 1, padding: .symmetric(0), groups: 2),
+        ConvCase(n: 3, h: 6, w: 5, cin: 4, cout: 8, k: 1, stride: 2, padding: .symmetric(0)),
+    ])
+    func chunkedAndThreadedMatchSerial(_ cs: ConvCase) throws {
         let x = cs.makeInput()
-        let serialConv = cs.makeConv(), chunkedConv = cs.makeConv()
-        chunkedConv.workspace = ConvWorkspace(chunkLimit: chunkLimit)
-        let serial = Context(training: true), threaded = Context(training: true, parallel: Parallel(threads: 2))
-        let y0 = serialConv.forward(x, serial), y1 = chunkedConv.forward(x, threaded)
-        #expect(maxAbsDifference(y0, y1) < 1e-5)
+        let layer = cs.makeConv(), serial = Context(training: true)
+        let y0 = layer.forward(x, serial)
         let dy = randomTensor(y0.shape, seed: 21)
-        let dx0 = try #require(serialConv.backward(dy, serial))
-        let dx1 = try #require(chunkedConv.backward(dy, threaded))
-        #expect(maxAbsDifference(dx0, dx1) < 1e-5)
-        #expect(maxAbsDifference(serialConv.weight.grad, chunkedConv.weight.grad) < 1e-4)
-        #expect(maxAbsDifference(serialConv.bias!.grad, chunkedConv.bias!.grad) < 1e-4)
+        let dx0 = try #require(layer.backward(dy, serial))
+        let g = layer.geometry(x.shape)
+        // (chunkLimit floats, minRows, threads, OpenBLAS threads)
+        for (limit, minRows, threads, blas) in [(1, 1, 2, 1), (50, 1, 3, 1), (200, 1, 2, 2), (1 << 17, 256, 2, 1)] {
+            let ws = ConvWorkspace(chunkLimit: limit, minRows: minRows), par = Parallel(threads: threads)
+            let y = Tensor(shape: y0.shape), dx = Tensor(shape: x.shape), dW = Tensor(shape: layer.weight.shape)
+            ConvGEMM.forward(x: x.data, weight: layer.weight.value.data, bias: layer.bias!.value.data, y: y.data, g,
+                             workspace: ws, parallel: par, blasThreads: blas)
+            ConvGEMM.backward(x: x.data, weight: layer.weight.value.data, dy: dy.data, weightGrad: dW.data,
+                              dx: dx.data, g, workspace: ws, parallel: par, blasThreads: blas)
+            let how = "\(cs) chunk \(limit) threads \(threads) blas \(blas)"
+            #expect(maxAbsDifference(y0, y) < 1e-5, "\(how)")
+            #expect(maxAbsDifference(dx0, dx) < 1e-5, "\(how)")
+            #expect(maxAbsDifference(layer.weight.grad, dW) < 1e-4, "\(how)")
+        }
+    }
+
+    /// The depthwise loop split over two threads (images per thread, private weight-gradient
+    /// sums) equals the serial loop.
+    @Test func depthwiseThreadedMatchesSerial() throws {
+        let cs = ConvCase(n: 3, h: 6, w: 5, cin: 4, cout: 8, k: 3, stride: 1, padding: .symmetric(1), groups: 4)
+        let x = cs.makeInput(), a = cs.makeConv(), b = cs.makeConv()
+        let serial = Context(training: true), threaded = Context(training: true, parallel: Parallel(threads: 2))
+        let y0 = a.forward(x, serial), y1 = b.forward(x, threaded)
+        #expect(maxAbsDifference(y0, y1) < 1e-6)
+        let dy = randomTensor(y0.shape, seed: 21)
+        let dx0 = try #require(a.backward(dy, serial)), dx1 = try #require(b.backward(dy, threaded))
+        #expect(maxAbsDifference(dx0, dx1) < 1e-6)
+        #expect(maxAbsDifference(a.weight.grad, b.weight.grad) < 1e-5)
+        #expect(maxAbsDifference(a.bias!.grad, b.bias!.grad) < 1e-5)
     }
 
     /// The weight gradient also checked against its definition for one case:
