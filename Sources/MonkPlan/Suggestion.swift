@@ -1,7 +1,7 @@
 // "Did you mean …?": the nearest valid word by edit distance, for misspelt keys and values.
 
 enum Suggestion {
-    /// The candidate closest to `word` (case-insensitive Levenshtein distance), if it is
+    /// The candidate closest to `word` (case-insensitive edit distance), if it is
     /// close enough to be a plausible typo: at most a third of the word's length, and 3.
     static func nearest(to word: String, in candidates: [String]) -> String? {
         guard word.count <= 64 else { return nil }
@@ -15,20 +15,26 @@ enum Suggestion {
         return best?.0
     }
 
-    /// Levenshtein distance with one rolling row: O(|a|·|b|) time, O(|b|) memory.
+    /// Edit distance counting insertions, deletions, substitutions and swaps of neighbours
+    /// (`modle` → `model` is one edit): the optimal-string-alignment variant of Damerau-
+    /// Levenshtein, O(|a|·|b|) time with three rolling rows.
     static func distance(_ a: [Character], _ b: [Character]) -> Int {
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
-        var row = Array(0...b.count)
+        var previous2 = [Int](repeating: 0, count: b.count + 1)
+        var previous = Array(0...b.count)
+        var current = previous
         for i in 1...a.count {
-            var diagonal = row[0]
-            row[0] = i
+            current[0] = i
             for j in 1...b.count {
-                let substitution = diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)
-                diagonal = row[j]
-                row[j] = min(substitution, row[j] + 1, row[j - 1] + 1)
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+                    current[j] = min(current[j], previous2[j - 2] + 1)
+                }
             }
+            (previous2, previous, current) = (previous, current, previous2)
         }
-        return row[b.count]
+        return previous[b.count]
     }
 }

@@ -172,6 +172,11 @@ enum YAMLComposer {
             let problem = parser.problem.map { String(cString: $0) } ?? "unreadable YAML"
             let context = parser.context.map { " " + String(cString: $0) } ?? ""
             let m = parser.problem_mark
+            if problem.hasPrefix("Maximum nesting level") {
+                // libyaml's own cap (1000 levels) can trigger before ours, while scanning ahead.
+                return SpecError(.refused, at: SourceMark(line: Int(m.line) + 1, column: Int(m.column) + 1), path: childPath(),
+                    "nesting deeper than \(YAMLComposer.maxDepth) levels; a spec never needs this")
+            }
             return SpecError(.syntax, at: SourceMark(line: Int(m.line) + 1, column: Int(m.column) + 1),
                 path: childPath(), "YAML syntax: \(problem)\(context)")
         }

@@ -1,0 +1,139 @@
+// Each kind of spec error, with the line:column, key path and suggestion a person needs.
+// Line numbers count from 1 in the texts below: `minimal` is lines 1–3.
+import Testing
+@testable import MonkPlan
+
+@Suite struct ErrorTests {
+    /// The single error of planning `text`.
+    func onlyError(_ text: String) throws -> SpecError {
+        let errors = planErrors(text)
+        try #require(errors.count == 1, "expected one error, got \(errors)")
+        return errors[0]
+    }
+
+    @Test func misspeltKeyNamesTheNearestKey() throws {
+        let e = try onlyError(minimal + "defaults:\n  optimiser: adam\n")
+        #expect(e.kind == .unknownKey)
+        #expect(e.mark == SourceMark(line: 5, column: 3))
+        #expect(e.keyPath == "defaults.optimiser")
+        #expect(e.suggestion == "optimizer")
+    }
+
+    @Test func misspeltModelNamesTheNearestModel() throws {
+        let e = try onlyError(minimal + "defaults:\n  model: resnet50v2\n")
+        #expect(e.kind == .invalidValue)
+        #expect(e.mark == SourceMark(line: 5, column: 10))
+        #expect(e.keyPath == "defaults.model")
+        #expect(e.suggestion == "resnet50_v2")
+    }
+
+    @Test func wordWhereANumberBelongsIsAWrongType() throws {
+        let e = try onlyError(minimal + "defaults:\n  epochs: ten\n")
+        #expect(e.kind == .wrongType)
+        #expect(e.mark == SourceMark(line: 5, column: 11))
+        #expect(e.message.contains("whole number"))
+        // Quoted scalars are strings, never numbers.
+        #expect(try onlyError(minimal + "defaults:\n  epochs: \"5\"\n").kind == .wrongType)
+    }
+
+    @Test func numberOutsideItsRange() throws {
+        let e = try onlyError(minimal + "defaults:\n  optimizer: {type: sgd, momentum: 1.5}\n")
+        #expect(e.kind == .outOfRange)
+        #expect(e.mark == SourceMark(line: 5, column: 36))
+        #expect(e.keyPath == "defaults.optimizer.momentum")
+    }
+
+    @Test func duplicateKeyPointsAtTheSecondAndNamesTheFirst() throws {
+        let e = try onlyError(minimal + "defaults:\n  epochs: 3\n  epochs: 4\n")
+        #expect(e.kind == .duplicateKey)
+        #expect(e.mark == SourceMark(line: 6, column: 3))
+        #expect(e.message.contains("first at line 5"))
+    }
+
+    @Test func missingRequiredKey() throws {
+        let e = try onlyError("project: p\n")
+        #expect(e.kind == .missingKey)
+        #expect(e.mark == SourceMark(line: 1, column: 1))
+        #expect(e.message.contains("'data'"))
+    }
+
+    @Test func settingOfAnotherOptimizer() throws {
+        let e = try onlyError(minimal + "defaults:\n  optimizer: {type: sgd, betas: [0.9, 0.99]}\n")
+        #expect(e.kind == .unknownKey)
+        #expect(e.mark == SourceMark(line: 5, column: 26))
+        #expect(e.message.contains("not a setting of sgd"))
+    }
+
+    @Test func settingOfTheInheritedOptimizerIsCheckedAfterMerging() throws {
+        // `type: sgd` comes from defaults; the experiment's `betas` is wrong only once merged.
+        let text = minimal + "defaults:\n  optimizer: {type: sgd}\nexperiments:\n  a:\n    optimizer: {betas: [0.9, 0.99]}\n"
+        let e = try onlyError(text)
+        #expect(e.kind == .unknownKey)
+        #expect(e.mark == SourceMark(line: 8, column: 17))
+        #expect(e.keyPath == "experiments.a.optimizer.betas")
+    }
+
+    @Test func misspeltWordInsideAChoice() throws {
+        let e = try onlyError(minimal + "defaults:\n  evaluation: {threshold: youdn}\n")
+        #expect(e.kind == .invalidValue)
+        #expect(e.suggestion == "youden")
+        #expect(e.mark == SourceMark(line: 5, column: 27))
+    }
+
+    @Test func transformErrors() throws {
+        let misspelt = try onlyError(minimal.replacingOccurrences(of: "train: data/train", with: "train: t\n  train_transforms:\n    - resize\n    - horizntal_flip"))
+        #expect(misspelt.kind == .invalidValue)
+        #expect(misspelt.suggestion == "horizontal_flip")
+        #expect(misspelt.mark == SourceMark(line: 6, column: 7))
+        let bare = try onlyError(minimal + "  train_transforms: [resize, random_rotation]\n")
+        #expect(bare.kind == .missingKey)
+        let size = try onlyError(minimal + "  input_size: 64\n  eval_transforms: [{resize: 72}, {center_crop: 60}]\n")
+        #expect(size.kind == .conflict)
+        #expect(size.message.contains("60×60") && size.message.contains("input_size is 64"))
+    }
+
+    @Test func unknownExperimentInComparison() throws {
+        let e = try onlyError(minimal + "experiments: {alpha: {}, beta: {}}\ncomparison: {experiments: [alpha, betta]}\n")
+        #expect(e.kind == .invalidValue)
+        #expect(e.suggestion == "beta")
+        #expect(e.mark == SourceMark(line: 5, column: 35))
+    }
+
+    @Test func modelWithoutPublishedWeights() throws {
+        let e = try onlyError(minimal + "defaults: {model: tiny_cnn, pretrained: true}\n")
+        #expect(e.kind == .conflict)
+        #expect(e.mark == SourceMark(line: 4, column: 41))
+    }
+
+    @Test func syntaxErrorHasItsPosition() throws {
+        let e = try onlyError("project: p\ndata:\n  train: [a, b\n  test: x\n")
+        #expect(e.kind == .syntax)
+        #expect(e.mark.line >= 3)
+    }
+
+    @Test func everyErrorIsReportedAtOnceInFileOrder() {
+        let text = minimal + "defaults:\n  epochs: -1\n  modle: resnet18\n  optimizer: {type: sgdd}\nseeed: 3\n"
+        let errors = planErrors(text)
+        #expect(errors.map(\.kind) == [.outOfRange, .unknownKey, .invalidValue, .unknownKey])
+        #expect(errors.map(\.mark.line) == [5, 6, 7, 8])
+        #expect(errors.map(\.suggestion) == [nil, "model", "sgd", "seed"])
+    }
+
+    @Test func renderingQuotesTheLineAndPointsAtTheColumn() {
+        do {
+            _ = try PlanLoader.plan(text: minimal + "defaults:\n  optimiser: adam\n", specDirectory: "/s", file: "p.yaml")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.render() == """
+                p.yaml:5:3: error: defaults.optimiser: unknown key 'optimiser'; expected one of: model, pretrained, \
+                freeze_base_network, freeze_layers, epochs, optimizer, lr_schedule, loss, early_stopping, test_checkpoint, \
+                evaluation, seed
+                      optimiser: adam
+                      ^
+                    did you mean 'optimizer'?
+                1 error in p.yaml
+
+                """)
+        }
+    }
+}
