@@ -26,30 +26,55 @@ enum ConvDepthwise {
         }
     }
 
+    /// Channels per register block: 16 floats are four SSE registers at the baseline target,
+    /// so a block's accumulator stays in registers across all k·k taps and is stored once.
+    typealias Block = SIMD16<Float>
+    static let blockWidth = 16
+
     @inline(__always)
     private static func forwardRow(_ x: UnsafePointer<Float>, _ wt: UnsafePointer<Float>, _ bias: UnsafePointer<Float>?,
                                    _ y: UnsafeMutablePointer<Float>, _ g: ConvGeometry, row: Int) {
         let n = row / g.oh, oy = row % g.oh
         let o = g.o, c = g.c, mult = o / c
         let image = x + n * g.h * g.w * c
+        // Taps inside the image along y are the same for the whole row.
+        let kyLo = max(0, g.padTop - oy * g.stride), kyHi = min(g.kh, g.h + g.padTop - oy * g.stride)
         for ox in 0..<g.ow {
             let out = y + (row * g.ow + ox) * o
-            if let bias { out.update(from: bias, count: o) } else { out.update(repeating: 0, count: o) }
-            for ky in 0..<g.kh {
-                let iy = oy * g.stride - g.padTop + ky
-                if iy < 0 || iy >= g.h { continue }
-                for kx in 0..<g.kw {
-                    let ix = ox * g.stride - g.padLeft + kx
-                    if ix < 0 || ix >= g.w { continue }
-                    let xp = image + (iy * g.w + ix) * c, wp = wt + (ky * g.kw + kx) * o
-                    if mult == 1 {
-                        for i in 0..<o { out[i] += xp[i] * wp[i] }
-                    } else {
-                        for i in 0..<o { out[i] += xp[i / mult] * wp[i] }
+            let ix0 = ox * g.stride - g.padLeft
+            let kxLo = max(0, -ix0), kxHi = min(g.kw, g.w - ix0)
+            let pixel0 = image + ((oy * g.stride - g.padTop) * g.w + ix0) * c
+            var cb = 0
+            if mult == 1 {
+                while cb + blockWidth <= o {
+                    var acc = bias.map { load($0 + cb) } ?? Block()
+                    for ky in kyLo..<max(kyLo, kyHi) {
+                        for kx in kxLo..<max(kxLo, kxHi) {
+                            let xp = pixel0 + (ky * g.w + kx) * c + cb, wp = wt + (ky * g.kw + kx) * o + cb
+                            acc += load(xp) * load(wp)
+                        }
                     }
+                    UnsafeMutableRawPointer(out + cb).storeBytes(of: acc, as: Block.self)
+                    cb += blockWidth
                 }
             }
+            // Remaining channels (and every channel when one input feeds several outputs).
+            for i in cb..<o {
+                var acc = bias?[i] ?? 0
+                let ci = i / mult
+                for ky in kyLo..<max(kyLo, kyHi) {
+                    for kx in kxLo..<max(kxLo, kxHi) {
+                        acc += pixel0[(ky * g.w + kx) * c + ci] * wt[(ky * g.kw + kx) * o + i]
+                    }
+                }
+                out[i] = acc
+            }
         }
+    }
+
+    @inline(__always)
+    static func load(_ p: UnsafePointer<Float>) -> Block {
+        UnsafeRawPointer(p).loadUnaligned(as: Block.self)
     }
 
     /// Adds dL/dW into `weightGrad` and writes dL/dx into `dx` (zero-filled by the caller),

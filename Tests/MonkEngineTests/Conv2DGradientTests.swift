@@ -15,6 +15,7 @@ import Testing
         ConvCase(n: 1, h: 4, w: 6, cin: 2, cout: 2, k: 5, stride: 1, padding: .same, bias: false),
         ConvCase(n: 2, h: 5, w: 4, cin: 4, cout: 6, k: 3, groups: 2),         // grouped
         ConvCase(n: 2, h: 5, w: 7, cin: 5, cout: 5, k: 3, groups: 5),         // depthwise
+        ConvCase(n: 1, h: 4, w: 5, cin: 18, cout: 18, k: 3, stride: 2, padding: .same, groups: 18), // SIMD block + tail
         ConvCase(n: 2, h: 5, w: 5, cin: 3, cout: 3, k: 5, stride: 2, padding: .same, groups: 3, bias: false),
         ConvCase(n: 1, h: 5, w: 4, cin: 2, cout: 6, k: 3, stride: 2, padding: .symmetric(1), groups: 2), // multiplier 3
     ]

@@ -16,6 +16,8 @@ import Testing
         ConvCase(n: 2, cin: 4, cout: 6, groups: 2),                          // grouped
         ConvCase(n: 2, cin: 4, cout: 6, k: 1, padding: .symmetric(0), groups: 2), // grouped pointwise
         ConvCase(n: 2, cin: 5, cout: 5, groups: 5),                          // depthwise
+        ConvCase(n: 2, h: 6, w: 5, cin: 37, cout: 37, k: 3, stride: 2, padding: .same, groups: 37), // 2 SIMD blocks + tail
+        ConvCase(n: 1, h: 5, w: 5, cin: 16, cout: 16, k: 5, padding: .symmetric(2), groups: 16, bias: false),
         ConvCase(n: 2, h: 6, w: 7, cin: 3, cout: 6, k: 3, stride: 2, padding: .same, groups: 3), // multiplier 2
         ConvCase(n: 1, h: 4, w: 4, cin: 2, cout: 2, k: 7, padding: .symmetric(3), groups: 2), // kernel > map
     ]
