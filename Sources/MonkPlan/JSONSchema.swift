@@ -104,11 +104,11 @@ struct SchemaEmitter {
         for field in tagged.allFields { properties[field.name] = described(emit(field.shape), field.doc) }
         let rules = tagged.variants.map { variant -> SpecValue in
             let allowed = [TaggedShape.tagKey] + variant.fields.map(\.name)
-            var then: [String: SpecValue] = ["propertyNames": ["enum": .list(allowed.map(SpecValue.string))]]
-            let required = variant.fields.filter(\.required).map { SpecValue.string($0.name) }
-            if !required.isEmpty { then["required"] = .list(required) }
+            // Required settings of a variant are not required here: an experiment may take
+            // them from the defaults, and only the merged result is checked for them.
+            let then: SpecValue = ["propertyNames": ["enum": .list(allowed.map(SpecValue.string))]]
             return ["if": ["properties": [TaggedShape.tagKey: ["const": .string(variant.tag)]], "required": [.string(TaggedShape.tagKey)]],
-                    "then": .object(then)]
+                    "then": then]
         }
         return ["anyOf": [["type": "string", "enum": tags],
                           ["type": "object", "properties": .object(properties), "additionalProperties": .bool(false),

@@ -12,7 +12,7 @@ extension ShapeValidator {
     /// Checks a mapping against `fields`; `extra` are keys handled by the caller (a tagged
     /// object's `type`); `context` explains why a known-elsewhere key is not allowed here.
     mutating func checkObject(_ node: YAMLNode, _ fields: [Field], extra: [String: SpecValue],
-                              context: (others: [Field], owner: String)?) -> SpecValue? {
+                              context: (others: [Field], owner: String)?, enforceRequired: Bool = true) -> SpecValue? {
         guard let entries = mappingEntries(node, .object(ObjectShape(fields: fields))) else { return nil }
         var result = extra
         var ok = true
@@ -33,7 +33,7 @@ extension ShapeValidator {
             }
             if let value = check(entry.value, field.shape) { result[entry.key] = value } else { ok = false }
         }
-        for field in fields where field.required && !entries.contains(where: { $0.key == field.name }) {
+        for field in fields where enforceRequired && field.required && !entries.contains(where: { $0.key == field.name }) {
             let _: SpecValue? = fail(.missingKey, node, "missing required key '\(field.name)' (\(field.doc))")
             ok = false
         }
@@ -74,8 +74,10 @@ extension ShapeValidator {
                                extra: [:], context: nil)
         }
         let tagField = Field(name: TaggedShape.tagKey, shape: tagShape, doc: "")
+        // An override may rely on the defaults for a required setting (`milestones`): only
+        // the merged experiment must have it.
         let value = checkObject(node, [tagField] + variant.fields, extra: [:],
-                                context: (tagged.allFields, variant.tag))
+                                context: (tagged.allFields, variant.tag), enforceRequired: mode == .complete)
         guard case .object(var fields)? = value else { return nil }
         fields[TaggedShape.tagKey] = .string(variant.tag)
         return .object(fields)

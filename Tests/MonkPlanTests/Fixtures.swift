@@ -31,3 +31,7 @@ data:
   train: data/train
 
 """
+
+/// The generated schema text and its validator, made once: generating it is the slow part.
+let generatedSchema = SpecSchema.jsonSchema()
+let schemaValidator = MiniJSONSchema(root: try! JSONDecoder().decode(SpecValue.self, from: Data(generatedSchema.utf8)))
