@@ -43,6 +43,8 @@ func expectRates(_ got: [Double], _ want: [Double], sourceLocation: SourceLocati
         // e=0: 0.25; e=1: 0.25 + 0.75·1/2 = 0.625; then cosine from its epoch 0: 1, 0.5, 0.
         let s = try LRSchedule(.cosine(tMax: 2, etaMin: 0), baseLR: 1,
                                warmup: Warmup(length: 2, unit: .epochs, startFactor: 0.25))
+        // PyTorch agrees: SequentialLR over SGD(lr=1), reading param_groups[0]['lr'] before each
+        // opt.step(); s.step() printed [0.25, 0.625, 1.0, 0.5, 0.0].
         expectRates(rates(s, epochs: 5), [0.25, 0.625, 1, 0.5, 0])
     }
 
@@ -75,6 +77,8 @@ func expectRates(_ got: [Double], _ want: [Double], sourceLocation: SourceLocati
             s.endEpoch(e, metric: loss)
             after.append(s.learningRate(epoch: e + 1))
         }
+        // PyTorch agrees: ReduceLROnPlateau(SGD(lr=1), same arguments), s.step(loss) then
+        // param_groups[0]['lr'] per epoch printed [1.0, 1.0, 0.5, 0.5, 0.5, 0.25, 0.25, 0.25, 0.125].
         expectRates(after, [1, 1, 0.5, 0.5, 0.5, 0.25, 0.25, 0.25, 0.125])
         #expect(s.plateau?.best == 0.5)
     }
@@ -90,6 +94,7 @@ func expectRates(_ got: [Double], _ want: [Double], sourceLocation: SourceLocati
             after.append(s.learningRate(epoch: e + 1))
         }
         // 0.5 best; 0.505 ≤ 0.51 → 0.1; 0.6 best; then 0.01, 0.005 (floor), 0.005.
+        // PyTorch (same arguments) printed [1.0, 0.1, 0.1, 0.010000000000000002, 0.005, 0.005].
         expectRates(after, [1, 0.1, 0.1, 0.01, 0.005, 0.005])
     }
 
