@@ -13,8 +13,7 @@ public final class ReLU: Module {
         input = x
         let y = Tensor(shape: x.shape)
         ctx.parallel.chunks(x.count, minChunk: 32_768) { r in
-            let xp = x.data, yp = y.data
-            for i in r { yp[i] = max(0, xp[i]) }
+            VectorLoops.clamp(x.data, y.data, r, lo: 0, hi: .infinity)
         }
         return y
     }
@@ -25,8 +24,7 @@ public final class ReLU: Module {
         precondition(dy.count == x.count, "ReLU.backward: dy \(dy.shape) vs x \(x.shape)")
         let dx = Tensor(shape: x.shape)
         ctx.parallel.chunks(x.count, minChunk: 32_768) { r in
-            let xp = x.data, g = dy.data, o = dx.data
-            for i in r { o[i] = xp[i] > 0 ? g[i] : 0 }
+            VectorLoops.passInside(x.data, dy.data, dx.data, r, lo: 0, hi: .infinity)
         }
         return dx
     }
@@ -45,8 +43,7 @@ public final class ReLU6: Module {
         input = x
         let y = Tensor(shape: x.shape)
         ctx.parallel.chunks(x.count, minChunk: 32_768) { r in
-            let xp = x.data, yp = y.data
-            for i in r { yp[i] = min(6, max(0, xp[i])) }
+            VectorLoops.clamp(x.data, y.data, r, lo: 0, hi: 6)
         }
         return y
     }
@@ -57,8 +54,7 @@ public final class ReLU6: Module {
         precondition(dy.count == x.count, "ReLU6.backward: dy \(dy.shape) vs x \(x.shape)")
         let dx = Tensor(shape: x.shape)
         ctx.parallel.chunks(x.count, minChunk: 32_768) { r in
-            let xp = x.data, g = dy.data, o = dx.data
-            for i in r { o[i] = (xp[i] > 0 && xp[i] < 6) ? g[i] : 0 }
+            VectorLoops.passInside(x.data, dy.data, dx.data, r, lo: 0, hi: 6)
         }
         return dx
     }

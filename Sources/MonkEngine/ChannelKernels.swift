@@ -34,17 +34,39 @@ enum ChannelReduce {
         return (mean, variance)
     }
 
-    /// Σ dy and Σ dy·(x − mean) per channel, in one pass over both tensors.
-    static func gradientSums(_ dy: Tensor, _ x: Tensor, mean: [Float], parallel: Parallel) -> (dy: [Double], dyCentered: [Double]) {
+    /// Σ g and Σ g·(x − mean) per channel, in one pass over both tensors; g = dy, or with
+    /// `relu` g = dy where x·scale + shift > 0 (the gradient through a fused ReLU).
+    static func gradientSums(_ dy: Tensor, _ x: Tensor, mean: [Float], relu: ChannelAffine.ReLUMask? = nil,
+                             parallel: Parallel) -> (dy: [Double], dyCentered: [Double]) {
         let c = mean.count, rows = x.count / c
         let totals = blockSums(rows: rows, channels: c, parallel: parallel) { r0, r1, s1, s2 in
             mean.withUnsafeBufferPointer { mp in
                 let m = mp.baseAddress!
-                for r in r0..<r1 {
-                    let g = dy.data + r * c, v = x.data + r * c
-                    for j in 0..<c {
-                        s1[j] += g[j]
-                        s2[j] += g[j] * (v[j] - m[j])
+                guard let relu else {
+                    for r in r0..<r1 {
+                        let g = dy.data + r * c, v = x.data + r * c
+                        for j in 0..<c {
+                            s1[j] += g[j]
+                            s2[j] += g[j] * (v[j] - m[j])
+                        }
+                    }
+                    return
+                }
+                relu.withPointers { sc, sh in
+                    for r in r0..<r1 {
+                        let g = dy.data + r * c, v = x.data + r * c
+                        var j = 0
+                        while j + 16 <= c {
+                            let xv = loadVec(v + j)
+                            let gv = Vec16().replacing(with: loadVec(g + j), where: xv * loadVec(sc + j) + loadVec(sh + j) .> 0)
+                            storeVec(loadVec(s1 + j) + gv, s1 + j)
+                            storeVec(loadVec(s2 + j) + gv * (xv - loadVec(m + j)), s2 + j)
+                            j += 16
+                        }
+                        for j in j..<c where v[j] * sc[j] + sh[j] > 0 {
+                            s1[j] += g[j]
+                            s2[j] += g[j] * (v[j] - m[j])
+                        }
                     }
                 }
             }
@@ -80,43 +102,87 @@ enum ChannelReduce {
 
 /// Per-channel affine maps of `[rows, C]` views, parallel over rows.
 enum ChannelAffine {
-    /// y = x·scale[c] + shift[c]; with `relu`, y = max(0, x·scale[c] + shift[c]).
+    /// y = x·scale[c] + shift[c]; with `relu`, y = max(0, x·scale[c] + shift[c]) (NaN stays NaN).
     static func apply(_ x: Tensor, scale: [Float], shift: [Float], relu: Bool = false,
                       into y: Tensor, parallel: Parallel) {
         let c = scale.count, rows = x.count / c
         parallel.chunks(rows, minChunk: max(1, 16_384 / c)) { range in
-            scale.withUnsafeBufferPointer { sp in
-                shift.withUnsafeBufferPointer { hp in
-                    let s = sp.baseAddress!, h = hp.baseAddress!
-                    for r in range {
-                        let xi = x.data + r * c, yo = y.data + r * c
-                        if relu {
-                            for j in 0..<c { yo[j] = max(0, xi[j] * s[j] + h[j]) }
-                        } else {
-                            for j in 0..<c { yo[j] = xi[j] * s[j] + h[j] }
-                        }
+            withFloatPointers(scale, shift) { s, h, _ in
+                for r in range {
+                    let xi = x.data + r * c, yo = y.data + r * c
+                    guard relu else {
+                        for j in 0..<c { yo[j] = xi[j] * s[j] + h[j] }
+                        continue
+                    }
+                    var j = 0
+                    while j + 16 <= c {
+                        let z = loadVec(xi + j) * loadVec(s + j) + loadVec(h + j)
+                        storeVec(z.replacing(with: 0, where: z .< 0), yo + j)
+                        j += 16
+                    }
+                    for j in j..<c {
+                        let z = xi[j] * s[j] + h[j]
+                        yo[j] = z < 0 ? 0 : z
                     }
                 }
             }
         }
     }
 
-    /// out = u·a[c] + v·b[c] + shift[c].
-    static func apply2(_ u: Tensor, a: [Float], _ v: Tensor, b: [Float], shift: [Float],
-                       into out: Tensor, parallel: Parallel) {
-        let c = a.count, rows = u.count / c
+    /// Where a fused ReLU let the gradient through: x·scale[c] + shift[c] > 0, recomputed
+    /// from the forward's scale and shift exactly as the forward computed it.
+    struct ReLUMask: Sendable {
+        let scale: [Float]
+        let shift: [Float]
+
+        func withPointers<R>(_ body: (UnsafePointer<Float>, UnsafePointer<Float>) -> R) -> R {
+            withFloatPointers(scale, shift) { s, h, _ in body(s, h) }
+        }
+    }
+
+    /// out = g·a[c] + x·b[c] + shift[c], with g = dy, or with `relu` g = dy where
+    /// x·scale + shift > 0.
+    static func apply2(_ dy: Tensor, a: [Float], _ x: Tensor, b: [Float], shift: [Float],
+                       relu: ReLUMask? = nil, into out: Tensor, parallel: Parallel) {
+        let c = a.count, rows = dy.count / c
         parallel.chunks(rows, minChunk: max(1, 16_384 / c)) { range in
-            a.withUnsafeBufferPointer { ap in
-                b.withUnsafeBufferPointer { bp in
-                    shift.withUnsafeBufferPointer { hp in
-                        let pa = ap.baseAddress!, pb = bp.baseAddress!, h = hp.baseAddress!
-                        for r in range {
-                            let ui = u.data + r * c, vi = v.data + r * c, o = out.data + r * c
-                            for j in 0..<c { o[j] = ui[j] * pa[j] + vi[j] * pb[j] + h[j] }
+            withFloatPointers(a, b, shift) { pa, pb, hp in
+                let h = hp!
+                guard let relu else {
+                    for r in range {
+                        let gi = dy.data + r * c, xi = x.data + r * c, o = out.data + r * c
+                        for j in 0..<c { o[j] = gi[j] * pa[j] + xi[j] * pb[j] + h[j] }
+                    }
+                    return
+                }
+                relu.withPointers { sc, sh in
+                    for r in range {
+                        let gi = dy.data + r * c, xi = x.data + r * c, o = out.data + r * c
+                        var j = 0
+                        while j + 16 <= c {
+                            let xv = loadVec(xi + j)
+                            let gv = Vec16().replacing(with: loadVec(gi + j), where: xv * loadVec(sc + j) + loadVec(sh + j) .> 0)
+                            storeVec(gv * loadVec(pa + j) + xv * loadVec(pb + j) + loadVec(h + j), o + j)
+                            j += 16
+                        }
+                        for j in j..<c {
+                            let g: Float = xi[j] * sc[j] + sh[j] > 0 ? gi[j] : 0
+                            o[j] = g * pa[j] + xi[j] * pb[j] + h[j]
                         }
                     }
                 }
             }
+        }
+    }
+}
+
+/// Base pointers of up to three Float arrays at once (the third may be empty).
+@inline(__always)
+func withFloatPointers<R>(_ a: [Float], _ b: [Float], _ c: [Float] = [],
+                          _ body: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>?) -> R) -> R {
+    a.withUnsafeBufferPointer { pa in
+        b.withUnsafeBufferPointer { pb in
+            c.withUnsafeBufferPointer { pc in body(pa.baseAddress!, pb.baseAddress!, pc.baseAddress) }
         }
     }
 }

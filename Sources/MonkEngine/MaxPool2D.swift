@@ -8,8 +8,9 @@ public final class MaxPool2D: Module {
     public let padding: Int
     public var needsInputGradient = true
 
-    /// For every output element, the flat index of the input element it took.
-    private var argmax = IndexBuffer()
+    /// For every output element, which window tap (dh·k + dw) it took, as a Float so the
+    /// forward stays in 16-lane vectors; exact for any k² < 2²⁴.
+    private var taps: Tensor?
     private var geometry: PoolGeometry?
 
     public init(kernelSize: Int, stride: Int, padding: Int = 0) {
@@ -23,28 +24,45 @@ public final class MaxPool2D: Module {
         let g = PoolGeometry(input: x.shape, kernel: kernelSize, stride: stride, padding: padding, layer: "MaxPool2D")
         geometry = g
         let y = Tensor(shape: g.outputShape)
-        argmax.reserve(y.count)
-        nonisolated(unsafe) let arg = argmax.pointer
-        let c = g.c
+        let tap = Tensor(shape: g.outputShape)
+        taps = tap
+        let c = g.c, k = kernelSize
         ctx.parallel.forEach(g.n * g.outH, minChunk: max(1, 8192 / max(1, g.outW * c))) { row in
             let n = row / g.outH, i = row % g.outH
-            let rows = g.rows(i)
+            let rows = g.rows(i), top = i * g.stride - g.padding
             for j in 0..<g.outW {
-                let cols = g.cols(j)
+                let cols = g.cols(j), left = j * g.stride - g.padding
                 let o = (row * g.outW + j) * c
-                let ym = y.data + o, am = arg + o
-                // Start from the window's first element, then keep strictly larger ones.
-                let first = ((n * g.h + rows.lowerBound) * g.w + cols.lowerBound) * c
-                for k in 0..<c { ym[k] = x.data[first + k]; am[k] = Int32(first + k) }
-                for hh in rows {
-                    for ww in cols {
-                        let base = ((n * g.h + hh) * g.w + ww) * c
-                        let xp = x.data + base
-                        for k in 0..<c where xp[k] > ym[k] || xp[k].isNaN {
-                            ym[k] = xp[k]
-                            am[k] = Int32(base + k)
+                let ym = y.data + o, tm = tap.data + o
+                // Start from the window's first element, then keep strictly larger ones (and
+                // NaN, which PyTorch propagates): ties go to the first in window order.
+                let firstTap = Float((rows.lowerBound - top) * k + cols.lowerBound - left)
+                let first = x.data + ((n * g.h + rows.lowerBound) * g.w + cols.lowerBound) * c
+                var ch = 0
+                while ch + 16 <= c {
+                    var best = loadVec(first + ch), bestTap = Vec16(repeating: firstTap)
+                    for hh in rows {
+                        for ww in cols {
+                            let v = loadVec(x.data + ((n * g.h + hh) * g.w + ww) * c + ch)
+                            let take = (v .> best) .| (v .!= v)
+                            best.replace(with: v, where: take)
+                            bestTap.replace(with: Float((hh - top) * k + ww - left), where: take)
                         }
                     }
+                    storeVec(best, ym + ch)
+                    storeVec(bestTap, tm + ch)
+                    ch += 16
+                }
+                for ch in ch..<c {
+                    var best = first[ch], bestTap = firstTap
+                    for hh in rows {
+                        for ww in cols {
+                            let v = x.data[((n * g.h + hh) * g.w + ww) * c + ch]
+                            if v > best || v.isNaN { best = v; bestTap = Float((hh - top) * k + ww - left) }
+                        }
+                    }
+                    ym[ch] = best
+                    tm[ch] = bestTap
                 }
             }
         }
@@ -53,31 +71,26 @@ public final class MaxPool2D: Module {
 
     public func backward(_ dy: Tensor, _ ctx: Context) -> Tensor? {
         guard needsInputGradient else { return nil }
-        guard let g = geometry else { preconditionFailure("MaxPool2D.backward called before forward") }
+        guard let g = geometry, let tap = taps else { preconditionFailure("MaxPool2D.backward called before forward") }
         precondition(dy.shape == g.outputShape, "MaxPool2D.backward: dy \(dy.shape), expected \(g.outputShape)")
         let dx = Tensor(shape: [g.n, g.h, g.w, g.c])
-        nonisolated(unsafe) let arg = argmax.pointer
-        let perImage = g.outH * g.outW * g.c
+        let c = g.c, k = kernelSize
         // Windows of one image overlap, images do not: split the scatter by image.
-        ctx.parallel.forEach(g.n, minChunk: max(1, 16_384 / max(1, perImage))) { n in
-            let src = dy.data, dst = dx.data
-            for o in (n * perImage)..<((n + 1) * perImage) { dst[Int(arg[o])] += src[o] }
+        ctx.parallel.forEach(g.n, minChunk: max(1, 16_384 / max(1, g.outH * g.outW * c))) { n in
+            for i in 0..<g.outH {
+                let top = i * g.stride - g.padding
+                for j in 0..<g.outW {
+                    let left = j * g.stride - g.padding
+                    let o = ((n * g.outH + i) * g.outW + j) * c
+                    let gp = dy.data + o, tp = tap.data + o
+                    for ch in 0..<c {
+                        let t = Int(tp[ch])
+                        let hh = top + t / k, ww = left + t % k
+                        dx.data[((n * g.h + hh) * g.w + ww) * c + ch] += gp[ch]
+                    }
+                }
+            }
         }
         return dx
     }
-}
-
-/// A growable Int32 buffer that layers keep between forward and backward.
-final class IndexBuffer {
-    private(set) var pointer = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
-    private var capacity = 1
-
-    func reserve(_ count: Int) {
-        guard count > capacity else { return }
-        pointer.deallocate()
-        pointer = .allocate(capacity: count)
-        capacity = count
-    }
-
-    deinit { pointer.deallocate() }
 }

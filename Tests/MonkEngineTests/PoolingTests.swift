@@ -33,6 +33,7 @@ import Testing
 
     static let configs: [(shape: [Int], k: Int, s: Int, p: Int)] = [
         ([2, 7, 5, 3], 3, 2, 1), ([1, 4, 6, 2], 2, 2, 0), ([1, 5, 5, 3], 3, 1, 1), ([2, 9, 8, 1], 3, 3, 0), ([1, 6, 7, 2], 5, 2, 2),
+        ([1, 5, 6, 19], 3, 2, 1),  // 16 vector lanes plus a scalar tail
     ]
 
     @Test(arguments: 0..<configs.count)

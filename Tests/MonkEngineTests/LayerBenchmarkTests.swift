@@ -1,0 +1,58 @@
+// Timings of the memory-bound layers next to a conv-sized GEMM; runs only with MONKPIPE_BENCH=1.
+// MONKPIPE_BENCH=1 swift test -c release --scratch-path .build-layers-rel --filter LayerBenchmarkTests
+import Foundation
+import Testing
+@testable import MonkEngine
+
+@Suite(.serialized, .enabled(if: ProcessInfo.processInfo.environment["MONKPIPE_BENCH"] == "1"))
+struct LayerBenchmarkTests {
+    /// Best time of `body` in milliseconds over `runs` runs after a warm-up. The machine is
+    /// shared: the minimum is the least disturbed estimate, and with one thread the calling
+    /// thread's CPU time (which excludes time spent descheduled) is measured instead of wall time.
+    static func best(_ runs: Int = 25, cpuTime: Bool, _ body: () -> Void) -> Double {
+        func now() -> Double {
+            var t = timespec()
+            clock_gettime(cpuTime ? CLOCK_THREAD_CPUTIME_ID : CLOCK_MONOTONIC, &t)
+            return Double(t.tv_sec) * 1e3 + Double(t.tv_nsec) / 1e6
+        }
+        body()
+        var best = Double.infinity
+        for _ in 0..<runs {
+            let t0 = now()
+            body()
+            best = min(best, now() - t0)
+        }
+        return best
+    }
+
+    @Test(arguments: [1, 2])
+    func batchNormAgainstConvGemm(threads: Int) {
+        let shape = [16, 32, 32, 64]
+        let x = randomTensor(shape, seed: 1), dy = randomTensor(shape, seed: 2)
+        let ctx = Context(training: true, parallel: Parallel(threads: threads))
+        BLAS.threads = threads
+        let bn = BatchNorm2D(channels: 64), relu = ReLU()
+        let bnF = Self.best(cpuTime: threads == 1) { _ = bn.forward(x, ctx) }
+        let bnB = Self.best(cpuTime: threads == 1) { _ = bn.backward(dy, ctx) }
+        let reluF = Self.best(cpuTime: threads == 1) { _ = relu.forward(x, ctx) }
+        let reluB = Self.best(cpuTime: threads == 1) { _ = relu.backward(dy, ctx) }
+        let pool = MaxPool2D(kernelSize: 3, stride: 2, padding: 1)
+        let poolF = Self.best(cpuTime: threads == 1) { _ = pool.forward(x, ctx) }
+        let pdy = randomTensor([16, 16, 16, 64], seed: 3)
+        let poolB = Self.best(cpuTime: threads == 1) { _ = pool.backward(pdy, ctx) }
+        let fused = BatchNorm2D(channels: 64, fusedReLU: true)
+        let separate = Self.best(cpuTime: threads == 1) { _ = bn.backward(relu.backward(dy, ctx)!, ctx); _ = relu.forward(bn.forward(x, ctx), ctx) }
+        let together = Self.best(cpuTime: threads == 1) { _ = fused.forward(x, ctx); _ = fused.backward(dy, ctx) }
+        // Last: OpenBLAS' worker threads keep spinning after a call and would slow the loops above.
+        // The 3×3 conv 64→64 on this tensor is one GEMM [16384 × 576]·[576 × 64] forward and
+        // two of the same size backward; im2col copies come on top.
+        let cols = randomTensor([16 * 32 * 32, 576], seed: 4), w = randomTensor([576, 64], seed: 5)
+        let out = Tensor(shape: [16 * 32 * 32, 64])
+        let gemm = Self.best(cpuTime: threads == 1) {
+            BLAS.gemm(m: 16384, n: 64, k: 576, a: cols.data, lda: 576, b: w.data, ldb: 64, c: out.data, ldc: 64)
+        }
+        print(String(format: "[bench] threads %d (%@)  BN fwd %.2f ms  bwd %.2f ms | ReLU fwd %.2f bwd %.2f | BN+ReLU fwd+bwd separate %.2f fused %.2f | MaxPool3/2 fwd %.2f bwd %.2f | conv GEMM ×1 %.2f ms (fwd+bwd ≈ ×3 = %.2f, %.0f GFLOP/s)",
+                     threads, threads == 1 ? "thread CPU time" : "wall time", bnF, bnB, reluF, reluB, separate, together, poolF, poolB, gemm, 3 * gemm, 2.0 * 16384 * 64 * 576 / gemm / 1e6))
+        #expect(bnF > 0 && gemm > 0)
+    }
+}
