@@ -58,18 +58,38 @@ extension Image {
     }
 
     private func resampledHorizontally(_ taps: ResampleTaps) -> Image {
-        let outW = taps.first.count, ch = channels, k = taps.fixedPoint, ks = taps.ksize
+        let outW = taps.first.count, ch = channels, ks = taps.ksize, inRow = width * channels
         var out = Image(width: outW, height: height, channels: ch)
-        pixels.withUnsafeBufferPointer { src in
-            out.pixels.withUnsafeMutableBufferPointer { dst in
-                for y in 0..<height {
-                    let row = y * width * ch
-                    for x in 0..<outW {
-                        let lo = taps.first[x], n = taps.count[x]
-                        for c in 0..<ch {
-                            var acc: Int32 = 1 << 21
-                            for t in 0..<n { acc &+= Int32(src[row + (lo + t) * ch + c]) &* k[x * ks + t] }
-                            dst[(y * outW + x) * ch + c] = clip8(acc)
+        let k = taps.fixedPoint
+        // The hottest loop of the data path: raw pointers, and a separate gray loop so one-channel
+        // X-rays do not pay for the channel loop.
+        pixels.withUnsafeBufferPointer { srcBuf in
+            out.pixels.withUnsafeMutableBufferPointer { dstBuf in
+                k.withUnsafeBufferPointer { kBuf in
+                    taps.first.withUnsafeBufferPointer { firstBuf in
+                        taps.count.withUnsafeBufferPointer { countBuf in
+                            let src = srcBuf.baseAddress!, dst = dstBuf.baseAddress!, kp = kBuf.baseAddress!
+                            for y in 0..<height {
+                                let row = src + y * inRow, outRow = dst + y * outW * ch
+                                for x in 0..<outW {
+                                    let n = countBuf[x], w = kp + x * ks
+                                    if ch == 1 {
+                                        let p = row + firstBuf[x]
+                                        var acc: Int32 = 1 << 21
+                                        for t in 0..<n { acc &+= Int32(p[t]) &* w[t] }
+                                        outRow[x] = clip8(acc)
+                                    } else {
+                                        let p = row + firstBuf[x] * 3
+                                        var a0: Int32 = 1 << 21, a1: Int32 = 1 << 21, a2: Int32 = 1 << 21
+                                        for t in 0..<n {
+                                            a0 &+= Int32(p[3 * t]) &* w[t]
+                                            a1 &+= Int32(p[3 * t + 1]) &* w[t]
+                                            a2 &+= Int32(p[3 * t + 2]) &* w[t]
+                                        }
+                                        outRow[3 * x] = clip8(a0); outRow[3 * x + 1] = clip8(a1); outRow[3 * x + 2] = clip8(a2)
+                                    }
+                                }
+                            }
                         }
                     }
                 }
