@@ -4,7 +4,8 @@ import Foundation
 
 /// The JSON Schema of monkpipe pipeline files.
 public enum SpecSchema {
-    /// The schema as pretty-printed JSON with sorted keys (stable from run to run).
+    /// The schema as pretty-printed JSON with sorted keys (stable from run to run), without
+    /// a final newline (`print` adds it: `monkpipe schema > schemas/monkpipe.schema.json`).
     public static func jsonSchema() -> String {
         var emitter = SchemaEmitter()
         var root = emitter.emitObject(SpecFormat.root)
@@ -18,7 +19,7 @@ public enum SpecSchema {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let data = (try? encoder.encode(root)) ?? Data()
-        return String(decoding: data, as: UTF8.self) + "\n"
+        return String(decoding: data, as: UTF8.self)
     }
 }
 
@@ -106,7 +107,8 @@ struct SchemaEmitter {
             let allowed = [TaggedShape.tagKey] + variant.fields.map(\.name)
             // Required settings of a variant are not required here: an experiment may take
             // them from the defaults, and only the merged result is checked for them.
-            let then: SpecValue = ["propertyNames": ["enum": .list(allowed.map(SpecValue.string))]]
+            let then: SpecValue = ["propertyNames": ["enum": .list(allowed.map(SpecValue.string))],
+                                   "description": .string("\(variant.tag): \(variant.doc)")]
             return ["if": ["properties": [TaggedShape.tagKey: ["const": .string(variant.tag)]], "required": [.string(TaggedShape.tagKey)]],
                     "then": then]
         }

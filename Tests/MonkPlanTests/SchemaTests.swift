@@ -12,7 +12,7 @@ import Foundation
         let path = repositoryRoot + "/schemas/monkpipe.schema.json"
         let committed = try String(contentsOfFile: path, encoding: .utf8)
         // To refresh after changing SpecFormat: `monkpipe schema > schemas/monkpipe.schema.json`.
-        #expect(committed == generatedSchema)
+        #expect(committed == generatedSchema + "\n")
     }
 
     @Test(arguments: shippedSpecs)
