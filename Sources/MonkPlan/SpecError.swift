@@ -71,12 +71,15 @@ public struct SpecErrors: Error, Equatable, Sendable, CustomStringConvertible {
 
     public var description: String { render() }
 
+    /// A terminal shows the first errors; the rest are usually the same mistake repeated.
+    public static let maxRendered = 50
+
     /// Compiler-style text for a terminal: `file:line:column: error: path: message`, the
     /// source line with a caret under the column, and the suggestion.
     public func render() -> String {
         let lines = source.map { $0.split(separator: "\n", omittingEmptySubsequences: false) } ?? []
         var out = ""
-        for error in errors {
+        for error in errors.prefix(Self.maxRendered) {
             let position = error.mark.line > 0 ? "\(file):\(error.mark.line):\(error.mark.column)" : file
             let path = error.keyPath.isEmpty ? "" : "\(error.keyPath): "
             out += "\(position): error: \(path)\(error.message)\n"
@@ -90,6 +93,7 @@ public struct SpecErrors: Error, Equatable, Sendable, CustomStringConvertible {
             }
         }
         let count = errors.count
+        if count > Self.maxRendered { out += "… and \(count - Self.maxRendered) more\n" }
         out += "\(count) error\(count == 1 ? "" : "s") in \(file)\n"
         return out
     }

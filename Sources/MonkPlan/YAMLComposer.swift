@@ -50,6 +50,7 @@ enum YAMLComposer {
         var root: YAMLNode?
         var errors: [SpecError] = []
         var documents = 0
+        var usedAlias = false
 
         mutating func run(_ parser: inout yaml_parser_t) -> Outcome {
             while true {
@@ -89,6 +90,7 @@ enum YAMLComposer {
                 guard let node = anchors[name] else {
                     return SpecError(.syntax, at: mark, path: childPath(), "alias *\(name) names no anchor defined before it")
                 }
+                usedAlias = true
                 return attach(node, anchor: nil)
             case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
                 let isMapping = event.type == YAML_MAPPING_START_EVENT
@@ -158,7 +160,11 @@ enum YAMLComposer {
         }
 
         func aliasBomb(_ node: YAMLNode) -> SpecError {
-            SpecError(.refused, at: node.mark, path: node.path,
+            guard usedAlias else {
+                return SpecError(.refused, at: node.mark, path: node.path,
+                    "the document holds more than \(YAMLComposer.maxNodes) values; a spec never needs this")
+            }
+            return SpecError(.refused, at: node.mark, path: node.path,
                 "aliases expand this document past \(YAMLComposer.maxNodes) values; monkpipe refuses it (write values out, or use `defaults`)")
         }
 

@@ -27,6 +27,20 @@ import Foundation
         #expect(e.message.contains("aliases expand"))
     }
 
+    @Test func hugeDocumentsWithoutAliasesAreRefusedByTheirSize() throws {
+        let list = "[" + Array(repeating: "1", count: 200_000).joined(separator: ",") + "]"
+        let e = try #require(planErrors(minimal + "defaults: {lr_schedule: {type: multistep, milestones: \(list)}}\n").first)
+        #expect(e.kind == .refused)
+        #expect(e.message.contains("more than 100000 values"))
+    }
+
+    @Test func manyErrorsRenderTheFirstFifty() {
+        let keys = (0..<120).map { "k\($0): 1" }.joined(separator: "\n")
+        let errors = SpecErrors(file: "t.yaml", errors: planErrors(minimal + keys + "\n"), source: nil)
+        #expect(errors.errors.count == 120)
+        #expect(errors.render().hasSuffix("… and 70 more\n120 errors in t.yaml\n"))
+    }
+
     @Test func modestAliasesAreAccepted() throws {
         let text = minimal + "defaults: &d {epochs: 3}\nexperiments:\n  a: *d\n  b: *d\n"
         let resolved = try #require(plan(text))
