@@ -1,0 +1,113 @@
+// The whole load stage in one call: list the datasets, scan them (hash, decode, fill the pixel
+// cache), apply the bad-image policy, make or reuse the split, and build the check report.
+import Foundation
+
+/// A folder of images and how its labels are given.
+public struct DatasetSource: Codable, Hashable, Sendable {
+    /// Absolute path of the dataset root.
+    public var root: String
+    public var layout: DatasetLayout
+    public init(root: String, layout: DatasetLayout = .folderPerClass) { self.root = root; self.layout = layout }
+    public var url: URL { URL(fileURLWithPath: root) }
+}
+
+/// Where validation images come from.
+public enum ValidationSource: Codable, Hashable, Sendable {
+    /// Carved out of the training data by a saved, seeded split.
+    case split(SplitSettings)
+    /// A separate dataset (its classes must be among the training classes).
+    case dataset(DatasetSource)
+}
+
+/// Everything the load stage needs to know. Codable and typed: the pipeline maps YAML here.
+public struct DataSpec: Codable, Hashable, Sendable {
+    public var train: DatasetSource
+    public var validation: ValidationSource
+    public var test: DatasetSource?
+    public var preprocessing: Preprocessing
+    public var onBadImage: BadImagePolicy
+
+    public init(train: DatasetSource, validation: ValidationSource, test: DatasetSource? = nil,
+                preprocessing: Preprocessing, onBadImage: BadImagePolicy = .fail) {
+        self.train = train; self.validation = validation; self.test = test
+        self.preprocessing = preprocessing; self.onBadImage = onBadImage
+    }
+}
+
+/// The load stage's result: loader inputs per split, the split manifest, and the check report.
+public struct PreparedData: Sendable {
+    public var classes: [String]
+    public var train: [LoaderSample]
+    public var validation: [LoaderSample]
+    public var test: [LoaderSample]
+    /// The split used (nil when validation is a separate dataset), and whether it was reused.
+    public var manifest: SplitManifest?
+    public var manifestOrigin: SplitManifest.Origin?
+    public var report: DataCheckReport
+    /// Files left out under `.skip` (empty under `.fail`, which throws instead).
+    public var skipped: [BadImage]
+}
+
+public enum DataPreparation {
+    /// Runs the load stage. `cache` receives the decoded pixels (nil: decode only to check);
+    /// `manifestURL` is where the split manifest is read from or written to. Throws
+    /// `DatasetError`, `SplitError`, or `BadImagesError` (with every bad file of every split,
+    /// paths relative to their dataset root and prefixed by the split name).
+    public static func prepare(_ spec: DataSpec, cache: PixelCache?, manifestURL: URL, threads: Int) throws -> PreparedData {
+        let train = try Dataset.load(root: spec.train.url, layout: spec.train.layout)
+        func scan(_ d: Dataset) -> [ScannedImage] { ImageScanner.scan(d, preprocessing: spec.preprocessing, cache: cache, threads: threads) }
+
+        var parts: [(SplitName, Dataset, [ScannedImage])] = [(.train, train, scan(train))]
+        if case .dataset(let source) = spec.validation {
+            let d = try Dataset.load(root: source.url, layout: source.layout, classes: train.classes)
+            parts.append((.val, d, scan(d)))
+        }
+        if let source = spec.test {
+            let d = try Dataset.load(root: source.url, layout: source.layout, classes: train.classes)
+            parts.append((.test, d, scan(d)))
+        }
+
+        // Check every split before failing, so the user gets the whole list at once.
+        var skipped: [BadImage] = []
+        var good: [SplitName: [ScannedImage]] = [:]
+        var allBad: [BadImage] = []
+        for (name, _, scanned) in parts {
+            let bad = scanned.compactMap { s in s.problem.map { BadImage(path: "\(name.rawValue): \(s.item.path)", reason: $0) } }
+            allBad += bad
+            good[name] = scanned.filter(\.isGood)
+        }
+        if spec.onBadImage == .fail && !allBad.isEmpty { throw BadImagesError(images: allBad) }
+        skipped = allBad
+
+        var manifest: SplitManifest?, origin: SplitManifest.Origin?
+        var sideOfTrainItem: [String: SplitName] = [:]
+        if case .split(let settings) = spec.validation {
+            let kept = good[.train]!
+            let d = Dataset(root: train.root, classes: train.classes, items: kept.map(\.item))
+            let (m, o) = try SplitManifest.loadOrCreate(at: manifestURL, dataset: d, hashes: kept.map { $0.hash! }, settings: settings)
+            manifest = m; origin = o
+            for e in m.entries { sideOfTrainItem[e.path] = e.split }
+        }
+
+        func samples(_ split: SplitName) -> [LoaderSample] {
+            var out: [LoaderSample] = []
+            for (name, d, _) in parts {
+                for (index, s) in (good[name] ?? []).enumerated() {
+                    let side = name == .train ? (sideOfTrainItem[s.item.path] ?? .train) : name
+                    guard side == split else { continue }
+                    // The index identifies the image within its dataset for augmentation seeds.
+                    out.append(LoaderSample(url: d.url(of: s.item), contentHash: s.hash!, label: s.item.label, index: index))
+                }
+            }
+            return out
+        }
+
+        var tagged: [(image: ScannedImage, split: SplitName)] = []
+        for (name, _, scanned) in parts {
+            for s in scanned { tagged.append((s, name == .train ? (sideOfTrainItem[s.item.path] ?? .train) : name)) }
+        }
+        let report = DataCheckReport.make(classes: train.classes, scanned: tagged)
+        return PreparedData(classes: train.classes, train: samples(.train), validation: samples(.val), test: samples(.test),
+                            manifest: manifest, manifestOrigin: origin, report: report, skipped: skipped)
+    }
+}
