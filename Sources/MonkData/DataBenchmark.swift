@@ -58,9 +58,9 @@ public enum DataBenchmark {
             }
             return best
         }
-        let full = oneThread(Preprocessing(resize: .exact(size), scaledDecode: false))
-        let scaled = oneThread(Preprocessing(resize: .exact(size), scaledDecode: true))
-        let both = parallel(Preprocessing(resize: .exact(size), scaledDecode: true))
+        let full = oneThread(Preprocessing(resize: .exact(size: size), scaledDecode: false))
+        let scaled = oneThread(Preprocessing(resize: .exact(size: size), scaledDecode: true))
+        let both = parallel(Preprocessing(resize: .exact(size: size), scaledDecode: true))
         let bytes = blobs.reduce(0) { $0 + $1.count }
         let c0 = threadCPUSeconds()
         for b in blobs { _ = SHA256.hex(b) }

@@ -14,9 +14,9 @@ public struct DatasetSource: Codable, Hashable, Sendable {
 /// Where validation images come from.
 public enum ValidationSource: Codable, Hashable, Sendable {
     /// Carved out of the training data by a saved, seeded split.
-    case split(SplitSettings)
+    case split(settings: SplitSettings)
     /// A separate dataset (its classes must be among the training classes).
-    case dataset(DatasetSource)
+    case dataset(source: DatasetSource)
 }
 
 /// Everything the load stage needs to know. Codable and typed: the pipeline maps YAML here.

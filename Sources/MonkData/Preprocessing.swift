@@ -11,9 +11,9 @@ public struct Preprocessing: Codable, Hashable, Sendable {
         /// Keep the decoded size.
         case none
         /// Exactly this size (aspect ratio not kept, as Monk does).
-        case exact(ImageSize)
+        case exact(size: ImageSize)
         /// Shorter side to this length, aspect ratio kept.
-        case shorterSide(Int)
+        case shorterSide(side: Int)
     }
 
     public var resize: Resize

@@ -20,7 +20,7 @@ import MonkEngine
     // No resize, no transforms, identity normalisation: the tensor holds v8 / 255, gray repeated.
     @Test func evalBatchHoldsExactPixels() throws {
         let tmp = TempDir(); defer { tmp.cleanup() }
-        let loader = try BatchLoader(samples: try setup(tmp), preprocessing: Preprocessing(resize: .exact(ImageSize(width: 7, height: 5))),
+        let loader = try BatchLoader(samples: try setup(tmp), preprocessing: Preprocessing(resize: .exact(size: ImageSize(width: 7, height: 5))),
                                      pipeline: SamplePipeline(normalization: .identity), seed: AugmentationSeed(seed: 1),
                                      settings: LoaderSettings(batchSize: 2, shuffle: false), cache: nil)
         let epoch = loader.epoch(0)
@@ -36,7 +36,7 @@ import MonkEngine
     }
 
     func trainLoader(_ samples: [LoaderSample], threads: Int, cache: PixelCache?) throws -> BatchLoader {
-        try BatchLoader(samples: samples, preprocessing: Preprocessing(resize: .exact(ImageSize(12))),
+        try BatchLoader(samples: samples, preprocessing: Preprocessing(resize: .exact(size: ImageSize(12))),
                         pipeline: SamplePipeline(transforms: [.randomResizedCrop(size: ImageSize(8)), .horizontalFlip(p: 0.5),
                                                               .colorJitter(brightness: 0.3, contrast: 0.3)]),
                         seed: AugmentationSeed(seed: 77), settings: LoaderSettings(batchSize: 2, shuffle: true, dropLast: true, threads: threads),
@@ -78,7 +78,7 @@ import MonkEngine
         let samples = (0..<12).map { i in
             LoaderSample(url: tmp.file("i\(i).png", bytes("rgb8.png")), contentHash: "h", label: 0, index: i)
         }
-        let loader = try BatchLoader(samples: samples, preprocessing: Preprocessing(resize: .exact(ImageSize(width: 7, height: 5))), pipeline: SamplePipeline(),
+        let loader = try BatchLoader(samples: samples, preprocessing: Preprocessing(resize: .exact(size: ImageSize(width: 7, height: 5))), pipeline: SamplePipeline(),
                                      seed: AugmentationSeed(seed: 1), settings: LoaderSettings(batchSize: 1, shuffle: false, prefetch: 3), cache: nil)
         let epoch = loader.epoch(0)
         let deadline = Date().addingTimeInterval(20)
@@ -94,11 +94,11 @@ import MonkEngine
     @Test func errorsNameTheFile() throws {
         let tmp = TempDir(); defer { tmp.cleanup() }
         let bad = LoaderSample(url: tmp.file("x.jpg", Data()), contentHash: "e", label: 0, index: 0)
-        let loader = try BatchLoader(samples: [bad], preprocessing: Preprocessing(resize: .exact(ImageSize(4))), pipeline: SamplePipeline(),
+        let loader = try BatchLoader(samples: [bad], preprocessing: Preprocessing(resize: .exact(size: ImageSize(4))), pipeline: SamplePipeline(),
                                      seed: AugmentationSeed(seed: 1), settings: LoaderSettings(batchSize: 1, shuffle: false), cache: nil)
         #expect(throws: LoaderError.image(path: bad.url.path, .empty)) { try loader.epoch(0).next() }
         #expect(throws: LoaderError.undeterminedSize) {
-            try BatchLoader(samples: [bad], preprocessing: Preprocessing(resize: .shorterSide(8)), pipeline: SamplePipeline(),
+            try BatchLoader(samples: [bad], preprocessing: Preprocessing(resize: .shorterSide(side: 8)), pipeline: SamplePipeline(),
                             seed: AugmentationSeed(seed: 1), settings: LoaderSettings(batchSize: 1, shuffle: false), cache: nil)
         }
     }

@@ -13,7 +13,7 @@ import Testing
         _ = tmp.file("data/a/2.jpg", bytes("rgb_baseline.jpg"))
         let changing = tmp.file("data/b/3.png", bytes("gray8.png"))
         let dataset = try Dataset.load(root: data, layout: .folderPerClass)
-        let pre = Preprocessing(resize: .exact(ImageSize(width: 5, height: 4)))
+        let pre = Preprocessing(resize: .exact(size: ImageSize(width: 5, height: 4)))
 
         let first = PixelCache(root: tmp.url.appendingPathComponent("cache"))
         _ = ImageScanner.scan(dataset, preprocessing: pre, cache: first, threads: 2)
@@ -32,7 +32,7 @@ import Testing
         let third = PixelCache(root: first.root)
         _ = ImageScanner.scan(dataset, preprocessing: pre, cache: third, threads: 1)
         #expect(third.statistics.decodes == 1 && third.statistics.hits == 2)
-        _ = ImageScanner.scan(dataset, preprocessing: Preprocessing(resize: .exact(ImageSize(3))), cache: third, threads: 1)
+        _ = ImageScanner.scan(dataset, preprocessing: Preprocessing(resize: .exact(size: ImageSize(3))), cache: third, threads: 1)
         #expect(third.statistics.decodes == 4)
         // No temporary files are left behind by the atomic writes.
         let leftovers = FileManager.default.enumerator(atPath: first.root.path)!.compactMap { $0 as? String }.filter { $0.contains(".tmp-") }

@@ -10,9 +10,9 @@ import Testing
 
     func spec(fraction: Double = 0.25) -> DataSpec {
         DataSpec(train: DatasetSource(root: Self.example.appendingPathComponent("train").path),
-                 validation: .split(SplitSettings(validationFraction: fraction, seed: 11, groupPattern: Self.patient)),
+                 validation: .split(settings: SplitSettings(validationFraction: fraction, seed: 11, groupPattern: Self.patient)),
                  test: DatasetSource(root: Self.example.appendingPathComponent("test").path),
-                 preprocessing: Preprocessing(resize: .exact(ImageSize(32))))
+                 preprocessing: Preprocessing(resize: .exact(size: ImageSize(32))))
     }
 
     func patientOf(_ url: URL) -> String {
@@ -66,9 +66,9 @@ import Testing
         _ = tmp.file("test/b/gif.jpg", try Data(contentsOf: Fixtures.url("bad_gif_named.jpg")))
         _ = tmp.file("test/a/ok.png", png)
         var s = DataSpec(train: DatasetSource(root: tmp.url.appendingPathComponent("train").path),
-                         validation: .split(SplitSettings(validationFraction: 0.5, seed: 1)),
+                         validation: .split(settings: SplitSettings(validationFraction: 0.5, seed: 1)),
                          test: DatasetSource(root: tmp.url.appendingPathComponent("test").path),
-                         preprocessing: Preprocessing(resize: .exact(ImageSize(4))))
+                         preprocessing: Preprocessing(resize: .exact(size: ImageSize(4))))
         let manifest = tmp.url.appendingPathComponent("m.json")
         #expect(throws: BadImagesError(images: [BadImage(path: "train: a/empty.jpg", reason: "empty file (0 bytes)"),
                                                 BadImage(path: "test: b/gif.jpg", reason: "unsupported format GIF (only JPEG and PNG are read)")])) {

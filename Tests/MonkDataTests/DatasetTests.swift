@@ -67,7 +67,7 @@ import Testing
         let tmp = TempDir(); defer { tmp.cleanup() }
         messyFolder(tmp)
         let d = try Dataset.load(root: tmp.url, layout: .folderPerClass)
-        let scanned = ImageScanner.scan(d, preprocessing: Preprocessing(resize: .exact(ImageSize(4))), cache: nil, threads: 2)
+        let scanned = ImageScanner.scan(d, preprocessing: Preprocessing(resize: .exact(size: ImageSize(4))), cache: nil, threads: 2)
         #expect(throws: BadImagesError(images: Self.expectedBad)) { try ImageScanner.applying(.fail, to: scanned) }
         do { _ = try ImageScanner.applying(.fail, to: scanned) } catch {
             #expect(error.description.hasPrefix("5 image file(s) cannot be used (on_bad_image: fail):\n  messy/bad_crc.png: corrupt PNG"))
@@ -78,7 +78,7 @@ import Testing
         let tmp = TempDir(); defer { tmp.cleanup() }
         messyFolder(tmp)
         let d = try Dataset.load(root: tmp.url, layout: .folderPerClass)
-        let scanned = ImageScanner.scan(d, preprocessing: Preprocessing(resize: .exact(ImageSize(4))), cache: nil, threads: 2)
+        let scanned = ImageScanner.scan(d, preprocessing: Preprocessing(resize: .exact(size: ImageSize(4))), cache: nil, threads: 2)
         let (good, skipped) = try ImageScanner.applying(.skip, to: scanned)
         #expect(good.map(\.item.path) == ["good/a.png", "good/b.jpg"])
         #expect(good.map(\.storedSize) == [ImageSize(width: 7, height: 5), ImageSize(16)])
