@@ -13,10 +13,11 @@ public struct ComparisonReport: Sendable {
         self.name = name
         self.runs = runs
         var files: [(String, String)] = [("comparison.csv", ComparisonCSV.table(runs).render())]
-        var plots: [(file: String, caption: String)] = []
-        func add(_ file: String, _ caption: String, _ svg: String) {
+        var trainingPlots: [(file: String, caption: String)] = []
+        var testPlots: [(file: String, caption: String)] = []
+        func add(_ file: String, _ caption: String, _ svg: String, test: Bool = false) {
             files.append((file, svg))
-            plots.append((file, caption))
+            if test { testPlots.append((file, caption)) } else { trainingPlots.append((file, caption)) }
         }
         let color = runs.indices.map(Palette.color)
         add("accuracy.svg", "Train (solid) and validation (dashed) accuracy per epoch",
@@ -32,29 +33,27 @@ public struct ComparisonReport: Sendable {
         }
         if !rocSeries.isEmpty {
             add("roc.svg", "ROC curves on the test set; dots mark each model's decision threshold",
-                ROCPlot(title: "ROC (test)", series: rocSeries).svg())
+                ROCPlot(title: "ROC (test)", series: rocSeries).svg(), test: true)
         }
         func bars(_ value: (ExperimentRun) -> Double?) -> [Bar] {
             runs.indices.map { Bar(label: runs[$0].experiment, value: value(runs[$0]), color: color[$0]) }
         }
         add("test_accuracy.svg", "Test accuracy", BarChart(title: "Test accuracy", yTitle: "Accuracy (%)",
-            bars: bars { $0.evaluation?.metrics.accuracy.value }, percent: true).svg())
+            bars: bars { $0.evaluation?.metrics.accuracy.value }, percent: true).svg(), test: true)
         add("best_val_accuracy.svg", "Best validation accuracy", BarChart(title: "Best validation accuracy",
             yTitle: "Accuracy (%)", bars: bars { $0.bestValidation?.accuracy }, percent: true).svg())
         add("training_time.svg", "Training wall time", BarChart(title: "Training time", yTitle: "Wall time (s)",
             bars: bars { $0.facts.trainingSeconds }).svg())
         add("peak_memory.svg", "Peak resident memory while training", BarChart(title: "Peak memory",
             yTitle: "Peak resident memory (MB)", bars: bars { $0.facts.peakMemoryMB }, valueDecimals: 0).svg())
-        var confusion: [(file: String, caption: String)] = []
         for (i, run) in runs.enumerated() {
             guard let m = run.evaluation?.metrics else { continue }
             let file = "confusion_\(i + 1)_\(Self.slug(run.experiment)).svg"
             let title = "\(run.label): confusion matrix (\(m.images) test images)"
-            files.append((file, ConfusionHeatMap(title: title, matrix: m.confusionMatrix, color: color[i]).svg()))
-            confusion.append((file, title))
+            add(file, title, ConfusionHeatMap(title: title, matrix: m.confusionMatrix, color: color[i]).svg(), test: true)
         }
         let html = HTMLReport(name: name, runs: runs, pairs: PairedComparison.all(runs),
-                              plots: plots, confusionPlots: confusion)
+                              trainingPlots: trainingPlots, testPlots: testPlots)
         files.append(("index.html", html.render()))
         self.files = files
     }

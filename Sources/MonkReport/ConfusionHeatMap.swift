@@ -17,9 +17,9 @@ public struct ConfusionHeatMap: Sendable, Equatable {
     public func svg() -> String {
         let n = matrix.classNames.count
         let nameWidth = Double(matrix.classNames.map(\.count).max() ?? 0) * 6.5 + 12
-        let cell = max(72.0, nameWidth)
+        let cell = max(100.0, nameWidth)
         let left = 40 + nameWidth, top = 64.0
-        var svg = SVGCanvas(width: max(left + cell * Double(n) + 20, Double(title.count) * 7.5 + 30),
+        var svg = SVGCanvas(width: max(left + cell * Double(n) + 20, Double(title.count) * 7.9 + 32),
                             height: top + cell * Double(n) + 44)
         svg.text(title, 16, 22, size: 14, weight: "bold")
         svg.text("Predicted class", left + cell * Double(n) / 2, top - 26, anchor: .middle, size: 12)

@@ -7,9 +7,9 @@ struct HTMLReport {
     let name: String
     let runs: [ExperimentRun]
     let pairs: [PairedComparison]
-    /// Plot files (relative names) and their captions, in page order.
-    let plots: [(file: String, caption: String)]
-    let confusionPlots: [(file: String, caption: String)]
+    /// Plot files (relative names) and their captions, in page order, per section.
+    let trainingPlots: [(file: String, caption: String)]
+    let testPlots: [(file: String, caption: String)]
 
     static let style = """
         body{font-family:Helvetica,Arial,sans-serif;margin:24px auto;max-width:1100px;color:#222;padding:0 16px}
@@ -31,9 +31,9 @@ struct HTMLReport {
                  + "percentile bootstrap for AUC). Data: <a href=\"comparison.csv\">comparison.csv</a>.</p>")
         h.append(resultsTable())
         h.append("<h2>Training</h2>")
-        h += plots.map(figure)
-        h.append("<h2>Confusion matrices (test)</h2>")
-        h += confusionPlots.map(figure)
+        h += trainingPlots.map(figure)
+        h.append("<h2>Test</h2>")
+        h += testPlots.map(figure)
         h.append("<h2>Paired tests (McNemar)</h2>")
         h.append(pairsTable())
         h.append("<h2>Settings</h2>")
@@ -85,7 +85,8 @@ struct HTMLReport {
     func pairsTable() -> String {
         guard !pairs.isEmpty else { return "<p class=\"note\">Only one experiment: nothing to compare.</p>" }
         var rows = ["<p class=\"note\">b = images only A classified correctly, c = only B. Exact binomial test when "
-                    + "b + c &lt; \(McNemarTest.exactBelow), otherwise χ² with continuity correction.</p>",
+                    + "b + c &lt; \(McNemarTest.exactBelow), otherwise χ² with continuity correction. "
+                    + "p-values are per pair, not adjusted for the number of pairs.</p>",
                     "<table><tr><th class=\"l\">A</th><th class=\"l\">B</th><th>b</th><th>c</th><th class=\"l\">method</th>"
                     + "<th>statistic</th><th>p-value</th><th class=\"l\">reading (5% level)</th></tr>"]
         for p in pairs {

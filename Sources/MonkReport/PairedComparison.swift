@@ -50,12 +50,15 @@ public struct PairedComparison: Sendable, Equatable {
     public var verdict: String {
         guard let t = test else { return reason ?? "" }
         let p = Self.pText(t.pValue)
-        if t.pValue >= 0.05 { return "no significant difference (p = \(p))" }
+        let shown = p.hasPrefix("<") ? "p \(p)" : "p = \(p)"
+        if t.pValue >= 0.05 { return "no significant difference (\(shown))" }
         let better = t.onlyFirstCorrect > t.onlySecondCorrect ? first : second
-        return "\(better) is more accurate (p = \(p))"
+        return "\(better) is more accurate (\(shown))"
     }
 
+    /// Four decimals; smaller p-values are written "< 0.0001" (more digits would claim a precision
+    /// the χ² approximation does not have; the exact value is in `test.pValue`).
     static func pText(_ p: Double) -> String {
-        p < 0.0001 ? String(format: "%.1e", locale: Locale(identifier: "en_US_POSIX"), p) : NumberText.fixed(p, 4)
+        p < 0.0001 ? "< 0.0001" : NumberText.fixed(p, 4)
     }
 }
