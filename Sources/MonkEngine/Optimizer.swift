@@ -65,13 +65,15 @@ public struct Optimizer: Sendable {
     public func slots(for name: String) -> ParameterSlots? { slots[name] }
 
     /// Applies one update to every trainable parameter of `model` from its accumulated grads.
-    public mutating func step(_ model: Module) throws {
-        try step(model.namedParameters())
+    /// Large tensors are split across `parallel`'s threads; the result has the same bits for
+    /// any thread count (the rules are elementwise).
+    public mutating func step(_ model: Module, parallel: Parallel = .serial) throws {
+        try step(model.namedParameters(), parallel: parallel)
     }
 
     /// Applies one update to every trainable parameter in the list. Throws (before touching
     /// any parameter) when a restored state does not fit a parameter's size.
-    public mutating func step(_ parameters: [(String, Parameter)]) throws {
+    public mutating func step(_ parameters: [(String, Parameter)], parallel: Parallel = .serial) throws {
         for (name, p) in parameters where p.trainable {
             if let existing = slots[name], let bad = existing.bufferCounts.first(where: { $0 != p.value.count }) {
                 throw OptimizerError.stateMismatch(parameter: name, expected: p.value.count, found: bad)
@@ -82,14 +84,7 @@ public struct Optimizer: Sendable {
             // Moved out and back so the buffers are mutated in place, never copied.
             var s = slots.removeValue(forKey: name) ?? ParameterSlots()
             s.step += 1
-            let n = p.value.count
-            let param = p.value.data, grad = p.grad.data
-            switch config {
-            case .sgd(let c): OptimizerRules.sgd(c, lr: learningRate, param, grad, n, &s)
-            case .adam(let c): OptimizerRules.adam(c, decoupled: false, lr: learningRate, param, grad, n, &s)
-            case .adamW(let c): OptimizerRules.adam(c, decoupled: true, lr: learningRate, param, grad, n, &s)
-            case .rmsProp(let c): OptimizerRules.rmsProp(c, lr: learningRate, param, grad, n, &s)
-            }
+            OptimizerRules.update(config, lr: learningRate, p, &s, parallel)
             slots[name] = s
         }
     }

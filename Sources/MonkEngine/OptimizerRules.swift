@@ -1,10 +1,78 @@
 // The per-parameter update rules, written in the order of torch.optim's single-tensor code
-// so results agree with PyTorch to float32 rounding.
+// so results agree with PyTorch to float32 rounding; large tensors are split across threads.
 import Foundation
+
+/// Raw views of one parameter and its state buffers while it is updated. The rules are
+/// elementwise, so any split into ranges gives the same bits for any thread count.
+struct UpdateView: @unchecked Sendable {
+    let param: UnsafeMutablePointer<Float>
+    let grad: UnsafeMutablePointer<Float>
+    var a: UnsafeMutablePointer<Float>? = nil
+    var b: UnsafeMutablePointer<Float>? = nil
+    var c: UnsafeMutablePointer<Float>? = nil
+
+    /// The same view with state buffers attached.
+    func with(_ a: UnsafeMutablePointer<Float>?, _ b: UnsafeMutablePointer<Float>? = nil,
+              _ c: UnsafeMutablePointer<Float>? = nil) -> UpdateView {
+        UpdateView(param: param, grad: grad, a: a, b: b, c: c)
+    }
+}
 
 /// Update rules `(param, grad, state) → (param, state)` over one flat float buffer. Scalars
 /// are computed in Double (as Python does) and cast to Float once, like torch's kernels.
 enum OptimizerRules {
+    /// Elements per thread below which a tensor is updated inline: the update streams
+    /// memory, and hand-off costs more than it saves on small tensors.
+    static let minChunk = 1 << 16
+
+    /// Applies `config`'s rule to one parameter, creating its state buffers on first use.
+    static func update(_ config: OptimizerConfig, lr: Double, _ p: Parameter, _ s: inout ParameterSlots,
+                       _ parallel: Parallel) {
+        let n = p.value.count
+        guard n > 0 else { return }
+        let view = UpdateView(param: p.value.data, grad: p.grad.data)
+        func run(_ body: @Sendable (Range<Int>) -> Void) { parallel.chunks(n, minChunk: minChunk, body) }
+        switch config {
+        case .sgd(let c) where c.momentum == 0:
+            run { sgd(c, lr: lr, first: false, view, $0) }
+        case .sgd(let c):
+            let first = s.momentum == nil
+            var m = take(&s.momentum, n)
+            m.values.withUnsafeMutableBufferPointer { mp in
+                let v = view.with(mp.baseAddress)
+                run { sgd(c, lr: lr, first: first, v, $0) }
+            }
+            s.momentum = m
+        case .adam(let c), .adamW(let c):
+            let decoupled: Bool
+            if case .adamW = config { decoupled = true } else { decoupled = false }
+            let t = s.step
+            var m = take(&s.expAvg, n), sq = take(&s.expAvgSq, n)
+            m.values.withUnsafeMutableBufferPointer { mp in
+                sq.values.withUnsafeMutableBufferPointer { sp in
+                    let v = view.with(mp.baseAddress, sp.baseAddress)
+                    run { adam(c, decoupled: decoupled, lr: lr, step: t, v, $0) }
+                }
+            }
+            s.expAvg = m; s.expAvgSq = sq
+        case .rmsProp(let c):
+            var sq = take(&s.squareAvg, n)
+            var ga = c.centered ? take(&s.gradAvg, n) : PackedFloats([])
+            var mb = c.momentum > 0 ? take(&s.momentum, n) : PackedFloats([])
+            sq.values.withUnsafeMutableBufferPointer { sp in
+                ga.values.withUnsafeMutableBufferPointer { gp in
+                    mb.values.withUnsafeMutableBufferPointer { bp in
+                        let v = view.with(sp.baseAddress, gp.baseAddress, bp.baseAddress)
+                        run { rmsProp(c, lr: lr, v, $0) }
+                    }
+                }
+            }
+            s.squareAvg = sq
+            if c.centered { s.gradAvg = ga }
+            if c.momentum > 0 { s.momentum = mb }
+        }
+    }
+
     /// Moves a buffer out of its slot (zeros when absent) so the caller holds the only
     /// reference and mutates it in place; copy-on-write would otherwise copy it every step.
     @inline(__always)
@@ -20,96 +88,71 @@ enum OptimizerRules {
     }
 
     /// SGD: g ← g + wd·θ; b ← g (first step) or μ·b + (1−τ)·g; g ← g + μ·b (Nesterov) or b;
-    /// θ ← θ − lr·g.
-    static func sgd(_ c: SGDConfig, lr: Double, _ param: UnsafeMutablePointer<Float>,
-                    _ grad: UnsafeMutablePointer<Float>, _ n: Int, _ s: inout ParameterSlots) {
+    /// θ ← θ − lr·g. Momentum buffer in `a` (absent without momentum).
+    static func sgd(_ c: SGDConfig, lr: Double, first: Bool, _ v: UpdateView, _ r: Range<Int>) {
         let wd = Float(c.weightDecay), mu = Float(c.momentum), keep = Float(1 - c.dampening)
-        let negLR = Float(-lr)
-        guard c.momentum != 0 else {
-            for i in 0..<n {
+        let negLR = Float(-lr), param = v.param, grad = v.grad
+        guard let b = v.a else {
+            for i in r {
                 let g = c.weightDecay != 0 ? grad[i] + wd * param[i] : grad[i]
                 param[i] += negLR * g
             }
             return
         }
-        let first = s.momentum == nil
-        var buf = take(&s.momentum, n)
-        buf.values.withUnsafeMutableBufferPointer { b in
-            for i in 0..<n {
-                var g = c.weightDecay != 0 ? grad[i] + wd * param[i] : grad[i]
-                b[i] = first ? g : b[i] * mu + keep * g
-                g = c.nesterov ? g + mu * b[i] : b[i]
-                param[i] += negLR * g
-            }
+        for i in r {
+            var g = c.weightDecay != 0 ? grad[i] + wd * param[i] : grad[i]
+            b[i] = first ? g : b[i] * mu + keep * g
+            g = c.nesterov ? g + mu * b[i] : b[i]
+            param[i] += negLR * g
         }
-        s.momentum = buf
     }
 
     /// Adam / AdamW: m ← lerp(m, g, 1−β₁); v ← β₂·v + (1−β₂)·g²;
     /// θ ← θ − (lr / (1−β₁ᵗ)) · m / (√v / √(1−β₂ᵗ) + ε). Adam adds wd·θ to g first (L2);
     /// AdamW instead scales θ by (1 − lr·wd) before the step (decoupled decay).
-    static func adam(_ c: AdamConfig, decoupled: Bool, lr: Double, _ param: UnsafeMutablePointer<Float>,
-                     _ grad: UnsafeMutablePointer<Float>, _ n: Int, _ s: inout ParameterSlots) {
-        let t = Double(s.step)
+    /// m in `a`, v in `b`; `step` is t, already counting this update.
+    static func adam(_ c: AdamConfig, decoupled: Bool, lr: Double, step: Int, _ v: UpdateView, _ r: Range<Int>) {
+        let t = Double(step)
         let stepSize = Float(-(lr / (1 - pow(c.beta1, t))))
         let bc2Sqrt = Float((1 - pow(c.beta2, t)).squareRoot())
         let w1 = Float(1 - c.beta1), b2 = Float(c.beta2), w2 = Float(1 - c.beta2)
         let eps = Float(c.eps), wd = Float(c.weightDecay), shrink = Float(1 - lr * c.weightDecay)
         let l2 = !decoupled && c.weightDecay != 0, decay = decoupled && c.weightDecay != 0
-        var m = take(&s.expAvg, n)
-        var v = take(&s.expAvgSq, n)
-        m.values.withUnsafeMutableBufferPointer { m in
-            v.values.withUnsafeMutableBufferPointer { v in
-                for i in 0..<n {
-                    if decay { param[i] *= shrink }
-                    let g = l2 ? grad[i] + wd * param[i] : grad[i]
-                    m[i] = lerp(m[i], g, w1)
-                    v[i] = v[i] * b2 + w2 * (g * g)
-                    let denom = v[i].squareRoot() / bc2Sqrt + eps
-                    param[i] += stepSize * m[i] / denom
-                }
-            }
+        let param = v.param, grad = v.grad, m = v.a!, sq = v.b!
+        for i in r {
+            if decay { param[i] *= shrink }
+            let g = l2 ? grad[i] + wd * param[i] : grad[i]
+            m[i] = lerp(m[i], g, w1)
+            sq[i] = sq[i] * b2 + w2 * (g * g)
+            let denom = sq[i].squareRoot() / bc2Sqrt + eps
+            param[i] += stepSize * m[i] / denom
         }
-        s.expAvg = m
-        s.expAvgSq = v
     }
 
     /// RMSProp: g ← g + wd·θ; E[g²] ← α·E[g²] + (1−α)·g²; (centered: E[g] ← lerp(E[g], g, 1−α),
     /// var = E[g²] − E[g]²); d = √(var or E[g²]) + ε; with momentum b ← μ·b + g/d, θ ← θ − lr·b;
-    /// else θ ← θ − lr·g/d.
-    static func rmsProp(_ c: RMSPropConfig, lr: Double, _ param: UnsafeMutablePointer<Float>,
-                        _ grad: UnsafeMutablePointer<Float>, _ n: Int, _ s: inout ParameterSlots) {
+    /// else θ ← θ − lr·g/d. E[g²] in `a`, E[g] in `b` (centered), b in `c` (momentum).
+    static func rmsProp(_ c: RMSPropConfig, lr: Double, _ v: UpdateView, _ r: Range<Int>) {
         let alpha = Float(c.alpha), w = Float(1 - c.alpha), eps = Float(c.eps)
         let wd = Float(c.weightDecay), mu = Float(c.momentum), negLR = Float(-lr), lrF = Float(lr)
-        var sq = take(&s.squareAvg, n)
-        var ga = c.centered ? take(&s.gradAvg, n) : PackedFloats([])
-        var mb = c.momentum > 0 ? take(&s.momentum, n) : PackedFloats([])
-        sq.values.withUnsafeMutableBufferPointer { sq in
-            ga.values.withUnsafeMutableBufferPointer { ga in
-                mb.values.withUnsafeMutableBufferPointer { mb in
-                    for i in 0..<n {
-                        let g = c.weightDecay != 0 ? grad[i] + wd * param[i] : grad[i]
-                        sq[i] = sq[i] * alpha + w * (g * g)
-                        var avg: Float
-                        if c.centered {
-                            ga[i] = lerp(ga[i], g, w)
-                            avg = (sq[i] - ga[i] * ga[i]).squareRoot()
-                        } else {
-                            avg = sq[i].squareRoot()
-                        }
-                        avg += eps
-                        if c.momentum > 0 {
-                            mb[i] = mb[i] * mu + g / avg
-                            param[i] -= lrF * mb[i]
-                        } else {
-                            param[i] += negLR * g / avg
-                        }
-                    }
-                }
+        let param = v.param, grad = v.grad, sq = v.a!
+        for i in r {
+            let g = c.weightDecay != 0 ? grad[i] + wd * param[i] : grad[i]
+            sq[i] = sq[i] * alpha + w * (g * g)
+            var avg: Float
+            if c.centered, let ga = v.b {
+                ga[i] = lerp(ga[i], g, w)
+                avg = (sq[i] - ga[i] * ga[i]).squareRoot()
+            } else {
+                avg = sq[i].squareRoot()
+            }
+            avg += eps
+            if c.momentum > 0, let mb = v.c {
+                mb[i] = mb[i] * mu + g / avg
+                param[i] -= lrF * mb[i]
+            } else {
+                param[i] += negLR * g / avg
             }
         }
-        s.squareAvg = sq
-        if c.centered { s.gradAvg = ga }
-        if c.momentum > 0 { s.momentum = mb }
     }
 }

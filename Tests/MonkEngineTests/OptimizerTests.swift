@@ -138,6 +138,24 @@ func expectClose(_ got: [[Float]], _ want: [[Float]], relative: Float = 3e-6,
         #expect(opt.stepCount == 2)
     }
 
+    @Test(arguments: [OptimizerConfig.sgd(SGDConfig(lr: 0.1, momentum: 0.9, weightDecay: 0.01)),
+                      .adamW(AdamConfig(lr: 0.01, weightDecay: 0.1)),
+                      .rmsProp(RMSPropConfig(lr: 0.01, momentum: 0.5, centered: true))])
+    func threadCountDoesNotChangeBits(_ config: OptimizerConfig) throws {
+        // 140,000 elements: above 2 × OptimizerRules.minChunk (131,072), so two threads split it.
+        func run(_ threads: Int) throws -> [UInt32] {
+            let p = Parameter(randomTensor([140_000], seed: 3))
+            var opt = try Optimizer(config)
+            for step in 0..<2 {
+                let g = randomTensor([140_000], seed: UInt64(10 + step))
+                p.grad.data.update(from: g.data, count: g.count)
+                try opt.step([("w", p)], parallel: Parallel(threads: threads))
+            }
+            return p.value.array.map(\.bitPattern)
+        }
+        #expect(try run(1) == run(2))
+    }
+
     @Test func invalidHyperParametersAreRefused() {
         #expect(throws: OptimizerError.self) { try Optimizer(.sgd(SGDConfig(lr: 0.1, nesterov: true))) }
         #expect(throws: OptimizerError.self) { try Optimizer(.adam(AdamConfig(lr: 0.1, beta2: 1.0))) }
