@@ -8,8 +8,11 @@ enum Fixtures {
     }
 
     struct Expected: Decodable {
-        let width: Int, height: Int, channels: Int, pixels: [UInt8]
-        var image: Image { Image(width: width, height: height, channels: channels, pixels: pixels) }
+        let width: Int, height: Int, channels: Int
+        /// 8-bit samples (Pillow references) or floats (torchvision references), HWC.
+        let pixels: [UInt8]?
+        let floats: [Float]?
+        var image: Image { Image(width: width, height: height, channels: channels, pixels: pixels!) }
     }
 
     /// expected.json, written by Fixtures/make_fixtures.py from Pillow's own decode/resize.

@@ -18,9 +18,20 @@ import MonkEngine
     @Test func floatCloseToPillow() {
         let src = FloatImage(Fixtures.pattern(width: 37, height: 23, channels: 3))
         let out = src.resized(to: ImageSize(width: 10, height: 7))
-        let want = Fixtures.expected["resize_RGB_37x23_to_10x7"]!.pixels
+        let want = Fixtures.expected["resize_RGB_37x23_to_10x7"]!.pixels!
         let maxDiff = zip(out.pixels, want).map { abs($0 * 255 - Float($1)) }.max()!
         #expect(maxDiff <= 1.0)
+    }
+
+    // torchvision's float antialiased bilinear (`resize(t, antialias=True)`, expected.json) uses
+    // the same filter as Pillow without 8-bit rounding: the float path must agree to float error.
+    @Test(arguments: [(10, 7), (50, 31)])
+    func floatMatchesTorchvision(size: (Int, Int)) {
+        let src = FloatImage(Fixtures.pattern(width: 37, height: 23, channels: 3))
+        let out = src.resized(to: ImageSize(width: size.0, height: size.1))
+        let want = Fixtures.expected["torchvision_float_37x23_to_\(size.0)x\(size.1)"]!.floats!
+        let maxDiff = zip(out.pixels, want).map { abs($0 - $1) }.max()!
+        #expect(out.pixels.count == want.count && maxDiff < 1e-5, "max difference \(maxDiff)")
     }
 
     // A box resize equals a crop followed by a resize away from the box edges (at the edges the

@@ -96,6 +96,17 @@ for mode, ch in [("L", 1), ("RGB", 3)]:
         out = pattern(mode, ch, 37, 23).resize((ow, oh), Image.BILINEAR)
         expected[f"resize_{mode}_37x23_to_{ow}x{oh}"] = {"width": ow, "height": oh, "channels": ch, "pixels": list(out.tobytes())}
 
+# Float resize reference: torchvision's antialiased bilinear on the same pattern as a float
+# tensor in [0, 1] (torchvision 0.29, torch 2.15); pixels stored HWC as floats.
+import torch
+from torchvision.transforms.v2 import functional as TF
+from torchvision.transforms import InterpolationMode
+for (ow, oh) in [(10, 7), (50, 31)]:
+    t = torch.tensor(list(pattern("RGB", 3, 37, 23).tobytes()), dtype=torch.float32).reshape(23, 37, 3).permute(2, 0, 1) / 255
+    out = TF.resize(t, [oh, ow], interpolation=InterpolationMode.BILINEAR, antialias=True)
+    expected[f"torchvision_float_37x23_to_{ow}x{oh}"] = {"width": ow, "height": oh, "channels": 3,
+                                                          "floats": out.permute(1, 2, 0).reshape(-1).tolist()}
+
 with open("expected.json", "w") as f:
     json.dump(expected, f)
 
