@@ -17,7 +17,14 @@ enum ChannelReduce {
             let xp = x.data
             for r in r0..<r1 {
                 let row = xp + r * c
-                for j in 0..<c {
+                var j = 0
+                while j + 16 <= c {
+                    let d = loadVec(row + j) - loadVec(xp + j)
+                    storeVec(loadVec(s1 + j) + d, s1 + j)
+                    storeVec(loadVec(s2 + j) + d * d, s2 + j)
+                    j += 16
+                }
+                for j in j..<c {
                     let d = row[j] - xp[j]
                     s1[j] += d
                     s2[j] += d * d
@@ -45,7 +52,14 @@ enum ChannelReduce {
                 guard let relu else {
                     for r in r0..<r1 {
                         let g = dy.data + r * c, v = x.data + r * c
-                        for j in 0..<c {
+                        var j = 0
+                        while j + 16 <= c {
+                            let gv = loadVec(g + j)
+                            storeVec(loadVec(s1 + j) + gv, s1 + j)
+                            storeVec(loadVec(s2 + j) + gv * (loadVec(v + j) - loadVec(m + j)), s2 + j)
+                            j += 16
+                        }
+                        for j in j..<c {
                             s1[j] += g[j]
                             s2[j] += g[j] * (v[j] - m[j])
                         }
