@@ -22,10 +22,10 @@ extension ShapeValidator {
                 let names = fields.map(\.name) + extra.keys.sorted()
                 if let context, context.others.contains(where: { $0.name == entry.key }) {
                     let _: SpecValue? = fail(.unknownKey, at: entry.keyMark, path,
-                        "'\(entry.key)' is not a setting of \(context.owner); it takes \(names.joined(separator: ", "))")
+                        "'\(clipped(entry.key))' is not a setting of \(context.owner); it takes \(names.joined(separator: ", "))")
                 } else {
                     let _: SpecValue? = fail(.unknownKey, at: entry.keyMark, path,
-                        "unknown key '\(entry.key)'; expected one of: \(names.joined(separator: ", "))",
+                        "unknown key '\(clipped(entry.key))'; expected one of: \(names.joined(separator: ", "))",
                         Suggestion.nearest(to: entry.key, in: names))
                 }
                 ok = false
@@ -88,18 +88,18 @@ extension ShapeValidator {
         switch node.value {
         case .scalar(let word, _) where !node.isNull:
             guard let option = options.first(where: { $0.name == word }) else {
-                return fail(.invalidValue, node, "'\(word)' is not a transform; expected one of: \(names.joined(separator: ", "))",
+                return fail(.invalidValue, node, "'\(clipped(word))' is not a transform; expected one of: \(names.joined(separator: ", "))",
                             Suggestion.nearest(to: word, in: names))
             }
             guard option.bare else {
-                return fail(.missingKey, node, "'\(word)' needs a value: write `\(word): …` (\(option.doc))")
+                return fail(.missingKey, node, "'\(clipped(word))' needs a value: write `\(clipped(word)): …` (\(option.doc))")
             }
             return .object([word: .null])
         case .mapping(let entries) where entries.count == 1:
             let entry = entries[0]
             guard let option = options.first(where: { $0.name == entry.key }) else {
                 return fail(.unknownKey, at: entry.keyMark, joinPath(node.path, entry.key),
-                            "'\(entry.key)' is not a transform; expected one of: \(names.joined(separator: ", "))",
+                            "'\(clipped(entry.key))' is not a transform; expected one of: \(names.joined(separator: ", "))",
                             Suggestion.nearest(to: entry.key, in: names))
             }
             if entry.value.isNull && option.bare { return .object([entry.key: .null]) }
@@ -120,7 +120,7 @@ extension ShapeValidator {
         for entry in entries {
             guard let shape = paths.first(where: { $0.path == entry.key })?.shape else {
                 let _: SpecValue? = fail(.unknownKey, at: entry.keyMark, joinPath(node.path, entry.key),
-                    "'\(entry.key)' is not a setting of an experiment (sweep keys are dotted paths such as optimizer.lr)",
+                    "'\(clipped(entry.key))' is not a setting of an experiment (sweep keys are dotted paths such as optimizer.lr)",
                     Suggestion.nearest(to: entry.key, in: paths.map(\.path)))
                 ok = false
                 continue

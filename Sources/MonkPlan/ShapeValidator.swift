@@ -31,7 +31,7 @@ struct ShapeValidator {
             guard let word = scalarText(node, shape) else { return nil }
             if words.contains(word) { return .string(word) }
             if let target = aliases[word] { return .string(target) }
-            return fail(.invalidValue, node, "'\(word)' is not allowed here; expected one of: \(words.joined(separator: ", "))",
+            return fail(.invalidValue, node, "'\(clipped(word))' is not allowed here; expected one of: \(words.joined(separator: ", "))",
                         Suggestion.nearest(to: word, in: words + aliases.keys.sorted()))
         case .list(let item, let minCount, let maxCount):
             guard case .sequence(let items) = node.value else { return mismatch(node, shape) }
@@ -80,7 +80,7 @@ struct ShapeValidator {
             if text.count != 1 { return fail(.invalidValue, node, "expected a single character, found \(node.kindDescription)") }
         case .regex:
             do { _ = try NSRegularExpression(pattern: text) } catch {
-                return fail(.invalidValue, node, "'\(text)' is not a valid regular expression")
+                return fail(.invalidValue, node, "'\(clipped(text))' is not a valid regular expression")
             }
         }
         return .string(text)
@@ -106,7 +106,7 @@ struct ShapeValidator {
         }
         guard value.isFinite else { return fail(.outOfRange, node, "\(text.prefix(40)) is too large for a number") }
         guard range.contains(value) else {
-            return fail(.outOfRange, node, "\(text) is out of range; expected a number \(range.description)")
+            return fail(.outOfRange, node, "\(clipped(text)) is out of range; expected a number \(range.description)")
         }
         return .double(value)
     }

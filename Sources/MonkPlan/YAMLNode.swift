@@ -51,8 +51,7 @@ struct YAMLNode: Sendable {
         case .sequence: return "a list"
         case .scalar(let text, let plain):
             if isNull { return "nothing" }
-            let shown = text.count > 40 ? String(text.prefix(40)) + "…" : text
-            return plain ? "'\(shown)'" : "the string \"\(shown)\""
+            return plain ? "'\(clipped(text, 40))'" : "the string \"\(clipped(text, 40))\""
         }
     }
 }
@@ -64,7 +63,13 @@ struct YAMLEntry: Sendable {
     var value: YAMLNode
 }
 
-/// Joins key paths: `join("data", "train")` is `data.train`; a path may start empty.
+/// Joins key paths: `join("data", "train")` is `data.train`; a path may start empty. Keys
+/// are clipped, so a hostile megabyte-long key cannot make every child's path that long.
 func joinPath(_ parent: String, _ key: String) -> String {
-    parent.isEmpty ? key : parent + "." + key
+    parent.isEmpty ? clipped(key) : parent + "." + clipped(key)
+}
+
+/// User text as quoted in messages: at most `limit` characters.
+func clipped(_ text: String, _ limit: Int = 60) -> String {
+    text.count > limit ? String(text.prefix(limit)) + "…" : text
 }
