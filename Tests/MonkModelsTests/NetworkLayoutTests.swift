@@ -53,4 +53,63 @@ func expectLayout(_ network: Module, equals file: String, sourceLocation: Source
         #expect(net.parameterCount == count)
         try expectLayout(net, equals: file)
     }
+
+    // densenet121 7,978,856; densenet169 14,149,480 (torchvision).
+    @Test(arguments: [(DenseNet.Depth.densenet121, "densenet121", 7_978_856), (.densenet169, "densenet169", 14_149_480)])
+    func densenet(depth: DenseNet.Depth, file: String, count: Int) throws {
+        var rng = RNG(seed: 1)
+        let net = DenseNet(depth, numClasses: 1000, rng: &rng)
+        #expect(net.parameterCount == count)
+        try expectLayout(net, equals: file)
+    }
+
+    // mobilenet_v2 3,504,872 (torchvision).
+    @Test func mobilenetV2() throws {
+        var rng = RNG(seed: 1)
+        let net = MobileNetV2(numClasses: 1000, rng: &rng)
+        #expect(net.parameterCount == 3_504_872)
+        try expectLayout(net, equals: "mobilenet_v2")
+    }
+
+    // 4,652,008: the parameters (not running statistics) in the pretrained file itself.
+    @Test func efficientnetLite0() throws {
+        var rng = RNG(seed: 1)
+        let net = EfficientNetLite0(numClasses: 1000, rng: &rng)
+        #expect(net.parameterCount == 4_652_008)
+        try expectLayout(net, equals: "efficientnet_lite0")
+    }
+
+    /// Pre-activation ResNet has no torchvision model: its count is computed here from the
+    /// paper's table by hand-written formulas (BN = 2 per channel, conv = in·out·k², fc = in·out + out).
+    @Test(arguments: [PreActResNet.Depth.resnet18, .resnet50])
+    func preActivationCounts(depth: PreActResNet.Depth) {
+        let bottleneck = depth == .resnet50, e = bottleneck ? 4 : 1
+        var count = 3 * 64 * 49 + 2 * 64                       // conv1, bn1
+        var inC = 64
+        for (stage, width) in [64, 128, 256, 512].enumerated() {
+            for b in 0..<depth.blockCounts[stage] {
+                let out = width * e
+                count += 2 * inC                                 // bn1 (pre-activation of the input)
+                if bottleneck {
+                    count += inC * width + 2 * width + width * width * 9 + 2 * width + width * out
+                } else {
+                    count += inC * width * 9 + 2 * width + width * width * 9
+                }
+                if b == 0 && (stage > 0 || inC != out) { count += inC * out }   // 1×1 projection, no BN
+                inC = out
+            }
+        }
+        count += 2 * inC + inC * 1000 + 1000                   // bn_final, fc
+        var rng = RNG(seed: 1)
+        let net = PreActResNet(depth, numClasses: 1000, rng: &rng)
+        #expect(net.parameterCount == count)
+        #expect(count == (depth == .resnet18 ? 11_687_848 : 25_549_480))
+    }
+
+    @Test func tinyCNNCount() {
+        var rng = RNG(seed: 1)
+        let net = TinyCNN(numClasses: 2, rng: &rng)
+        // convs 3·16·9 + 16·32·9 + 32·64·9, BNs 2·(16 + 32 + 64), fc 64·2 + 2.
+        #expect(net.parameterCount == 432 + 4608 + 18432 + 224 + 130)
+    }
 }

@@ -75,8 +75,14 @@ extension DenseNet {
         let norm0: BatchNorm2D
         let relu0 = InPlaceReLU()
         let pool0 = MaxPool2D(kernelSize: 3, stride: 2, padding: 1)
-        let denseblock1, denseblock2, denseblock3, denseblock4: DenseBlock
-        let transition1, transition2, transition3: Transition
+        // Declared in forward order: reflection names and orders the state dict from these.
+        let denseblock1: DenseBlock
+        let transition1: Transition
+        let denseblock2: DenseBlock
+        let transition2: Transition
+        let denseblock3: DenseBlock
+        let transition3: Transition
+        let denseblock4: DenseBlock
         let norm5: BatchNorm2D
         let outChannels: Int
         var needsInputGradient = true
