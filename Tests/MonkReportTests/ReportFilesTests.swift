@@ -93,4 +93,29 @@ import Testing
         #expect(text.contains("Average precision     0.8167 (scikit-learn's definition)"))
         #expect(text.contains("PNEUMONIA     4       60.0%      75.0%    0.667"))
     }
+
+    @Test func multiClassAndUntestedExperimentsStillMakeAValidPage() throws {
+        var runs = try RunFixtures.two()
+        let samples = [
+            PredictedSample(file: "1", trueLabel: 0, probabilities: [0.7, 0.2, 0.1]),
+            PredictedSample(file: "2", trueLabel: 2, probabilities: [0.1, 0.2, 0.7]),
+        ]
+        let set = try PredictionSet(classNames: ["cat", "dog", "bird"], samples: samples)
+        runs[0].evaluation = try Evaluation(test: set, options: EvaluationOptions(checkpoint: "final"))
+        runs[1].evaluation = nil
+        let report = ComparisonReport(name: "animals", runs: runs)
+        // No two-class experiment → no ROC plot; only the tested experiment has a confusion matrix.
+        let names = report.files.map(\.name)
+        #expect(!names.contains("roc.svg") && names.contains("confusion_1_Exp_A.svg") && names.count == 9)
+        let html = try #require(report.files.last?.contents)
+        let xml = try #require(XMLSummary.parse(html))
+        let links = xml.elements.compactMap { $0.attributes["src"] ?? $0.attributes["href"] }
+        #expect(Set(links).isSubset(of: Set(names)))
+        #expect(xml.texts.contains("not tested"))
+        // comparison.csv: the multi-class row has accuracy 2/2 and empty two-class cells.
+        let row = ComparisonCSV.table(runs).rows[0]
+        let cell = Dictionary(uniqueKeysWithValues: zip(ComparisonCSV.columns, row))
+        #expect(cell["test_accuracy"] == "1.0000" && cell["sensitivity"] == "" && cell["auc"] == "")
+        #expect(ComparisonCSV.table(runs).rows[1][ComparisonCSV.columns.firstIndex(of: "test_accuracy")!] == "")
+    }
 }
