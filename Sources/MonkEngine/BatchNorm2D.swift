@@ -8,9 +8,10 @@
 /// (Monk freezes BatchNorm layers by making them use their running statistics) — normalises
 /// with the running statistics and leaves them untouched.
 ///
-/// With `fusedReLU` the layer outputs `max(0, y)`: the same as a `ReLU()` after it, without
-/// the ReLU's extra pass over memory in forward and backward (the backward recomputes the
-/// mask from the input it reads anyway). It has the same state-dict names as a plain one.
+/// With `activation: .relu` (or `.relu6`) the layer outputs `max(0, y)` (or `min(max(0, y), 6)`):
+/// the same as a `ReLU()` (`ReLU6()`) after it, without the activation's own pass over memory
+/// and buffer in forward and backward (the backward recomputes the mask from the input it
+/// reads anyway). It has the same state-dict names as a plain BatchNorm.
 ///
 /// The layer caches its input for backward: callers must not modify it in place before then.
 public final class BatchNorm2D: Module {
@@ -21,7 +22,7 @@ public final class BatchNorm2D: Module {
     public let channels: Int
     public let eps: Float
     public let momentum: Float
-    public let fusedReLU: Bool
+    public let activation: FusedActivation
     public var needsInputGradient = true
 
     /// What the last forward used, for backward: the input; per channel the mean and
@@ -33,12 +34,28 @@ public final class BatchNorm2D: Module {
     private var scale: [Float] = []
     private var shift: [Float] = []
 
-    public init(channels: Int, eps: Float = 1e-5, momentum: Float = 0.1, fusedReLU: Bool = false) {
+    /// An activation applied to the normalised output in the same pass.
+    public enum FusedActivation: Sendable, Equatable {
+        case identity
+        case relu
+        case relu6
+
+        /// The clamp [0, cap] the activation is, nil for the identity.
+        var cap: Float? {
+            switch self {
+            case .identity: nil
+            case .relu: .infinity
+            case .relu6: 6
+            }
+        }
+    }
+
+    public init(channels: Int, eps: Float = 1e-5, momentum: Float = 0.1, activation: FusedActivation = .identity) {
         precondition(channels > 0, "BatchNorm2D needs at least one channel")
         self.channels = channels
         self.eps = eps
         self.momentum = momentum
-        self.fusedReLU = fusedReLU
+        self.activation = activation
         weight = Parameter(Tensor(shape: [channels], repeating: 1))
         bias = Parameter(Tensor(shape: [channels]))
         running_mean = Buffer(Tensor(shape: [channels]))
@@ -71,7 +88,7 @@ public final class BatchNorm2D: Module {
         scale = (0..<c).map { weight.value[$0] * invStd[$0] }
         shift = (0..<c).map { bias.value[$0] - mean[$0] * scale[$0] }
         let y = Tensor(shape: x.shape)
-        ChannelAffine.apply(x, scale: scale, shift: shift, relu: fusedReLU, into: y, parallel: ctx.parallel)
+        ChannelAffine.apply(x, scale: scale, shift: shift, cap: activation.cap, into: y, parallel: ctx.parallel)
         return y
     }
 
@@ -79,14 +96,14 @@ public final class BatchNorm2D: Module {
         guard let x = input else { preconditionFailure("BatchNorm2D.backward called before forward") }
         precondition(dy.shape == x.shape, "BatchNorm2D.backward: dy \(dy.shape) vs x \(x.shape)")
         let c = channels, rows = x.count / c
-        let relu = fusedReLU ? ChannelAffine.ReLUMask(scale: scale, shift: shift) : nil
+        let clamp = activation.cap.map { ChannelAffine.ClampMask(scale: scale, shift: shift, cap: $0) }
         // Batch statistics imply a trainable weight, so the sums below are needed exactly
         // when a parameter trains; frozen eval-style BatchNorm only scales dy.
         let needSums = weight.trainable || bias.trainable
         guard needSums || needsInputGradient else { return nil }
         var sumDy = [Float](repeating: 0, count: c), sumDyXhat = sumDy
         if needSums {
-            let sums = ChannelReduce.gradientSums(dy, x, mean: mean, relu: relu, parallel: ctx.parallel)
+            let sums = ChannelReduce.gradientSums(dy, x, mean: mean, clamp: clamp, parallel: ctx.parallel)
             for j in 0..<c {
                 sumDy[j] = Float(sums.dy[j])
                 sumDyXhat[j] = Float(sums.dyCentered[j]) * invStd[j]  // Σ dy·x̂ = invStd·Σ dy·(x − μ)
@@ -96,7 +113,7 @@ public final class BatchNorm2D: Module {
         }
         guard needsInputGradient else { return nil }
 
-        // dx = a·dy + b·x + k per channel (dy masked by the fused ReLU).
+        // dx = a·dy + b·x + k per channel (dy masked by the fused activation).
         var a = [Float](repeating: 0, count: c), b = a, k = a
         for j in 0..<c {
             let g = weight.value[j] * invStd[j]
@@ -109,8 +126,8 @@ public final class BatchNorm2D: Module {
             }
         }
         let dx = Tensor(shape: x.shape)
-        if usedBatchStatistics || relu != nil {
-            ChannelAffine.apply2(dy, a: a, x, b: b, shift: k, relu: relu, into: dx, parallel: ctx.parallel)
+        if usedBatchStatistics || clamp != nil {
+            ChannelAffine.apply2(dy, a: a, x, b: b, shift: k, clamp: clamp, into: dx, parallel: ctx.parallel)
         } else {
             ChannelAffine.apply(dy, scale: a, shift: k, into: dx, parallel: ctx.parallel)
         }

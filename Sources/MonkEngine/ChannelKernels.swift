@@ -42,14 +42,14 @@ enum ChannelReduce {
     }
 
     /// Σ g and Σ g·(x − mean) per channel, in one pass over both tensors; g = dy, or with
-    /// `relu` g = dy where x·scale + shift > 0 (the gradient through a fused ReLU).
-    static func gradientSums(_ dy: Tensor, _ x: Tensor, mean: [Float], relu: ChannelAffine.ReLUMask? = nil,
+    /// `clamp` g = dy where 0 < x·scale + shift < cap (the gradient through a fused ReLU/ReLU6).
+    static func gradientSums(_ dy: Tensor, _ x: Tensor, mean: [Float], clamp: ChannelAffine.ClampMask? = nil,
                              parallel: Parallel) -> (dy: [Double], dyCentered: [Double]) {
         let c = mean.count, rows = x.count / c
         let totals = blockSums(rows: rows, channels: c, parallel: parallel) { r0, r1, s1, s2 in
             mean.withUnsafeBufferPointer { mp in
                 let m = mp.baseAddress!
-                guard let relu else {
+                guard let clamp else {
                     for r in r0..<r1 {
                         let g = dy.data + r * c, v = x.data + r * c
                         var j = 0
@@ -66,18 +66,22 @@ enum ChannelReduce {
                     }
                     return
                 }
-                relu.withPointers { sc, sh in
+                clamp.withPointers { sc, sh in
+                    let cap = clamp.cap, vcap = Vec16(repeating: cap)
                     for r in r0..<r1 {
                         let g = dy.data + r * c, v = x.data + r * c
                         var j = 0
                         while j + 16 <= c {
                             let xv = loadVec(v + j)
-                            let gv = Vec16().replacing(with: loadVec(g + j), where: xv * loadVec(sc + j) + loadVec(sh + j) .> 0)
+                            let z = xv * loadVec(sc + j) + loadVec(sh + j)
+                            let gv = Vec16().replacing(with: loadVec(g + j), where: (z .> 0) .& (z .< vcap))
                             storeVec(loadVec(s1 + j) + gv, s1 + j)
                             storeVec(loadVec(s2 + j) + gv * (xv - loadVec(m + j)), s2 + j)
                             j += 16
                         }
-                        for j in j..<c where v[j] * sc[j] + sh[j] > 0 {
+                        for j in j..<c {
+                            let z = v[j] * sc[j] + sh[j]
+                            guard z > 0 && z < cap else { continue }
                             s1[j] += g[j]
                             s2[j] += g[j] * (v[j] - m[j])
                         }
@@ -116,71 +120,76 @@ enum ChannelReduce {
 
 /// Per-channel affine maps of `[rows, C]` views, parallel over rows.
 enum ChannelAffine {
-    /// y = x·scale[c] + shift[c]; with `relu`, y = max(0, x·scale[c] + shift[c]) (NaN stays NaN).
-    static func apply(_ x: Tensor, scale: [Float], shift: [Float], relu: Bool = false,
+    /// y = x·scale[c] + shift[c]; with a `cap`, y = min(max(0, x·scale[c] + shift[c]), cap)
+    /// (a fused ReLU for cap = ∞, ReLU6 for 6; NaN stays NaN).
+    static func apply(_ x: Tensor, scale: [Float], shift: [Float], cap: Float? = nil,
                       into y: Tensor, parallel: Parallel) {
         let c = scale.count, rows = x.count / c
         parallel.chunks(rows, minChunk: max(1, 16_384 / c)) { range in
             withFloatPointers(scale, shift) { s, h, _ in
                 for r in range {
                     let xi = x.data + r * c, yo = y.data + r * c
-                    guard relu else {
+                    guard let cap else {
                         for j in 0..<c { yo[j] = xi[j] * s[j] + h[j] }
                         continue
                     }
                     var j = 0
                     while j + 16 <= c {
                         let z = loadVec(xi + j) * loadVec(s + j) + loadVec(h + j)
-                        storeVec(z.replacing(with: 0, where: z .< 0), yo + j)
+                        storeVec(z.replacing(with: 0, where: z .< 0).replacing(with: cap, where: z .> cap), yo + j)
                         j += 16
                     }
                     for j in j..<c {
                         let z = xi[j] * s[j] + h[j]
-                        yo[j] = z < 0 ? 0 : z
+                        yo[j] = z < 0 ? 0 : (z > cap ? cap : z)
                     }
                 }
             }
         }
     }
 
-    /// Where a fused ReLU let the gradient through: x·scale[c] + shift[c] > 0, recomputed
-    /// from the forward's scale and shift exactly as the forward computed it.
-    struct ReLUMask: Sendable {
+    /// Where a fused ReLU or ReLU6 let the gradient through: 0 < x·scale[c] + shift[c] < cap,
+    /// recomputed from the forward's scale and shift exactly as the forward computed it.
+    struct ClampMask: Sendable {
         let scale: [Float]
         let shift: [Float]
+        let cap: Float
 
         func withPointers<R>(_ body: (UnsafePointer<Float>, UnsafePointer<Float>) -> R) -> R {
             withFloatPointers(scale, shift) { s, h, _ in body(s, h) }
         }
     }
 
-    /// out = g·a[c] + x·b[c] + shift[c], with g = dy, or with `relu` g = dy where
-    /// x·scale + shift > 0.
+    /// out = g·a[c] + x·b[c] + shift[c], with g = dy, or with `clamp` g = dy where
+    /// 0 < x·scale + shift < cap.
     static func apply2(_ dy: Tensor, a: [Float], _ x: Tensor, b: [Float], shift: [Float],
-                       relu: ReLUMask? = nil, into out: Tensor, parallel: Parallel) {
+                       clamp: ClampMask? = nil, into out: Tensor, parallel: Parallel) {
         let c = a.count, rows = dy.count / c
         parallel.chunks(rows, minChunk: max(1, 16_384 / c)) { range in
             withFloatPointers(a, b, shift) { pa, pb, hp in
                 let h = hp!
-                guard let relu else {
+                guard let clamp else {
                     for r in range {
                         let gi = dy.data + r * c, xi = x.data + r * c, o = out.data + r * c
                         for j in 0..<c { o[j] = gi[j] * pa[j] + xi[j] * pb[j] + h[j] }
                     }
                     return
                 }
-                relu.withPointers { sc, sh in
+                clamp.withPointers { sc, sh in
+                    let cap = clamp.cap, vcap = Vec16(repeating: cap)
                     for r in range {
                         let gi = dy.data + r * c, xi = x.data + r * c, o = out.data + r * c
                         var j = 0
                         while j + 16 <= c {
                             let xv = loadVec(xi + j)
-                            let gv = Vec16().replacing(with: loadVec(gi + j), where: xv * loadVec(sc + j) + loadVec(sh + j) .> 0)
+                            let z = xv * loadVec(sc + j) + loadVec(sh + j)
+                            let gv = Vec16().replacing(with: loadVec(gi + j), where: (z .> 0) .& (z .< vcap))
                             storeVec(gv * loadVec(pa + j) + xv * loadVec(pb + j) + loadVec(h + j), o + j)
                             j += 16
                         }
                         for j in j..<c {
-                            let g: Float = xi[j] * sc[j] + sh[j] > 0 ? gi[j] : 0
+                            let z = xi[j] * sc[j] + sh[j]
+                            let g: Float = z > 0 && z < cap ? gi[j] : 0
                             o[j] = g * pa[j] + xi[j] * pb[j] + h[j]
                         }
                     }

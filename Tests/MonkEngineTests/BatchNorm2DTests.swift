@@ -160,13 +160,15 @@ import Testing
         #expect(outputs[0].0 == outputs[1].0 && outputs[0].1 == outputs[1].1 && outputs[0].2 == outputs[1].2)
     }
 
-    /// The fused layer is BatchNorm followed by ReLU: same outputs, gradients, running stats.
-    @Test(arguments: [(true, true), (false, true), (true, false)])
-    func fusedReLUMatchesSeparateLayers(training: Bool, weightTrainable: Bool) {
+    /// The fused layer is BatchNorm followed by ReLU (ReLU6): same outputs, gradients, running
+    /// stats. Inputs on [-4, 4) and γ up to 1.5 put outputs on both sides of 0 and of 6.
+    @Test(arguments: [(true, true, false), (false, true, false), (true, false, false), (true, true, true), (false, true, true)])
+    func fusedActivationMatchesSeparateLayers(training: Bool, weightTrainable: Bool, six: Bool) {
         for shape in [[3, 4, 5, 19], [2, 3, 3, 3], [7, 32]] {
             let c = shape.last!
-            let x = randomTensor(shape, seed: 13), dy = randomTensor(shape, seed: 14)
-            let plain = Self.layer(c), relu = ReLU(), fused = BatchNorm2D(channels: c, fusedReLU: true)
+            let x = randomTensor(shape, seed: 13, -4, 4), dy = randomTensor(shape, seed: 14)
+            let relu: Module = six ? ReLU6() : ReLU()
+            let plain = Self.layer(c), fused = BatchNorm2D(channels: c, activation: six ? .relu6 : .relu)
             for j in 0..<c {
                 fused.weight.value[j] = plain.weight.value[j]; fused.bias.value[j] = plain.bias.value[j]
                 for bn in [plain, fused] { bn.running_mean.value[j] = 0.1 * Float(j); bn.running_var.value[j] = 0.5 + 0.2 * Float(j) }
@@ -176,6 +178,7 @@ import Testing
             let y1 = relu.forward(plain.forward(x, ctx), ctx), y2 = fused.forward(x, ctx)
             #expect(y1.array == y2.array)
             #expect(y2.array.contains(0) && y2.array.contains { $0 > 0 })
+            if six && !training { #expect(y2.array.contains(6)) }
             let dx1 = plain.backward(relu.backward(dy, ctx)!, ctx)!, dx2 = fused.backward(dy, ctx)!
             for i in 0..<x.count { #expect(abs(dx1[i] - dx2[i]) < 1e-6) }
             for j in 0..<c {

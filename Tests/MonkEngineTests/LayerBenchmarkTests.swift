@@ -40,7 +40,7 @@ struct LayerBenchmarkTests {
         let poolF = Self.best(cpuTime: threads == 1) { _ = pool.forward(x, ctx) }
         let pdy = randomTensor([16, 16, 16, 64], seed: 3)
         let poolB = Self.best(cpuTime: threads == 1) { _ = pool.backward(pdy, ctx) }
-        let fused = BatchNorm2D(channels: 64, fusedReLU: true)
+        let fused = BatchNorm2D(channels: 64, activation: .relu)
         let separate = Self.best(cpuTime: threads == 1) { _ = bn.backward(relu.backward(dy, ctx)!, ctx); _ = relu.forward(bn.forward(x, ctx), ctx) }
         let together = Self.best(cpuTime: threads == 1) { _ = fused.forward(x, ctx); _ = fused.backward(dy, ctx) }
         // Last: OpenBLAS' worker threads keep spinning after a call and would slow the loops above.
