@@ -17,10 +17,16 @@ public struct DataBenchmarkResult: Codable, Sendable {
     public var threads: Int
     /// SHA-256 of the file bytes, MB/s on one thread (the load stage hashes every file).
     public var sha256MBps: Double
+    /// Batch loader, train pipeline (random resized crop 224, flip, ImageNet normalisation),
+    /// batch 16, `threads` threads, wall clock: the first epoch fills the pixel cache, the
+    /// second reads it.
+    public var loaderFirstEpoch: Double
+    public var loaderCachedEpoch: Double
 
     public var summary: String {
         String(format: "%d JPEGs (mean %.0f KiB): 1 thread, per CPU second: full decode + resize %.1f img/s, scaled decode + resize %.1f img/s (%.1f per wall second); %d threads, wall clock: %.1f img/s; SHA-256 %.0f MB/s",
                images, meanFileKiB, fullDecodeOneThread, scaledDecodeOneThread, scaledDecodeOneThreadWall, threads, scaledDecodeThreads, sha256MBps)
+            + String(format: "; loader epoch 1 (decode + cache) %.1f img/s, epoch 2 (cache) %.1f img/s", loaderFirstEpoch, loaderCachedEpoch)
     }
 }
 
@@ -65,10 +71,31 @@ public enum DataBenchmark {
         let c0 = threadCPUSeconds()
         for b in blobs { _ = SHA256.hex(b) }
         let sha = Double(bytes) / 1e6 / (threadCPUSeconds() - c0)
+        let (first, cached) = try loaderRates(folder: folder, names: names, blobs: blobs, side: side, threads: threads)
         return DataBenchmarkResult(images: blobs.count, meanFileKiB: Double(bytes) / Double(blobs.count) / 1024,
                                    fullDecodeOneThread: full.cpu, scaledDecodeOneThread: scaled.cpu,
                                    scaledDecodeOneThreadWall: scaled.wall, scaledDecodeThreads: both,
-                                   threads: threads, sha256MBps: sha)
+                                   threads: threads, sha256MBps: sha, loaderFirstEpoch: first, loaderCachedEpoch: cached)
+    }
+
+    static func loaderRates(folder: URL, names: [String], blobs: [Data], side: Int, threads: Int) throws -> (Double, Double) {
+        let cacheDir = FileManager.default.temporaryDirectory.appendingPathComponent("monkdata-bench-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: cacheDir) }
+        let samples = names.indices.map { i in
+            LoaderSample(url: folder.appendingPathComponent(names[i]), contentHash: SHA256.hex(blobs[i]), label: 0, index: i)
+        }
+        let loader = try BatchLoader(samples: samples, preprocessing: Preprocessing(resize: .shorterSide(side: side * 8 / 7)),
+                                     pipeline: SamplePipeline(transforms: [.randomResizedCrop(size: ImageSize(side)), .horizontalFlip(p: 0.5)]),
+                                     seed: AugmentationSeed(seed: 0), settings: LoaderSettings(batchSize: 16, shuffle: true, threads: threads),
+                                     cache: PixelCache(root: cacheDir))
+        var rates: [Double] = []
+        for epoch in 0..<2 {
+            let start = Date()
+            let batches = loader.epoch(epoch)
+            while try batches.next() != nil {}
+            rates.append(Double(samples.count) / Date().timeIntervalSince(start))
+        }
+        return (rates[0], rates[1])
     }
 
     static func threadCPUSeconds() -> Double {
