@@ -50,10 +50,12 @@ public struct PreparedData: Sendable {
 
 public enum DataPreparation {
     /// Runs the load stage. `cache` receives the decoded pixels (nil: decode only to check);
-    /// `manifestURL` is where the split manifest is read from or written to. Throws
-    /// `DatasetError`, `SplitError`, or `BadImagesError` (with every bad file of every split,
-    /// paths relative to their dataset root and prefixed by the split name).
-    public static func prepare(_ spec: DataSpec, cache: PixelCache?, manifestURL: URL, threads: Int) throws -> PreparedData {
+    /// `manifestURL` is where the split manifest is read from or written to (nil: draw the
+    /// split in memory and save nothing, e.g. for `check-data`). Throws `DatasetError`,
+    /// `SplitError`, or `BadImagesError` (with every bad file of every split, paths relative to
+    /// their dataset root and prefixed by the split name). To get a report that lists bad
+    /// files instead of an error (`check-data`), pass a spec with `onBadImage = .skip`.
+    public static func prepare(_ spec: DataSpec, cache: PixelCache?, manifestURL: URL?, threads: Int) throws -> PreparedData {
         let train = try Dataset.load(root: spec.train.url, layout: spec.train.layout)
         func scan(_ d: Dataset) -> [ScannedImage] { ImageScanner.scan(d, preprocessing: spec.preprocessing, cache: cache, threads: threads) }
 
@@ -84,8 +86,12 @@ public enum DataPreparation {
         if case .split(let settings) = spec.validation {
             let kept = good[.train]!
             let d = Dataset(root: train.root, classes: train.classes, items: kept.map(\.item))
-            let (m, o) = try SplitManifest.loadOrCreate(at: manifestURL, dataset: d, hashes: kept.map { $0.hash! }, settings: settings)
-            manifest = m; origin = o
+            if let manifestURL {
+                (manifest, origin) = try SplitManifest.loadOrCreate(at: manifestURL, dataset: d, hashes: kept.map { $0.hash! }, settings: settings)
+            } else {
+                manifest = try SplitManifest.make(d, hashes: kept.map { $0.hash! }, settings: settings)
+            }
+            let m = manifest!
             for e in m.entries { sideOfTrainItem[e.path] = e.split }
         }
 

@@ -52,6 +52,9 @@ import Testing
         let q = try DataPreparation.prepare(spec(), cache: again, manifestURL: manifest, threads: 2)
         #expect(q.manifestOrigin == .reused && q.validation == p.validation && q.train == p.train)
         #expect(again.statistics.decodes == 0 && again.statistics.hits == 320)
+        // Without a manifest path (check-data) the same split is drawn in memory and nothing is written.
+        let dry = try DataPreparation.prepare(spec(), cache: nil, manifestURL: nil, threads: 2)
+        #expect(dry.manifest == p.manifest && dry.manifestOrigin == nil)
         // Changed split settings against the saved manifest are refused, not silently redrawn.
         #expect(throws: SplitError.staleManifest(path: manifest.path, reason: "split settings changed")) {
             try DataPreparation.prepare(spec(fraction: 0.3), cache: nil, manifestURL: manifest, threads: 2)
