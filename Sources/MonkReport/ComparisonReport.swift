@@ -24,7 +24,7 @@ public struct ComparisonReport: Sendable {
             Self.curves(runs, color, title: "Accuracy", yTitle: "Accuracy (%)", percent: true,
                         train: \.trainAccuracy, validation: \.validationAccuracy))
         add("loss.svg", "Train (solid) and validation (dashed) loss per epoch",
-            Self.curves(runs, color, title: "Loss", yTitle: "Loss (cross-entropy, nats per image)", percent: false,
+            Self.curves(runs, color, title: "Loss", yTitle: "Loss (mean per image)", percent: false,
                         train: \.trainLoss, validation: \.validationLoss))
         let rocSeries = runs.indices.compactMap { i -> ROCSeries? in
             guard let b = runs[i].evaluation?.metrics.binary, let curve = b.rocCurve else { return nil }

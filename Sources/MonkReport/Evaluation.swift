@@ -37,7 +37,9 @@ public struct Evaluation: Sendable, Equatable {
     public init(test: PredictionSet, options: EvaluationOptions) throws(ReportError) {
         guard test.count > 0 else { throw .emptySet("test") }
         predictions = test
-        var binary: BinaryMetrics?
+        // Two classes: the threshold decides; the binary section is filled in once the
+        // confusion matrix of those decisions exists.
+        var twoClass: (positive: Int, threshold: DecisionThreshold, scores: [Double])?
         if test.classNames.count == 2 {
             let positive = try Self.positiveClassIndex(test.classNames, requested: options.positiveClass)
             if case .youdenJ(let validation) = options.threshold, validation.classNames != test.classNames {
@@ -46,15 +48,16 @@ public struct Evaluation: Sendable, Equatable {
             let threshold = try DecisionThreshold(rule: options.threshold, positive: positive)
             let scores = test.scores(of: positive)
             predictedLabels = scores.map { $0 >= threshold.value ? positive : 1 - positive }
-            let matrix = ConfusionMatrix(classNames: test.classNames, trueLabels: test.trueLabels,
-                                         predictedLabels: predictedLabels)
-            binary = Self.binaryMetrics(matrix: matrix, trueLabels: test.trueLabels, scores: scores, positive: positive,
-                                        threshold: threshold, bootstrap: options.bootstrap)
+            twoClass = (positive, threshold, scores)
         } else {
             predictedLabels = test.argmaxLabels()
         }
         let matrix = ConfusionMatrix(classNames: test.classNames, trueLabels: test.trueLabels,
                                      predictedLabels: predictedLabels)
+        let binary = twoClass.map {
+            Self.binaryMetrics(matrix: matrix, trueLabels: test.trueLabels, scores: $0.scores, positive: $0.positive,
+                               threshold: $0.threshold, bootstrap: options.bootstrap)
+        }
         metrics = TestMetrics(
             format: TestMetrics.currentFormat, checkpoint: options.checkpoint,
             classes: test.classNames, images: test.count,
