@@ -81,7 +81,8 @@ enum SpecFile {
         let cwd = FileManager.default.currentDirectoryPath
         let absolute = PathRules.absolute(path, relativeTo: cwd)
         guard let handle = FileHandle(forReadingAtPath: absolute) else {
-            throw SpecErrors(file: path, errors: [SpecError(.unreadable, at: .none, path: "", "cannot open the file")])
+            let reason = FileManager.default.fileExists(atPath: absolute) ? "cannot open the file" : "no such file (\(absolute))"
+            throw SpecErrors(file: path, errors: [SpecError(.unreadable, at: .none, path: "", reason)])
         }
         defer { try? handle.close() }
         // Read one byte past the cap, so that special files (/dev/zero) stop too.

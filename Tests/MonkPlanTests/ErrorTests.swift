@@ -105,6 +105,16 @@ import Testing
         #expect(e.mark == SourceMark(line: 4, column: 41))
     }
 
+    @Test func missingFileIsNamed() {
+        do {
+            _ = try PlanLoader.load(path: "/nonexistent/spec.yaml")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.errors.map(\.kind) == [.unreadable])
+            #expect(error.render() == "/nonexistent/spec.yaml: error: no such file (/nonexistent/spec.yaml)\n1 error in /nonexistent/spec.yaml\n")
+        }
+    }
+
     @Test func syntaxErrorHasItsPosition() throws {
         let e = try onlyError("project: p\ndata:\n  train: [a, b\n  test: x\n")
         #expect(e.kind == .syntax)
