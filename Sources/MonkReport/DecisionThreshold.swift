@@ -9,6 +9,9 @@ public enum ThresholdRule: Sendable, Equatable {
     case fixed(Double)
     /// Youden's J maximised on these validation predictions.
     case youdenJ(validation: PredictionSet)
+    /// A threshold resolved earlier (e.g. read back from a stored test run), applied unchanged
+    /// and reported with its original method, J and validation size.
+    case resolved(DecisionThreshold)
 
     /// The conventional threshold of a probabilistic classifier.
     public static let standard = ThresholdRule.fixed(0.5)
@@ -53,6 +56,9 @@ public struct DecisionThreshold: Sendable, Equatable, Codable {
         case .youdenJ(let validation):
             let (t, j) = try Self.youden(validation, positive: positive)
             self.init(value: t, method: .youdenJOnValidation, validationJ: j, validationImages: validation.count)
+        case .resolved(let threshold):
+            guard (0...1).contains(threshold.value) else { throw .thresholdOutOfRange(threshold.value) }
+            self = threshold
         }
     }
 

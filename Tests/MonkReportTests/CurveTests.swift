@@ -64,6 +64,9 @@ import Testing
         #expect(close(b.threshold.validationJ, 0.6) && b.threshold.validationImages == 9)
         // On test with p ≥ 0.4: pneumonia 0.45 ✓ 0.35 ✗; normal 0.41 ✗ 0.39 ✓ 0.05 ✓.
         #expect(close(b.sensitivity.value, 0.5) && close(b.specificity.value, 2.0 / 3.0))
+        // Re-evaluating later with the stored threshold reproduces the same metrics and provenance.
+        let again = try Evaluation(test: test, options: EvaluationOptions(threshold: .resolved(b.threshold), checkpoint: "best"))
+        #expect(again.metrics == m)
     }
 
     @Test func youdenTiesPickTheHigherThreshold() throws {
