@@ -43,6 +43,7 @@ extension TestMetrics {
             lines.append(pad(c.className, width) + pad("\(c.support)", 8) + pad(NumberText.percent(c.precision.value), 11)
                          + pad(NumberText.percent(c.recall.value), 9) + (c.f1.map { NumberText.fixed($0, 3) } ?? "n/a"))
         }
+        lines.append("(recall is also Monk's \"per-class accuracy\": the share of the class's images classified correctly)")
         lines.append("")
         lines.append("Confusion matrix (rows: true class, columns: predicted class)")
         let cell = max(8, classes.map(\.count).max() ?? 0) + 2
