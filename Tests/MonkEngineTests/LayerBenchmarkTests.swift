@@ -55,4 +55,28 @@ struct LayerBenchmarkTests {
                      threads, threads == 1 ? "thread CPU time" : "wall time", bnF, bnB, reluF, reluB, separate, together, poolF, poolB, gemm, 3 * gemm, 2.0 * 16384 * 64 * 576 / gemm / 1e6))
         #expect(bnF > 0 && gemm > 0)
     }
+
+    /// The other memory-bound layers on the same tensor, next to a plain copy of it (the floor
+    /// for anything that reads and writes every element once).
+    @Test func otherLayersAgainstCopy() {
+        let shape = [16, 32, 32, 64]
+        let x = randomTensor(shape, seed: 1), dy = randomTensor(shape, seed: 2)
+        let ctx = Context(training: true)
+        let copy = Self.best(cpuTime: true) { _ = x.copy() }
+        let avg = AvgPool2D(kernelSize: 2, stride: 2), ady = randomTensor([16, 16, 16, 64], seed: 3)
+        let avgF = Self.best(cpuTime: true) { _ = avg.forward(x, ctx) }
+        let avgB = Self.best(cpuTime: true) { _ = avg.backward(ady, ctx) }
+        let gap = GlobalAvgPool(), gdy = randomTensor([16, 64], seed: 4)
+        let gapF = Self.best(cpuTime: true) { _ = gap.forward(x, ctx) }
+        let gapB = Self.best(cpuTime: true) { _ = gap.backward(gdy, ctx) }
+        let drop = Dropout(p: 0.2)
+        let dropF = Self.best(cpuTime: true) { _ = drop.forward(x, ctx) }
+        let dropB = Self.best(cpuTime: true) { _ = drop.backward(dy, ctx) }
+        let half = randomTensor([16, 32, 32, 32], seed: 5)
+        let cat = Self.best(cpuTime: true) { _ = concatChannels([half, half]) }
+        let split = Self.best(cpuTime: true) { _ = splitChannels(dy, sizes: [32, 32]) }
+        print(String(format: "[bench] 1 thread (thread CPU time) on %@: copy %.2f ms | AvgPool2/2 fwd %.2f bwd %.2f | GlobalAvgPool fwd %.2f bwd %.2f | Dropout fwd %.2f bwd %.2f | concat %.2f split %.2f",
+                     "\(shape)", copy, avgF, avgB, gapF, gapB, dropF, dropB, cat, split))
+        #expect(copy > 0)
+    }
 }
