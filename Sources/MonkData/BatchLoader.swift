@@ -43,6 +43,7 @@ public struct Batch: @unchecked Sendable {
 
 public enum LoaderError: Error, Equatable, Sendable, CustomStringConvertible {
     case undeterminedSize
+    case invalidSettings(String)
     case sizeMismatch(path: String, got: ImageSize, expected: ImageSize)
     case image(path: String, ImageDecodeError)
 
@@ -50,6 +51,7 @@ public enum LoaderError: Error, Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .undeterminedSize:
             return "the transforms do not fix the image size; end the pipeline with a crop or an exact resize, or resize to an exact size in preprocessing"
+        case .invalidSettings(let why): return "invalid data loading settings: \(why)"
         case let .sizeMismatch(path, got, expected): return "\(path): transformed to \(got), the batch needs \(expected)"
         case let .image(path, e): return "\(path): \(e)"
         }
@@ -71,6 +73,8 @@ public final class BatchLoader: Sendable {
     /// `cache` nil decodes every image every time (use the cache for training).
     public init(samples: [LoaderSample], preprocessing: Preprocessing, pipeline: SamplePipeline, seed: AugmentationSeed,
                 settings: LoaderSettings, cache: PixelCache?) throws(LoaderError) {
+        // Decoded configurations bypass the initialisers' preconditions, so check here.
+        if let why = settings.problem ?? pipeline.problem ?? preprocessing.problem { throw .invalidSettings(why) }
         guard let size = pipeline.outputSize(after: preprocessing) else { throw .undeterminedSize }
         self.samples = samples; self.preprocessing = preprocessing; self.pipeline = pipeline
         self.seed = seed; self.settings = settings; self.cache = cache; self.imageSize = size

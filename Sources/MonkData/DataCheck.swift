@@ -50,7 +50,7 @@ public struct DataCheckReport: Codable, Equatable, Sendable {
         let splits = present.map { s -> SplitSummary in
             var counts = [Int](repeating: 0, count: classes.count)
             for g in good where g.split == s { counts[g.image.item.label] += 1 }
-            let ratio = counts.min()! > 0 ? Double(counts.max()!) / Double(counts.min()!) : nil
+            let ratio = (counts.min() ?? 0) > 0 ? Double(counts.max()!) / Double(counts.min()!) : nil
             return SplitSummary(split: s, counts: counts, imbalanceRatio: ratio)
         }
         let unreadable = scanned.compactMap { s in s.image.problem.map { BadImage(path: s.image.item.path, reason: $0) } }

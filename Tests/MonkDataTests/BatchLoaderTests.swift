@@ -97,6 +97,16 @@ import MonkEngine
         let loader = try BatchLoader(samples: [bad], preprocessing: Preprocessing(resize: .exact(size: ImageSize(4))), pipeline: SamplePipeline(),
                                      seed: AugmentationSeed(seed: 1), settings: LoaderSettings(batchSize: 1, shuffle: false), cache: nil)
         #expect(throws: LoaderError.image(path: bad.url.path, .empty)) { try loader.epoch(0).next() }
+        let decoded = try JSONDecoder().decode(LoaderSettings.self, from: Data(#"{"batchSize":0,"dropLast":false,"prefetch":2,"shuffle":true,"threads":2}"#.utf8))
+        #expect(throws: LoaderError.invalidSettings("batch size 0 must be at least 1")) {
+            try BatchLoader(samples: [bad], preprocessing: Preprocessing(resize: .exact(size: ImageSize(4))), pipeline: SamplePipeline(),
+                            seed: AugmentationSeed(seed: 1), settings: decoded, cache: nil)
+        }
+        #expect(throws: LoaderError.invalidSettings("flip probability 1.5 must be in [0, 1]")) {
+            try BatchLoader(samples: [bad], preprocessing: Preprocessing(resize: .exact(size: ImageSize(4))),
+                            pipeline: SamplePipeline(transforms: [.horizontalFlip(p: 1.5)]),
+                            seed: AugmentationSeed(seed: 1), settings: LoaderSettings(batchSize: 1, shuffle: false), cache: nil)
+        }
         #expect(throws: LoaderError.undeterminedSize) {
             try BatchLoader(samples: [bad], preprocessing: Preprocessing(resize: .shorterSide(side: 8)), pipeline: SamplePipeline(),
                             seed: AugmentationSeed(seed: 1), settings: LoaderSettings(batchSize: 1, shuffle: false), cache: nil)
