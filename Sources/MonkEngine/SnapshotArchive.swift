@@ -81,7 +81,8 @@ public enum SnapshotArchive {
         let headerStart = data.startIndex + 16
         let headerEnd = headerStart + Int(length)
         let decoder = JSONDecoder()
-        decoder.userInfo[sourceKey] = Source(Data(data[headerEnd...]))
+        // A slice shares the file's storage: the floats are copied once, into their arrays.
+        decoder.userInfo[sourceKey] = Source(data[headerEnd...])
         return try decoder.decode(type, from: data[headerStart..<headerEnd])
     }
 }

@@ -69,7 +69,9 @@ extension Module {
         if let absent = order.first(where: { !seen.contains($0.0) }) { throw SnapshotError.missing(absent.0) }
         for e in state.entries {
             let t = targets[e.name]!.1
-            for i in 0..<t.count { t.data[i] = e.values.values[i] }
+            e.values.values.withUnsafeBufferPointer { src in
+                if let base = src.baseAddress { t.data.update(from: base, count: t.count) }
+            }
         }
     }
 }

@@ -48,6 +48,9 @@ final class SnapshotLeaf: Module {
         // 8 magic + 8 length + header (well under 200 bytes) + 4000 raw bytes.
         #expect(data.count > 4016 && data.count < 4016 + 200)
         #expect(try SnapshotArchive.decode(ModuleState.self, from: data) == state)
+        // A slice of a larger buffer (start index ≠ 0), as a memory-mapped or read-ahead file gives.
+        let slice = (Data([7, 7, 7]) + data)[3...]
+        #expect(try SnapshotArchive.decode(ModuleState.self, from: slice) == state)
     }
 
     @Test func brokenArchivesAreRefused() throws {
