@@ -147,11 +147,12 @@ import Testing
 
     /// Fixed blocks combined in a fixed order: two threads give bit-identical results.
     @Test func threadCountDoesNotChangeResults() {
-        let x = randomTensor([4, 16, 16, 16], seed: 2)
-        let dy = randomTensor([4, 16, 16, 16], seed: 3)
+        // 8192 rows of 16 channels: enough work for both threads in every kernel.
+        let x = randomTensor([8, 32, 32, 16], seed: 2)
+        let dy = randomTensor([8, 32, 32, 16], seed: 3)
         var outputs: [([Float], [Float], [Float])] = []
         for threads in [1, 2] {
-            let bn = Self.layer(16)
+            let bn = BatchNorm2D(channels: 16, activation: .relu)
             let ctx = Context(training: true, parallel: Parallel(threads: threads))
             let y = bn.forward(x, ctx)
             let dx = bn.backward(dy, ctx)!

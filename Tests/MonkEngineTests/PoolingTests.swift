@@ -93,8 +93,9 @@ import Testing
 
     /// The parallel paths (split by image) agree with the serial ones exactly.
     @Test func parallelMatchesSerial() {
-        let x = Self.distinctValues([4, 18, 18, 32], seed: 9)
-        let dy = randomTensor([4, 9, 9, 32], seed: 2)
+        // Large enough that the forward and the backward both split across two threads.
+        let x = Self.distinctValues([8, 34, 34, 32], seed: 9)
+        let dy = randomTensor([8, 17, 17, 32], seed: 2)
         for make in [{ MaxPool2D(kernelSize: 3, stride: 2, padding: 1) as Module }, { AvgPool2D(kernelSize: 3, stride: 2, padding: 1) }] {
             var results: [([Float], [Float])] = []
             for threads in [1, 2] {
