@@ -77,43 +77,92 @@ enum ConvDepthwise {
         UnsafeRawPointer(p).loadUnaligned(as: Block.self)
     }
 
-    /// Adds dL/dW into `weightGrad` and writes dL/dx into `dx` (zero-filled by the caller),
-    /// each only when non-nil. Threads own whole images: dx is written without conflicts and
-    /// each thread sums its own weight gradient, added up at the end.
+    /// Adds dL/dW into `weightGrad` and writes dL/dx into `dx`, each only when non-nil.
+    /// dx is gathered: each input pixel sums its taps in registers and is written once, in
+    /// parallel over input rows. dW is summed per thread over whole images, added up at the end.
     static func backward(x: UnsafePointer<Float>, weight: UnsafePointer<Float>, dy: UnsafePointer<Float>,
                          weightGrad: UnsafeMutablePointer<Float>?, dx: UnsafeMutablePointer<Float>?,
                          _ g: ConvGeometry, parallel: Parallel) {
-        if weightGrad == nil && dx == nil { return }
         let taps = g.kh * g.kw
-        let wt = tapMajor(weight, g)
-        let tasks = min(parallel.threads, g.n)
-        var partial = [Float](repeating: 0, count: weightGrad == nil ? 0 : tasks * taps * g.o)
-        nonisolated(unsafe) let x = x, dy = dy, dx = dx
-        let wantW = weightGrad != nil
-        wt.withUnsafeBufferPointer { wtb in partial.withUnsafeMutableBufferPointer { pb in
-            nonisolated(unsafe) let wt = wtb.baseAddress!
-            nonisolated(unsafe) let part = pb.baseAddress
-            parallel.forEach(tasks) { t in
-                let dw = wantW ? part! + t * taps * g.o : nil
-                for n in (t * g.n / tasks)..<((t + 1) * g.n / tasks) {
-                    backwardImage(x, wt, dy, dw, dx, g, image: n)
+        nonisolated(unsafe) let x = x, dy = dy
+        if let dx {
+            let wt = tapMajor(weight, g)
+            nonisolated(unsafe) let dx = dx
+            let rowWork = g.w * g.o * taps
+            wt.withUnsafeBufferPointer { wtb in
+                nonisolated(unsafe) let wt = wtb.baseAddress!
+                parallel.chunks(g.n * g.h, minChunk: max(1, (1 << 15) / max(1, rowWork))) { rows in
+                    for q in rows { inputGradientRow(dy, wt, dx, g, inputRow: q) }
                 }
             }
-        }}
-        if let weightGrad {
-            for t in 0..<tasks { for tap in 0..<taps { for oc in 0..<g.o {
-                weightGrad[oc * taps + tap] += partial[(t * taps + tap) * g.o + oc]
-            }}}
+        }
+        guard let weightGrad else { return }
+        let tasks = min(parallel.threads, g.n)
+        var partial = [Float](repeating: 0, count: tasks * taps * g.o)
+        partial.withUnsafeMutableBufferPointer { pb in
+            nonisolated(unsafe) let part = pb.baseAddress!
+            parallel.forEach(tasks) { t in
+                for n in (t * g.n / tasks)..<((t + 1) * g.n / tasks) {
+                    weightGradientImage(x, dy, part + t * taps * g.o, g, image: n)
+                }
+            }
+        }
+        for t in 0..<tasks { for tap in 0..<taps { for oc in 0..<g.o {
+            weightGrad[oc * taps + tap] += partial[(t * taps + tap) * g.o + oc]
+        }}}
+    }
+
+    /// dx for one input image row q = n·h + iy: dx[c] = Σ over taps that read this pixel of
+    /// dy[oy, ox, oc] · w[oc, ky, kx] for the outputs oc fed by channel c.
+    @inline(__always)
+    private static func inputGradientRow(_ dy: UnsafePointer<Float>, _ wt: UnsafePointer<Float>,
+                                         _ dx: UnsafeMutablePointer<Float>, _ g: ConvGeometry, inputRow q: Int) {
+        let n = q / g.h, iy = q % g.h
+        let o = g.o, c = g.c, mult = o / c, s = g.stride
+        let dyImage = dy + n * g.oh * g.ow * o
+        // The (dy pixel, weight tap) offsets that read input pixel (iy, ix), found once per
+        // pixel and reused by every channel block.
+        withUnsafeTemporaryAllocation(of: (Int, Int).self, capacity: g.kh * g.kw) { list in
+            for ix in 0..<g.w {
+                var count = 0
+                for ky in 0..<g.kh {
+                    let ty = iy + g.padTop - ky
+                    guard ty >= 0, ty % s == 0, ty / s < g.oh else { continue }
+                    for kx in 0..<g.kw {
+                        let tx = ix + g.padLeft - kx
+                        guard tx >= 0, tx % s == 0, tx / s < g.ow else { continue }
+                        list[count] = (((ty / s) * g.ow + tx / s) * o, (ky * g.kw + kx) * o)
+                        count += 1
+                    }
+                }
+                let out = dx + (q * g.w + ix) * c
+                var cb = 0
+                if mult == 1 {
+                    while cb + blockWidth <= o {
+                        var acc = Block()
+                        for j in 0..<count { acc += load(dyImage + list[j].0 + cb) * load(wt + list[j].1 + cb) }
+                        UnsafeMutableRawPointer(out + cb).storeBytes(of: acc, as: Block.self)
+                        cb += blockWidth
+                    }
+                }
+                for ci in (cb / mult)..<c {
+                    var acc: Float = 0
+                    for j in 0..<count {
+                        let d = dyImage + list[j].0, wp = wt + list[j].1
+                        for oc in (ci * mult)..<((ci + 1) * mult) { acc += d[oc] * wp[oc] }
+                    }
+                    out[ci] = acc
+                }
+            }
         }
     }
 
+    /// dw[tap, oc] += Σ over one image's output pixels of dy[oy, ox, oc] · x[tap's pixel, oc / mult].
     @inline(__always)
-    private static func backwardImage(_ x: UnsafePointer<Float>, _ wt: UnsafePointer<Float>, _ dy: UnsafePointer<Float>,
-                                      _ dw: UnsafeMutablePointer<Float>?, _ dx: UnsafeMutablePointer<Float>?,
-                                      _ g: ConvGeometry, image n: Int) {
+    private static func weightGradientImage(_ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>,
+                                            _ dw: UnsafeMutablePointer<Float>, _ g: ConvGeometry, image n: Int) {
         let o = g.o, c = g.c, mult = o / c
         let xImage = x + n * g.h * g.w * c
-        let dxImage = dx.map { $0 + n * g.h * g.w * c }
         for oy in 0..<g.oh { for ox in 0..<g.ow {
             let d = dy + ((n * g.oh + oy) * g.ow + ox) * o
             for ky in 0..<g.kh {
@@ -122,14 +171,11 @@ enum ConvDepthwise {
                 for kx in 0..<g.kw {
                     let ix = ox * g.stride - g.padLeft + kx
                     if ix < 0 || ix >= g.w { continue }
-                    let pixel = (iy * g.w + ix) * c, tap = (ky * g.kw + kx) * o
-                    let xp = xImage + pixel, wp = wt + tap
+                    let xp = xImage + (iy * g.w + ix) * c, dwp = dw + (ky * g.kw + kx) * o
                     if mult == 1 {
-                        if let dw { let dwp = dw + tap; for i in 0..<o { dwp[i] += d[i] * xp[i] } }
-                        if let dxImage { let dxp = dxImage + pixel; for i in 0..<o { dxp[i] += d[i] * wp[i] } }
+                        for i in 0..<o { dwp[i] += d[i] * xp[i] }
                     } else {
-                        if let dw { let dwp = dw + tap; for i in 0..<o { dwp[i] += d[i] * xp[i / mult] } }
-                        if let dxImage { let dxp = dxImage + pixel; for i in 0..<o { dxp[i / mult] += d[i] * wp[i] } }
+                        for i in 0..<o { dwp[i] += d[i] * xp[i / mult] }
                     }
                 }
             }
