@@ -57,7 +57,10 @@ struct PickleBuilder {
         let u = Array(s.utf8)
         bytes += [0x58] + le(UInt32(u.count)) + u
     }
-    mutating func int(_ v: Int) { bytes += [0x4a] + le(UInt32(bitPattern: Int32(v))) }
+    /// BININT when it fits 32 bits, else LONG1 with 8 bytes, as pickle does.
+    mutating func int(_ v: Int) {
+        if let small = Int32(exactly: v) { bytes += [0x4a] + le(UInt32(bitPattern: small)) } else { bytes += [0x8a, 8] + le(Int64(v)) }
+    }
     mutating func stop() { op(".") }
 
     /// `_rebuild_tensor_v2(('storage', torch.<Class>, key, 'cpu', numel), offset, shape, strides, False, OrderedDict())`;

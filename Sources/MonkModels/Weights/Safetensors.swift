@@ -37,7 +37,7 @@ public enum Safetensors {
             }
         }
         // Layout checks in offset order: contiguous from 0 to the end of the file.
-        infos.sort { ($0.1.begin, $0.0) < ($1.1.begin, $1.0) }
+        infos.sort { ($0.1.begin, $0.1.end, $0.0) < ($1.1.begin, $1.1.end, $1.0) }
         var expectedBegin = 0
         var dict = StateDict()
         for (name, info) in infos {
