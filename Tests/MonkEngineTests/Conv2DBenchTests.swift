@@ -54,8 +54,10 @@ struct Conv2DBench {
     /// One shape: forward and backward seconds of the layer and of raw sgemm on its M/N/K.
     struct Timing { var fwd = 0.0, bwd = 0.0, gemmFwd = 0.0, gemmBwd = 0.0 }
 
-    static func time(_ s: Shape, threads: Int, cpu: Bool, chunkLimit: Int) -> Timing {
-        BLAS.threads = threads
+    /// The layer runs with `threads` Swift threads and `blasThreads` OpenBLAS threads; the
+    /// raw sgemm always with `threads` OpenBLAS threads.
+    static func time(_ s: Shape, threads: Int, blasThreads: Int, cpu: Bool, chunkLimit: Int) -> Timing {
+        BLAS.threads = blasThreads
         let ctx = Context(training: true, parallel: Parallel(threads: threads))
         var rng = RNG(seed: 1)
         let conv = Conv2D(inChannels: s.input[3], outChannels: s.out, kernelSize: s.k, stride: s.stride,
@@ -70,6 +72,7 @@ struct Conv2DBench {
         t.bwd = median(cpu: cpu) { _ = conv.backward(dy, ctx) }
         checkSamples(conv, x, y, g, s.name)
         guard s.groups == 1 else { return t }
+        BLAS.threads = threads
         // Raw sgemm on the same sizes: forward C[M,N] = A[M,K]·B[N,K]ᵀ; backward
         // dW[N,K] += Cᵀ·A and dA[M,K] = C·B.
         let (m, n, k) = (g.rows, g.o, g.patch)
@@ -104,12 +107,13 @@ struct Conv2DBench {
     }
 
     /// Prints GFLOP/s (2·M·N·K per product; backward does two) of the layer and of sgemm.
-    static func report(_ title: String, threads: Int, cpu: Bool, chunkLimit: Int) {
-        print("\n\(title): OpenBLAS \(BLAS.kernel), \(threads) thread(s), \(cpu ? "thread CPU time" : "wall time"), chunk \(chunkLimit) floats")
+    static func report(_ title: String, threads: Int, blasThreads: Int, cpu: Bool, chunkLimit: Int = 1 << 17) {
+        print("\n\(title): OpenBLAS \(BLAS.kernel), \(threads) Swift / \(blasThreads) OpenBLAS thread(s) "
+              + "(sgemm: \(threads)), \(cpu ? "thread CPU time" : "wall time"), chunk \(chunkLimit) floats")
         print("shape                     |  fwd ms  GF/s sgemm |  bwd ms  GF/s sgemm")
         var total = Timing()
         for s in resnet18At128 {
-            let t = time(s, threads: threads, cpu: cpu, chunkLimit: chunkLimit)
+            let t = time(s, threads: threads, blasThreads: blasThreads, cpu: cpu, chunkLimit: chunkLimit)
             let g = ConvGeometry(input: s.input, outChannels: s.out, kernel: s.k, stride: s.stride,
                                  padding: s.padding, groups: s.groups)
             let flops = 2.0 * Double(g.rows) * Double(g.og) * Double(g.patch) * Double(g.groups)
@@ -126,8 +130,11 @@ struct Conv2DBench {
     }
 
     @Test func resnet18Shapes() {
-        Self.report("one thread", threads: 1, cpu: true, chunkLimit: ConvWorkspace().chunkLimit)
-        Self.report("one thread, L2-sized chunks", threads: 1, cpu: true, chunkLimit: 1 << 17)
-        Self.report("two threads", threads: 2, cpu: false, chunkLimit: ConvWorkspace().chunkLimit)
+        let saved = BLAS.threads
+        Self.report("one thread", threads: 1, blasThreads: 1, cpu: true)
+        Self.report("one thread, whole-matrix im2col", threads: 1, blasThreads: 1, cpu: true, chunkLimit: 1 << 30)
+        Self.report("two Swift workers, single-threaded OpenBLAS", threads: 2, blasThreads: 1, cpu: false)
+        Self.report("two OpenBLAS threads", threads: 2, blasThreads: 2, cpu: false)
+        BLAS.threads = saved
     }
 }
