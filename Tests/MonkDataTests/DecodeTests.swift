@@ -6,9 +6,10 @@ import Testing
 @Suite struct PNGDecodeTests {
     func decode(_ name: String) throws -> Image { try ImageDecoder.decode(contentsOf: Fixtures.url(name)).image }
 
-    // 8-bit PNGs hold the v8 formula (make_fixtures.py); alpha must be dropped, not composited.
+    // 8-bit PNGs hold the v8 formula (make_fixtures.py), one of them Adam7-interlaced; alpha
+    // must be dropped, not composited.
     @Test func eightBitFormats() throws {
-        for (name, channels) in [("gray8.png", 1), ("gray_alpha8.png", 1), ("rgb8.png", 3), ("rgba8.png", 3)] {
+        for (name, channels) in [("gray8.png", 1), ("gray_alpha8.png", 1), ("rgb8.png", 3), ("rgba8.png", 3), ("rgb8_interlaced.png", 3)] {
             let im = try decode(name)
             #expect(im.width == 7 && im.height == 5 && im.channels == channels, "\(name)")
             #expect(im == Fixtures.pattern(width: 7, height: 5, channels: channels), "\(name)")

@@ -22,6 +22,20 @@ def png_raw(path, width, height, color_type, bit_depth, rows):
     with open(path, "wb") as f:
         f.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
 
+def png_adam7(path, width, height, pixel):
+    """Writes an 8-bit RGB Adam7-interlaced PNG by hand; pixel(x, y) -> bytes."""
+    def chunk(kind, data):
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body) & 0xFFFFFFFF)
+    raw = b""
+    for x0, y0, dx, dy in [(0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2)]:
+        xs, ys = range(x0, width, dx), range(y0, height, dy)
+        if len(xs) and len(ys):
+            raw += b"".join(b"\x00" + b"".join(pixel(x, y) for x in xs) for y in ys)
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 1)
+    with open(path, "wb") as f:
+        f.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
 def image(mode, channels):
     im = Image.new(mode, (W, H))
     for y in range(H):
@@ -53,6 +67,9 @@ one.save("gray1.png")
 png_raw("gray16.png", W, H, 0, 16, [b"".join(struct.pack(">H", v16(x, y, 0)) for x in range(W)) for y in range(H)])
 png_raw("rgb16.png", W, H, 2, 16, [b"".join(struct.pack(">HHH", *(v16(x, y, c) for c in range(3))) for x in range(W)) for y in range(H)])
 png_raw("rgba16.png", W, H, 6, 16, [b"".join(struct.pack(">HHHH", *(v16(x, y, c) for c in range(3)), 1234) for x in range(W)) for y in range(H)])
+
+png_adam7("rgb8_interlaced.png", W, H, lambda x, y: bytes(v8(x, y, c) for c in range(3)))
+assert list(Image.open("rgb8_interlaced.png").convert("RGB").tobytes()) == list(image("RGB", 3).tobytes())
 
 # JPEGs: a smooth 16x16 gradient (small JPEG error), decoded back by Pillow for expectations.
 def smooth(mode):
