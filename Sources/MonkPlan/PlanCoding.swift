@@ -1,0 +1,118 @@
+// Readable JSON for the plan's enums whose cases carry one unnamed value: `{"sgd": {...}}`
+// and `"auto"` rather than Swift's synthesised `{"sgd": {"_0": {...}}}`. The pipeline writes
+// the plan into experiment-state.json for people, and hashes it for cache keys.
+
+/// Decodes the single `case: value` pair of a one-key object.
+private func onlyKey<K: CodingKey>(_ c: KeyedDecodingContainer<K>, _ type: String) throws -> K {
+    guard c.allKeys.count == 1, let key = c.allKeys.first else {
+        throw DecodingError.dataCorrupted(.init(codingPath: c.codingPath, debugDescription: "expected one \(type) case"))
+    }
+    return key
+}
+
+extension ThreadCount {
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if let n = try? c.decode(Int.self) { self = .fixed(n); return }
+        guard try c.decode(String.self) == "auto" else {
+            throw DecodingError.dataCorruptedError(in: c, debugDescription: "expected auto or a count")
+        }
+        self = .auto
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        switch self {
+        case .auto: try c.encode("auto")
+        case .fixed(let n): try c.encode(n)
+        }
+    }
+}
+
+extension Optimizer {
+    private enum Key: String, CodingKey { case sgd, adam, adamw, rmsprop }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: Key.self)
+        switch try onlyKey(c, "optimizer") {
+        case .sgd: self = .sgd(try c.decode(SGDSettings.self, forKey: .sgd))
+        case .adam: self = .adam(try c.decode(AdamSettings.self, forKey: .adam))
+        case .adamw: self = .adamw(try c.decode(AdamSettings.self, forKey: .adamw))
+        case .rmsprop: self = .rmsprop(try c.decode(RMSpropSettings.self, forKey: .rmsprop))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Key.self)
+        switch self {
+        case .sgd(let s): try c.encode(s, forKey: .sgd)
+        case .adam(let s): try c.encode(s, forKey: .adam)
+        case .adamw(let s): try c.encode(s, forKey: .adamw)
+        case .rmsprop(let s): try c.encode(s, forKey: .rmsprop)
+        }
+    }
+}
+
+extension DatasetSource {
+    private enum Key: String, CodingKey { case folder, csv }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: Key.self)
+        switch try onlyKey(c, "dataset source") {
+        case .folder: self = .folder(path: try c.decode(String.self, forKey: .folder))
+        case .csv: self = .csv(try c.decode(CSVSource.self, forKey: .csv))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Key.self)
+        switch self {
+        case .folder(let path): try c.encode(path, forKey: .folder)
+        case .csv(let csv): try c.encode(csv, forKey: .csv)
+        }
+    }
+}
+
+extension ValidationSource {
+    private enum Key: String, CodingKey { case folder, split }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: Key.self)
+        switch try onlyKey(c, "validation source") {
+        case .folder: self = .folder(path: try c.decode(String.self, forKey: .folder))
+        case .split: self = .split(try c.decode(SplitPlan.self, forKey: .split))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Key.self)
+        switch self {
+        case .folder(let path): try c.encode(path, forKey: .folder)
+        case .split(let split): try c.encode(split, forKey: .split)
+        }
+    }
+}
+
+extension Pretrained {
+    private enum Key: String, CodingKey { case file }
+
+    public init(from decoder: any Decoder) throws {
+        if let word = try? decoder.singleValueContainer().decode(String.self) {
+            switch word {
+            case "none": self = .none
+            case "imagenet": self = .imagenet
+            default: throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "expected none or imagenet"))
+            }
+            return
+        }
+        self = .file(path: try decoder.container(keyedBy: Key.self).decode(String.self, forKey: .file))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        switch self {
+        case .none: var c = encoder.singleValueContainer(); try c.encode("none")
+        case .imagenet: var c = encoder.singleValueContainer(); try c.encode("imagenet")
+        case .file(let path): var c = encoder.container(keyedBy: Key.self); try c.encode(path, forKey: .file)
+        }
+    }
+}

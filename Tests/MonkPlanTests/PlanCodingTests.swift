@@ -1,0 +1,57 @@
+// The plan's JSON: readable (no Swift `_0` keys), exact for a few values written out by
+// hand, and every case of every enum decodes back to itself.
+import Testing
+import Foundation
+@testable import MonkPlan
+
+@Suite struct PlanCodingTests {
+    func json<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    func roundTrips<T: Codable & Equatable>(_ values: [T]) throws -> Bool {
+        try values.allSatisfy { try JSONDecoder().decode(T.self, from: JSONEncoder().encode($0)) == $0 }
+    }
+
+    @Test func readableEncodings() throws {
+        #expect(try json(Optimizer.sgd(SGDSettings(lr: 0.01, momentum: 0.9, nesterov: false, weightDecay: 0)))
+                == #"{"sgd":{"lr":0.01,"momentum":0.9,"nesterov":false,"weightDecay":0}}"#)
+        #expect(try json([ThreadCount.auto, .fixed(2)]) == #"["auto",2]"#)
+        #expect(try json([LRSchedule.fixed, .step(stepSize: 1, gamma: 0.5)]) == #"["fixed",{"step":{"gamma":0.5,"stepSize":1}}]"#)
+        #expect(try json([Pretrained.none, .imagenet, .file(path: "/w.bin")]) == #"["none","imagenet",{"file":"/w.bin"}]"#)
+        #expect(try json([ThresholdChoice.youden, .fixed(0.5)]) == #"["youden",{"fixed":0.5}]"#)
+        #expect(try json([PositiveClass.auto, .named("PNEUMONIA")]) == #"["auto",{"named":"PNEUMONIA"}]"#)
+        #expect(try json([ClassWeights.none, .balanced, .explicit([1, 3])]) == #"["none","balanced",[1,3]]"#)
+        #expect(try json([DatasetSource.folder(path: "/d")]) == #"[{"folder":"/d"}]"#)
+    }
+
+    @Test func everyEnumCaseRoundTrips() throws {
+        let adam = AdamSettings(lr: 0.001, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0)
+        #expect(try roundTrips([Optimizer.sgd(SGDSettings(lr: 0.1, momentum: 0, nesterov: true, weightDecay: 1e-4)),
+                                .adam(adam), .adamw(adam),
+                                .rmsprop(RMSpropSettings(lr: 0.01, alpha: 0.99, eps: 1e-8, momentum: 0, weightDecay: 0))]))
+        #expect(try roundTrips([LRSchedule.fixed, .step(stepSize: 2, gamma: 0.5), .multistep(milestones: [2, 4], gamma: 0.1),
+                                .exponential(gamma: 0.9), .cosine(tMax: 8, etaMin: 0.001, warmupEpochs: 2),
+                                .plateau(PlateauSettings(metric: .val_accuracy, mode: .max, factor: 0.5, patience: 1,
+                                                         threshold: 0, cooldown: 0, minLR: 0))]))
+        #expect(try roundTrips([DatasetSource.folder(path: "/a"),
+                                .csv(CSVSource(file: "/a.csv", root: "/", delimiter: ";", imageColumn: "i", labelColumn: "l"))]))
+        #expect(try roundTrips([ValidationSource.folder(path: "/v"),
+                                .split(SplitPlan(fraction: 0.3, stratified: true, groupBy: "^(p)", seed: 1))]))
+        #expect(try roundTrips([Pretrained.none, .imagenet, .file(path: "/w")]))
+        #expect(try roundTrips([ThreadCount.auto, .fixed(3)]))
+        #expect(try roundTrips([ClassWeights.none, .balanced, .explicit([0.5, 2])]))
+        #expect(try roundTrips([PositiveClass.auto, .named("auto ")]))
+        #expect(try roundTrips([ThresholdChoice.youden, .fixed(0.25)]))
+    }
+
+    @Test func wholePlansRoundTripWithoutSwiftInternalKeys() throws {
+        for text in [SourceOfTruthTests.everyKey, try String(contentsOfFile: repositoryRoot + "/examples/sweep.yaml", encoding: .utf8)] {
+            let p = try PlanLoader.plan(text: text, specDirectory: "/s")
+            #expect(try JSONDecoder().decode(Plan.self, from: JSONEncoder().encode(p)) == p)
+            #expect(!(try json(p)).contains("\"_0\""))
+        }
+    }
+}
