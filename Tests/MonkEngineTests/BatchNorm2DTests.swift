@@ -31,7 +31,7 @@ import Testing
         return (mean, variance)
     }
 
-    // PyTorch 2.x reference (/tmp script, python3):
+    // PyTorch 2.x reference (python3, torch.nn.BatchNorm2d on the same tensor in NCHW):
     //   x = tensor([sin(0.37*i+0.1)*(1+0.5*(i%3))+0.3*(i%3) for i in range(72)]).reshape(2,3,4,3)
     //   bn = BatchNorm2d(3, eps=1e-3, momentum=0.3); weight=[1.5,-0.5,2.0]; bias=[0.1,0.2,-0.3]
     //   bn.train(); y = bn(x.permute(0,3,1,2)).permute(0,2,3,1).reshape(-1); y[[0,7,35,71]]
