@@ -31,8 +31,13 @@ func referenceLayout(_ file: String) throws -> (lines: [String], parameterCount:
     return (lines, count)
 }
 
-/// Compares line by line so a failure names the first differing entry.
-func expectLayout(_ network: Module, equals file: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+/// Compares line by line so a failure names the first differing entry; also runs the
+/// network once (eval mode, batch 2, 32×32) to check its output shape, since building the
+/// large networks is the slow part of these tests in debug builds.
+func expectLayout(_ network: any ClassifierNetwork, equals file: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    let y = network.forward(Tensor(shape: [2, 32, 32, 3], repeating: 0.25), Context(training: false))
+    #expect(y.shape == [2, network.numClasses], sourceLocation: sourceLocation)
+    #expect(y.array.allSatisfy { $0.isFinite }, sourceLocation: sourceLocation)
     let ref = try referenceLayout(file)
     let ours = torchLayout(of: network)
     #expect(ours.count == ref.lines.count, "\(file): \(ours.count) entries vs \(ref.lines.count)", sourceLocation: sourceLocation)
@@ -42,33 +47,44 @@ func expectLayout(_ network: Module, equals file: String, sourceLocation: Source
     #expect(network.parameterCount == ref.parameterCount, sourceLocation: sourceLocation)
 }
 
+/// Forward FLOPs at 224 px equal 2 × torchvision's published GMACs within their rounding.
+func expectFLOPs(_ net: any ClassifierNetwork, gmacs: Double, sourceLocation: SourceLocation = #_sourceLocation) {
+    let g = net.forwardFLOPs(height: 224, width: 224) / 1e9
+    #expect(abs(g / (2 * gmacs) - 1) < 0.005, "\(g) GFLOP vs 2 × \(gmacs) GMAC", sourceLocation: sourceLocation)
+}
+
 @Suite struct NetworkLayoutTests {
     // Parameter counts with 1000 classes, from torchvision (also the fixture headers):
     // resnet18 11,689,512; resnet34 21,797,672; resnet50 25,557,032; resnet101 44,549,160.
-    @Test(arguments: [(ResNet.Depth.resnet18, "resnet18", 11_689_512), (.resnet34, "resnet34", 21_797_672),
-                      (.resnet50, "resnet50", 25_557_032), (.resnet101, "resnet101", 44_549_160)])
-    func resnetV1(depth: ResNet.Depth, file: String, count: Int) throws {
+    // Forward GMACs at 224 px, torchvision's `Weights.meta["_ops"]` (3 digits): 1.814, 3.664,
+    // 4.089, 7.801 — our FLOPs count 2 per multiply-add.
+    @Test(arguments: [(ResNet.Depth.resnet18, "resnet18", 11_689_512, 1.814), (.resnet34, "resnet34", 21_797_672, 3.664),
+                      (.resnet50, "resnet50", 25_557_032, 4.089), (.resnet101, "resnet101", 44_549_160, 7.801)])
+    func resnetV1(depth: ResNet.Depth, file: String, count: Int, gmacs: Double) throws {
         var rng = RNG(seed: 1)
         let net = ResNet(depth, numClasses: 1000, rng: &rng)
         #expect(net.parameterCount == count)
         try expectLayout(net, equals: file)
+        expectFLOPs(net, gmacs: gmacs)
     }
 
-    // densenet121 7,978,856; densenet169 14,149,480 (torchvision).
-    @Test(arguments: [(DenseNet.Depth.densenet121, "densenet121", 7_978_856), (.densenet169, "densenet169", 14_149_480)])
-    func densenet(depth: DenseNet.Depth, file: String, count: Int) throws {
+    // densenet121 7,978,856; densenet169 14,149,480 (torchvision); GMACs 2.834, 3.36.
+    @Test(arguments: [(DenseNet.Depth.densenet121, "densenet121", 7_978_856, 2.834), (.densenet169, "densenet169", 14_149_480, 3.36)])
+    func densenet(depth: DenseNet.Depth, file: String, count: Int, gmacs: Double) throws {
         var rng = RNG(seed: 1)
         let net = DenseNet(depth, numClasses: 1000, rng: &rng)
         #expect(net.parameterCount == count)
         try expectLayout(net, equals: file)
+        expectFLOPs(net, gmacs: gmacs)
     }
 
-    // mobilenet_v2 3,504,872 (torchvision).
+    // mobilenet_v2 3,504,872 (torchvision); GMACs 0.301.
     @Test func mobilenetV2() throws {
         var rng = RNG(seed: 1)
         let net = MobileNetV2(numClasses: 1000, rng: &rng)
         #expect(net.parameterCount == 3_504_872)
         try expectLayout(net, equals: "mobilenet_v2")
+        expectFLOPs(net, gmacs: 0.301)
     }
 
     // 4,652,008: the parameters (not running statistics) in the pretrained file itself.
@@ -103,6 +119,8 @@ func expectLayout(_ network: Module, equals file: String, sourceLocation: Source
         var rng = RNG(seed: 1)
         let net = PreActResNet(depth, numClasses: 1000, rng: &rng)
         #expect(net.parameterCount == count)
+        let y = net.forward(Tensor(shape: [2, 32, 32, 3], repeating: 0.25), Context(training: false))
+        #expect(y.shape == [2, 1000])
         #expect(count == (depth == .resnet18 ? 11_687_848 : 25_549_480))
     }
 

@@ -2,35 +2,40 @@
 import MonkEngine
 
 extension DenseNet {
-    /// x_ℓ = H_ℓ([x_0, x_1, …, x_{ℓ−1}]); the block returns [x_0, …, x_L] (channels C₀ + 32·L).
+    /// x_ℓ = H_ℓ([x_0, x_1, …, x_{ℓ−1}]); the block returns [x_0, …, x_L] (channels C₀ + k·L
+    /// for growth rate k).
     ///
-    /// Forward builds each layer's input by appending the newest 32 channels to the previous
+    /// Forward builds each layer's input by appending the newest k channels to the previous
     /// input (one `concatChannels` of two pieces per layer). The inputs must stay alive for
     /// the BatchNorms' backward anyway, so memory grows with the square of the depth, as in
     /// torchvision's default (non-checkpointed) DenseNet. Backward keeps one gradient buffer
-    /// for the whole block output: layer ℓ reads its 32 channels from it and adds its input
+    /// for the whole block output: layer ℓ reads its k channels from it and adds its input
     /// gradient into the leading channels, so no per-layer split is allocated.
     final class DenseBlock: Module, GradientFlow, FLOPCounting {
         let layers: [DenseLayer]
         let inChannels: Int
+        let growthRate: Int
         var needsInputGradient = true
 
-        init(inChannels: Int, layers count: Int, rng: inout RNG) {
+        init(inChannels: Int, layers count: Int, growthRate: Int, bottleneckWidth: Int, rng: inout RNG) {
             self.inChannels = inChannels
-            layers = (0..<count).map { DenseLayer(inChannels: inChannels + $0 * DenseNet.growthRate, rng: &rng) }
+            self.growthRate = growthRate
+            layers = (0..<count).map {
+                DenseLayer(inChannels: inChannels + $0 * growthRate, growthRate: growthRate, bottleneckWidth: bottleneckWidth, rng: &rng)
+            }
         }
 
-        var outChannels: Int { inChannels + layers.count * DenseNet.growthRate }
+        var outChannels: Int { inChannels + layers.count * growthRate }
 
         /// torchvision numbers the layers from 1: `denselayer1`, `denselayer2`, ….
         var namedChildren: [(String, Module)] { layers.enumerated().map { ("denselayer\($0.offset + 1)", $0.element) } }
 
-        // x: [N, H, W, C₀] → [N, H, W, C₀ + 32·L]
+        // x: [N, H, W, C₀] → [N, H, W, C₀ + k·L]
         func forward(_ x: Tensor, _ ctx: Context) -> Tensor {
             var features = x
             for layer in layers {
-                let y = layer(features, ctx)                                     // [N, H, W, 32]
-                features = concatChannels([features, y], parallel: ctx.parallel)  // [N, H, W, C + 32]
+                let y = layer(features, ctx)                                     // [N, H, W, k]
+                features = concatChannels([features, y], parallel: ctx.parallel)  // [N, H, W, C + k]
             }
             return features
         }
@@ -39,8 +44,8 @@ extension DenseNet {
             let total = outChannels
             let g = dy.copy()                                     // dL/d[x_0 … x_L], filled from the end
             for (i, layer) in layers.enumerated().reversed() {
-                let c = inChannels + i * DenseNet.growthRate      // layer i reads channels 0..<c, writes c..<c+32
-                let dOut = copyChannels(g, total: total, range: c..<(c + DenseNet.growthRate), ctx.parallel)
+                let c = inChannels + i * growthRate               // layer i reads channels 0..<c, writes c..<c+k
+                let dOut = copyChannels(g, total: total, range: c..<(c + growthRate), ctx.parallel)
                 if let dIn = layer.backward(dOut, ctx) { addChannels(dIn, into: g, total: total, ctx.parallel) }
             }
             guard needsInputGradient else { return nil }

@@ -94,7 +94,8 @@ extension DenseNet {
             var c = 64
             func block(_ layers: Int) -> DenseBlock {
                 defer { c += layers * DenseNet.growthRate }
-                return DenseBlock(inChannels: c, layers: layers, rng: &rng)
+                return DenseBlock(inChannels: c, layers: layers, growthRate: DenseNet.growthRate,
+                                  bottleneckWidth: DenseNet.bottleneckWidth, rng: &rng)
             }
             func transition() -> Transition {
                 defer { c /= 2 }
@@ -118,8 +119,9 @@ extension DenseNet {
         func backward(_ dy: Tensor, _ ctx: Context) -> Tensor? { backwardChain(chain, dy, ctx) }
     }
 
-    /// BN → ReLU → conv1×1 (C → 128) → BN → ReLU → conv3×3 (128 → 32): the bottleneck
-    /// layer "H_ℓ" of DenseNet-BC, producing 32 new feature maps.
+    /// BN → ReLU → conv1×1 (C → 4k) → BN → ReLU → conv3×3 (4k → k): the bottleneck layer
+    /// "H_ℓ" of DenseNet-BC, producing k new feature maps (k = growth rate, 32 in every
+    /// torchvision DenseNet; tests use smaller widths).
     final class DenseLayer: Module, GradientFlow {
         let norm1: BatchNorm2D
         let relu1 = InPlaceReLU()
@@ -129,19 +131,19 @@ extension DenseNet {
         let conv2: Conv2D
         var needsInputGradient = true
 
-        init(inChannels: Int, rng: inout RNG) {
+        init(inChannels: Int, growthRate: Int, bottleneckWidth: Int, rng: inout RNG) {
             norm1 = BatchNorm2D(channels: inChannels)
-            conv1 = Conv2D(inChannels: inChannels, outChannels: DenseNet.bottleneckWidth, kernelSize: 1, bias: false, rng: &rng)
+            conv1 = Conv2D(inChannels: inChannels, outChannels: bottleneckWidth, kernelSize: 1, bias: false, rng: &rng)
             conv1.initKaimingNormal(.fanIn, rng: &rng)
-            norm2 = BatchNorm2D(channels: DenseNet.bottleneckWidth)
-            conv2 = Conv2D(inChannels: DenseNet.bottleneckWidth, outChannels: DenseNet.growthRate, kernelSize: 3,
+            norm2 = BatchNorm2D(channels: bottleneckWidth)
+            conv2 = Conv2D(inChannels: bottleneckWidth, outChannels: growthRate, kernelSize: 3,
                            padding: .symmetric(1), bias: false, rng: &rng)
             conv2.initKaimingNormal(.fanIn, rng: &rng)
         }
 
         var chain: [Module] { [norm1, relu1, conv1, norm2, relu2, conv2] }
 
-        // x: [N, H, W, C] (all earlier features, concatenated) → [N, H, W, 32]
+        // x: [N, H, W, C] (all earlier features, concatenated) → [N, H, W, k]
         func forward(_ x: Tensor, _ ctx: Context) -> Tensor { chain.reduce(x) { $1($0, ctx) } }
         func backward(_ dy: Tensor, _ ctx: Context) -> Tensor? { backwardChain(chain, dy, ctx) }
 
