@@ -37,7 +37,10 @@ public struct PlateauState: Codable, Equatable, Sendable {
 
     init(learningRate: Double) { self.learningRate = learningRate }
 
+    /// PyTorch's comparison, except that a non-finite metric never counts as better (it
+    /// could not be saved as JSON, and a loss of ±inf is a diverged run, not progress).
     func isBetter(_ a: Double, _ c: PlateauConfig) -> Bool {
+        guard a.isFinite else { return false }
         let best = self.best ?? (c.mode == .min ? .infinity : -.infinity)
         switch (c.mode, c.thresholdMode) {
         case (.min, .rel): return a < best * (1 - c.threshold)

@@ -110,6 +110,15 @@ func expectRates(_ got: [Double], _ want: [Double], sourceLocation: SourceLocati
         #expect(b.learningRate(epoch: 5) == 0.05)
     }
 
+    @Test func nonFiniteMetricsCountAsBadEpochsAndStateStillEncodes() throws {
+        // patience 0: each non-improving epoch halves the rate. −inf and NaN are not progress.
+        var s = try LRSchedule(.plateau(PlateauConfig(factor: 0.5, patience: 0)), baseLR: 1)
+        for (e, loss) in [1.0, -Double.infinity, Double.nan].enumerated() { s.endEpoch(e, metric: loss) }
+        #expect(s.plateau?.best == 1.0)
+        #expect(s.learningRate(epoch: 3) == 0.25)
+        #expect(try JSONDecoder().decode(LRSchedule.self, from: JSONEncoder().encode(s)) == s)
+    }
+
     @Test func invalidSchedulesAreRefused() {
         #expect(throws: LRScheduleError.self) { try LRSchedule(.step(stepSize: 0, gamma: 0.5), baseLR: 1) }
         #expect(throws: LRScheduleError.self) { try LRSchedule(.multiStep(milestones: [3, 2], gamma: 0.5), baseLR: 1) }
