@@ -14,7 +14,8 @@ public struct Plan: Codable, Equatable, Sendable {
     public var threads: ThreadCount
     /// Where the images come from and how they are prepared.
     public var data: DataPlan
-    /// Experiments in a canonical order (named ones sorted by name, then sweep points).
+    /// Experiments in a canonical order: named ones sorted by name; with a sweep, each named
+    /// experiment (or the defaults) expanded into its grid points in grid order.
     public var experiments: [ExperimentPlan]
     /// The comparison across experiments.
     public var comparison: ComparisonPlan
