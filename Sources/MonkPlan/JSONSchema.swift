@@ -11,7 +11,6 @@ public enum SpecSchema {
         var root = emitter.emitObject(SpecFormat.root)
         guard case .object(var fields) = root else { return "" }
         fields["$schema"] = .string("https://json-schema.org/draft/2020-12/schema")
-        fields["$id"] = .string("https://monkpipe.dev/schemas/monkpipe.schema.json")
         fields["title"] = .string("monkpipe pipeline")
         fields["description"] = .string("A monkpipe pipeline: data, default experiment settings, named experiments, an optional sweep and a comparison. Generated from Sources/MonkPlan/SpecFormat.swift; do not edit.")
         fields["$defs"] = .object(emitter.definitions)
