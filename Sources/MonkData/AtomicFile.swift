@@ -1,10 +1,11 @@
 // Writes that never leave a half file behind: a temporary file in the same folder, then rename.
+// Internal: MonkPipeline has its own public AtomicFile, and two public ones would clash.
 import Foundation
 
-public enum AtomicFile {
+enum AtomicFile {
     /// Writes `data` to `url` atomically, creating the parent folder if needed. Readers see
     /// either the old file or the complete new one, even across crashes (rename(2) is atomic).
-    public static func write(_ data: Data, to url: URL) throws {
+    static func write(_ data: Data, to url: URL) throws {
         let dir = url.deletingLastPathComponent()
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let tmp = dir.appendingPathComponent(".\(url.lastPathComponent).tmp-\(UUID().uuidString)")
