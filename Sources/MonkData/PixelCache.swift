@@ -34,7 +34,14 @@ public final class PixelCache: @unchecked Sendable {
 
     /// The prepared image of a file whose bytes are `data` (content hash `contentHash`): read
     /// from the cache, or decoded, resized and stored.
+    /// An empty `contentHash` means "content unknown": the image is decoded and not cached,
+    /// since every such file would otherwise share one cache entry.
     public func prepared(data: Data, contentHash: String, preprocessing: Preprocessing) throws(ImageDecodeError) -> PreparedImage {
+        if contentHash.isEmpty {
+            lock.withLock { decodeCount += 1 }
+            let (image, stored) = try preprocessing.prepare(data)
+            return PreparedImage(image: image, storedSize: stored)
+        }
         let key = Self.key(contentHash: contentHash, preprocessing: preprocessing)
         if let hit = read(url(forKey: key)) {
             lock.withLock { hitCount += 1 }
@@ -52,7 +59,7 @@ public final class PixelCache: @unchecked Sendable {
     /// `contentHash` must be the hash of the file's current bytes (from the load stage's scan).
     public func prepared(contentsOf file: URL, contentHash: String, preprocessing: Preprocessing) throws(ImageDecodeError) -> PreparedImage {
         let key = Self.key(contentHash: contentHash, preprocessing: preprocessing)
-        if let hit = read(url(forKey: key)) {
+        if !contentHash.isEmpty, let hit = read(url(forKey: key)) {
             lock.withLock { hitCount += 1 }
             return hit
         }

@@ -49,6 +49,10 @@ import Testing
         let again = try cache.prepared(data: bytes("gray8.png"), contentHash: hash, preprocessing: pre)
         #expect(again.image == Fixtures.pattern(width: 7, height: 5, channels: 1))
         #expect(cache.statistics.decodes == 2)
+        // Unknown content (empty hash) is never cached: two different files must not share an entry.
+        let a = try cache.prepared(data: bytes("gray8.png"), contentHash: "", preprocessing: pre)
+        let b = try cache.prepared(data: bytes("rgb8.png"), contentHash: "", preprocessing: pre)
+        #expect(a.image.channels == 1 && b.image.channels == 3 && cache.statistics.decodes == 4)
     }
 }
 
