@@ -20,8 +20,7 @@ public final class DenseNet: ClassifierNetwork {
     static let bottleneckWidth = 4 * growthRate
 
     public let depth: Depth
-    let features: Features
-    let relu = InPlaceReLU()
+    let features: Features   // ends with norm5, whose fused ReLU is the network's last activation
     public let avgpool = GlobalAvgPool()
     public private(set) var classifier: Linear
     public var needsInputGradient = true
@@ -46,12 +45,12 @@ public final class DenseNet: ClassifierNetwork {
         prepareBackward()
     }
 
-    public var forwardChain: [Module] { features.chain + [relu, avgpool, classifier] }
+    public var forwardChain: [Module] { features.chain + [avgpool, classifier] }
 
     // x: [N, H, W, 3] → logits [N, classes]
     public func forward(_ x: Tensor, _ ctx: Context) -> Tensor {
-        let f = features(x, ctx)                 // [N, H/32, W/32, 1024 (121) | 1664 (169)]
-        return classifier(avgpool(relu(f, ctx), ctx), ctx)
+        let f = features(x, ctx)                 // [N, H/32, W/32, 1024 (121) | 1664 (169)], activated
+        return classifier(avgpool(f, ctx), ctx)
     }
 
     public func backward(_ dy: Tensor, _ ctx: Context) -> Tensor? {
@@ -72,8 +71,7 @@ extension DenseNet {
     /// torchvision's `features` Sequential, with its named children.
     final class Features: Module {
         let conv0: Conv2D
-        let norm0: BatchNorm2D
-        let relu0 = InPlaceReLU()
+        let norm0: BatchNorm2D   // BN + ReLU (torchvision's relu0)
         let pool0 = MaxPool2D(kernelSize: 3, stride: 2, padding: 1)
         // Declared in forward order: reflection names and orders the state dict from these.
         let denseblock1: DenseBlock
@@ -90,7 +88,7 @@ extension DenseNet {
         init(blockCounts n: [Int], rng: inout RNG) {
             conv0 = Conv2D(inChannels: 3, outChannels: 64, kernelSize: 7, stride: 2, padding: .symmetric(3), bias: false, rng: &rng)
             conv0.initKaimingNormal(.fanIn, rng: &rng)
-            norm0 = BatchNorm2D(channels: 64)
+            norm0 = BatchNorm2D(channels: 64, activation: .relu)
             var c = 64
             func block(_ layers: Int) -> DenseBlock {
                 defer { c += layers * DenseNet.growthRate }
@@ -105,16 +103,17 @@ extension DenseNet {
             denseblock2 = block(n[1]); transition2 = transition()   // 128 → 512 → 256
             denseblock3 = block(n[2]); transition3 = transition()   // 256 → 1024 | 1280 → 512 | 640
             denseblock4 = block(n[3])                               // → 1024 | 1664
-            norm5 = BatchNorm2D(channels: c)
+            // torchvision applies F.relu after `features`; fusing it here changes no value.
+            norm5 = BatchNorm2D(channels: c, activation: .relu)
             outChannels = c
         }
 
         var chain: [Module] {
-            [conv0, norm0, relu0, pool0, denseblock1, transition1, denseblock2, transition2,
+            [conv0, norm0, pool0, denseblock1, transition1, denseblock2, transition2,
              denseblock3, transition3, denseblock4, norm5]
         }
 
-        // x: [N, H, W, 3] → [N, H/32, W/32, outChannels], before the final ReLU.
+        // x: [N, H, W, 3] → [N, H/32, W/32, outChannels], after the final ReLU.
         func forward(_ x: Tensor, _ ctx: Context) -> Tensor { chain.reduce(x) { $1($0, ctx) } }
         func backward(_ dy: Tensor, _ ctx: Context) -> Tensor? { backwardChain(chain, dy, ctx) }
     }
@@ -123,25 +122,23 @@ extension DenseNet {
     /// "H_ℓ" of DenseNet-BC, producing k new feature maps (k = growth rate, 32 in every
     /// torchvision DenseNet; tests use smaller widths).
     final class DenseLayer: Module, GradientFlow {
-        let norm1: BatchNorm2D
-        let relu1 = InPlaceReLU()
+        let norm1: BatchNorm2D   // BN + ReLU
         let conv1: Conv2D
-        let norm2: BatchNorm2D
-        let relu2 = InPlaceReLU()
+        let norm2: BatchNorm2D   // BN + ReLU
         let conv2: Conv2D
         var needsInputGradient = true
 
         init(inChannels: Int, growthRate: Int, bottleneckWidth: Int, rng: inout RNG) {
-            norm1 = BatchNorm2D(channels: inChannels)
+            norm1 = BatchNorm2D(channels: inChannels, activation: .relu)
             conv1 = Conv2D(inChannels: inChannels, outChannels: bottleneckWidth, kernelSize: 1, bias: false, rng: &rng)
             conv1.initKaimingNormal(.fanIn, rng: &rng)
-            norm2 = BatchNorm2D(channels: bottleneckWidth)
+            norm2 = BatchNorm2D(channels: bottleneckWidth, activation: .relu)
             conv2 = Conv2D(inChannels: bottleneckWidth, outChannels: growthRate, kernelSize: 3,
                            padding: .symmetric(1), bias: false, rng: &rng)
             conv2.initKaimingNormal(.fanIn, rng: &rng)
         }
 
-        var chain: [Module] { [norm1, relu1, conv1, norm2, relu2, conv2] }
+        var chain: [Module] { [norm1, conv1, norm2, conv2] }
 
         // x: [N, H, W, C] (all earlier features, concatenated) → [N, H, W, k]
         func forward(_ x: Tensor, _ ctx: Context) -> Tensor { chain.reduce(x) { $1($0, ctx) } }
@@ -155,19 +152,18 @@ extension DenseNet {
 
     /// BN → ReLU → conv1×1 (C → C/2) → 2×2 average pool, between dense blocks.
     final class Transition: Module, GradientFlow, FLOPCounting {
-        let norm: BatchNorm2D
-        let relu = InPlaceReLU()
+        let norm: BatchNorm2D   // BN + ReLU
         let conv: Conv2D
         let pool = AvgPool2D(kernelSize: 2, stride: 2)
         var needsInputGradient = true
 
         init(inChannels: Int, rng: inout RNG) {
-            norm = BatchNorm2D(channels: inChannels)
+            norm = BatchNorm2D(channels: inChannels, activation: .relu)
             conv = Conv2D(inChannels: inChannels, outChannels: inChannels / 2, kernelSize: 1, bias: false, rng: &rng)
             conv.initKaimingNormal(.fanIn, rng: &rng)
         }
 
-        var chain: [Module] { [norm, relu, conv, pool] }
+        var chain: [Module] { [norm, conv, pool] }
 
         // x: [N, H, W, C] → [N, H/2, W/2, C/2]
         func forward(_ x: Tensor, _ ctx: Context) -> Tensor { chain.reduce(x) { $1($0, ctx) } }

@@ -20,12 +20,10 @@ public final class EfficientNetLite0: ClassifierNetwork {
     static let headChannels = 1280
 
     let _conv_stem: Conv2D
-    let _bn0: BatchNorm2D
-    let relu0 = InPlaceReLU(cap: 6)
+    let _bn0: BatchNorm2D   // BN + ReLU6
     let _blocks: [MBConvBlock]
     let _conv_head: Conv2D
-    let _bn1: BatchNorm2D
-    let relu1 = InPlaceReLU(cap: 6)
+    let _bn1: BatchNorm2D   // BN + ReLU6
     let avgpool = GlobalAvgPool()
     let _dropout = Dropout(p: 0.2)
     public private(set) var _fc: Linear
@@ -33,7 +31,7 @@ public final class EfficientNetLite0: ClassifierNetwork {
 
     public init(numClasses: Int = 1000, rng: inout RNG) {
         _conv_stem = Conv2D(inChannels: 3, outChannels: 32, kernelSize: 3, stride: 2, padding: .same, bias: false, rng: &rng)
-        _bn0 = BatchNorm2D(channels: 32, eps: Self.bnEps, momentum: Self.bnMomentum)
+        _bn0 = BatchNorm2D(channels: 32, eps: Self.bnEps, momentum: Self.bnMomentum, activation: .relu6)
         var blocks: [MBConvBlock] = []
         for st in Self.stages {
             for i in 0..<st.r {
@@ -43,7 +41,7 @@ public final class EfficientNetLite0: ClassifierNetwork {
         }
         _blocks = blocks
         _conv_head = Conv2D(inChannels: 320, outChannels: Self.headChannels, kernelSize: 1, padding: .same, bias: false, rng: &rng)
-        _bn1 = BatchNorm2D(channels: Self.headChannels, eps: Self.bnEps, momentum: Self.bnMomentum)
+        _bn1 = BatchNorm2D(channels: Self.headChannels, eps: Self.bnEps, momentum: Self.bnMomentum, activation: .relu6)
         _fc = Linear(inFeatures: Self.headChannels, outFeatures: numClasses, rng: &rng)
     }
 
@@ -56,14 +54,14 @@ public final class EfficientNetLite0: ClassifierNetwork {
     }
 
     public var forwardChain: [Module] {
-        [_conv_stem, _bn0, relu0] + _blocks + [_conv_head, _bn1, relu1, avgpool, _dropout, _fc]
+        [_conv_stem, _bn0] + _blocks + [_conv_head, _bn1, avgpool, _dropout, _fc]
     }
 
     // x: [N, H, W, 3] → logits [N, classes]
     public func forward(_ x: Tensor, _ ctx: Context) -> Tensor {
-        var h = relu0(_bn0(_conv_stem(x, ctx), ctx), ctx)   // [N, H/2, W/2, 32]
+        var h = _bn0(_conv_stem(x, ctx), ctx)                // [N, H/2, W/2, 32]
         for block in _blocks { h = block(h, ctx) }           // … [N, H/32, W/32, 320]
-        h = relu1(_bn1(_conv_head(h, ctx), ctx), ctx)        // [N, H/32, W/32, 1280]
+        h = _bn1(_conv_head(h, ctx), ctx)                    // [N, H/32, W/32, 1280]
         return _fc(_dropout(avgpool(h, ctx), ctx), ctx)      // [N, 1280] → [N, classes]
     }
 
@@ -87,11 +85,9 @@ extension EfficientNetLite0 {
     /// input when stride is 1 and the width is unchanged.
     final class MBConvBlock: Module, GradientFlow, FLOPCounting {
         let _expand_conv: Conv2D?
-        let _bn0: BatchNorm2D?
-        let relu0: InPlaceReLU?
+        let _bn0: BatchNorm2D?   // BN + ReLU6
         let _depthwise_conv: Conv2D
-        let _bn1: BatchNorm2D
-        let relu1 = InPlaceReLU(cap: 6)
+        let _bn1: BatchNorm2D    // BN + ReLU6
         let _project_conv: Conv2D
         let _bn2: BatchNorm2D
         let identitySkip: Bool
@@ -102,14 +98,13 @@ extension EfficientNetLite0 {
             let eps = EfficientNetLite0.bnEps, mom = EfficientNetLite0.bnMomentum
             if expansion != 1 {
                 _expand_conv = Conv2D(inChannels: inChannels, outChannels: hidden, kernelSize: 1, padding: .same, bias: false, rng: &rng)
-                _bn0 = BatchNorm2D(channels: hidden, eps: eps, momentum: mom)
-                relu0 = InPlaceReLU(cap: 6)
+                _bn0 = BatchNorm2D(channels: hidden, eps: eps, momentum: mom, activation: .relu6)
             } else {
-                _expand_conv = nil; _bn0 = nil; relu0 = nil
+                _expand_conv = nil; _bn0 = nil
             }
             _depthwise_conv = Conv2D(inChannels: hidden, outChannels: hidden, kernelSize: kernel, stride: stride,
                                      padding: .same, groups: hidden, bias: false, rng: &rng)
-            _bn1 = BatchNorm2D(channels: hidden, eps: eps, momentum: mom)
+            _bn1 = BatchNorm2D(channels: hidden, eps: eps, momentum: mom, activation: .relu6)
             _project_conv = Conv2D(inChannels: hidden, outChannels: outChannels, kernelSize: 1, padding: .same, bias: false, rng: &rng)
             _bn2 = BatchNorm2D(channels: outChannels, eps: eps, momentum: mom)
             identitySkip = stride == 1 && inChannels == outChannels
@@ -117,8 +112,8 @@ extension EfficientNetLite0 {
 
         var chain: [Module] {
             var c: [Module] = []
-            if let _expand_conv, let _bn0, let relu0 { c += [_expand_conv, _bn0, relu0] }
-            return c + [_depthwise_conv, _bn1, relu1, _project_conv, _bn2]
+            if let _expand_conv, let _bn0 { c += [_expand_conv, _bn0] }
+            return c + [_depthwise_conv, _bn1, _project_conv, _bn2]
         }
 
         // x: [N, H, W, Cin] → [N, H/s, W/s, Cout]

@@ -68,13 +68,14 @@ public final class MobileNetV2: ClassifierNetwork {
     }
 }
 
-/// torchvision's `Conv2dNormActivation`: conv (no bias, "same"-sized symmetric padding),
-/// BatchNorm, ReLU6, as a Sequential so the children are named 0, 1, 2.
+/// torchvision's `Conv2dNormActivation`: conv (no bias, "same"-sized symmetric padding) and
+/// BatchNorm with ReLU6 fused in, as a Sequential so the children are named 0 and 1 (the
+/// activation, torchvision's parameterless child 2, lives in the BatchNorm).
 func convBNReLU6(_ inC: Int, _ outC: Int, kernel: Int, stride: Int, groups: Int = 1, rng: inout RNG) -> Sequential {
     let conv = Conv2D(inChannels: inC, outChannels: outC, kernelSize: kernel, stride: stride,
                       padding: .symmetric((kernel - 1) / 2), groups: groups, bias: false, rng: &rng)
     conv.initKaimingNormal(.fanOut, rng: &rng)
-    return Sequential([conv, BatchNorm2D(channels: outC), InPlaceReLU(cap: 6)])
+    return Sequential([conv, BatchNorm2D(channels: outC, activation: .relu6)])
 }
 
 extension MobileNetV2 {

@@ -27,8 +27,7 @@ public final class ResNet: ClassifierNetwork {
 
     public let depth: Depth
     public let conv1: Conv2D
-    public let bn1: BatchNorm2D
-    let relu = InPlaceReLU()
+    public let bn1: BatchNorm2D   // with the ReLU fused in
     public let maxpool = MaxPool2D(kernelSize: 3, stride: 2, padding: 1)
     let layer1: [ResNetBlock]
     let layer2: [ResNetBlock]
@@ -42,7 +41,7 @@ public final class ResNet: ClassifierNetwork {
         self.depth = depth
         conv1 = Conv2D(inChannels: 3, outChannels: 64, kernelSize: 7, stride: 2, padding: .symmetric(3), bias: false, rng: &rng)
         conv1.initKaimingNormal(.fanOut, rng: &rng)
-        bn1 = BatchNorm2D(channels: 64)
+        bn1 = BatchNorm2D(channels: 64, activation: .relu)
         var inC = 64
         func stage(_ width: Int, _ count: Int, _ stride: Int) -> [ResNetBlock] {
             (0..<count).map { i in
@@ -71,12 +70,12 @@ public final class ResNet: ClassifierNetwork {
 
     var blocks: [ResNetBlock] { layer1 + layer2 + layer3 + layer4 }
 
-    public var forwardChain: [Module] { [conv1, bn1, relu, maxpool] + blocks + [avgpool, fc] }
+    public var forwardChain: [Module] { [conv1, bn1, maxpool] + blocks + [avgpool, fc] }
 
     // x: [N, H, W, 3] → logits [N, classes]
     public func forward(_ x: Tensor, _ ctx: Context) -> Tensor {
         var h = conv1(x, ctx)                      // [N, H/2, W/2, 64]
-        h = relu(bn1(h, ctx), ctx)
+        h = bn1(h, ctx)                            // BN + ReLU
         h = maxpool(h, ctx)                        // [N, H/4, W/4, 64]
         for block in blocks { h = block(h, ctx) }  // … [N, H/32, W/32, 512·expansion]
         h = avgpool(h, ctx)                        // [N, 512·expansion]
@@ -130,8 +129,7 @@ extension ResNet {
     /// out = ReLU(BN(conv3×3(ReLU(BN(conv3×3/s(x))))) + shortcut(x)), ResNet-18/34.
     final class BasicBlock: ResNetBlock {
         let conv1: Conv2D
-        let bn1: BatchNorm2D
-        let relu = InPlaceReLU()
+        let bn1: BatchNorm2D   // BN + ReLU
         let conv2: Conv2D
         let bn2: BatchNorm2D
         let downsample: Projection?
@@ -141,7 +139,7 @@ extension ResNet {
         init(inChannels: Int, width: Int, stride: Int, rng: inout RNG) {
             conv1 = Conv2D(inChannels: inChannels, outChannels: width, kernelSize: 3, stride: stride, padding: .symmetric(1), bias: false, rng: &rng)
             conv1.initKaimingNormal(.fanOut, rng: &rng)
-            bn1 = BatchNorm2D(channels: width)
+            bn1 = BatchNorm2D(channels: width, activation: .relu)
             conv2 = Conv2D(inChannels: width, outChannels: width, kernelSize: 3, padding: .symmetric(1), bias: false, rng: &rng)
             conv2.initKaimingNormal(.fanOut, rng: &rng)
             bn2 = BatchNorm2D(channels: width)
@@ -149,7 +147,7 @@ extension ResNet {
                 ? Projection(inChannels: inChannels, outChannels: width, stride: stride, rng: &rng) : nil
         }
 
-        var mainBranch: [Module] { [conv1, bn1, relu, conv2, bn2] }
+        var mainBranch: [Module] { [conv1, bn1, conv2, bn2] }
 
         // x: [N, H, W, Cin] → [N, H/s, W/s, width]
         func forward(_ x: Tensor, _ ctx: Context) -> Tensor {
@@ -178,11 +176,9 @@ extension ResNet {
     /// 4× expansion in the last 1×1 (ResNet-50/101).
     final class Bottleneck: ResNetBlock {
         let conv1: Conv2D
-        let bn1: BatchNorm2D
-        let relu1 = InPlaceReLU()
+        let bn1: BatchNorm2D   // BN + ReLU
         let conv2: Conv2D
-        let bn2: BatchNorm2D
-        let relu2 = InPlaceReLU()
+        let bn2: BatchNorm2D   // BN + ReLU
         let conv3: Conv2D
         let bn3: BatchNorm2D
         let downsample: Projection?
@@ -193,10 +189,10 @@ extension ResNet {
             let out = width * 4
             conv1 = Conv2D(inChannels: inChannels, outChannels: width, kernelSize: 1, bias: false, rng: &rng)
             conv1.initKaimingNormal(.fanOut, rng: &rng)
-            bn1 = BatchNorm2D(channels: width)
+            bn1 = BatchNorm2D(channels: width, activation: .relu)
             conv2 = Conv2D(inChannels: width, outChannels: width, kernelSize: 3, stride: stride, padding: .symmetric(1), bias: false, rng: &rng)
             conv2.initKaimingNormal(.fanOut, rng: &rng)
-            bn2 = BatchNorm2D(channels: width)
+            bn2 = BatchNorm2D(channels: width, activation: .relu)
             conv3 = Conv2D(inChannels: width, outChannels: out, kernelSize: 1, bias: false, rng: &rng)
             conv3.initKaimingNormal(.fanOut, rng: &rng)
             bn3 = BatchNorm2D(channels: out)
@@ -204,7 +200,7 @@ extension ResNet {
                 ? Projection(inChannels: inChannels, outChannels: out, stride: stride, rng: &rng) : nil
         }
 
-        var mainBranch: [Module] { [conv1, bn1, relu1, conv2, bn2, relu2, conv3, bn3] }
+        var mainBranch: [Module] { [conv1, bn1, conv2, bn2, conv3, bn3] }
 
         // x: [N, H, W, Cin] → [N, H/s, W/s, 4·width]
         func forward(_ x: Tensor, _ ctx: Context) -> Tensor {

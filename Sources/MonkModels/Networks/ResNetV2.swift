@@ -27,15 +27,13 @@ public final class PreActResNet: ClassifierNetwork {
 
     public let depth: Depth
     public let conv1: Conv2D
-    public let bn1: BatchNorm2D
-    let relu = InPlaceReLU()
+    public let bn1: BatchNorm2D   // with the ReLU fused in
     public let maxpool = MaxPool2D(kernelSize: 3, stride: 2, padding: 1)
     let layer1: [Block]
     let layer2: [Block]
     let layer3: [Block]
     let layer4: [Block]
-    public let bn_final: BatchNorm2D
-    let relu_final = InPlaceReLU()
+    public let bn_final: BatchNorm2D   // BN + ReLU
     public let avgpool = GlobalAvgPool()
     public private(set) var fc: Linear
     public var needsInputGradient = true
@@ -44,7 +42,7 @@ public final class PreActResNet: ClassifierNetwork {
         self.depth = depth
         conv1 = Conv2D(inChannels: 3, outChannels: 64, kernelSize: 7, stride: 2, padding: .symmetric(3), bias: false, rng: &rng)
         conv1.initKaimingNormal(.fanOut, rng: &rng)
-        bn1 = BatchNorm2D(channels: 64)
+        bn1 = BatchNorm2D(channels: 64, activation: .relu)
         var inC = 64
         func stage(_ width: Int, _ count: Int, _ stride: Int) -> [Block] {
             (0..<count).map { i in
@@ -59,7 +57,7 @@ public final class PreActResNet: ClassifierNetwork {
         layer2 = stage(128, n[1], 2)
         layer3 = stage(256, n[2], 2)
         layer4 = stage(512, n[3], 2)
-        bn_final = BatchNorm2D(channels: inC)
+        bn_final = BatchNorm2D(channels: inC, activation: .relu)
         fc = Linear(inFeatures: inC, outFeatures: numClasses, rng: &rng)
     }
 
@@ -74,15 +72,15 @@ public final class PreActResNet: ClassifierNetwork {
     var blocks: [Block] { layer1 + layer2 + layer3 + layer4 }
 
     public var forwardChain: [Module] {
-        [conv1, bn1, relu, maxpool] + blocks + [bn_final, relu_final, avgpool, fc]
+        [conv1, bn1, maxpool] + blocks + [bn_final, avgpool, fc]
     }
 
     // x: [N, H, W, 3] → logits [N, classes]
     public func forward(_ x: Tensor, _ ctx: Context) -> Tensor {
-        var h = relu(bn1(conv1(x, ctx), ctx), ctx)   // [N, H/2, W/2, 64]
+        var h = bn1(conv1(x, ctx), ctx)              // [N, H/2, W/2, 64], BN + ReLU
         h = maxpool(h, ctx)                          // [N, H/4, W/4, 64]
         for block in blocks { h = block(h, ctx) }    // … [N, H/32, W/32, 512·expansion], not activated
-        h = relu_final(bn_final(h, ctx), ctx)
+        h = bn_final(h, ctx)                         // BN + ReLU
         return fc(avgpool(h, ctx), ctx)              // [N, 512·expansion] → [N, classes]
     }
 
@@ -106,15 +104,13 @@ extension PreActResNet {
     /// (basic, ResNet-18) or conv1×1 → BN → ReLU → conv3×3/s → BN → ReLU → conv1×1 with 4×
     /// expansion (bottleneck, ResNet-50).
     final class Block: Module, GradientFlow, FLOPCounting {
+        // Every BatchNorm here is the pre-activation of the convolution after it: BN + ReLU.
         let bn1: BatchNorm2D
-        let relu1 = InPlaceReLU()
         let downsample: Conv2D?
         let conv1: Conv2D
         let bn2: BatchNorm2D
-        let relu2 = InPlaceReLU()
         let conv2: Conv2D
         let bn3: BatchNorm2D?
-        let relu3: InPlaceReLU?
         let conv3: Conv2D?
         var needsInputGradient = true
 
@@ -125,34 +121,31 @@ extension PreActResNet {
                 c.initKaimingNormal(.fanOut, rng: &rng)
                 return c
             }
-            bn1 = BatchNorm2D(channels: inChannels)
+            bn1 = BatchNorm2D(channels: inChannels, activation: .relu)
             downsample = stride != 1 || inChannels != out ? conv(inChannels, out, 1, stride) : nil
             if bottleneck {
                 conv1 = conv(inChannels, width, 1, 1)
                 conv2 = conv(width, width, 3, stride)
-                bn3 = BatchNorm2D(channels: width)
-                relu3 = InPlaceReLU()
+                bn3 = BatchNorm2D(channels: width, activation: .relu)
                 conv3 = conv(width, out, 1, 1)
             } else {
                 conv1 = conv(inChannels, width, 3, stride)
                 conv2 = conv(width, width, 3, 1)
-                bn3 = nil; relu3 = nil; conv3 = nil
+                bn3 = nil; conv3 = nil
             }
-            bn2 = BatchNorm2D(channels: width)
+            bn2 = BatchNorm2D(channels: width, activation: .relu)
         }
 
         /// The residual function F, applied to the pre-activation a.
         var residual: [Module] {
-            var f: [Module] = [conv1, bn2, relu2, conv2]
-            if let bn3, let relu3, let conv3 { f += [bn3, relu3, conv3] }
+            var f: [Module] = [conv1, bn2, conv2]
+            if let bn3, let conv3 { f += [bn3, conv3] }
             return f
         }
 
         // x: [N, H, W, Cin] → [N, H/s, W/s, Cout]
         func forward(_ x: Tensor, _ ctx: Context) -> Tensor {
-            // BatchNorm caches its input x, not its output, so the in-place ReLU on a is
-            // safe and the identity shortcut still reads the unmodified x.
-            let a = relu1(bn1(x, ctx), ctx)
+            let a = bn1(x, ctx)                                // ReLU(BN(x))
             let shortcut = downsample.map { $0(a, ctx) } ?? x   // [N, H/s, W/s, Cout]
             let y = residual.reduce(a) { $1($0, ctx) }
             addInPlace(y, shortcut, parallel: ctx.parallel)
@@ -165,7 +158,7 @@ extension PreActResNet {
             if let ds = downsample?.backward(dy, ctx) {
                 if let d = da { addInPlace(d, ds, parallel: ctx.parallel) } else { da = ds }
             }
-            let dx = da.flatMap { backwardChain([bn1, relu1], $0, ctx) }
+            let dx = da.flatMap { bn1.backward($0, ctx) }
             guard needsInputGradient, let dx else { return nil }
             if downsample == nil { addInPlace(dx, dy, parallel: ctx.parallel) }
             return dx
@@ -173,7 +166,7 @@ extension PreActResNet {
 
         func prepareGradientFlow(inputNeedsGradient: Bool) -> Bool {
             needsInputGradient = inputNeedsGradient
-            let a = prepareFlow([bn1, relu1], inputNeedsGradient: inputNeedsGradient)
+            let a = prepareFlow(bn1, inputNeedsGradient: inputNeedsGradient)
             let s = downsample.map { prepareFlow($0, inputNeedsGradient: a) } ?? inputNeedsGradient
             let f = prepareFlow(residual, inputNeedsGradient: a)
             return f || s

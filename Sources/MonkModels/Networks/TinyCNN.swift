@@ -9,16 +9,13 @@ public final class TinyCNN: ClassifierNetwork {
     static let widths = [16, 32, 64]
 
     let conv1: Conv2D
-    let bn1: BatchNorm2D
-    let relu1 = InPlaceReLU()
+    let bn1: BatchNorm2D   // BN + ReLU, as are bn2 and bn3
     let pool1 = MaxPool2D(kernelSize: 2, stride: 2)
     let conv2: Conv2D
     let bn2: BatchNorm2D
-    let relu2 = InPlaceReLU()
     let pool2 = MaxPool2D(kernelSize: 2, stride: 2)
     let conv3: Conv2D
     let bn3: BatchNorm2D
-    let relu3 = InPlaceReLU()
     let avgpool = GlobalAvgPool()
     public private(set) var fc: Linear
     public var needsInputGradient = true
@@ -30,9 +27,9 @@ public final class TinyCNN: ClassifierNetwork {
             c.initKaimingNormal(.fanOut, rng: &rng)
             return c
         }
-        conv1 = conv(3, w[0]); bn1 = BatchNorm2D(channels: w[0])
-        conv2 = conv(w[0], w[1]); bn2 = BatchNorm2D(channels: w[1])
-        conv3 = conv(w[1], w[2]); bn3 = BatchNorm2D(channels: w[2])
+        conv1 = conv(3, w[0]); bn1 = BatchNorm2D(channels: w[0], activation: .relu)
+        conv2 = conv(w[0], w[1]); bn2 = BatchNorm2D(channels: w[1], activation: .relu)
+        conv3 = conv(w[1], w[2]); bn3 = BatchNorm2D(channels: w[2], activation: .relu)
         fc = Linear(inFeatures: w[2], outFeatures: numClasses, rng: &rng)
     }
 
@@ -45,7 +42,7 @@ public final class TinyCNN: ClassifierNetwork {
     }
 
     public var forwardChain: [Module] {
-        [conv1, bn1, relu1, pool1, conv2, bn2, relu2, pool2, conv3, bn3, relu3, avgpool, fc]
+        [conv1, bn1, pool1, conv2, bn2, pool2, conv3, bn3, avgpool, fc]
     }
 
     // x: [N, H, W, 3] → [N, H/2, W/2, 16] → [N, H/4, W/4, 32] → [N, H/4, W/4, 64] → [N, 64] → [N, classes]
