@@ -4,11 +4,11 @@ import Foundation
 import Testing
 @testable import MonkEngine
 
-func rates(_ s: LRSchedule, epochs: Int) -> [Double] {
+private func rates(_ s: LRSchedule, epochs: Int) -> [Double] {
     (0..<epochs).map { s.learningRate(epoch: $0) }
 }
 
-func expectRates(_ got: [Double], _ want: [Double], sourceLocation: SourceLocation = #_sourceLocation) {
+private func expectRates(_ got: [Double], _ want: [Double], sourceLocation: SourceLocation = #_sourceLocation) {
     #expect(got.count == want.count, sourceLocation: sourceLocation)
     for (e, (g, w)) in zip(got, want).enumerated() {
         #expect(abs(g - w) <= 1e-12 * max(1, abs(w)), "epoch \(e): \(g) vs \(w)", sourceLocation: sourceLocation)

@@ -5,7 +5,7 @@ import Testing
 @testable import MonkEngine
 
 /// A module with a parameter, a buffer and a child, enough to exercise naming.
-final class SnapshotProbe: Module {
+private final class SnapshotProbe: Module {
     let scale: Parameter
     let stats: Buffer
     let inner: SnapshotLeaf?
@@ -19,7 +19,7 @@ final class SnapshotProbe: Module {
     func backward(_ dy: Tensor, _ ctx: Context) -> Tensor? { dy }
 }
 
-final class SnapshotLeaf: Module {
+private final class SnapshotLeaf: Module {
     let weight = Parameter(Tensor(shape: [2, 2], values: [1, 2, 3, 4]))
     var needsInputGradient = true
     func forward(_ x: Tensor, _ ctx: Context) -> Tensor { x }

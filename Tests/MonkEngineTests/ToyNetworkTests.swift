@@ -6,7 +6,7 @@ import Testing
 
 /// 8×8 single-channel stripe images: label 0 = vertical stripes, 1 = horizontal, with a
 /// random period (2 or 3), phase, contrast and noise, so only orientation separates them.
-func stripeImages(count: Int, seed: UInt64) -> (x: Tensor, labels: [Int]) {
+private func stripeImages(count: Int, seed: UInt64) -> (x: Tensor, labels: [Int]) {
     var rng = RNG(seed: seed)
     let x = Tensor(shape: [count, 8, 8, 1])
     var labels: [Int] = []
@@ -27,7 +27,7 @@ func stripeImages(count: Int, seed: UInt64) -> (x: Tensor, labels: [Int]) {
 }
 
 /// conv3×3(1→8) · BN · ReLU · maxpool 2 · conv3×3(8→8) · BN · ReLU · global avg · [dropout] · linear(8→2).
-func makeToyNetwork(seed: UInt64, dropout: Float = 0) -> Sequential {
+private func makeToyNetwork(seed: UInt64, dropout: Float = 0) -> Sequential {
     var rng = RNG(seed: seed)
     var layers: [Module] = [
         Conv2D(inChannels: 1, outChannels: 8, kernelSize: 3, padding: .symmetric(1), rng: &rng),
@@ -43,7 +43,7 @@ func makeToyNetwork(seed: UInt64, dropout: Float = 0) -> Sequential {
 }
 
 /// Rows `indices` of an NHWC batch.
-func gather(_ x: Tensor, _ indices: ArraySlice<Int>) -> Tensor {
+private func gather(_ x: Tensor, _ indices: ArraySlice<Int>) -> Tensor {
     let per = x.count / x.shape[0]
     let out = Tensor(shape: [indices.count] + x.shape.dropFirst())
     for (k, i) in indices.enumerated() { (out.data + k * per).update(from: x.data + i * per, count: per) }
@@ -52,7 +52,7 @@ func gather(_ x: Tensor, _ indices: ArraySlice<Int>) -> Tensor {
 
 /// What the pipeline's checkpoint holds for resuming, in miniature: every piece goes through
 /// its serialised form in one `SnapshotArchive`.
-struct ToyCheckpoint: Codable {
+private struct ToyCheckpoint: Codable {
     var model: ModuleState
     var optimizer: OptimizerState
     var schedule: LRSchedule
@@ -62,7 +62,7 @@ struct ToyCheckpoint: Codable {
 }
 
 /// One forward, backward and optimizer step; returns the loss before the step.
-func trainStep(_ net: Sequential, _ opt: inout Optimizer, _ ctx: Context, _ x: Tensor, _ labels: [Int]) throws -> Float {
+private func trainStep(_ net: Sequential, _ opt: inout Optimizer, _ ctx: Context, _ x: Tensor, _ labels: [Int]) throws -> Float {
     net.zeroGrad()
     let (loss, grad) = SoftmaxCrossEntropy()(net.forward(x, ctx), labels)
     _ = net.backward(grad, ctx)
