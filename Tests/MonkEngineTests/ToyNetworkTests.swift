@@ -78,7 +78,8 @@ private func trainStep(_ net: Sequential, _ opt: inout Optimizer, _ ctx: Context
         var opt = try Optimizer(.sgd(SGDConfig(lr: 0.1, momentum: 0.9)))
         var losses: [Float] = []
         for _ in 0..<60 { losses.append(try trainStep(net, &opt, ctx, x, labels)) }
-        // Two balanced classes start near ln 2 ≈ 0.69; full-batch SGD drives it to ~0.
+        // Two balanced classes start near ln 2 ≈ 0.69; full-batch SGD drives it to ~0 (1.4e-4
+        // measured after 60 steps; the bound leaves room for BLAS-kernel rounding differences).
         #expect(losses[0] > 0.5)
         #expect(losses.last! < 0.01, "training loss after 60 steps: \(losses.last!)")
         // Eval mode (running statistics) on unseen stripes classifies every image.
