@@ -109,6 +109,19 @@ import MonkEngine
         #expect(throws: WeightFileError.self) { try TorchFile.load(bytes: zip) }
     }
 
+    @Test func manyTensorsSharingOneStorageAreBounded() {
+        // 2,000 tensors viewing the same 16 KiB storage would materialise 8 M floats (32 MB)
+        // from a ~150 KB file.
+        let items: [(String, (inout PickleBuilder) -> Void)] = (0..<2000).map { i in
+            ("t\(i)", { $0.tensor(storageClass: "FloatStorage", key: "0", numel: 4096, offset: 0, shape: [4096], strides: [1]) })
+        }
+        let file = makeTorchZip(pickle: PickleBuilder.stateDict(items), storages: [("0", [UInt8](repeating: 0, count: 4 * 4096))])
+        let error = thrownError { _ = try TorchFile.load(bytes: file) }
+        guard case .limitExceeded(let why)? = error as? WeightFileError else { Issue.record("got \(String(describing: error))"); return }
+        #expect(why.contains("would hold more elements than a \(file.count)-byte file can store"))
+        // Real sharing (a handful of views of one storage) still loads: see fc.weight_t in the tiny zip.
+    }
+
     @Test func storageEntryShorterThanDeclaredIsTruncated() {
         let error = thrownError { _ = try TorchFile.load(bytes: Self.validZip(data: floatBytes([1]))) }
         guard case .truncated(let what, let needed, let available)? = error as? WeightFileError else { Issue.record("got \(String(describing: error))"); return }

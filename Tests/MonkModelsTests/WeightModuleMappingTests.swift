@@ -33,6 +33,20 @@ import MonkEngine
         #expect(net.fc.weight.value.array == (200..<208).map { Float($0) / 10 })
     }
 
+    @Test func loadedNetworkComputesWhatPyTorchComputes() throws {
+        let net = TinyNet()
+        try loadTorchStateDict(try Self.torchDict(), into: net)
+        // Input NCHW x[0, c, h, w] = (16c + 4h + w)/10 − 2, given to the engine as NHWC.
+        let x = Tensor(shape: [1, 4, 4, 3])
+        for c in 0..<3 { for h in 0..<4 { for w in 0..<4 { x[(h * 4 + w) * 3 + c] = Float(c * 16 + h * 4 + w) / 10 - 2 } } }
+        let y = net(x, Context(training: false))
+        // PyTorch 2.15, eval mode: Conv2d(3,2,3) → BatchNorm2d(2) → mean over (2,3) → Linear(2,4), with
+        // every tensor in torchDict() set to (arange(numel) + start)/10 and x = (arange(48)/10 − 2).reshape(1,3,4,4):
+        // m(x).tolist() → [[6467.5849609375, 6531.8623046875, 6596.1396484375, 6660.4169921875]]
+        let expected: [Float] = [6467.5849609375, 6531.8623046875, 6596.1396484375, 6660.4169921875]
+        for (a, b) in zip(y.array, expected) { #expect(abs(a - b) <= 1e-4 * abs(b), "\(a) vs \(b)") }
+    }
+
     @Test func exportIsTorchLayoutAndOrderWithSameBytes() throws {
         let original = try Self.torchDict()
         let net = TinyNet()

@@ -76,8 +76,10 @@ import MonkEngine
         ]
         for (name, values) in reference { #expect(Array(dict[name]!.array.prefix(5)) == values, "\(name)") }
         // float(sum(v.double().sum() for k, v in sd.items() if 'num_batches' not in k)) → 425663.2450015556
-        let total = dict.entries.filter { !$0.name.hasSuffix("num_batches_tracked") }
-            .reduce(0.0) { acc, e in e.tensor.buffer.reduce(acc) { $0 + Double($1) } }
+        var total = 0.0
+        for e in dict.entries where !e.name.hasSuffix("num_batches_tracked") {
+            for i in 0..<e.tensor.count { total += Double(e.tensor.data[i]) }
+        }
         #expect(abs(total - 425663.2450015556) < 1e-3)
         // Trainable parameter count (without running statistics and counters): 4,652,008.
         #expect(dict.entries.filter { !$0.name.contains("running_") && $0.dtype == .float32 }.reduce(0) { $0 + $1.tensor.count } == 4_652_008)

@@ -67,22 +67,39 @@ enum StridedTensorCopy {
         return true
     }
 
-    /// Row-major walk over the logical index space (an odometer over the dimensions).
+    /// An odometer over all dimensions but one, and a strided inner loop over the dimension
+    /// with the smallest source stride, so that reads stay sequential (the EfficientNet file
+    /// stores every convolution weight permuted; writes then scatter instead).
     private static func gather(_ ref: TorchTensorRef, dtype: WeightDType, base: UnsafeRawPointer, first: Int, into out: UnsafeMutablePointer<Float>) {
-        let rank = ref.shape.count
-        var index = [Int](repeating: 0, count: rank)
-        var source = first
-        let numel = ref.shape.reduce(1, *)
-        for i in 0..<numel {
-            out[i] = dtype.load(base, source)
-            var d = rank - 1
-            while d >= 0 {
-                index[d] += 1
-                source += ref.strides[d]
-                if index[d] < ref.shape[d] { break }
-                source -= ref.strides[d] * ref.shape[d]
-                index[d] = 0
-                d -= 1
+        let shape = ref.shape, strides = ref.strides
+        let outStrides = contiguousStrides(shape)
+        let innerDim = shape.indices.filter { shape[$0] > 1 }.min { strides[$0] < strides[$1] } ?? shape.count - 1
+        let outer = shape.indices.filter { $0 != innerDim }
+        let inner = shape[innerDim], readStride = strides[innerDim], writeStride = outStrides[innerDim]
+        let rows = outer.reduce(1) { $0 * shape[$1] }
+        var index = [Int](repeating: 0, count: outer.count)
+        var source = first, target = 0
+        for _ in 0..<rows {
+            if dtype == .float32 {
+                var p = base + source * 4
+                for j in 0..<inner {
+                    out[target + j * writeStride] = Float(bitPattern: UInt32(littleEndian: p.loadUnaligned(as: UInt32.self)))
+                    p += readStride * 4
+                }
+            } else {
+                for j in 0..<inner { out[target + j * writeStride] = dtype.load(base, source + j * readStride) }
+            }
+            var k = outer.count - 1
+            while k >= 0 {
+                let d = outer[k]
+                index[k] += 1
+                source += strides[d]
+                target += outStrides[d]
+                if index[k] < shape[d] { break }
+                source -= strides[d] * shape[d]
+                target -= outStrides[d] * shape[d]
+                index[k] = 0
+                k -= 1
             }
         }
     }

@@ -73,7 +73,21 @@ func tensorEntries(of root: PickleValue) throws -> [(String, TorchTensorRef)] {
 func buildStateDict(_ tensors: [(String, TorchTensorRef)], file: [UInt8],
                     bytesOf: (TorchStorageRef) throws -> (start: Int, count: Int)) throws -> StateDict {
     var dict = StateDict()
+    // Tensors may share a storage (tied weights, views). Each stored byte yields at most one
+    // element unless shared, so this bound admits real sharing but stops a small file from
+    // pointing thousands of tensors at one large storage.
+    let elementBudget = file.count + (1 << 20)
+    var elements = 0
     for (name, ref) in tensors {
+        let numel = ref.shape.reduce(1) { n, d in
+            let (p, overflow) = n.multipliedReportingOverflow(by: max(d, 0))
+            return overflow ? Int.max : p
+        }
+        let (sum, overflow) = elements.addingReportingOverflow(numel)
+        elements = overflow ? Int.max : sum
+        guard elements <= elementBudget else {
+            throw WeightFileError.limitExceeded("the tensors up to \"\(name)\" would hold more elements than a \(file.count)-byte file can store")
+        }
         let range = try bytesOf(ref.storage)
         let tensor = try StridedTensorCopy.materialize(ref, name: name, bytes: file, byteStart: range.start, byteCount: range.count)
         try dict.append(name, tensor, dtype: ref.storage.dtype)

@@ -11,6 +11,9 @@ struct ZipArchive {
     }
 
     let entries: [Entry]
+    /// By name; the first of repeated names wins, and lookups stay O(1) however many entries
+    /// a hostile directory declares.
+    private let byName: [String: Entry]
 
     /// Whether `bytes` begin like a zip file (a local file header).
     static func looksLikeZip(_ bytes: [UInt8]) -> Bool {
@@ -35,9 +38,10 @@ struct ZipArchive {
             count -= 1
         }
         self.entries = entries
+        byName = Dictionary(entries.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
-    func entry(named name: String) -> Entry? { entries.first { $0.name == name } }
+    func entry(named name: String) -> Entry? { byName[name] }
 
     // MARK: - Records
 
