@@ -2,59 +2,63 @@
 
 /// `max(0, x)`. The gradient at exactly 0 is 0, as in PyTorch.
 ///
-/// Caches its input for backward: callers must not modify it in place before then.
+/// Backward needs only the mask y > 0, which is x > 0, so the layer keeps its *output* — the
+/// next layer's input, alive anyway — and its input can be freed after forward (as PyTorch's
+/// in-place ReLU does). Callers must not modify the output in place before backward.
+/// `BatchNorm2D(…, activation: .relu)` fuses this into the normalisation pass.
 public final class ReLU: Module {
     public var needsInputGradient = true
-    private var input: Tensor?
+    private var output: Tensor?
 
     public init() {}
 
     public func forward(_ x: Tensor, _ ctx: Context) -> Tensor {
-        input = x
         let y = Tensor(shape: x.shape)
         ctx.parallel.chunks(x.count, minChunk: 32_768) { r in
             VectorLoops.clamp(x.data, y.data, r, lo: 0, hi: .infinity)
         }
+        output = y
         return y
     }
 
     public func backward(_ dy: Tensor, _ ctx: Context) -> Tensor? {
         guard needsInputGradient else { return nil }
-        guard let x = input else { preconditionFailure("ReLU.backward called before forward") }
-        precondition(dy.count == x.count, "ReLU.backward: dy \(dy.shape) vs x \(x.shape)")
-        let dx = Tensor(shape: x.shape)
-        ctx.parallel.chunks(x.count, minChunk: 32_768) { r in
-            VectorLoops.passInside(x.data, dy.data, dx.data, r, lo: 0, hi: .infinity)
+        guard let y = output else { preconditionFailure("ReLU.backward called before forward") }
+        precondition(dy.count == y.count, "ReLU.backward: dy \(dy.shape) vs y \(y.shape)")
+        let dx = Tensor(shape: y.shape)
+        ctx.parallel.chunks(y.count, minChunk: 32_768) { r in
+            VectorLoops.passInside(y.data, dy.data, dx.data, r, lo: 0, hi: .infinity)
         }
         return dx
     }
 }
 
-/// `min(max(0, x), 6)`. The gradient passes only where 0 < x < 6 (PyTorch's hardtanh rule).
-///
-/// Caches its input for backward: callers must not modify it in place before then.
+/// `min(max(0, x), 6)`. The gradient passes only where 0 < x < 6 (PyTorch's hardtanh rule),
+/// which is where 0 < y < 6: like `ReLU`, the layer keeps its output, not its input, and
+/// callers must not modify the output in place before backward.
+/// `BatchNorm2D(…, activation: .relu6)` fuses this into the normalisation pass.
 public final class ReLU6: Module {
     public var needsInputGradient = true
-    private var input: Tensor?
+    private var output: Tensor?
 
     public init() {}
 
     public func forward(_ x: Tensor, _ ctx: Context) -> Tensor {
-        input = x
         let y = Tensor(shape: x.shape)
         ctx.parallel.chunks(x.count, minChunk: 32_768) { r in
             VectorLoops.clamp(x.data, y.data, r, lo: 0, hi: 6)
         }
+        output = y
         return y
     }
 
     public func backward(_ dy: Tensor, _ ctx: Context) -> Tensor? {
         guard needsInputGradient else { return nil }
-        guard let x = input else { preconditionFailure("ReLU6.backward called before forward") }
-        precondition(dy.count == x.count, "ReLU6.backward: dy \(dy.shape) vs x \(x.shape)")
-        let dx = Tensor(shape: x.shape)
-        ctx.parallel.chunks(x.count, minChunk: 32_768) { r in
-            VectorLoops.passInside(x.data, dy.data, dx.data, r, lo: 0, hi: 6)
+        guard let y = output else { preconditionFailure("ReLU6.backward called before forward") }
+        precondition(dy.count == y.count, "ReLU6.backward: dy \(dy.shape) vs y \(y.shape)")
+        let dx = Tensor(shape: y.shape)
+        ctx.parallel.chunks(y.count, minChunk: 32_768) { r in
+            VectorLoops.passInside(y.data, dy.data, dx.data, r, lo: 0, hi: 6)
         }
         return dx
     }

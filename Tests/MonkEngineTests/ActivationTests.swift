@@ -57,4 +57,16 @@ import Testing
         _ = relu.forward(randomTensor([2, 3]), ctx)
         #expect(relu.backward(randomTensor([2, 3]), ctx) == nil)
     }
+
+    /// Backward reads the kept output, so the input may be reused (e.g. freed) after forward.
+    @Test func backwardDoesNotReadTheInput() {
+        for layer in [ReLU(), ReLU6()] as [Module] {
+            let x = Tensor(shape: [4], values: [-1, 2, 7, 0.5])
+            let ctx = Context(training: true)
+            _ = layer.forward(x, ctx)
+            x.fill(3)
+            let dx = layer.backward(Tensor(shape: [4], repeating: 1), ctx)!
+            #expect(dx.array == (layer is ReLU ? [0, 1, 1, 1] : [0, 1, 0, 1]))
+        }
+    }
 }
