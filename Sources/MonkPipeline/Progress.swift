@@ -68,7 +68,8 @@ public final class ProgressBar {
     public func update(done: Int, suffix: String = "") {
         let now = Date()
         let interval = console.isTerminal ? 0.1 : console.plainInterval
-        guard now.timeIntervalSince(lastDraw) >= interval || done >= total else { return }
+        // The last step is drawn by `finish`, with its summary.
+        guard done < total, now.timeIntervalSince(lastDraw) >= interval else { return }
         lastDraw = now
         console.draw(line(done: done, suffix: suffix, now: now), final: false)
     }

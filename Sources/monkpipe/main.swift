@@ -6,8 +6,14 @@ struct Monkpipe: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "monkpipe",
         abstract: "Train, evaluate and compare image classifiers from YAML pipelines.",
+        discussion: """
+        Exit status: 0 success; 1 a stage or command failed; 2 the spec file is invalid;
+        3 another run holds the experiment's lock; 64 bad command-line usage;
+        130 interrupted (Ctrl-C) after saving a checkpoint — run the same command to resume.
+        """,
         version: MonkpipeVersion.string,
-        subcommands: [])
+        subcommands: [Run.self, PlanCommand.self, Validate.self, Schema.self, Infer.self, Evaluate.self,
+                      Compare.self, Models.self, CheckData.self, Bench.self, Classify.self])
 }
 
 Monkpipe.main()

@@ -43,7 +43,7 @@ public struct TrainingState: Codable, Sendable {
     public var stageKey: String
     public var model: ModuleState
     public var optimizer: OptimizerState
-    public var schedule: LRSchedule
+    public var schedule: MonkEngine.LRSchedule
     /// The forward-pass generator (dropout), after the last completed batch.
     public var rng: RNG
     /// 0-based epoch and batch to run next.

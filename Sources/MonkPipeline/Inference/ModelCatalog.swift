@@ -1,0 +1,53 @@
+// `monkpipe models`: every network with its size, default input and pretrained-file status.
+import Foundation
+import MonkEngine
+import MonkModels
+
+public struct ModelEntry: Codable, Sendable, Equatable {
+    public var name: String
+    public var aliases: [String]
+    /// With a 1000-class head, as torchvision counts them.
+    public var parameters: Int
+    public var inputSize: Int
+    public var gflops: Double
+    /// The standard pretrained file name, if one exists.
+    public var pretrainedFile: String?
+    /// Where that file was found, if it was.
+    public var pretrainedFound: String?
+}
+
+public enum ModelCatalog {
+    public static func entries(environment: [String: String]) -> [ModelEntry] {
+        Architecture.allCases.map { arch in
+            var rng = RNG(seed: 0)
+            let net = arch.build(numClasses: 1000, rng: &rng)
+            var found: String?
+            if let file = arch.pretrainedFileName, let pa = PretrainedArchitecture.allCases.first(where: { $0.fileName == file }) {
+                found = (try? PretrainedWeights.locate(pa, environment: environment))?.path
+            }
+            return ModelEntry(name: arch.rawValue,
+                              aliases: Architecture.aliases.filter { $0.value == arch }.map(\.key).sorted(),
+                              parameters: net.parameterCount, inputSize: arch.defaultInputSize,
+                              gflops: net.forwardFLOPs(height: arch.defaultInputSize, width: arch.defaultInputSize) / 1e9,
+                              pretrainedFile: arch.pretrainedFileName, pretrainedFound: found)
+        }
+    }
+
+    public static func table(_ entries: [ModelEntry]) -> String {
+        var out = "model               aliases             parameters  input  GFLOPs  pretrained weights\n"
+        for e in entries {
+            let weights = e.pretrainedFile.map { f in e.pretrainedFound.map { "found: \($0)" } ?? "not found (\(f))" } ?? "none published"
+            out += e.name.padding(toLength: 20, withPad: " ", startingAt: 0)
+                + e.aliases.joined(separator: ",").padding(toLength: 20, withPad: " ", startingAt: 0)
+                + String(e.parameters).leftPadded(10) + "  " + String(e.inputSize).leftPadded(5)
+                + String(format: "  %6.2f  ", e.gflops) + weights + "\n"
+        }
+        return out
+    }
+}
+
+extension String {
+    func leftPadded(_ width: Int) -> String {
+        count >= width ? self : String(repeating: " ", count: width - count) + self
+    }
+}

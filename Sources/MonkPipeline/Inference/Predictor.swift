@@ -1,0 +1,69 @@
+// A trained model ready to predict: its checkpoint (safetensors + sidecar) loaded into a fresh
+// network, with the evaluation preprocessing it was trained with.
+import Foundation
+import MonkData
+import MonkEngine
+import MonkModels
+
+/// Class probabilities for images, in eval mode. Used by the test stage, `infer` and
+/// `evaluate`, so all three see exactly the same numbers.
+public final class Predictor {
+    public let info: CheckpointInfo
+    public let network: ClassifierNetwork
+    public let preprocessing: Preprocessing
+    public let pipeline: SamplePipeline
+    let threads: Int
+
+    /// Loads `weights` (a monkpipe checkpoint). `pipelines` gives the evaluation transforms of
+    /// the experiment; without it, images are resized to the checkpoint's input size and
+    /// normalised with its mean/std.
+    public init(weights: URL, pipelines: DataPipelines?, threads: Int) throws {
+        let (info, dict) = try ModelCheckpoint.load(weights)
+        guard let arch = Architecture(name: info.model) else { throw PipelineError.unknownModel(info.model) }
+        var rng = RNG(seed: 0)
+        let net = arch.build(numClasses: info.classes.count, rng: &rng)
+        try loadTorchStateDict(dict, into: net)
+        self.info = info
+        self.network = net
+        self.threads = threads
+        if let pipelines {
+            preprocessing = pipelines.preprocessing
+            pipeline = pipelines.eval
+        } else {
+            preprocessing = Preprocessing(resize: .exact(size: ImageSize(info.inputSize)))
+            pipeline = SamplePipeline(transforms: [], normalization: Normalization(mean: info.mean, std: info.std))
+        }
+    }
+
+    /// Softmax probabilities per image, in input order, `batchSize` images at a time.
+    public func probabilities(_ files: [URL], hashes: [String]? = nil, cache: PixelCache? = nil, batchSize: Int = 16,
+                              progress: ProgressBar? = nil) throws -> [[Double]] {
+        let samples = files.enumerated().map { i, url in
+            LoaderSample(url: url, contentHash: hashes?[i] ?? "", label: 0, index: i)
+        }
+        let loader = try BatchLoader(samples: samples, preprocessing: preprocessing, pipeline: pipeline,
+                                     seed: AugmentationSeed(seed: 0),
+                                     settings: LoaderSettings(batchSize: batchSize, shuffle: false, threads: threads),
+                                     cache: hashes == nil ? nil : cache)
+        let ctx = Context(training: false, parallel: Parallel(threads: threads))
+        var out: [[Double]] = []
+        let batches = loader.epoch(0)
+        while let batch = try batches.next() {
+            let logits = network.forward(batch.images, ctx)
+            out += Predictor.softmax(logits)
+            progress?.update(done: out.count)
+        }
+        return out
+    }
+
+    static func softmax(_ logits: Tensor) -> [[Double]] {
+        let n = logits.shape[0], k = logits.shape[1]
+        return (0..<n).map { i in
+            let row = (0..<k).map { Double(logits[i * k + $0]) }
+            let m = row.max()!
+            let e = row.map { Foundation.exp($0 - m) }
+            let s = e.reduce(0, +)
+            return e.map { $0 / s }
+        }
+    }
+}

@@ -1,0 +1,146 @@
+// Runs a plan: fingerprints the inputs, decides per stage "cached" or "runs because …",
+// and executes what must run, in order, with locks, records and experiment states.
+import Foundation
+import MonkData
+import MonkModels
+import MonkPlan
+import MonkReport
+
+/// A stage's fate in this run, as `plan` prints it.
+public struct StageDecision: Sendable, Equatable {
+    public enum Verdict: Sendable, Equatable {
+        case cached
+        /// Cached under another experiment's name (renamed): its outputs are copied.
+        case cachedElsewhere(String)
+        case runs(because: String)
+    }
+    public var stage: PlannedStage
+    public var verdict: Verdict
+
+    public var line: String {
+        let what: String
+        switch verdict {
+        case .cached: what = "cached"
+        case .cachedElsewhere(let dir): what = "cached (outputs copied from \(dir))"
+        case .runs(let why): what = "runs because \(why)"
+        }
+        return "\(stage.identity.padding(toLength: max(28, stage.identity.count + 2), withPad: " ", startingAt: 0))\(what)"
+    }
+}
+
+/// What happened to each stage in a run.
+public struct RunReport: Sendable {
+    public enum Outcome: Sendable, Equatable { case cached, ran(seconds: Double), failed(String), notRun(String) }
+    public var stages: [(identity: String, outcome: Outcome)] = []
+    public var failed: Bool { stages.contains { if case .failed = $0.outcome { return true } else { return false } } }
+}
+
+public struct RunOptions: Sendable {
+    /// Stage kinds ("train"), identities ("train/Experiment_1") or "all" to rerun regardless.
+    public var force: [String]
+    public var environment: [String: String]
+    public init(force: [String] = [], environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.force = force
+        self.environment = environment
+    }
+}
+
+public final class PipelineRunner {
+    public let plan: Plan
+    public let options: RunOptions
+    let console: Console
+    let stop: StopSignal
+    public let workspace: URL
+    let cache: StageCache
+    let pixels: PixelCache
+    let hashes: FileFingerprints
+
+    public init(plan: Plan, options: RunOptions = RunOptions(), console: Console, stop: StopSignal = StopSignal()) {
+        self.plan = plan
+        self.options = options
+        self.console = console
+        self.stop = stop
+        workspace = URL(fileURLWithPath: plan.workspace, isDirectory: true)
+        cache = StageCache(workspace: workspace)
+        pixels = PixelCache(root: cache.root.appendingPathComponent("pixels", isDirectory: true))
+        hashes = FileFingerprints(url: cache.root.appendingPathComponent("file-hashes.json"))
+    }
+
+    // MARK: planning
+
+    /// Lists and fingerprints the data and weight files (I/O), then plans the stages (pure).
+    public func stages() throws -> (sources: DataSources, weights: [String: URL], stages: [PlannedStage]) {
+        let sources = try DataSources.list(plan.data)
+        let total = sources.train.items.count + (sources.validation?.items.count ?? 0) + (sources.test?.items.count ?? 0)
+        console.info("data: \(total) files, classes \(sources.classes.joined(separator: ", "))")
+        let dataDigest = try sources.fingerprint(hashes)
+        var weightFiles: [String: URL] = [:]
+        var weightDigests: [String: String] = [:]
+        for e in plan.experiments {
+            guard let url = try ModelFactory.pretrainedFile(e, environment: options.environment) else { continue }
+            let key: String
+            if case .file(let path) = e.pretrained { key = path } else { key = e.model.rawValue }
+            weightFiles[key] = url
+            weightDigests[key] = try hashes.hash(url)
+        }
+        hashes.save()
+        let stages = StageGraph.build(plan, external: ExternalDigests(dataFiles: dataDigest, weights: weightDigests))
+        return (sources, weightFiles, stages)
+    }
+
+    func forced(_ s: PlannedStage) -> Bool {
+        options.force.contains { $0 == "all" || $0 == s.kind.rawValue || $0 == s.identity }
+    }
+
+    /// "cached" or "runs because …" for every stage.
+    public func decisions(_ stages: [PlannedStage]) -> [StageDecision] {
+        stages.map { s in
+            if forced(s) { return StageDecision(stage: s, verdict: .runs(because: "--force \(s.kind.rawValue) was given")) }
+            if let record = cache.completed(s.key) {
+                let here = outputDirectory(s)
+                if record.outputDirectory == here.path || s.kind == .load {
+                    return StageDecision(stage: s, verdict: .cached)
+                }
+                return StageDecision(stage: s, verdict: .cachedElsewhere(record.outputDirectory))
+            }
+            guard let last = cache.lastInputs(s.identity) else {
+                return StageDecision(stage: s, verdict: .runs(because: "it has not run before"))
+            }
+            let changed = s.inputs.changes(since: last)
+            if changed.isEmpty {
+                return StageDecision(stage: s, verdict: .runs(because: "its last run did not complete (or its outputs were deleted)"))
+            }
+            return StageDecision(stage: s, verdict: .runs(because: Self.describe(changed)))
+        }
+    }
+
+    static func describe(_ changed: [String]) -> String {
+        let plain = changed.filter { !$0.hasPrefix("upstream ") }
+        let upstream = changed.filter { $0.hasPrefix("upstream ") }.map { String($0.dropFirst(9)) }
+        var parts: [String] = []
+        if !plain.isEmpty { parts.append(plain.joined(separator: ", ") + (plain.count == 1 ? " changed" : " changed")) }
+        if !upstream.isEmpty { parts.append("its input from " + upstream.joined(separator: ", ") + " changed") }
+        return parts.joined(separator: "; ")
+    }
+
+    func outputDirectory(_ s: PlannedStage) -> URL {
+        switch s.kind {
+        case .load: return cache.root.appendingPathComponent("load/\(s.key.hex)", isDirectory: true)
+        case .train, .test: return ExperimentPaths(workspace: workspace, project: plan.project, experiment: s.experiment!).root
+        case .compare: return comparisonDirectory
+        }
+    }
+
+    public var comparisonDirectory: URL {
+        workspace.appendingPathComponent("comparison/\(plan.comparison.name)", isDirectory: true)
+    }
+
+    func outputFiles(_ kind: StageKind) -> [String] {
+        switch kind {
+        case .load: return [LoadStage.outputName]
+        case .train: return ["output/models/best.safetensors", "output/models/final.safetensors", "output/logs/history.json"]
+        case .test: return ["output/test/metrics.json", "output/test/predictions.json"]
+        case .compare: return ["comparison.csv", "index.html"]
+        }
+    }
+}

@@ -1,0 +1,41 @@
+// The runner's smaller entry points: the data check alone, and the comparison alone.
+import Foundation
+import MonkData
+import MonkModels
+
+extension PipelineRunner {
+    /// Runs the load stage's checks (scan, split, duplicates) and returns the report. The
+    /// pixel cache is filled on the way, so a later `run` does not decode again; bad images
+    /// are reported, not fatal, whatever `on_bad_image` says.
+    public func checkData() throws -> DataCheckReport {
+        let prepared = try DataPreparation.prepare(try LoadStage.dataSpec(plan, policy: .skip), cache: pixels,
+                                                   manifestURL: nil, threads: plan.data.workers.resolved)
+        return prepared.report
+    }
+
+    /// Rebuilds the comparison from the experiments' stored results (their test stages must
+    /// have run). Returns the report's directory.
+    public func compareOnly() throws -> URL {
+        for name in plan.comparison.experiments {
+            let paths = ExperimentPaths(workspace: workspace, project: plan.project, experiment: name)
+            guard FileManager.default.fileExists(atPath: paths.logs.appendingPathComponent("history.json").path) else {
+                throw PipelineError.missingUpstream(stage: "compare", needs: "train/\(name) (run the pipeline first)")
+            }
+        }
+        let lock = try RunLock(comparisonDirectory.appendingPathComponent(".lock"))
+        defer { lock.release() }
+        _ = try CompareStage.run(plan: plan, workspace: workspace, directory: comparisonDirectory)
+        return comparisonDirectory
+    }
+}
+
+extension Benchmark {
+    /// Benchmarks a network of the zoo by name, with a 2-class head.
+    public static func run(model: String, settings: BenchSettings, progress: (String) -> Void = { _ in }) throws -> [BenchMeasurement] {
+        guard let arch = Architecture(name: model) else { throw PipelineError.unknownModel(model) }
+        var rng = RNG(seed: 0)
+        let net = arch.build(numClasses: 2, rng: &rng)
+        return try run(net, name: arch.rawValue, settings: settings, progress: progress)
+    }
+}
+import MonkEngine

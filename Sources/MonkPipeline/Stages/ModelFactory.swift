@@ -1,0 +1,53 @@
+// From a plan's experiment to a network with the right head, pretrained weights and freezing.
+import Foundation
+import MonkEngine
+import MonkModels
+import MonkPlan
+
+enum ModelFactory {
+    static func architecture(_ name: ModelName) throws -> Architecture {
+        guard let a = Architecture(name: name.rawValue) else { throw PipelineError.unknownModel(name.rawValue) }
+        return a
+    }
+
+    /// The weights file an experiment starts from: its own path, or the standard torchvision
+    /// file found in the torch hub cache. Throws the "put file X in Y" error when absent.
+    static func pretrainedFile(_ e: ExperimentPlan, environment: [String: String]) throws -> URL? {
+        switch e.pretrained {
+        case .none: return nil
+        case .file(let path):
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw PipelineError.invalid("pretrained weights file \(path) does not exist")
+            }
+            return URL(fileURLWithPath: path)
+        case .imagenet:
+            let arch = try architecture(e.model)
+            guard let file = arch.pretrainedFileName,
+                  let pa = PretrainedArchitecture.allCases.first(where: { $0.fileName == file }) else {
+                throw PipelineError.invalid("\(e.model.rawValue) has no published pretrained weights; set pretrained: false, or pretrained: <path of a weights file>")
+            }
+            return try PretrainedWeights.locate(pa, environment: environment)
+        }
+    }
+
+    /// Builds the experiment's network for `classes`, loads pretrained weights (the
+    /// classifier head is replaced when the class count differs) and applies freezing.
+    static func build(_ e: ExperimentPlan, classes: [String], weights: URL?, console: Console) throws -> ClassifierNetwork {
+        let arch = try architecture(e.model)
+        var rng = RNG(seed: e.seed, stream: 1)
+        let net = arch.build(numClasses: classes.count, rng: &rng)
+        if let weights {
+            let dict = try PretrainedWeights.loadStateDict(weights)
+            let report = try loadTorchStateDict(dict, into: net, head: net.headParameterNames)
+            console.info("  loaded \(report.loaded.count) tensors from \(weights.lastPathComponent)"
+                + (report.replaced.isEmpty ? "" : "; new head for \(classes.count) classes (\(report.replaced.joined(separator: ", ")))"))
+        }
+        if e.freezeBaseNetwork {
+            net.freezeBaseNetwork()
+        } else if e.freezeLayers > 0 {
+            net.freezeLayers(e.freezeLayers)
+        }
+        net.prepareBackward()
+        return net
+    }
+}

@@ -1,0 +1,93 @@
+// The train stage of one experiment: network, loaders and trainer from the plan; logs and
+// portable best/final weights in `output/`.
+import Foundation
+import MonkData
+import MonkEngine
+import MonkModels
+import MonkPlan
+
+/// What the train stage reports (also stored in experiment-state.json).
+public struct TrainingSummary: Codable, Equatable, Sendable {
+    public var bestEpoch: Int?
+    public var bestValAccuracy: Double?
+    public var epochsRun: Int
+    public var stopReason: StopReason?
+    public var trainingSeconds: Double
+    public var trainImagesPerSecond: Double
+    public var peakMemoryMB: Double
+    public var trainImages: Int
+    public var validationImages: Int
+}
+
+enum TrainStage {
+    static func loaders(_ plan: Plan, _ e: ExperimentPlan, loaded: LoadedData, cache: PixelCache,
+                        threads: Int) throws -> (train: BatchLoader, validation: BatchLoader) {
+        let pipelines = DataPipelines(plan.data)
+        func samples(_ list: [LoadedImage]) -> [LoaderSample] {
+            list.enumerated().map { LoaderSample(url: URL(fileURLWithPath: $1.path), contentHash: $1.hash, label: $1.label, index: $0) }
+        }
+        let seed = AugmentationSeed(seed: e.seed)
+        let train = try BatchLoader(samples: samples(loaded.train), preprocessing: pipelines.preprocessing,
+                                    pipeline: pipelines.train, seed: seed,
+                                    settings: LoaderSettings(batchSize: plan.data.batchSize, shuffle: true, threads: threads),
+                                    cache: cache)
+        let val = try BatchLoader(samples: samples(loaded.validation), preprocessing: pipelines.preprocessing,
+                                  pipeline: pipelines.eval, seed: seed,
+                                  settings: LoaderSettings(batchSize: plan.data.batchSize, shuffle: false, threads: threads),
+                                  cache: cache)
+        return (train, val)
+    }
+
+    static func run(plan: Plan, experiment e: ExperimentPlan, key: StageKey, loaded: LoadedData,
+                    paths: ExperimentPaths, cache: PixelCache, weights: URL?, console: Console,
+                    stop: StopSignal) throws -> TrainingSummary {
+        let threads = plan.threads.resolved
+        BLAS.threads = threads
+        for dir in [paths.models, paths.logs] {
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        }
+        let network = try ModelFactory.build(e, classes: loaded.classes, weights: weights, console: console)
+        let (trainLoader, valLoader) = try loaders(plan, e, loaded: loaded, cache: cache, threads: plan.data.workers.resolved)
+        var counts = [Int](repeating: 0, count: loaded.classes.count)
+        for image in loaded.train { counts[image.label] += 1 }
+        let arch = try ModelFactory.architecture(e.model)
+        let pipelines = DataPipelines(plan.data)
+        let info = CheckpointInfo(model: arch.rawValue, classes: loaded.classes, inputSize: plan.data.inputSize,
+                                  mean: pipelines.eval.normalization.mean, std: pipelines.eval.normalization.std,
+                                  metadata: ["experiment": e.name, "project": plan.project, "stage_key": key.hex])
+        let job = TrainingJob(
+            network: network,
+            optimizer: try MonkEngine.Optimizer(e.optimizer.engine),
+            schedule: try e.lrSchedule.engine(baseLR: e.optimizer.learningRate),
+            loss: try e.loss.engine(trainCounts: counts),
+            epochs: e.epochs, earlyStopping: e.earlyStopping,
+            train: trainLoader, validation: valLoader,
+            context: Context(training: true, rng: RNG(seed: e.seed, stream: 2), parallel: Parallel(threads: threads)),
+            stageKey: key.hex, modelsDirectory: paths.models,
+            exportWeights: { net, url in
+                _ = try ModelCheckpoint.save(torchStateDict(of: net), info: info, to: url)
+            })
+        console.info("  \(e.model.rawValue): \(network.parameterCount) parameters, \(network.parameters.filter(\.trainable).reduce(0) { $0 + $1.value.count }) trainable; \(loaded.train.count) train / \(loaded.validation.count) validation images")
+        let trainer = Trainer(job, console: console, stop: stop)
+        trainer.plateauMetricKind = e.lrSchedule.watchedMetric
+        let state = try trainer.run()
+        try writeLogs(state.history, to: paths.logs)
+        let seconds = state.history.reduce(0) { $0 + $1.seconds }
+        let images = Double(loaded.train.count * state.history.count)
+        let trainSeconds = state.history.reduce(0) { $0 + Double(loaded.train.count) / max($1.trainImagesPerSecond, 1e-9) }
+        return TrainingSummary(bestEpoch: state.best?.epoch, bestValAccuracy: state.best?.valAccuracy,
+                               epochsRun: state.history.count, stopReason: state.stopped,
+                               trainingSeconds: seconds, trainImagesPerSecond: images / max(trainSeconds, 1e-9),
+                               peakMemoryMB: max(state.peakMemoryMB, PeakMemory.megabytes),
+                               trainImages: loaded.train.count, validationImages: loaded.validation.count)
+    }
+
+    static func writeLogs(_ history: [EpochRecord], to dir: URL) throws {
+        var csv = "epoch,learning_rate,train_loss,train_accuracy,val_loss,val_accuracy,seconds,train_images_per_s\n"
+        for r in history {
+            csv += "\(r.epoch),\(r.learningRate),\(r.trainLoss),\(r.trainAccuracy),\(r.valLoss),\(r.valAccuracy),\(r.seconds),\(r.trainImagesPerSecond)\n"
+        }
+        try AtomicFile.write(csv, to: dir.appendingPathComponent("history.csv"))
+        try AtomicFile.writeJSON(history, to: dir.appendingPathComponent("history.json"))
+    }
+}

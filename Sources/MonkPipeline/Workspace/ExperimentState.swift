@@ -1,0 +1,52 @@
+// experiment-state.json: the resolved configuration, status, stage keys and results of one
+// experiment, human-readable, written atomically after every change.
+import Foundation
+import MonkPlan
+
+public struct ExperimentState: Codable, Sendable {
+    public enum Status: String, Codable, Sendable {
+        case planned, training, stopped, failed, trained, tested
+    }
+
+    public struct TestSummary: Codable, Equatable, Sendable {
+        public var checkpoint: String
+        public var images: Int
+        public var accuracy: Double?
+        public var sensitivity: Double?
+        public var specificity: Double?
+        public var auc: Double?
+        public var threshold: Double?
+    }
+
+    public var format = 1
+    public var monkpipeVersion = MonkpipeVersion.string
+    public var project: String
+    public var experiment: String
+    public var config: ExperimentPlan
+    public var data: DataPlan
+    public var classes: [String]?
+    public var status: Status
+    /// Stage kind → key of the last completed run of that stage for this experiment.
+    public var stageKeys: [String: String] = [:]
+    public var training: TrainingSummary?
+    public var test: TestSummary?
+    public var error: String?
+    public var updated: String = ""
+
+    public init(project: String, experiment: ExperimentPlan, data: DataPlan, status: Status) {
+        self.project = project
+        self.experiment = experiment.name
+        self.config = experiment
+        self.data = data
+        self.status = status
+    }
+
+    public static func read(_ url: URL) throws -> ExperimentState {
+        try JSONDecoder().decode(ExperimentState.self, from: Data(contentsOf: url))
+    }
+
+    public mutating func write(to url: URL) throws {
+        updated = ISO8601DateFormatter().string(from: Date())
+        try AtomicFile.writeJSON(self, to: url)
+    }
+}

@@ -1,0 +1,47 @@
+// `monkpipe bench`: training and inference throughput on random data.
+import ArgumentParser
+import Foundation
+import MonkPipeline
+
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Measure training (forward + backward + SGD step) and inference images/s and GFLOP/s.",
+        discussion: "Median of --iterations timed steps after --warmup untimed ones; random data, 2 classes. Compare with shared/bench/torch_baseline.py run right before or after on the same machine.")
+
+    @Option(name: .long, help: "Network name (see `monkpipe models`).")
+    var model = "resnet18_v1"
+    @Option(name: .long, help: "Square input size in pixels.")
+    var size = 128
+    @Option(name: .long, help: "Batch size.")
+    var batch = 16
+    @Option(name: .long, help: "train, infer, or both.")
+    var mode = "both"
+    @Option(name: .long) var warmup = 3
+    @Option(name: .long) var iterations = 8
+    @Option(name: .long, help: "Threads (OpenBLAS and monkpipe's own loops).")
+    var threads = 2
+    @Flag(name: .long, help: "One JSON object per measurement.")
+    var json = false
+
+    func validate() throws {
+        guard ["train", "infer", "both"].contains(mode) else { throw ValidationError("--mode must be train, infer or both") }
+        guard size >= 16, batch >= 1, iterations >= 1, warmup >= 0, threads >= 1 else {
+            throw ValidationError("--size ≥ 16, --batch ≥ 1, --iterations ≥ 1, --warmup ≥ 0, --threads ≥ 1")
+        }
+    }
+
+    func run() throws {
+        let modes: [BenchMeasurement.Mode] = mode == "both" ? [.train, .infer] : [mode == "train" ? .train : .infer]
+        let settings = BenchSettings(size: size, batch: batch, modes: modes, warmup: warmup, iterations: iterations, threads: threads)
+        let results = try reportingErrors {
+            try Benchmark.run(model: model, settings: settings, progress: json ? { _ in } : { FileHandle.standardError.write(Data("\r\($0)   ".utf8)) })
+        }
+        if !json { FileHandle.standardError.write(Data("\r".utf8)) }
+        for r in results {
+            if json { printJSON(r) } else {
+                print(String(format: "%@ %@ %dpx batch %d: %.1f images/s, %.1f GFLOP/s, %.0f ms/iter, peak RSS %.0f MB, BLAS kernel %@, %d threads",
+                             r.mode.rawValue, r.model, r.size, r.batch, r.images_per_s, r.gflops, r.ms_per_iter, r.peak_rss_mb, r.blas_kernel, r.threads))
+            }
+        }
+    }
+}

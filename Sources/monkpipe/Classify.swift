@@ -1,0 +1,54 @@
+// `monkpipe classify`: look at a network's output on images, e.g. to compare with PyTorch.
+import ArgumentParser
+import Foundation
+import MonkPipeline
+
+struct Classify: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Classify images with a network and a weights file; print the top-K classes.",
+        discussion: """
+        Preprocessing (default): decode, convert to RGB, resize the whole image to the \
+        network's input size (224; 64 for tiny_cnn) with antialiased bilinear interpolation \
+        (aspect ratio not kept), scale to 0…1 and normalise per channel with ImageNet's \
+        mean (0.485, 0.456, 0.406) and std (0.229, 0.224, 0.225) — for efficientnet_lite0 \
+        mean 127/255 and std 128/255 instead. --resize-shorter R --crop C switches to \
+        torchvision's recipe (shorter side to R, centre crop C×C).
+        """)
+
+    @Option(name: .long, help: "Network name (see `monkpipe models`).")
+    var model: String
+    @Option(name: .long, help: "Weights file: PyTorch .pth (zip or legacy), safetensors, or a monkpipe checkpoint.")
+    var weights: String
+    @Option(name: .long, help: "Text file with one class name per line.")
+    var labels: String?
+    @Option(name: .long, help: "How many classes to print per image.")
+    var top = 5
+    @Option(name: .long) var resizeShorter: Int?
+    @Option(name: .long) var crop: Int?
+    @Flag(name: .long, help: "Also print the raw logits.")
+    var raw = false
+    @Flag(name: .long, help: "One JSON object per image.")
+    var json = false
+    @Argument(help: "Image files.")
+    var images: [String]
+
+    func validate() throws {
+        if (resizeShorter == nil) != (crop == nil) { throw ValidationError("--resize-shorter and --crop go together") }
+        if top < 1 { throw ValidationError("--top must be at least 1") }
+    }
+
+    func run() throws {
+        let results = try reportingErrors {
+            let labels = try labels.map { try ImageClassifier.readLabels(URL(fileURLWithPath: $0)) }
+            let prep: ClassifyPreprocessing? = resizeShorter.map { .resizeShorterThenCrop(resize: $0, crop: crop!) }
+            return try ImageClassifier.classify(model: model, weights: URL(fileURLWithPath: weights), labels: labels, top: top,
+                                                raw: raw, images: images.map { URL(fileURLWithPath: $0) }, preprocessing: prep)
+        }
+        for r in results {
+            if json { printJSON(r); continue }
+            print(r.image)
+            for t in r.top { print(String(format: "  %5.1f%%  %4d  %@", t.probability * 100, t.index, t.label)) }
+            if let logits = r.logits { print("  logits: " + logits.map { String($0) }.joined(separator: " ")) }
+        }
+    }
+}

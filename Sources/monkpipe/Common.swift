@@ -1,0 +1,55 @@
+// Options and error handling every subcommand shares.
+import ArgumentParser
+import Foundation
+import MonkPipeline
+
+struct OutputOptions: ParsableArguments {
+    @Flag(name: .long, help: "Print only errors and the final result.")
+    var quiet = false
+
+    @Flag(name: .long, help: "Print machine-readable JSON instead of text.")
+    var json = false
+
+    var console: Console { Console(quiet: quiet || json) }
+}
+
+enum Exit {
+    static let failure: Int32 = 1
+    static let badSpec: Int32 = 2
+    static let locked: Int32 = 3
+    static let interrupted: Int32 = 130
+}
+
+/// Loads a spec, or exits with status 2 and every error in it.
+func loadPlan(_ path: String) throws -> Plan {
+    do {
+        return try PlanLoader.load(path: path)
+    } catch {
+        FileHandle.standardError.write(Data(error.render().utf8))
+        throw ExitCode(Exit.badSpec)
+    }
+}
+
+/// Runs `body`, turning library errors into a message on stderr and the documented status.
+func reportingErrors<T>(_ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let e as ExitCode {
+        throw e
+    } catch let e as StoppedByUser {
+        FileHandle.standardError.write(Data("\(e)\n".utf8))
+        throw ExitCode(Exit.interrupted)
+    } catch let e as RunLock.LockError {
+        FileHandle.standardError.write(Data("error: \(e)\n".utf8))
+        throw ExitCode(Exit.locked)
+    } catch {
+        FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+        throw ExitCode(Exit.failure)
+    }
+}
+
+func printJSON<T: Encodable>(_ value: T) {
+    let enc = JSONEncoder()
+    enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    if let data = try? enc.encode(value), let s = String(data: data, encoding: .utf8) { print(s) }
+}

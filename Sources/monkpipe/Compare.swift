@@ -1,0 +1,22 @@
+// `monkpipe compare FILE`: (re)build the comparison report from finished experiments.
+import ArgumentParser
+import Foundation
+import MonkPipeline
+
+struct Compare: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Build the comparison (comparison.csv, SVG plots, index.html) of a pipeline's finished experiments.")
+
+    @Argument(help: "The pipeline file (YAML).")
+    var file: String
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        let plan = try loadPlan(file)
+        let directory = try reportingErrors {
+            try PipelineRunner(plan: plan, console: output.console).compareOnly()
+        }
+        if output.json { printJSON(["report": directory.appendingPathComponent("index.html").path]) }
+        else { print(directory.appendingPathComponent("index.html").path) }
+    }
+}

@@ -1,0 +1,48 @@
+// `monkpipe run FILE`: run every stage that is not cached; resume interrupted training.
+import ArgumentParser
+import Foundation
+import MonkPipeline
+
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a pipeline: load, train, test and compare, skipping cached stages.",
+        discussion: "Ctrl-C stops after the current batch and saves; running the same command again resumes.")
+
+    @Argument(help: "The pipeline file (YAML).")
+    var file: String
+
+    @Option(name: .long, help: "Rerun a stage even if cached: load, train, test, compare, a stage such as train/NAME, or all. Repeatable.")
+    var force: [String] = []
+
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        let plan = try loadPlan(file)
+        let stop = StopSignal()
+        let console = output.console
+        stop.installSignalHandlers {
+            FileHandle.standardError.write(Data("\nstopping after the current batch (Ctrl-C again to quit at once)…\n".utf8))
+        }
+        let report = try reportingErrors {
+            try PipelineRunner(plan: plan, options: RunOptions(force: force), console: console, stop: stop).run()
+        }
+        if output.json {
+            printJSON(report.stages.map { ["stage": $0.identity, "outcome": "\($0.outcome)"] })
+        } else {
+            console.info("done: " + report.stages.map { "\($0.identity) \(Run.word($0.outcome))" }.joined(separator: ", "))
+        }
+        if report.failed {
+            for (id, outcome) in report.stages { if case .failed(let why) = outcome { FileHandle.standardError.write(Data("error: \(id): \(why)\n".utf8)) } }
+            throw ExitCode(Exit.failure)
+        }
+    }
+
+    static func word(_ o: RunReport.Outcome) -> String {
+        switch o {
+        case .cached: return "cached"
+        case .ran(let s): return String(format: "ran (%.1f s)", s)
+        case .failed: return "FAILED"
+        case .notRun: return "not run"
+        }
+    }
+}
