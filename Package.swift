@@ -37,7 +37,7 @@ let package = Package(
         .testTarget(name: "MonkModelsTests", dependencies: ["MonkModels"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MonkDataTests", dependencies: ["MonkData"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MonkPlanTests", dependencies: ["MonkPlan"]),
-        .testTarget(name: "MonkReportTests", dependencies: ["MonkReport"]),
+        .testTarget(name: "MonkReportTests", dependencies: ["MonkReport"], exclude: ["bootstrap_reference.py"]),
         .testTarget(name: "MonkPipelineTests", dependencies: ["MonkPipeline"]),
         .testTarget(name: "monkpipeTests", dependencies: ["MonkPipeline"]),
     ]

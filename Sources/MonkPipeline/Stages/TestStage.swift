@@ -29,7 +29,9 @@ public struct StoredPredictions: Codable, Sendable {
         let set = try PredictionSet(classNames: classes, samples: samples.map {
             PredictedSample(file: $0.file, trueLabel: $0.label, probabilities: $0.probabilities)
         })
-        let options = EvaluationOptions(positiveClass: positiveClass, threshold: .fixed(threshold),
+        let method = DecisionThreshold.Method(rawValue: thresholdMethod) ?? .fixed
+        let resolved = DecisionThreshold(value: threshold, method: method, validationJ: validationJ, validationImages: validationImages)
+        let options = EvaluationOptions(positiveClass: positiveClass, threshold: .resolved(resolved),
                                         bootstrap: BootstrapSettings(samples: bootstrapSamples, seed: bootstrapSeed),
                                         checkpoint: checkpoint)
         return try Evaluation(test: set, options: options)
