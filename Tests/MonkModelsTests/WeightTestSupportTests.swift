@@ -7,19 +7,23 @@ import MonkEngine
 @testable import MonkModels
 
 enum SharedWeights {
-    /// `$MONKPIPE_WEIGHTS_DIR`, else `../shared/weights` beside the package (this file is
+    /// Where weight files are looked for, in order: `$MONKPIPE_WEIGHTS_DIR` (the Makefile's
+    /// download directory), then `../shared/weights` beside the package (this file is
     /// `<package>/Tests/MonkModelsTests/…`).
-    static let directory: URL = {
+    static let directories: [URL] = {
+        var dirs: [URL] = []
         if let dir = ProcessInfo.processInfo.environment["MONKPIPE_WEIGHTS_DIR"], !dir.isEmpty {
-            return URL(fileURLWithPath: dir)
+            dirs.append(URL(fileURLWithPath: dir))
         }
-        return URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../../../shared/weights").standardizedFileURL
+        dirs.append(URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../../shared/weights").standardizedFileURL)
+        return dirs
     }()
 
+    static var directory: String { directories.map(\.path).joined(separator: " or ") }
+
     static func file(_ name: String) -> URL? {
-        let url = directory.appendingPathComponent(name)
-        return FileManager.default.fileExists(atPath: url.path) ? url : nil
+        directories.map { $0.appendingPathComponent(name) }.first { FileManager.default.fileExists(atPath: $0.path) }
     }
 
     static var efficientNet: URL? { file("efficientnet-lite0-57934424.pth") }

