@@ -15,7 +15,7 @@ public final class MobileNetV2: ClassifierNetwork {
 
     let features: [Module]
     public let avgpool = GlobalAvgPool()
-    public private(set) var classifier: [Module]
+    public private(set) var classifier: Classifier
     public var needsInputGradient = true
 
     public init(numClasses: Int = 1000, rng: inout RNG) {
@@ -33,14 +33,13 @@ public final class MobileNetV2: ClassifierNetwork {
         classifier = MobileNetV2.makeClassifier(numClasses, &rng)
     }
 
-    static func makeClassifier(_ classes: Int, _ rng: inout RNG) -> [Module] {
+    static func makeClassifier(_ classes: Int, _ rng: inout RNG) -> Classifier {
         let fc = Linear(inFeatures: lastChannels, outFeatures: classes, rng: &rng)
         fc.initNormal(std: 0.01, rng: &rng)
-        return [Dropout(p: 0.2), fc]
+        return Classifier(fc)
     }
 
-    var head: Linear { classifier[1] as! Linear }  // built by makeClassifier: [Dropout, Linear]
-    public var numClasses: Int { head.weight.shape[0] }
+    public var numClasses: Int { classifier.linear.weight.shape[0] }
     public var headParameterNames: [String] { ["classifier.1.weight", "classifier.1.bias"] }
 
     public func replaceHead(numClasses: Int, rng: inout RNG) {
@@ -48,12 +47,12 @@ public final class MobileNetV2: ClassifierNetwork {
         prepareBackward()
     }
 
-    public var forwardChain: [Module] { features + [avgpool] + classifier }
+    public var forwardChain: [Module] { features + [avgpool, classifier] }
 
     // x: [N, H, W, 3] → logits [N, classes]
     public func forward(_ x: Tensor, _ ctx: Context) -> Tensor {
         let f = features.reduce(x) { $1($0, ctx) }   // [N, H/32, W/32, 1280]
-        return classifier.reduce(avgpool(f, ctx)) { $1($0, ctx) }
+        return classifier(avgpool(f, ctx), ctx)       // [N, 1280] → [N, classes]
     }
 
     public func backward(_ dy: Tensor, _ ctx: Context) -> Tensor? {
@@ -63,7 +62,7 @@ public final class MobileNetV2: ClassifierNetwork {
     public func forwardFLOPs(height: Int, width: Int) -> Double {
         var t = FLOPTally(height: height, width: width)
         for layer in features { t.convs(in: layer) }
-        t.linear(head)
+        t.linear(classifier.linear)
         return t.flops
     }
 }
@@ -79,6 +78,27 @@ func convBNReLU6(_ inC: Int, _ outC: Int, kernel: Int, stride: Int, groups: Int 
 }
 
 extension MobileNetV2 {
+    /// torchvision's `classifier` Sequential: dropout 0.2 (child "0"), then the linear layer
+    /// (child "1").
+    public final class Classifier: Module, GradientFlow {
+        let dropout = Dropout(p: 0.2)
+        public let linear: Linear
+        public var needsInputGradient = true
+
+        init(_ linear: Linear) { self.linear = linear }
+
+        public var namedChildren: [(String, Module)] { [("0", dropout), ("1", linear)] }
+
+        // x: [N, 1280] → [N, classes]
+        public func forward(_ x: Tensor, _ ctx: Context) -> Tensor { linear(dropout(x, ctx), ctx) }
+        public func backward(_ dy: Tensor, _ ctx: Context) -> Tensor? { backwardChain([dropout, linear], dy, ctx) }
+
+        func prepareGradientFlow(inputNeedsGradient: Bool) -> Bool {
+            needsInputGradient = inputNeedsGradient
+            return prepareFlow([dropout, linear], inputNeedsGradient: inputNeedsGradient)
+        }
+    }
+
     /// Expand (1×1, ×t, ReLU6) → depthwise 3×3/s (ReLU6) → linear projection (1×1, BN, no
     /// activation); the input is added back when stride is 1 and the width is unchanged.
     final class InvertedResidual: Module, GradientFlow, FLOPCounting {

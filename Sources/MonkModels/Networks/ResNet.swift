@@ -225,31 +225,3 @@ extension ResNet {
         }
     }
 }
-
-/// Backward of out = act(main(x) + shortcut(x)) where `output` is the block's output after
-/// the activation (nil output mask means no activation after the add). Returns dL/dx, or
-/// nil when the block's input needs no gradient.
-func residualBackward(_ dy: Tensor, output: Tensor?, main: [Module], shortcut: Module?,
-                      _ needsInputGradient: Bool, _ ctx: Context, activationAfterAdd: Bool = true) -> Tensor? {
-    let dz: Tensor
-    if activationAfterAdd {
-        guard let y = output else { preconditionFailure("residual block backward called before forward") }
-        dz = activationGradient(dy, output: y, parallel: ctx.parallel)
-    } else {
-        dz = dy
-    }
-    let dMain = backwardChain(main, dz, ctx)
-    let dShort = shortcut.map { $0.backward(dz, ctx) } ?? dz
-    guard needsInputGradient, let dMain else { return nil }
-    if let dShort { addInPlace(dMain, dShort, parallel: ctx.parallel) }
-    return dMain
-}
-
-/// Gradient flow of a residual block: the main branch is a chain, the shortcut is either a
-/// module or the identity.
-func residualPrepare(_ block: Module, main: [Module], shortcut: Module?, _ inputNeedsGradient: Bool) -> Bool {
-    block.needsInputGradient = inputNeedsGradient
-    let m = prepareFlow(main, inputNeedsGradient: inputNeedsGradient)
-    let s = shortcut.map { prepareFlow($0, inputNeedsGradient: inputNeedsGradient) } ?? inputNeedsGradient
-    return m || s
-}
