@@ -11,13 +11,27 @@ import Glibc
 public final class StopSignal: @unchecked Sendable {
     private let lock = NSLock()
     private var requested = false
+    private var batchesLeft: Int?
     private var sources: [DispatchSourceSignal] = []
 
     public init() {}
 
+    /// A signal that requests itself once `batches` training batches have finished: an
+    /// interruption at an exact, reproducible point (resume tests), with no timing involved.
+    public init(afterBatches batches: Int) { batchesLeft = batches }
+
     public var isRequested: Bool { lock.withLock { requested } }
 
     public func request() { lock.withLock { requested = true } }
+
+    /// Called by the trainer after each training batch; counts down `afterBatches`.
+    func batchFinished() {
+        lock.withLock {
+            guard let left = batchesLeft else { return }
+            batchesLeft = left - 1
+            if left <= 1 { requested = true }
+        }
+    }
 
     /// Routes SIGINT and SIGTERM to this flag. A second signal exits with status 130.
     public func installSignalHandlers(onFirst: @escaping @Sendable () -> Void = {}) {

@@ -113,6 +113,7 @@ public final class Trainer {
                 state.progress.seconds += Date().timeIntervalSince(t0)
                 b += 1
                 state.batch = b
+                stop.batchFinished()
                 let p = state.progress
                 bar.update(done: b, suffix: String(format: "loss %.4f acc %.3f", p.lossSum / Double(p.seen), Double(p.correct) / Double(p.seen)))
                 if stop.isRequested && b < batches {
