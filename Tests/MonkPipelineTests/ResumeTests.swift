@@ -1,0 +1,113 @@
+// Interrupted runs resume to exactly the weights and metrics of an uninterrupted run with
+// the same seed: stops at chosen batches (mid-epoch, at an epoch's end, in the last epoch)
+// and the files a kill -9 would leave behind.
+import Foundation
+import MonkEngine
+import Testing
+@testable import MonkPipeline
+
+@Suite struct ResumeTests {
+    /// One experiment, 3 epochs of 3 batches (12 train images, batch 4).
+    static let spec = PipelineFixture.spec(epochs: 3, experiments: "  sgd: {}\n")
+    static let batchesPerEpoch = 3
+
+    /// Everything a run produces that must not depend on interruptions: weight files' bytes,
+    /// the history without its timings, the test metrics.
+    struct Outcome: Equatable {
+        var best: Data
+        var final: Data
+        var history: [[Double]]
+        var bestEpoch: Int?
+        var testAccuracy: Double?
+        var testAUC: Double?
+    }
+
+    static func outcome(_ f: PipelineFixture) throws -> Outcome {
+        let p = f.paths("sgd")
+        let history = try JSONDecoder().decode([EpochRecord].self, from: Data(contentsOf: p.logs.appendingPathComponent("history.json")))
+        let state = try ExperimentState.read(p.state)
+        return Outcome(best: try Data(contentsOf: p.bestWeights), final: try Data(contentsOf: p.finalWeights),
+                       history: history.map { [Double($0.epoch), $0.learningRate, $0.trainLoss, $0.trainAccuracy, $0.valLoss, $0.valAccuracy] },
+                       bestEpoch: state.training?.bestEpoch, testAccuracy: state.test?.accuracy, testAUC: state.test?.auc)
+    }
+
+    /// The uninterrupted reference, computed once per test process.
+    static let reference: Result<Outcome, Error> = Result {
+        let f = try PipelineFixture()
+        defer { f.remove() }
+        try f.runner(spec).run()
+        return try outcome(f)
+    }
+
+    /// Runs until the stop after `batches` batches, checks it stopped, then runs to the end.
+    static func stoppedThenResumed(after batches: Int, _ f: PipelineFixture) throws {
+        #expect(throws: StoppedByUser.self) { try f.runner(spec, stop: StopSignal(afterBatches: batches)).run() }
+        #expect(try ExperimentState.read(f.paths("sgd").state).status == .stopped)
+        #expect(FileManager.default.fileExists(atPath: f.paths("sgd").models.appendingPathComponent("resume.monksnap").path))
+        let report = try f.runner(spec).run()
+        #expect(!report.failed)
+    }
+
+    @Test(arguments: [1, 4, 7])  // mid-epoch 1, mid-epoch 2, in the last epoch
+    func stopMidEpochThenResume(batches: Int) throws {
+        let reference = try Self.reference.get()
+        let f = try PipelineFixture()
+        defer { f.remove() }
+        try Self.stoppedThenResumed(after: batches, f)
+        let got = try Self.outcome(f)
+        #expect(got.history.count == 3)
+        #expect(got == reference)
+    }
+
+    @Test func stopAtEpochBoundaryThenResume() throws {
+        let reference = try Self.reference.get()
+        let f = try PipelineFixture()
+        defer { f.remove() }
+        // The stop comes with the epoch's last batch: validation and the checkpoint finish first.
+        #expect(throws: StoppedByUser.self) { try f.runner(Self.spec, stop: StopSignal(afterBatches: Self.batchesPerEpoch)).run() }
+        let saved = try SnapshotArchive.decode(TrainingState.self, from: Data(contentsOf: f.paths("sgd").models.appendingPathComponent("resume.monksnap")))
+        #expect(saved.epoch == 1 && saved.batch == 0 && saved.history.count == 1)
+        try f.runner(Self.spec).run()
+        #expect(try Self.outcome(f) == reference)
+    }
+
+    /// kill -9 during epoch 3: the files on disk are the epoch-2 checkpoint (atomic), a
+    /// half-written temporary file next to it, an experiment state that still says
+    /// "training", and a lock file naming a process that is gone.
+    @Test func killedDuringAnEpochResumesFromTheLastCheckpoint() throws {
+        let reference = try Self.reference.get()
+        let f = try PipelineFixture()
+        defer { f.remove() }
+        let p = f.paths("sgd")
+        let resume = p.models.appendingPathComponent("resume.monksnap")
+        #expect(throws: StoppedByUser.self) { try f.runner(Self.spec, stop: StopSignal(afterBatches: 2 * Self.batchesPerEpoch)).run() }
+        let afterEpoch2 = try Data(contentsOf: resume)
+        // Let epoch 3 start and save a mid-epoch state, then put back what a kill would leave.
+        #expect(throws: StoppedByUser.self) { try f.runner(Self.spec, stop: StopSignal(afterBatches: 1)).run() }
+        #expect(try Data(contentsOf: resume) != afterEpoch2)
+        try afterEpoch2.write(to: resume)
+        try afterEpoch2.prefix(afterEpoch2.count / 3).write(to: p.models.appendingPathComponent(".resume.monksnap.tmp-99999-1"))
+        var state = try ExperimentState.read(p.state)
+        state.status = .training
+        try state.write(to: p.state)
+        try #"{"pid":2147483646,"host":"gone","started":"2026-11-27T00:00:00Z","command":"monkpipe run"}"#
+            .write(to: p.lock, atomically: false, encoding: .utf8)
+        let report = try f.runner(Self.spec).run()
+        #expect(!report.failed)
+        #expect(try Self.outcome(f) == reference)
+    }
+
+    /// A checkpoint cut short (a copy or a disk that lost its tail) is not trusted: training
+    /// starts again from the beginning and still ends where the reference does.
+    @Test func truncatedCheckpointRestartsFromScratch() throws {
+        let reference = try Self.reference.get()
+        let f = try PipelineFixture()
+        defer { f.remove() }
+        let resume = f.paths("sgd").models.appendingPathComponent("resume.monksnap")
+        #expect(throws: StoppedByUser.self) { try f.runner(Self.spec, stop: StopSignal(afterBatches: 4)).run() }
+        let bytes = try Data(contentsOf: resume)
+        try bytes.prefix(bytes.count / 2).write(to: resume)
+        try f.runner(Self.spec).run()
+        #expect(try Self.outcome(f) == reference)
+    }
+}
