@@ -74,7 +74,10 @@ public final class Trainer {
         var schedule = job.schedule
         let ctx = job.context
         var state: TrainingState
-        if let saved = savedState() {
+        // A state that has recorded a best epoch whose weights file is gone cannot give it
+        // back (it holds the latest weights only): train again from the start.
+        let usable = savedState().flatMap { $0.best != nil && !FileManager.default.fileExists(atPath: bestURL.path) ? nil : $0 }
+        if let saved = usable {
             try job.network.restore(saved.model)
             optimizer = try MonkEngine.Optimizer(restoring: saved.optimizer)
             schedule = saved.schedule
