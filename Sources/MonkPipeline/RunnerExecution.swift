@@ -85,7 +85,9 @@ extension PipelineRunner {
         if s.kind == .train {
             if forced(s) { try? FileManager.default.removeItem(at: paths.models.appendingPathComponent("resume.monksnap")) }
             state.status = .training
-            state.test = nil
+            // The same key again (forced, or outputs deleted) trains the same weights, so the
+            // cached test results still describe them; a new key makes them stale.
+            if state.stageKeys[StageKind.train.rawValue] != s.key.hex { state.test = nil }
             try state.write(to: paths.state)
             let weightFile: URL?
             switch e.pretrained {
@@ -96,7 +98,7 @@ extension PipelineRunner {
             let summary = try TrainStage.run(plan: plan, experiment: e, key: s.key, loaded: loaded, paths: paths,
                                              cache: pixels, weights: weightFile, console: console, stop: stop)
             state.training = summary
-            state.status = .trained
+            state.status = state.test == nil ? .trained : .tested
         } else {
             let evaluation = try TestStage.run(plan: plan, experiment: e, loaded: loaded, paths: paths, cache: pixels, console: console)
             let m = evaluation.metrics
