@@ -39,16 +39,26 @@ import Testing
         return try outcome(f)
     }
 
-    /// Runs until the stop after `batches` batches, checks it stopped, then runs to the end.
+    /// The resumable state on disk: (epoch, batch) trained so far.
+    static func savedPosition(_ f: PipelineFixture) throws -> [Int] {
+        let url = f.paths("sgd").models.appendingPathComponent("resume.monksnap")
+        let state = try SnapshotArchive.decode(TrainingState.self, from: Data(contentsOf: url))
+        return [state.epoch, state.batch]
+    }
+
+    /// Runs until the stop after `batches` batches (mid-epoch), checks where it saved, resumes
+    /// for one batch to show it continues from there (not from the start), then runs to the end.
     static func stoppedThenResumed(after batches: Int, _ f: PipelineFixture) throws {
         #expect(throws: StoppedByUser.self) { try f.runner(spec, stop: StopSignal(afterBatches: batches)).run() }
         #expect(try ExperimentState.read(f.paths("sgd").state).status == .stopped)
-        #expect(FileManager.default.fileExists(atPath: f.paths("sgd").models.appendingPathComponent("resume.monksnap").path))
+        #expect(try savedPosition(f) == [batches / batchesPerEpoch, batches % batchesPerEpoch])
+        #expect(throws: StoppedByUser.self) { try f.runner(spec, stop: StopSignal(afterBatches: 1)).run() }
+        #expect(try savedPosition(f) == [(batches + 1) / batchesPerEpoch, (batches + 1) % batchesPerEpoch])
         let report = try f.runner(spec).run()
         #expect(!report.failed)
     }
 
-    @Test(arguments: [1, 4, 7])  // mid-epoch 1, mid-epoch 2, in the last epoch
+    @Test(arguments: [1, 4, 7])  // mid-epoch 1, mid-epoch 2, in the last epoch (each + 1 stays mid-epoch)
     func stopMidEpochThenResume(batches: Int) throws {
         let reference = try Self.reference.get()
         let f = try PipelineFixture()
@@ -65,8 +75,7 @@ import Testing
         defer { f.remove() }
         // The stop comes with the epoch's last batch: validation and the checkpoint finish first.
         #expect(throws: StoppedByUser.self) { try f.runner(Self.spec, stop: StopSignal(afterBatches: Self.batchesPerEpoch)).run() }
-        let saved = try SnapshotArchive.decode(TrainingState.self, from: Data(contentsOf: f.paths("sgd").models.appendingPathComponent("resume.monksnap")))
-        #expect(saved.epoch == 1 && saved.batch == 0 && saved.history.count == 1)
+        #expect(try Self.savedPosition(f) == [1, 0])
         try f.runner(Self.spec).run()
         #expect(try Self.outcome(f) == reference)
     }
@@ -92,9 +101,29 @@ import Testing
         try state.write(to: p.state)
         try #"{"pid":2147483646,"host":"gone","started":"2026-11-27T00:00:00Z","command":"monkpipe run"}"#
             .write(to: p.lock, atomically: false, encoding: .utf8)
+        // The next run starts epoch 3 from the epoch-2 checkpoint and takes the stale lock over.
+        #expect(throws: StoppedByUser.self) { try f.runner(Self.spec, stop: StopSignal(afterBatches: 1)).run() }
+        #expect(try Self.savedPosition(f) == [2, 1])
+        #expect(!FileManager.default.fileExists(atPath: p.lock.path))
         let report = try f.runner(Self.spec).run()
         #expect(!report.failed)
         #expect(try Self.outcome(f) == reference)
+    }
+
+    /// Deleted best weights after a finished run: the saved state cannot give them back (it
+    /// holds the last epoch's weights), so the stage trains again and rewrites them.
+    @Test func deletedBestWeightsAreTrainedAgain() throws {
+        let reference = try Self.reference.get()
+        let f = try PipelineFixture()
+        defer { f.remove() }
+        try f.runner(Self.spec).run()
+        try FileManager.default.removeItem(at: f.paths("sgd").bestWeights)
+        #expect(try f.decisions(Self.spec)["train/sgd"] == "runs because its last run did not complete (or its outputs were deleted)")
+        let report = try f.runner(Self.spec).run()
+        #expect(!report.failed)
+        // Same key, same weights: the cached test results stay in the experiment state.
+        #expect(try Self.outcome(f) == reference)
+        #expect(try ExperimentState.read(f.paths("sgd").state).status == .tested)
     }
 
     /// A checkpoint cut short (a copy or a disk that lost its tail) is not trusted: training
