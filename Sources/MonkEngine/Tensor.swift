@@ -21,11 +21,7 @@ public final class Tensor: @unchecked Sendable {
         precondition(shape.allSatisfy { $0 >= 0 }, "negative dimension in \(shape)")
         self.shape = shape
         self.count = shape.reduce(1, *)
-        var raw: UnsafeMutableRawPointer?
-        let bytes = max(count, 1) * MemoryLayout<Float>.stride
-        guard posix_memalign(&raw, 64, bytes) == 0, let raw else {
-            fatalError("out of memory allocating a tensor of shape \(shape)")
-        }
+        let raw = TensorStorage.allocate(bytes: max(count, 1) * MemoryLayout<Float>.stride)
         data = raw.bindMemory(to: Float.self, capacity: max(count, 1))
         data.initialize(repeating: 0, count: max(count, 1))
     }
@@ -41,7 +37,10 @@ public final class Tensor: @unchecked Sendable {
         if value != 0 { data.update(repeating: value, count: count) }
     }
 
-    deinit { free(data) }
+    deinit { TensorStorage.release(UnsafeMutableRawPointer(data), bytes: max(count, 1) * MemoryLayout<Float>.stride) }
+
+    /// Hands cached tensor buffers back to the system; call between jobs of different sizes.
+    public static func releaseCachedMemory() { TensorStorage.trim() }
 
     public var rank: Int { shape.count }
     public var buffer: UnsafeMutableBufferPointer<Float> { UnsafeMutableBufferPointer(start: data, count: count) }

@@ -41,13 +41,13 @@ public enum Benchmark {
     /// iterations, then the median of `iterations` timed ones.
     public static func run(_ network: ClassifierNetwork, name: String, settings s: BenchSettings,
                            progress: (String) -> Void = { _ in }) throws -> [BenchMeasurement] {
-        BLAS.threads = s.threads
+        let parallel = ComputeThreads.configure(s.threads)
         var rng = RNG(seed: 0)
         let x = Tensor(shape: [s.batch, s.size, s.size, 3])
         for i in 0..<x.count { x[i] = rng.normal() }
         let labels = (0..<s.batch).map { $0 % network.numClasses }
         let loss = SoftmaxCrossEntropy()
-        let ctx = Context(training: true, rng: RNG(seed: 1), parallel: Parallel(threads: s.threads))
+        let ctx = Context(training: true, rng: RNG(seed: 1), parallel: parallel)
         let params = network.namedParameters()
         var optimizer = try Optimizer(.sgd(SGDConfig(lr: 0.01, momentum: 0.9)))
         let flopsPerImage = network.forwardFLOPs(height: s.size, width: s.size)

@@ -50,8 +50,7 @@ public enum ImageClassifier {
         }
         let norm = arch.normalization
         let pipeline = SamplePipeline(transforms: steps, normalization: Normalization(mean: norm.mean, std: norm.std))
-        let ctx = Context(training: false, parallel: Parallel(threads: threads))
-        BLAS.threads = threads
+        let ctx = Context(training: false, parallel: ComputeThreads.configure(threads))
         var results: [ClassifyResult] = []
         for url in images {
             let data = try Data(contentsOf: url)

@@ -42,7 +42,7 @@ enum TrainStage {
                     paths: ExperimentPaths, cache: PixelCache, weights: URL?, console: Console,
                     stop: StopSignal) throws -> TrainingSummary {
         let threads = plan.threads.resolved
-        BLAS.threads = threads
+        let parallel = ComputeThreads.configure(threads)
         for dir in [paths.models, paths.logs] {
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         }
@@ -62,7 +62,7 @@ enum TrainStage {
             loss: try e.loss.engine(trainCounts: counts),
             epochs: e.epochs, earlyStopping: e.earlyStopping,
             train: trainLoader, validation: valLoader,
-            context: Context(training: true, rng: RNG(seed: e.seed, stream: 2), parallel: Parallel(threads: threads)),
+            context: Context(training: true, rng: RNG(seed: e.seed, stream: 2), parallel: parallel),
             stageKey: key.hex, modelsDirectory: paths.models,
             exportWeights: { net, url in
                 _ = try ModelCheckpoint.save(torchStateDict(of: net), info: info, to: url)
