@@ -26,11 +26,14 @@ public enum Transform: Codable, Hashable, Sendable {
     /// gray level by a contrast factor uniform in [max(0, 1-c), 1+c] (torchvision formulas,
     /// in this fixed order); results clamped to [0, 1].
     case colorJitter(brightness: Double, contrast: Double)
+    /// Luma in all three channels: 0.299 R + 0.587 G + 0.114 B (ITU-R 601, Pillow's "L"), so
+    /// colour and gray images reach a 3-channel network alike.
+    case grayscale
 
     /// Whether the step draws random numbers (and so differs between epochs).
     public var isRandom: Bool {
         switch self {
-        case .resize, .resizeShorterSide, .centerCrop: return false
+        case .resize, .resizeShorterSide, .centerCrop, .grayscale: return false
         default: return true
         }
     }
@@ -77,6 +80,13 @@ extension Transform {
             let b = Double(rng.uniform(Float(max(0, 1 - brightness)), Float(1 + brightness)))
             let c = Double(rng.uniform(Float(max(0, 1 - contrast)), Float(1 + contrast)))
             return im.adjusted(brightness: Float(b), contrast: Float(c))
+        case .grayscale:
+            var out = im
+            for p in 0..<(im.width * im.height) {
+                let y = 0.299 * im.pixels[3 * p] + 0.587 * im.pixels[3 * p + 1] + 0.114 * im.pixels[3 * p + 2]
+                out.pixels[3 * p] = y; out.pixels[3 * p + 1] = y; out.pixels[3 * p + 2] = y
+            }
+            return out
         }
     }
 

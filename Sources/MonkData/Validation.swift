@@ -51,6 +51,8 @@ extension Transform {
             return d >= 0 && d <= 180 ? nil : "rotation range \(d) must be in [0, 180] degrees"
         case let .colorJitter(b, c):
             return b >= 0 && c >= 0 ? nil : "colour jitter amounts must be ≥ 0"
+        case .grayscale:
+            return nil
         }
     }
 }

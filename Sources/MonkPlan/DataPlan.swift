@@ -103,7 +103,8 @@ public struct SplitPlan: Codable, Equatable, Hashable, Sendable {
 public enum ColorMode: String, Codable, Equatable, Hashable, Sendable, CaseIterable {
     /// Three channels; grayscale images are replicated into R, G and B.
     case rgb
-    /// One channel; colour images are converted to luma.
+    /// Colour images are converted to luma (0.299 R + 0.587 G + 0.114 B), which fills all three
+    /// network channels; mean and std may then be given as one value each.
     case grayscale
 }
 

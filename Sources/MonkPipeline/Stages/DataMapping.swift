@@ -25,6 +25,11 @@ public struct DataPipelines: Sendable, Equatable {
         preprocessing = Preprocessing(resize: resize)
         train = DataPipelines.pipeline(d.trainTransforms, cachedResize: firstResize)
         eval = DataPipelines.pipeline(d.evalTransforms, cachedResize: firstResize)
+        if d.color == .grayscale {
+            // Networks take 3 channels: luma goes into all three, before any other step.
+            train.transforms.insert(.grayscale, at: 0)
+            eval.transforms.insert(.grayscale, at: 0)
+        }
         // Without any size-fixing step, end with a centre crop to the input size so every
         // image of a batch has the same size.
         for keyPath in [\DataPipelines.train, \DataPipelines.eval] {
@@ -52,7 +57,9 @@ public struct DataPipelines: Sendable, Equatable {
             case .randomRotation(let deg): steps.append(.rotation(degrees: deg))
             case let .colorJitter(b, c): steps.append(.colorJitter(brightness: b, contrast: c))
             case let .normalize(mean, std):
-                normalization = Normalization(mean: mean.map(Float.init), std: std.map(Float.init))
+                // A grayscale spec gives one mean and std: the same for the 3 equal channels.
+                func three(_ v: [Double]) -> [Float] { v.count == 1 ? Array(repeating: Float(v[0]), count: 3) : v.map(Float.init) }
+                normalization = Normalization(mean: three(mean), std: three(std))
             }
         }
         return SamplePipeline(transforms: steps, normalization: normalization)
