@@ -17,11 +17,14 @@ public struct SplitSettings: Codable, Hashable, Sendable {
     /// pattern does not match form groups of their own. Example for the chest X-ray names:
     /// `^(person\d+|(?:NORMAL2-)?IM-\d+)`.
     public var groupPattern: String?
+    /// Give every class its share (true), or only the whole set (false).
+    public var stratified: Bool
 
-    public init(validationFraction: Double, seed: UInt64, groupPattern: String? = nil) {
+    public init(validationFraction: Double, seed: UInt64, groupPattern: String? = nil, stratified: Bool = true) {
         self.validationFraction = validationFraction
         self.seed = seed
         self.groupPattern = groupPattern
+        self.stratified = stratified
     }
 }
 
@@ -60,8 +63,14 @@ public enum Splitter {
     /// Assigns every item to `.train` or `.val`. Groups are visited in a seeded random order
     /// and each goes to validation when that brings the per-class validation counts closer to
     /// round(fraction × class count); so without groups every class gets exactly its share, and
-    /// with groups the shares are as close as whole groups allow.
+    /// with groups the shares are as close as whole groups allow. Unstratified, the whole set
+    /// counts as one class.
     public static func split(_ items: [DatasetItem], classCount: Int, settings: SplitSettings) throws(SplitError) -> [SplitName] {
+        guard settings.stratified else {
+            var one = settings
+            one.stratified = true
+            return try split(items.map { DatasetItem(path: $0.path, label: 0) }, classCount: 1, settings: one)
+        }
         let f = settings.validationFraction
         guard f > 0 && f < 1 else { throw .badFraction(f) }
         let ids = try groups(of: items, pattern: settings.groupPattern)

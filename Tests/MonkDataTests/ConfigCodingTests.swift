@@ -30,7 +30,7 @@ import Testing
     @Test func dataSpec() throws {
         let spec = DataSpec(train: DatasetSource(root: "/d/train"), validation: .split(settings: SplitSettings(validationFraction: 0.3, seed: 1)),
                             preprocessing: Preprocessing(resize: .exact(size: ImageSize(224))))
-        #expect(try json(spec) == #"{"onBadImage":"fail","preprocessing":{"resize":{"exact":{"size":{"height":224,"width":224}}},"scaledDecode":true},"train":{"layout":{"kind":"folderPerClass"},"root":"\/d\/train"},"validation":{"split":{"settings":{"seed":1,"validationFraction":0.3}}}}"#)
+        #expect(try json(spec) == #"{"onBadImage":"fail","preprocessing":{"resize":{"exact":{"size":{"height":224,"width":224}}},"scaledDecode":true},"train":{"layout":{"kind":"folderPerClass"},"root":"\/d\/train"},"validation":{"split":{"settings":{"seed":1,"stratified":true,"validationFraction":0.3}}}}"#)
         #expect(try json(Preprocessing(resize: .shorterSide(side: 256))) == #"{"resize":{"shorterSide":{"side":256}},"scaledDecode":true}"#)
         #expect(try json(DatasetLayout.csv(file: "labels.csv", delimiter: ";", header: true)) == #"{"delimiter":";","file":"labels.csv","header":true,"kind":"csv"}"#)
         let other = DataSpec(train: DatasetSource(root: "/t", layout: .csv(file: "l.csv", delimiter: ",", header: false)),

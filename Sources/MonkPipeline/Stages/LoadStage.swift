@@ -47,7 +47,8 @@ enum LoadStage {
         switch plan.data.validation {
         case .folder(let path): validation = .dataset(source: MonkData.DatasetSource(root: path))
         case .split(let s):
-            validation = .split(settings: SplitSettings(validationFraction: s.fraction, seed: s.seed, groupPattern: s.groupBy))
+            validation = .split(settings: SplitSettings(validationFraction: s.fraction, seed: s.seed, groupPattern: s.groupBy,
+                                                       stratified: s.stratified))
         }
         return MonkData.DataSpec(train: try source(plan.data.train), validation: validation, test: try plan.data.test.map(source),
                         preprocessing: DataPipelines(plan.data).preprocessing, onBadImage: policy ?? plan.data.onBadImage.data)
