@@ -43,5 +43,10 @@ struct InterruptResumeTests {
             #expect(a.count > 1000)
             #expect(a == b, "\(file) differs between the resumed and the uninterrupted run")
         }
+        // The same weights give the same test metrics, and the history has every epoch once.
+        let metrics = "workspace/tiny/only/output/test/metrics.json"
+        #expect(try Data(contentsOf: interrupted.dir.path(metrics)) == Data(contentsOf: reference.dir.path(metrics)))
+        let history = try String(contentsOf: interrupted.dir.path("workspace/tiny/only/output/logs/history.csv"), encoding: .utf8)
+        #expect(history.split(separator: "\n").map { $0.prefix(2) } == ["ep", "1,", "2,", "3,"], "\(history)")
     }
 }
