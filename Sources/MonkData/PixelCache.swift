@@ -1,6 +1,7 @@
 // Decoded and resized pixels on disk, keyed by file content and preprocessing settings, so
 // later epochs and other experiments on the same data never decode a JPEG again.
 import Foundation
+import MonkEngine
 
 /// A prepared (decoded, resized) image and the size the file stores.
 public struct PreparedImage: Sendable, Equatable {
@@ -51,7 +52,7 @@ public final class PixelCache: @unchecked Sendable {
         let (image, stored) = try preprocessing.prepare(data)
         let entry = PreparedImage(image: image, storedSize: stored)
         // A cache that cannot be written (full disk, read-only folder) only costs speed.
-        try? AtomicFile.write(Self.encode(entry), to: url(forKey: key))
+        try? AtomicFile.write(Self.encode(entry), to: url(forKey: key), durable: false)
         return entry
     }
 

@@ -1,6 +1,7 @@
 // The saved split: every image with its class, content hash and side, reused by reruns and
 // resumes so validation images can never drift into training.
 import Foundation
+import MonkEngine
 
 /// A split written to disk. JSON, sorted keys, one entry per image in dataset order.
 public struct SplitManifest: Codable, Equatable, Sendable {

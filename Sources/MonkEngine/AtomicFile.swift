@@ -5,7 +5,8 @@ import Glibc
 #endif
 
 /// Writes files so that a crash (kill -9, power loss) leaves either the old content or the
-/// new content at the path, never a half-written file that looks complete.
+/// new content at the path, never a half-written file that looks complete. Shared by the
+/// data, model and pipeline layers (checkpoints, manifests, pixel cache, stage records).
 public enum AtomicFile {
     public struct WriteError: Error, CustomStringConvertible {
         public let path: String
@@ -13,7 +14,10 @@ public enum AtomicFile {
         public var description: String { "cannot write \(path): \(reason)" }
     }
 
-    public static func write(_ data: Data, to url: URL) throws {
+    /// `durable: false` skips the fsyncs: for caches whose entries are checked when read and
+    /// simply recomputed when damaged (the pixel cache), where thousands of fsyncs would cost
+    /// more than the work they protect.
+    public static func write(_ data: Data, to url: URL, durable: Bool = true) throws {
         let dir = url.deletingLastPathComponent()
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let tmp = dir.appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
@@ -32,7 +36,7 @@ public enum AtomicFile {
                 off += n
             }
         }
-        if ok && fsync(fd) != 0 { ok = false; reason = String(cString: strerror(errno)) }
+        if ok && durable && fsync(fd) != 0 { ok = false; reason = String(cString: strerror(errno)) }
         close(fd)
         guard ok else { unlink(tmp.path); throw WriteError(path: url.path, reason: reason) }
         guard rename(tmp.path, url.path) == 0 else {
@@ -41,8 +45,10 @@ public enum AtomicFile {
             throw WriteError(path: url.path, reason: why)
         }
         // Make the rename itself durable.
-        let dfd = open(dir.path, O_RDONLY)
-        if dfd >= 0 { fsync(dfd); close(dfd) }
+        if durable {
+            let dfd = open(dir.path, O_RDONLY)
+            if dfd >= 0 { fsync(dfd); close(dfd) }
+        }
     }
 
     public static func write(_ text: String, to url: URL) throws {

@@ -1,5 +1,6 @@
 // Progress on long work: a redrawn bar with ETA on a terminal, plain lines in CI logs.
 import Foundation
+import MonkEngine
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -31,7 +31,7 @@ struct Infer: ParsableCommand {
             guard !files.isEmpty else { throw PipelineError.invalid("no images found in \(inputs.joined(separator: ", "))") }
             let rows = try ExperimentInference.infer(predictor, images: files, console: console)
             if let output {
-                try AtomicFile.write(ExperimentInference.csv(rows, classes: predictor.info.classes), to: URL(fileURLWithPath: output))
+                try ExperimentInference.writeCSV(rows, classes: predictor.info.classes, to: URL(fileURLWithPath: output))
             }
             return (rows, predictor.info.classes)
         }

@@ -1,6 +1,7 @@
 // Atomic writes and the run lock behave as the resume and concurrency promises need.
 import Foundation
 import Testing
+import MonkEngine
 @testable import MonkPipeline
 
 @Suite struct WorkspaceFileTests {

@@ -172,33 +172,12 @@ func jsonString(_ s: String) -> String {
     return out + "\""
 }
 
-/// Writes to a temporary file in the same directory, flushes it to disk, then renames it into
-/// place, so that a crash never leaves a half-written file under the final name.
+/// Writes through the engine's `AtomicFile` (temporary file, fsync, rename), reporting
+/// failures as weight-file I/O errors.
 func writeAtomically(_ bytes: [UInt8], to url: URL) throws {
-    let directory = url.deletingLastPathComponent()
-    let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
-    func failure(_ path: String) -> WeightFileError { .io(path: path, reason: String(cString: strerror(errno))) }
-    let fd = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL, 0o644)
-    guard fd >= 0 else { throw failure(temporary.path) }
-    var written = 0
-    let ok = bytes.withUnsafeBytes { raw -> Bool in
-        while written < raw.count {
-            let n = write(fd, raw.baseAddress! + written, raw.count - written)
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { return false }
-            written += n
-        }
-        return fsync(fd) == 0
-    }
-    let error = ok ? nil : failure(temporary.path)
-    close(fd)
-    if let error {
-        unlink(temporary.path)
-        throw error
-    }
-    guard rename(temporary.path, url.path) == 0 else {
-        let error = failure(url.path)
-        unlink(temporary.path)
-        throw error
+    do {
+        try AtomicFile.write(Data(bytes), to: url)
+    } catch let e as AtomicFile.WriteError {
+        throw WeightFileError.io(path: e.path, reason: e.reason)
     }
 }

@@ -2,6 +2,7 @@
 // default, unlike Monk, which used the last epoch) applied to new images or a labelled folder.
 import Foundation
 import MonkData
+import MonkEngine
 import MonkReport
 
 /// A trained experiment directory (`workspace/<project>/<experiment>`) and its settings.
@@ -72,6 +73,11 @@ public enum ExperimentInference {
         let table = CSVTable(header: ["image", "predicted", "probability"] + classes.map { "p_\($0)" },
                              rows: rows.map { r in [r.image, r.predicted, String(r.probability)] + classes.map { String(r.probabilities[$0] ?? 0) } })
         return table.render()
+    }
+
+    /// Writes the predictions as CSV, atomically.
+    public static func writeCSV(_ rows: [InferenceRow], classes: [String], to url: URL) throws {
+        try AtomicFile.write(csv(rows, classes: classes), to: url)
     }
 
     /// Metrics of the experiment on a labelled folder (folder per class, the experiment's classes).

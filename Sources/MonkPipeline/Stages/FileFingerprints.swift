@@ -1,6 +1,7 @@
 // Content hashes of the files a pipeline reads, remembered by (size, mtime, inode) so that a
 // re-plan of an unchanged 5,000-image folder does not read every byte again.
 import Foundation
+import MonkEngine
 import MonkData
 #if canImport(Glibc)
 import Glibc

@@ -1,6 +1,7 @@
 // The load stage: scan every image once (hash, decode, fill the pixel cache), apply the
 // bad-image policy, draw or reuse the seeded split, check the data, and record the result.
 import Foundation
+import MonkEngine
 import MonkData
 import MonkPlan
 

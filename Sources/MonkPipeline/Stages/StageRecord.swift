@@ -1,5 +1,6 @@
 // What the cache remembers of a completed stage, and of the last inputs each stage ran with.
 import Foundation
+import MonkEngine
 
 /// Written when a stage completes; its presence (with its outputs) is what makes the stage
 /// "cached". Stored as `workspace/.cache/stages/<key>.json`.

@@ -1,6 +1,7 @@
 // The test stage: the checkpoint the spec names (best on validation by default) evaluated on
 // the test set; metrics, predictions and plots in `output/test/`.
 import Foundation
+import MonkEngine
 import MonkData
 import MonkPlan
 import MonkReport

@@ -1,6 +1,7 @@
 // experiment-state.json: the resolved configuration, status, stage keys and results of one
 // experiment, human-readable, written atomically after every change.
 import Foundation
+import MonkEngine
 import MonkPlan
 
 public struct ExperimentState: Codable, Sendable {

@@ -1,5 +1,6 @@
 // One writer per experiment: an flock'ed lock file that names its holder and dies with it.
 import Foundation
+import MonkEngine
 #if canImport(Glibc)
 import Glibc
 #endif
