@@ -22,7 +22,7 @@ public enum ModelCatalog {
             var rng = RNG(seed: 0)
             let net = arch.build(numClasses: 1000, rng: &rng)
             var found: String?
-            if let file = arch.pretrainedFileName, let pa = PretrainedArchitecture.allCases.first(where: { $0.fileName == file }) {
+            if let pa = arch.pretrainedArchitecture {
                 found = (try? PretrainedWeights.locate(pa, environment: environment))?.path
             }
             return ModelEntry(name: arch.rawValue,

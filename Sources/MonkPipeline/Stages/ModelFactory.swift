@@ -22,8 +22,7 @@ enum ModelFactory {
             return URL(fileURLWithPath: path)
         case .imagenet:
             let arch = try architecture(e.model)
-            guard let file = arch.pretrainedFileName,
-                  let pa = PretrainedArchitecture.allCases.first(where: { $0.fileName == file }) else {
+            guard let pa = arch.pretrainedArchitecture else {
                 throw PipelineError.invalid("\(e.model.rawValue) has no published pretrained weights; set pretrained: false, or pretrained: <path of a weights file>")
             }
             return try PretrainedWeights.locate(pa, environment: environment)
