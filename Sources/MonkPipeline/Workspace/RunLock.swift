@@ -41,13 +41,23 @@ public final class RunLock {
 
     public init(_ url: URL, command: String = CommandLine.arguments.joined(separator: " ")) throws {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let fd = open(url.path, O_RDWR | O_CREAT, 0o644)
-        guard fd >= 0 else { throw LockError.cannotOpen(path: url.path, reason: String(cString: strerror(errno))) }
-        let previous = RunLock.readHolder(fd)
-        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+        var fd: Int32 = -1
+        var previous: Holder?
+        // A holder releasing between our open and our flock unlinks the file we opened: the
+        // lock we then get is on a dead inode another run can bypass, so open the path again.
+        for _ in 0..<8 {
+            fd = open(url.path, O_RDWR | O_CREAT, 0o644)
+            guard fd >= 0 else { throw LockError.cannotOpen(path: url.path, reason: String(cString: strerror(errno))) }
+            previous = RunLock.readHolder(fd)
+            if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+                close(fd)
+                throw LockError.held(path: url.path, by: previous)
+            }
+            if RunLock.isCurrentFile(fd, url.path) { break }
             close(fd)
-            throw LockError.held(path: url.path, by: previous)
+            fd = -1
         }
+        guard fd >= 0 else { throw LockError.held(path: url.path, by: previous) }
         self.url = url
         self.fd = fd
         self.tookOverFrom = previous
@@ -59,6 +69,13 @@ public final class RunLock {
             ftruncate(fd, 0)
             data.withUnsafeBytes { _ = pwrite(fd, $0.baseAddress!, $0.count, 0) }
         }
+    }
+
+    /// Whether `fd` is still the file at `path` (same device and inode).
+    private static func isCurrentFile(_ fd: Int32, _ path: String) -> Bool {
+        var open = stat(), named = stat()
+        guard fstat(fd, &open) == 0, stat(path, &named) == 0 else { return false }
+        return open.st_dev == named.st_dev && open.st_ino == named.st_ino
     }
 
     private static func readHolder(_ fd: Int32) -> Holder? {
