@@ -67,6 +67,14 @@ import Testing
         #expect(forced["train/adam"] == "runs because --force train was given")
         #expect(forced["load"] == "cached")
         #expect(forced["test/sgd"] == "cached")
+        // Run forced: only the train stages run, to the same bytes, and the cached test
+        // results stay in the experiment state.
+        let bestBefore = try Data(contentsOf: f.paths("sgd").bestWeights)
+        let forcedReport = try f.runner(Self.base, force: ["train"]).run()
+        let forcedRan = forcedReport.stages.filter { if case .ran = $0.outcome { return true } else { return false } }.map(\.identity)
+        #expect(forcedRan == ["train/adam", "train/sgd"])
+        #expect(try Data(contentsOf: f.paths("sgd").bestWeights) == bestBefore)
+        #expect(try ExperimentState.read(f.paths("sgd").state).test != nil)
 
         // One image's content: load and everything after it rerun, load naming data.files.
         let image = try #require(FileManager.default.contentsOfDirectory(
