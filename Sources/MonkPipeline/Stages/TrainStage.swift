@@ -43,6 +43,7 @@ enum TrainStage {
                     stop: StopSignal) throws -> TrainingSummary {
         let threads = plan.threads.resolved
         let parallel = ComputeThreads.configure(threads)
+        PeakMemory.reset()
         for dir in [paths.models, paths.logs] {
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         }
