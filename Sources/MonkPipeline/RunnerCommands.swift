@@ -39,3 +39,14 @@ extension Benchmark {
     }
 }
 import MonkEngine
+
+/// `monkpipe bench --data FOLDER`: decode + resize throughput of a folder of JPEGs.
+public enum DataPathBenchmark {
+    public static func run(folder: URL, side: Int, threads: Int) throws -> DataBenchmarkResult {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDir), isDir.boolValue else {
+            throw PipelineError.invalid("\(folder.path) is not a folder of JPEG files")
+        }
+        return try DataBenchmark.run(folder: folder, side: side, threads: threads)
+    }
+}

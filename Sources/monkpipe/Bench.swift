@@ -10,8 +10,8 @@ struct Bench: ParsableCommand {
 
     @Option(name: .long, help: "Network name (see `monkpipe models`).")
     var model = "resnet18_v1"
-    @Option(name: .long, help: "Square input size in pixels.")
-    var size = 128
+    @Option(name: .long, help: "Square input size in pixels (default 128; 224 with --data).")
+    var size: Int?
     @Option(name: .long, help: "Batch size.")
     var batch = 16
     @Option(name: .long, help: "train, infer, or both.")
@@ -20,19 +20,27 @@ struct Bench: ParsableCommand {
     @Option(name: .long) var iterations = 8
     @Option(name: .long, help: "Threads (OpenBLAS and monkpipe's own loops).")
     var threads = 2
+    @Option(name: .long, help: "Instead of a network: decode + resize a folder of JPEGs to --size (default 224) and report images/s (compare with benchmarks/data_pillow.py).")
+    var data: String?
     @Flag(name: .long, help: "One JSON object per measurement.")
     var json = false
 
     func validate() throws {
         guard ["train", "infer", "both"].contains(mode) else { throw ValidationError("--mode must be train, infer or both") }
-        guard size >= 16, batch >= 1, iterations >= 1, warmup >= 0, threads >= 1 else {
+        guard (size ?? 128) >= 16, batch >= 1, iterations >= 1, warmup >= 0, threads >= 1 else {
             throw ValidationError("--size ≥ 16, --batch ≥ 1, --iterations ≥ 1, --warmup ≥ 0, --threads ≥ 1")
         }
     }
 
     func run() throws {
+        if let data {
+            let side = size ?? 224
+            let r = try reportingErrors { try DataPathBenchmark.run(folder: URL(fileURLWithPath: data), side: side, threads: threads) }
+            if json { printJSON(r) } else { print(r.summary) }
+            return
+        }
         let modes: [BenchMeasurement.Mode] = mode == "both" ? [.train, .infer] : [mode == "train" ? .train : .infer]
-        let settings = BenchSettings(size: size, batch: batch, modes: modes, warmup: warmup, iterations: iterations, threads: threads)
+        let settings = BenchSettings(size: size ?? 128, batch: batch, modes: modes, warmup: warmup, iterations: iterations, threads: threads)
         let results = try reportingErrors {
             try Benchmark.run(model: model, settings: settings, progress: json ? { _ in } : { FileHandle.standardError.write(Data("\r\($0)   ".utf8)) })
         }
