@@ -13,7 +13,7 @@ public final class ReLU: Module {
     public init() {}
 
     public func forward(_ x: Tensor, _ ctx: Context) -> Tensor {
-        let y = Tensor(shape: x.shape)
+        let y = Tensor(uninitializedShape: x.shape)  // every element is written
         ctx.parallel.chunks(x.count, minChunk: 32_768) { r in
             VectorLoops.clamp(x.data, y.data, r, lo: 0, hi: .infinity)
         }
@@ -25,7 +25,7 @@ public final class ReLU: Module {
         guard needsInputGradient else { return nil }
         guard let y = output else { preconditionFailure("ReLU.backward called before forward") }
         precondition(dy.count == y.count, "ReLU.backward: dy \(dy.shape) vs y \(y.shape)")
-        let dx = Tensor(shape: y.shape)
+        let dx = Tensor(uninitializedShape: y.shape)
         ctx.parallel.chunks(y.count, minChunk: 32_768) { r in
             VectorLoops.passInside(y.data, dy.data, dx.data, r, lo: 0, hi: .infinity)
         }
@@ -44,7 +44,7 @@ public final class ReLU6: Module {
     public init() {}
 
     public func forward(_ x: Tensor, _ ctx: Context) -> Tensor {
-        let y = Tensor(shape: x.shape)
+        let y = Tensor(uninitializedShape: x.shape)  // every element is written
         ctx.parallel.chunks(x.count, minChunk: 32_768) { r in
             VectorLoops.clamp(x.data, y.data, r, lo: 0, hi: 6)
         }
@@ -56,7 +56,7 @@ public final class ReLU6: Module {
         guard needsInputGradient else { return nil }
         guard let y = output else { preconditionFailure("ReLU6.backward called before forward") }
         precondition(dy.count == y.count, "ReLU6.backward: dy \(dy.shape) vs y \(y.shape)")
-        let dx = Tensor(shape: y.shape)
+        let dx = Tensor(uninitializedShape: y.shape)
         ctx.parallel.chunks(y.count, minChunk: 32_768) { r in
             VectorLoops.passInside(y.data, dy.data, dx.data, r, lo: 0, hi: 6)
         }

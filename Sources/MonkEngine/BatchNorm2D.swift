@@ -87,7 +87,7 @@ public final class BatchNorm2D: Module {
         input = x
         scale = (0..<c).map { weight.value[$0] * invStd[$0] }
         shift = (0..<c).map { bias.value[$0] - mean[$0] * scale[$0] }
-        let y = Tensor(shape: x.shape)
+        let y = Tensor(uninitializedShape: x.shape)  // every element is written below
         ChannelAffine.apply(x, scale: scale, shift: shift, cap: activation.cap, into: y, parallel: ctx.parallel)
         return y
     }
@@ -125,7 +125,7 @@ public final class BatchNorm2D: Module {
                 k[j] = -g * sumDy[j] / n - b[j] * mean[j]
             }
         }
-        let dx = Tensor(shape: x.shape)
+        let dx = Tensor(uninitializedShape: x.shape)  // every element is written below
         if usedBatchStatistics || clamp != nil {
             ChannelAffine.apply2(dy, a: a, x, b: b, shift: k, clamp: clamp, into: dx, parallel: ctx.parallel)
         } else {

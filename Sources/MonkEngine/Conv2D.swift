@@ -62,7 +62,8 @@ public final class Conv2D: Module {
     /// x: `[N, H, W, in]` → `[N, OH, OW, out]`.
     public func forward(_ x: Tensor, _ ctx: Context) -> Tensor {
         let g = geometry(x.shape)
-        let y = Tensor(shape: g.outputShape)
+        // Both paths write every output element (from the bias, or a GEMM with beta = 0).
+        let y = Tensor(uninitializedShape: g.outputShape)
         let b = bias.map { UnsafePointer($0.value.data) }
         if g.isDepthwise {
             ConvDepthwise.forward(x: x.data, weight: weight.value.data, bias: b, y: y.data, g, parallel: ctx.parallel)
@@ -82,7 +83,9 @@ public final class Conv2D: Module {
         precondition(dy.shape == g.outputShape, "Conv2D.backward: dy \(dy.shape), expected \(g.outputShape)")
         if let bias, bias.trainable { Self.addBiasGradient(dy, into: bias.grad, channels: g.o) }
         let dW = weight.trainable ? weight.grad.data : nil
-        let dx = needsInputGradient ? Tensor(shape: x.shape) : nil
+        // col2im and the depthwise backward add into dx; a 1×1 stride-1 GEMM overwrites it.
+        let dx = needsInputGradient
+            ? (g.isPointwise && !g.isDepthwise ? Tensor(uninitializedShape: x.shape) : Tensor(shape: x.shape)) : nil
         if g.isDepthwise {
             ConvDepthwise.backward(x: x.data, weight: weight.value.data, dy: dy.data, weightGrad: dW,
                                    dx: dx?.data, g, parallel: ctx.parallel)

@@ -23,8 +23,9 @@ public final class MaxPool2D: Module {
     public func forward(_ x: Tensor, _ ctx: Context) -> Tensor {
         let g = PoolGeometry(input: x.shape, kernel: kernelSize, stride: stride, padding: padding, layer: "MaxPool2D")
         geometry = g
-        let y = Tensor(shape: g.outputShape)
-        let tap = Tensor(shape: g.outputShape)
+        // Every output element and its tap are written below.
+        let y = Tensor(uninitializedShape: g.outputShape)
+        let tap = Tensor(uninitializedShape: g.outputShape)
         taps = tap
         let c = g.c, k = kernelSize
         ctx.parallel.forEach(g.n * g.outH, minChunk: max(1, 8192 / max(1, g.outW * c))) { row in

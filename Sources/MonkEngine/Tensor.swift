@@ -17,13 +17,20 @@ public final class Tensor: @unchecked Sendable {
     public let data: UnsafeMutablePointer<Float>
 
     /// A zero-filled tensor.
-    public init(shape: [Int]) {
+    public convenience init(shape: [Int]) {
+        self.init(uninitializedShape: shape)
+        data.initialize(repeating: 0, count: max(count, 1))
+    }
+
+    /// A tensor whose elements hold whatever the recycled buffer held: only for outputs that
+    /// the caller overwrites completely. Zero-filling a 51 MB activation costs as much as a
+    /// BatchNorm pass over it, and every layer output would pay it once more per step.
+    public init(uninitializedShape shape: [Int]) {
         precondition(shape.allSatisfy { $0 >= 0 }, "negative dimension in \(shape)")
         self.shape = shape
         self.count = shape.reduce(1, *)
         let raw = TensorStorage.allocate(bytes: max(count, 1) * MemoryLayout<Float>.stride)
         data = raw.bindMemory(to: Float.self, capacity: max(count, 1))
-        data.initialize(repeating: 0, count: max(count, 1))
     }
 
     public convenience init(shape: [Int], values: [Float]) {
@@ -52,7 +59,7 @@ public final class Tensor: @unchecked Sendable {
     }
 
     public func copy() -> Tensor {
-        let t = Tensor(shape: shape)
+        let t = Tensor(uninitializedShape: shape)
         t.data.update(from: data, count: count)
         return t
     }
@@ -60,7 +67,7 @@ public final class Tensor: @unchecked Sendable {
     /// Same storage contents under a new shape (a copy: tensors never alias).
     public func reshaped(_ newShape: [Int]) -> Tensor {
         precondition(newShape.reduce(1, *) == count, "cannot reshape \(shape) to \(newShape)")
-        let t = Tensor(shape: newShape)
+        let t = Tensor(uninitializedShape: newShape)
         t.data.update(from: data, count: count)
         return t
     }

@@ -5,7 +5,7 @@ import MonkEngine
 /// dL/dx of a clamp to [0, cap] given its output: dy where 0 < y < cap, else 0 (new tensor).
 func activationGradient(_ dy: Tensor, output y: Tensor, cap: Float = .infinity, parallel: Parallel) -> Tensor {
     precondition(dy.count == y.count, "activation gradient: dy \(dy.shape) vs y \(y.shape)")
-    let dx = Tensor(shape: y.shape)
+    let dx = Tensor(uninitializedShape: y.shape)  // every element is written
     parallel.chunks(y.count, minChunk: 32_768) { r in
         let yp = y.data, g = dy.data, o = dx.data
         for i in r { o[i] = (yp[i] > 0 && yp[i] < cap) ? g[i] : 0 }
