@@ -62,7 +62,7 @@ public enum Benchmark {
                     let logits = network.forward(x, ctx)
                     let (_, dlogits) = loss(logits, labels)
                     _ = network.backward(dlogits, ctx)
-                    try optimizer.step(params)
+                    try optimizer.step(params, parallel: parallel)
                 } else {
                     _ = network.forward(x, ctx)
                 }
