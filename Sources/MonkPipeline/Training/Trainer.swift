@@ -109,7 +109,7 @@ public final class Trainer {
                 let logits = job.network.forward(batch.images, ctx)
                 let (loss, dlogits) = job.loss(logits, batch.labels)
                 _ = job.network.backward(dlogits, ctx)
-                try optimizer.step(parameters)
+                try optimizer.step(parameters, parallel: ctx.parallel)
                 state.progress.lossSum += Double(loss) * Double(batch.labels.count)
                 state.progress.correct += Trainer.correctCount(logits, batch.labels)
                 state.progress.seen += batch.labels.count
