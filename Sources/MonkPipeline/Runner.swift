@@ -13,6 +13,7 @@ public struct StageDecision: Sendable, Equatable {
         /// Cached under another experiment's name (renamed): its outputs are copied.
         case cachedElsewhere(String)
         case runs(because: String)
+        case cannotRun(String)
     }
     public var stage: PlannedStage
     public var verdict: Verdict
@@ -23,6 +24,7 @@ public struct StageDecision: Sendable, Equatable {
         case .cached: what = "cached"
         case .cachedElsewhere(let dir): what = "cached (outputs copied from \(dir))"
         case .runs(let why): what = "runs because \(why)"
+        case .cannotRun(let why): what = "CANNOT RUN: \(why)"
         }
         return "\(stage.identity.padding(toLength: max(28, stage.identity.count + 2), withPad: " ", startingAt: 0))\(what)"
     }
@@ -76,15 +78,28 @@ public final class PipelineRunner {
         let dataDigest = try sources.fingerprint(hashes)
         var weightFiles: [String: URL] = [:]
         var weightDigests: [String: String] = [:]
+        // A missing weights file blocks only its experiment: the others still plan and run.
+        var blocked: [String: String] = [:]
         for e in plan.experiments {
-            guard let url = try ModelFactory.pretrainedFile(e, environment: options.environment) else { continue }
-            let key: String
-            if case .file(let path) = e.pretrained { key = path } else { key = e.model.rawValue }
-            weightFiles[key] = url
-            weightDigests[key] = try hashes.hash(url)
+            do {
+                guard let url = try ModelFactory.pretrainedFile(e, environment: options.environment) else { continue }
+                let key: String
+                if case .file(let path) = e.pretrained { key = path } else { key = e.model.rawValue }
+                weightFiles[key] = url
+                weightDigests[key] = try hashes.hash(url)
+            } catch {
+                blocked[e.name] = "\(error)"
+            }
         }
         hashes.save()
-        let stages = StageGraph.build(plan, external: ExternalDigests(dataFiles: dataDigest, weights: weightDigests))
+        var stages = StageGraph.build(plan, external: ExternalDigests(dataFiles: dataDigest, weights: weightDigests))
+        for i in stages.indices {
+            if let e = stages[i].experiment, let why = blocked[e] {
+                stages[i].blockedBy = why
+            } else if stages[i].kind == .compare, let name = plan.comparison.experiments.first(where: { blocked[$0] != nil }) {
+                stages[i].blockedBy = "experiment \(name) cannot run"
+            }
+        }
         return (sources, weightFiles, stages)
     }
 
@@ -95,6 +110,7 @@ public final class PipelineRunner {
     /// "cached" or "runs because …" for every stage.
     public func decisions(_ stages: [PlannedStage]) -> [StageDecision] {
         stages.map { s in
+            if let why = s.blockedBy { return StageDecision(stage: s, verdict: .cannotRun(why)) }
             if forced(s) { return StageDecision(stage: s, verdict: .runs(because: "--force \(s.kind.rawValue) was given")) }
             if let record = cache.completed(s.key) {
                 let here = outputDirectory(s)

@@ -27,6 +27,12 @@ extension PipelineRunner {
                 report.stages.append((s.identity, .notRun("experiments failed: \(names)")))
                 continue
             }
+            if case .cannotRun(let why) = d.verdict {
+                console.warning("\(s.identity) cannot run: \(why)")
+                if let e = s.experiment { failedExperiments[e] = why }
+                report.stages.append((s.identity, .failed(why)))
+                continue
+            }
             console.info("\(s.identity): " + d.line.dropFirst(s.identity.count).trimmingCharacters(in: .whitespaces))
             let start = Date()
             do {

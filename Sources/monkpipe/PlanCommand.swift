@@ -27,11 +27,16 @@ struct PlanCommand: ParsableCommand {
                 case .cached: o["decision"] = "cached"
                 case .cachedElsewhere(let from): o["decision"] = "cached"; o["copied_from"] = from
                 case .runs(let why): o["decision"] = "runs"; o["because"] = why
+                case .cannotRun(let why): o["decision"] = "cannot_run"; o["because"] = why
                 }
                 return o
             })
         } else {
             for d in decisions { print(d.line) }
+        }
+        // A stage that cannot run (missing weights) is a failure CI should see.
+        if decisions.contains(where: { if case .cannotRun = $0.verdict { return true } else { return false } }) {
+            throw ExitCode(Exit.failure)
         }
     }
 }

@@ -27,6 +27,9 @@ public struct PlannedStage: Equatable, Sendable {
     public var key: StageKey
     /// Identities of the stages whose outputs this one reads.
     public var dependsOn: [String]
+    /// Why this stage cannot run at all (e.g. its pretrained weights file is missing); set
+    /// by the runner, which found out while fingerprinting.
+    public var blockedBy: String? = nil
 }
 
 public enum StageGraph {
