@@ -82,9 +82,8 @@ public final class PipelineRunner {
         var blocked: [String: String] = [:]
         for e in plan.experiments {
             do {
-                guard let url = try ModelFactory.pretrainedFile(e, environment: options.environment) else { continue }
-                let key: String
-                if case .file(let path) = e.pretrained { key = path } else { key = e.model.rawValue }
+                guard let url = try ModelFactory.pretrainedFile(e, environment: options.environment),
+                      let key = e.pretrainedKey else { continue }
                 weightFiles[key] = url
                 weightDigests[key] = try hashes.hash(url)
             } catch {

@@ -95,12 +95,7 @@ extension PipelineRunner {
             // cached test results still describe them; a new key makes them stale.
             if state.stageKeys[StageKind.train.rawValue] != s.key.hex { state.test = nil }
             try state.write(to: paths.state)
-            let weightFile: URL?
-            switch e.pretrained {
-            case .none: weightFile = nil
-            case .file(let path): weightFile = weights[path]
-            case .imagenet: weightFile = weights[e.model.rawValue]
-            }
+            let weightFile = e.pretrainedKey.flatMap { weights[$0] }
             let summary = try TrainStage.run(plan: plan, experiment: e, key: s.key, loaded: loaded, paths: paths,
                                              cache: pixels, weights: weightFile, console: console, stop: stop)
             state.training = summary

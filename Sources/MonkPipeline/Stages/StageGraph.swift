@@ -56,8 +56,7 @@ public enum StageGraph {
             train.add("upstream load", digest: loadKey.hex)
             train.add("model", e.model)
             train.add("pretrained", e.pretrained)
-            if case .file(let path) = e.pretrained { train.add("pretrained file", digest: external.weights[path] ?? "missing") }
-            if e.pretrained == .imagenet { train.add("pretrained file", digest: external.weights[e.model.rawValue] ?? "missing") }
+            if let key = e.pretrainedKey { train.add("pretrained file", digest: external.weights[key] ?? "missing") }
             train.add("freeze_base_network", e.freezeBaseNetwork)
             train.add("freeze_layers", e.freezeLayers)
             train.add("epochs", e.epochs)
@@ -103,6 +102,18 @@ public enum StageGraph {
         stages.append(PlannedStage(kind: .compare, identity: "compare/\(plan.comparison.name)", experiment: nil,
                                    inputs: compare, key: StageKey(kind: .compare, inputs: compare), dependsOn: deps))
         return stages
+    }
+}
+
+extension ExperimentPlan {
+    /// Under which key `ExternalDigests.weights` (and the runner's file map) hold this
+    /// experiment's pretrained file: its path, or the model name for `pretrained: true`.
+    var pretrainedKey: String? {
+        switch pretrained {
+        case .none: return nil
+        case .file(let path): return path
+        case .imagenet: return model.rawValue
+        }
     }
 }
 

@@ -74,11 +74,12 @@ enum TrainStage {
         let state = try trainer.run()
         try writeLogs(state.history, to: paths.logs)
         let seconds = state.history.reduce(0) { $0 + $1.seconds }
-        let images = Double(loaded.train.count * state.history.count)
-        let trainSeconds = state.history.reduce(0) { $0 + Double(loaded.train.count) / max($1.trainImagesPerSecond, 1e-9) }
+        // Each epoch logged its images/s over pure training time; their harmonic mean is the
+        // run's rate, as every epoch trains the same number of images.
+        let secondsPerImage = state.history.reduce(0) { $0 + 1 / max($1.trainImagesPerSecond, 1e-9) }
         return TrainingSummary(bestEpoch: state.best?.epoch, bestValAccuracy: state.best?.valAccuracy,
                                epochsRun: state.history.count, stopReason: state.stopped,
-                               trainingSeconds: seconds, trainImagesPerSecond: images / max(trainSeconds, 1e-9),
+                               trainingSeconds: seconds, trainImagesPerSecond: Double(state.history.count) / max(secondsPerImage, 1e-9),
                                peakMemoryMB: max(state.peakMemoryMB, PeakMemory.megabytes),
                                trainImages: loaded.train.count, validationImages: loaded.validation.count)
     }
