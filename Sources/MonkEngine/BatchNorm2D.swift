@@ -27,12 +27,12 @@ public final class BatchNorm2D: Module {
 
     /// What the last forward used, for backward: the input; per channel the mean and
     /// 1/√(var + eps) it normalised with, and the resulting y = x·scale + shift.
-    private var input: Tensor?
+    var input: Tensor?  // internal: BatchNorm2DRecompute.swift releases and resupplies it
     private var usedBatchStatistics = false
     private var mean: [Float] = []
     private var invStd: [Float] = []
-    private var scale: [Float] = []
-    private var shift: [Float] = []
+    var scale: [Float] = []
+    var shift: [Float] = []
 
     /// An activation applied to the normalised output in the same pass.
     public enum FusedActivation: Sendable, Equatable {
