@@ -18,8 +18,10 @@ public final class Conv2D: Module {
     public let padding: Padding
     public let groups: Int
     public var needsInputGradient = true
-    /// Scratch for im2col; replace with a shared one via `Module.shareConvWorkspace()`.
+    /// Scratch for im2col and Winograd; replace with a shared one via `Module.shareConvWorkspace()`.
     public var workspace = ConvWorkspace()
+    /// How products are formed; `.automatic` picks per input shape (see `ConvAlgorithm`).
+    public var algorithm = ConvAlgorithm.automatic
     /// The last forward's input, kept for backward.
     private var input: Tensor?
 
@@ -67,6 +69,9 @@ public final class Conv2D: Module {
         let b = bias.map { UnsafePointer($0.value.data) }
         if g.isDepthwise {
             ConvDepthwise.forward(x: x.data, weight: weight.value.data, bias: b, y: y.data, g, parallel: ctx.parallel)
+        } else if algorithm.usesWinograd(g) {
+            ConvWinograd.forward(x: x.data, weight: weight.value.data, bias: b, y: y.data, g,
+                                 workspace: workspace, parallel: ctx.parallel)
         } else {
             ConvGEMM.forward(x: x.data, weight: weight.value.data, bias: b, y: y.data, g,
                              workspace: workspace, parallel: ctx.parallel, blasThreads: BLAS.threads)
@@ -83,12 +88,15 @@ public final class Conv2D: Module {
         precondition(dy.shape == g.outputShape, "Conv2D.backward: dy \(dy.shape), expected \(g.outputShape)")
         if let bias, bias.trainable { Self.addBiasGradient(dy, into: bias.grad, channels: g.o) }
         let dW = weight.trainable ? weight.grad.data : nil
-        // col2im and the depthwise backward add into dx; a 1×1 stride-1 GEMM overwrites it.
+        // col2im, Winograd and the depthwise backward add into dx; a 1×1 stride-1 GEMM overwrites it.
         let dx = needsInputGradient
             ? (g.isPointwise && !g.isDepthwise ? Tensor(uninitializedShape: x.shape) : Tensor(shape: x.shape)) : nil
         if g.isDepthwise {
             ConvDepthwise.backward(x: x.data, weight: weight.value.data, dy: dy.data, weightGrad: dW,
                                    dx: dx?.data, g, parallel: ctx.parallel)
+        } else if algorithm.usesWinograd(g) {
+            ConvWinograd.backward(x: x.data, weight: weight.value.data, dy: dy.data, weightGrad: dW,
+                                  dx: dx?.data, g, workspace: workspace, parallel: ctx.parallel)
         } else {
             ConvGEMM.backward(x: x.data, weight: weight.value.data, dy: dy.data, weightGrad: dW,
                               dx: dx?.data, g, workspace: workspace, parallel: ctx.parallel,

@@ -56,13 +56,15 @@ struct Conv2DBench {
 
     /// The layer runs with `threads` Swift threads and `blasThreads` OpenBLAS threads; the
     /// raw sgemm always with `threads` OpenBLAS threads.
-    static func time(_ s: Shape, threads: Int, blasThreads: Int, cpu: Bool, chunkLimit: Int) -> Timing {
+    static func time(_ s: Shape, threads: Int, blasThreads: Int, cpu: Bool, chunkLimit: Int,
+                     algorithm: ConvAlgorithm = .im2col) -> Timing {
         BLAS.threads = blasThreads
         let ctx = Context(training: true, parallel: Parallel(threads: threads))
         var rng = RNG(seed: 1)
         let conv = Conv2D(inChannels: s.input[3], outChannels: s.out, kernelSize: s.k, stride: s.stride,
                           padding: s.padding, groups: s.groups, bias: false, rng: &rng)
         conv.workspace = ConvWorkspace(chunkLimit: chunkLimit)
+        conv.algorithm = algorithm
         let x = randomTensor(s.input, seed: 2)
         let g = conv.geometry(x.shape)
         var t = Timing()
@@ -71,7 +73,7 @@ struct Conv2DBench {
         let dy = randomTensor(y.shape, seed: 3)
         t.bwd = median(cpu: cpu) { _ = conv.backward(dy, ctx) }
         checkSamples(conv, x, y, g, s.name)
-        guard s.groups == 1 else { return t }
+        guard s.groups == 1, algorithm == .im2col else { return t }
         BLAS.threads = threads
         // Raw sgemm on the same sizes: forward C[M,N] = A[M,K]·B[N,K]ᵀ; backward
         // dW[N,K] += Cᵀ·A and dA[M,K] = C·B.
@@ -135,6 +137,27 @@ struct Conv2DBench {
         Self.report("one thread, whole-matrix im2col", threads: 1, blasThreads: 1, cpu: true, chunkLimit: 1 << 30)
         Self.report("two Swift workers, single-threaded OpenBLAS", threads: 2, blasThreads: 1, cpu: false)
         Self.report("two OpenBLAS threads", threads: 2, blasThreads: 2, cpu: false)
+        BLAS.threads = saved
+    }
+
+    /// Winograd against im2col on the 3×3 stride-1 shapes, forward and backward (dx and dW),
+    /// in milliseconds, for a few chunk sizes.
+    @Test func winogradVersusIm2col() {
+        let saved = BLAS.threads
+        let shapes = Self.resnet18At128.filter { $0.k == 3 && $0.stride == 1 && $0.groups == 1 }
+        for (threads, cpu) in [(1, true), (2, false)] {
+            print("\n\(threads) thread(s), \(cpu ? "thread CPU time" : "wall time"): fwd / bwd ms")
+            for s in shapes {
+                var line = s.name.padding(toLength: 16, withPad: " ", startingAt: 0)
+                let base = Self.time(s, threads: threads, blasThreads: 1, cpu: cpu, chunkLimit: 1 << 17)
+                line += String(format: " im2col %6.1f / %6.1f |", base.fwd * 1e3, base.bwd * 1e3)
+                for limit in [1 << 16, 1 << 17, 1 << 18, 1 << 20] {
+                    let t = Self.time(s, threads: threads, blasThreads: 1, cpu: cpu, chunkLimit: limit, algorithm: .winograd)
+                    line += String(format: " wino %dK %6.1f / %6.1f", limit >> 10, t.fwd * 1e3, t.bwd * 1e3)
+                }
+                print(line)
+            }
+        }
         BLAS.threads = saved
     }
 }

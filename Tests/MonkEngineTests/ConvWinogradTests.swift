@@ -1,0 +1,107 @@
+// Winograd F(2×2,3×3) convolution against the direct Double-accumulated reference, finite
+// differences, and the im2col path, on odd sizes, channel tails, padding kinds and threads.
+import Testing
+@testable import MonkEngine
+
+@Suite struct ConvWinogradTests {
+    /// Odd and even maps (partial edge tiles), no / symmetric / SAME padding, channel counts
+    /// below, at and past the 16-lane vectors (tails), one and several images.
+    static let cases: [ConvCase] = [
+        ConvCase(n: 2, h: 5, w: 7, cin: 3, cout: 5, k: 3),
+        ConvCase(n: 1, h: 6, w: 6, cin: 17, cout: 16, k: 3, padding: .same),
+        ConvCase(n: 3, h: 4, w: 5, cin: 16, cout: 33, k: 3, padding: .symmetric(0), bias: false),
+        ConvCase(n: 2, h: 3, w: 3, cin: 32, cout: 20, k: 3, padding: .symmetric(2)),
+        ConvCase(n: 1, h: 1, w: 2, cin: 5, cout: 4, k: 3, padding: .symmetric(1)),
+    ]
+
+    func winogradConv(_ cs: ConvCase, seed: UInt64 = 11) -> Conv2D {
+        let conv = cs.makeConv(seed: seed)
+        conv.algorithm = .winograd
+        return conv
+    }
+
+    /// The transforms only regroup the sums, so the float result is within a few ulps of the
+    /// exact one: the tolerance 2e-5 is ~100 ulps of the outputs' magnitude (|y| ≲ 3 here).
+    @Test(arguments: cases)
+    func forwardMatchesDirectReference(_ cs: ConvCase) {
+        let conv = winogradConv(cs), x = cs.makeInput()
+        let g = conv.geometry(x.shape)
+        #expect(ConvWinograd.applies(g))
+        let y = conv.forward(x, Context(training: true))
+        let want = referenceConv(x, weight: conv.weight.value, bias: conv.bias?.value, stride: 1,
+                                 padding: cs.padding, groups: 1)
+        #expect(maxAbsDifference(y, want) < 2e-5, "\(cs)")
+    }
+
+    /// dL/dx and dL/dW (and the bias) by central differences; the loss is linear in each, so
+    /// differences are exact up to float rounding.
+    @Test(arguments: [cases[0], cases[4], ConvCase(n: 2, h: 5, w: 4, cin: 4, cout: 3, k: 3, padding: .same)])
+    func gradientsMatchFiniteDifferences(_ cs: ConvCase) {
+        checkGradients(winogradConv(cs), input: cs.makeInput())
+    }
+
+    /// Winograd and im2col give the same forward output, input gradient and weight gradient on
+    /// ResNet-like shapes, including threads that split images and chunks of a few tiles.
+    @Test(arguments: [
+        ConvCase(n: 3, h: 8, w: 8, cin: 32, cout: 48, k: 3),
+        ConvCase(n: 4, h: 5, w: 6, cin: 24, cout: 16, k: 3, padding: .same, bias: false),
+    ])
+    func matchesIm2colWithChunksAndThreads(_ cs: ConvCase) throws {
+        let x = cs.makeInput()
+        let direct = cs.makeConv()
+        direct.algorithm = .im2col
+        let ctx = Context(training: true)
+        let y0 = direct.forward(x, ctx)
+        let dy = randomTensor(y0.shape, seed: 21)
+        let dx0 = try #require(direct.backward(dy, ctx))
+        let g = direct.geometry(x.shape)
+        // (chunkLimit floats, minRows, threads): one-tile chunks, chunks crossing images, default.
+        for (limit, minRows, threads) in [(1, 1, 1), (2000, 8, 2), (1 << 17, 256, 3)] {
+            let ws = ConvWorkspace(chunkLimit: limit, minRows: minRows), par = Parallel(threads: threads)
+            let y = Tensor(shape: y0.shape), dx = Tensor(shape: x.shape), dW = Tensor(shape: direct.weight.shape)
+            ConvWinograd.forward(x: x.data, weight: direct.weight.value.data, bias: direct.bias?.value.data,
+                                 y: y.data, g, workspace: ws, parallel: par)
+            ConvWinograd.backward(x: x.data, weight: direct.weight.value.data, dy: dy.data, weightGrad: dW.data,
+                                  dx: dx.data, g, workspace: ws, parallel: par)
+            let how = "\(cs) chunk \(limit) threads \(threads)"
+            #expect(maxAbsDifference(y0, y) < 1e-4, "\(how)")
+            #expect(maxAbsDifference(dx0, dx) < 1e-4, "\(how)")
+            #expect(maxAbsDifference(direct.weight.grad, dW) < 1e-3, "\(how)")
+        }
+    }
+
+    /// Only one of the two gradients asked for: the other pointer stays untouched.
+    @Test func weightGradientOnlyAndInputGradientOnly() {
+        let cs = ConvCase(n: 2, h: 4, w: 4, cin: 16, cout: 16, k: 3)
+        let conv = winogradConv(cs), x = cs.makeInput()
+        let g = conv.geometry(x.shape)
+        let dy = randomTensor(g.outputShape, seed: 3)
+        let dWOnly = Tensor(shape: conv.weight.shape), dxOnly = Tensor(shape: x.shape)
+        let dWBoth = Tensor(shape: conv.weight.shape), dxBoth = Tensor(shape: x.shape)
+        let ws = ConvWorkspace(), par = Parallel(threads: 2)
+        ConvWinograd.backward(x: x.data, weight: conv.weight.value.data, dy: dy.data, weightGrad: dWOnly.data,
+                              dx: nil, g, workspace: ws, parallel: par)
+        ConvWinograd.backward(x: x.data, weight: conv.weight.value.data, dy: dy.data, weightGrad: nil,
+                              dx: dxOnly.data, g, workspace: ws, parallel: par)
+        ConvWinograd.backward(x: x.data, weight: conv.weight.value.data, dy: dy.data, weightGrad: dWBoth.data,
+                              dx: dxBoth.data, g, workspace: ws, parallel: par)
+        #expect(dWOnly.array == dWBoth.array)
+        #expect(dxOnly.array == dxBoth.array)
+    }
+
+    /// Automatic mode: Winograd for wide 3×3 stride-1 dense layers with at least 128 tiles
+    /// (8 images of 8×8 outputs = 8·4·4 = 128 tiles).
+    @Test func automaticChoice() {
+        func geometry(_ c: Int, _ o: Int, k: Int = 3, stride: Int = 1, groups: Int = 1, n: Int = 8) -> ConvGeometry {
+            ConvGeometry(input: [n, 8, 8, c], outChannels: o, kernel: k, stride: stride, padding: .symmetric(k / 2), groups: groups)
+        }
+        #expect(ConvAlgorithm.automatic.usesWinograd(geometry(64, 64)))
+        #expect(!ConvAlgorithm.automatic.usesWinograd(geometry(3, 64)))
+        #expect(!ConvAlgorithm.automatic.usesWinograd(geometry(64, 64, stride: 2)))
+        #expect(!ConvAlgorithm.automatic.usesWinograd(geometry(64, 64, k: 1)))
+        #expect(!ConvAlgorithm.automatic.usesWinograd(geometry(64, 64, groups: 2)))
+        #expect(!ConvAlgorithm.automatic.usesWinograd(geometry(64, 64, n: 7)))   // 7·16 = 112 tiles
+        #expect(!ConvAlgorithm.im2col.usesWinograd(geometry(64, 64)))
+        #expect(ConvAlgorithm.winograd.usesWinograd(geometry(3, 5)))
+    }
+}
