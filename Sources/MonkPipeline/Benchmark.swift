@@ -28,13 +28,19 @@ public struct BenchSettings: Sendable {
     public var warmup: Int
     public var iterations: Int
     public var threads: Int
+    /// How dense convolutions form their products (`.automatic`: Winograd where it pays).
+    public var convAlgorithm: ConvAlgorithm
 
     public init(size: Int = 128, batch: Int = 16, modes: [BenchMeasurement.Mode] = [.train, .infer],
-                warmup: Int = 3, iterations: Int = 8, threads: Int = 2) {
+                warmup: Int = 3, iterations: Int = 8, threads: Int = 2, convAlgorithm: ConvAlgorithm = .automatic) {
         self.size = size; self.batch = batch; self.modes = modes
         self.warmup = warmup; self.iterations = iterations; self.threads = threads
+        self.convAlgorithm = convAlgorithm
     }
 }
+
+/// The convolution product choice, re-exported for the CLI (which imports MonkPipeline only).
+public typealias ConvAlgorithm = MonkEngine.ConvAlgorithm
 
 public enum Benchmark {
     /// Measures `network` (named `name` in the output) for each mode: `warmup` untimed
@@ -42,6 +48,7 @@ public enum Benchmark {
     public static func run(_ network: ClassifierNetwork, name: String, settings s: BenchSettings,
                            progress: (String) -> Void = { _ in }) throws -> [BenchMeasurement] {
         let parallel = ComputeThreads.configure(s.threads)
+        network.useConvAlgorithm(s.convAlgorithm)
         var rng = RNG(seed: 0)
         let x = Tensor(shape: [s.batch, s.size, s.size, 3])
         for i in 0..<x.count { x[i] = rng.normal() }

@@ -22,6 +22,8 @@ struct Bench: ParsableCommand {
     var threads = 2
     @Option(name: .long, help: "Instead of a network: decode + resize a folder of JPEGs to --size (default 224) and report images/s (compare with benchmarks/data_pillow.py).")
     var data: String?
+    @Option(name: .long, help: "Convolution products: automatic (Winograd F(2x2,3x3) for wide 3x3 stride-1 layers, im2col + GEMM elsewhere), im2col, or winograd (wherever it applies).")
+    var conv = ConvAlgorithm.automatic
     @Flag(name: .long, help: "One JSON object per measurement.")
     var json = false
 
@@ -40,7 +42,7 @@ struct Bench: ParsableCommand {
             return
         }
         let modes: [BenchMeasurement.Mode] = mode == "both" ? [.train, .infer] : [mode == "train" ? .train : .infer]
-        let settings = BenchSettings(size: size ?? 128, batch: batch, modes: modes, warmup: warmup, iterations: iterations, threads: threads)
+        let settings = BenchSettings(size: size ?? 128, batch: batch, modes: modes, warmup: warmup, iterations: iterations, threads: threads, convAlgorithm: conv)
         let results = try reportingErrors {
             try Benchmark.run(model: model, settings: settings, progress: json ? { _ in } : { FileHandle.standardError.write(Data("\r\($0)   ".utf8)) })
         }
@@ -53,3 +55,5 @@ struct Bench: ParsableCommand {
         }
     }
 }
+
+extension ConvAlgorithm: ExpressibleByArgument {}

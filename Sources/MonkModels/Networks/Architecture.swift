@@ -76,6 +76,8 @@ public enum Architecture: String, CaseIterable, Sendable, Codable {
         case .tiny_cnn: TinyCNN(numClasses: numClasses, rng: &rng)
         }
         net.prepareBackward()
+        // Convolutions run one at a time, so one scratch buffer (the largest layer's) serves all.
+        net.shareConvWorkspace()
         return net
     }
 
