@@ -22,7 +22,10 @@ let package = Package(
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CJPEG", path: "Sources/CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg-dev"])]),
         .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
-        .target(name: "MonkEngine", dependencies: ["CBLAS"], swiftSettings: fast,
+        // Winograd's tile transforms in C, compiled per CPU level (AVX-512, AVX2, baseline) and
+        // chosen at load time; optimised in debug builds too, so tests run them at speed.
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O2"])]),
+        .target(name: "MonkEngine", dependencies: ["CBLAS", "CKernels"], swiftSettings: fast,
                 linkerSettings: [.linkedLibrary("dl")]),
         .target(name: "MonkModels", dependencies: ["MonkEngine"], swiftSettings: fast),
         .target(name: "MonkData", dependencies: ["MonkEngine", "CJPEG", "CPNG"], swiftSettings: fast),

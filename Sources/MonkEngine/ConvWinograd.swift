@@ -29,11 +29,25 @@ enum ConvWinograd {
         var count: Int { images * perImage }
     }
 
-    /// Tiles per chunk: 16·tiles·(in + out) floats near `workspace.chunkLimit`, but at least
-    /// `workspace.minRows` tiles so the GEMMs stay tall enough for OpenBLAS.
+    /// Tiles per chunk: 16·tiles·(in + out) floats near twice `workspace.chunkLimit`, kept
+    /// between minRows/2 and minRows tiles (128–256 by default): GEMMs of 64 rows ran at
+    /// 84–97 GFLOP/s on ResNet-18's layers against 97–115 with 128–256
+    /// (`Conv2DBench.winogradPhases`, one thread), and larger chunks made layer1's backward
+    /// slower (its V and dM leave the L2 cache).
     static func chunkTiles(_ g: ConvGeometry, workspace: ConvWorkspace, total: Int) -> Int {
         let perTile = 16 * (g.c + g.o)
-        return max(1, min(total, max(workspace.minRows / 4, workspace.chunkLimit * 2 / perTile)))
+        let lo = max(1, workspace.minRows / 2), hi = max(lo, workspace.minRows)
+        return max(1, min(total, max(lo, min(hi, workspace.chunkLimit * 2 / perTile))))
+    }
+
+    /// One worker's scratch: the transformed inputs (or their gradients) and products of a
+    /// chunk, and a sink for writes that fall outside the image.
+    struct WorkerScratch {
+        let v, m, sink: UnsafeMutablePointer<Float>
+        static func floats(_ g: ConvGeometry, per: Int) -> Int { 16 * per * (g.c + g.o) + 16 * max(g.c, g.o) }
+        init(_ base: UnsafeMutablePointer<Float>, _ g: ConvGeometry, per: Int) {
+            v = base; m = base + 16 * per * g.c; sink = m + 16 * per * g.o
+        }
     }
 
     static func forward(x: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
@@ -43,30 +57,32 @@ enum ConvWinograd {
         let tiles = Tiles(g)
         let team = max(1, min(parallel.threads, tiles.count))
         let per = chunkTiles(g, workspace: workspace, total: (tiles.count + team - 1) / team)
-        let filterFloats = 16 * g.o * g.c, chunkFloats = 16 * per * (g.c + g.o)
-        nonisolated(unsafe) let scratch = workspace.buffer(filterFloats + team * chunkFloats)
+        let filterFloats = 16 * g.o * g.c, zeroFloats = max(g.c, g.o)
+        let workerFloats = WorkerScratch.floats(g, per: per)
+        nonisolated(unsafe) let scratch = workspace.buffer(filterFloats + zeroFloats + team * workerFloats)
+        nonisolated(unsafe) let zeros = scratch + filterFloats
+        zeros.update(repeating: 0, count: zeroFloats)
         transformFilters(weight, into: scratch, g, parallel: parallel)
         parallel.forEach(team) { t in
-            let u = UnsafePointer(scratch), v = scratch + filterFloats + t * chunkFloats
-            let m = v + 16 * per * g.c
-            withUnsafeTemporaryAllocation(of: Lanes.self, capacity: 16) { lanes in
-                let lanes = lanes.baseAddress!
-                forEachChunk(ConvGEMM.share(tiles.count, t, team), per) { chunk in
-                    let count = chunk.count
-                    transformInput(x, g, tiles, chunk, into: v, lanes)
-                    for p in 0..<16 {
-                        BLAS.gemm(transB: true, m: count, n: g.o, k: g.c, a: v + p * count * g.c, lda: g.c,
-                                  b: u + p * g.o * g.c, ldb: g.c, beta: 0, c: m + p * count * g.o, ldc: g.o)
-                    }
-                    transformOutput(m, g, tiles, chunk, bias: bias, into: y, lanes)
+            let u = UnsafePointer(scratch)
+            let w = WorkerScratch(scratch + filterFloats + zeroFloats + t * workerFloats, g, per: per)
+            let edges = Edges(zeros: zeros, sink: w.sink)
+            forEachChunk(ConvGEMM.share(tiles.count, t, team), per) { chunk in
+                let count = chunk.count
+                transformInput(x, g, tiles, chunk, into: w.v, edges)
+                for p in 0..<16 {
+                    BLAS.gemm(transB: true, m: count, n: g.o, k: g.c, a: w.v + p * count * g.c, lda: g.c,
+                              b: u + p * g.o * g.c, ldb: g.c, beta: 0, c: w.m + p * count * g.o, ldc: g.o)
                 }
+                transformOutput(w.m, g, tiles, chunk, bias: bias, into: y, edges)
             }
         }
     }
 
     /// Adds dL/dW into `weightGrad` when non-nil; adds dL/dx into `dx` (zero-filled by the
     /// caller) when non-nil. Workers own whole images, so no two threads add into the same
-    /// input pixel; each keeps a private dU, summed before the filter adjoint.
+    /// input pixel; each keeps a private dU (its first chunk overwrites it, the others add),
+    /// summed before the filter adjoint.
     static func backward(x: UnsafePointer<Float>, weight: UnsafePointer<Float>, dy: UnsafePointer<Float>,
                          weightGrad: UnsafeMutablePointer<Float>?, dx: UnsafeMutablePointer<Float>?,
                          _ g: ConvGeometry, workspace: ConvWorkspace, parallel: Parallel) {
@@ -75,39 +91,41 @@ enum ConvWinograd {
         let tiles = Tiles(g)
         let team = max(1, min(parallel.threads, g.n))
         let per = chunkTiles(g, workspace: workspace, total: (tiles.count + team - 1) / team)
-        let filterFloats = 16 * g.o * g.c, chunkFloats = 16 * per * (g.c + g.o)
+        let filterFloats = 16 * g.o * g.c, zeroFloats = max(g.c, g.o)
+        let workerFloats = WorkerScratch.floats(g, per: per)
         let gradFloats = weightGrad == nil ? 0 : team * filterFloats
         let uFloats = dx == nil ? 0 : filterFloats
-        nonisolated(unsafe) let scratch = workspace.buffer(uFloats + gradFloats + team * chunkFloats)
-        if dx != nil { transformFilters(weight, into: scratch, g, parallel: parallel) }
+        nonisolated(unsafe) let scratch = workspace.buffer(uFloats + gradFloats + zeroFloats + team * workerFloats)
         nonisolated(unsafe) let gradBase = scratch + uFloats
+        nonisolated(unsafe) let zeros = gradBase + gradFloats
+        zeros.update(repeating: 0, count: zeroFloats)
+        if dx != nil { transformFilters(weight, into: scratch, g, parallel: parallel) }
         parallel.forEach(team) { t in
             let u = UnsafePointer(scratch)
             let dU: UnsafeMutablePointer<Float>? = weightGrad == nil ? nil : gradBase + t * filterFloats
-            dU?.update(repeating: 0, count: filterFloats)
-            let v = gradBase + gradFloats + t * chunkFloats, dm = v + 16 * per * g.c
+            let w = WorkerScratch(gradBase + gradFloats + zeroFloats + t * workerFloats, g, per: per)
+            let edges = Edges(zeros: zeros, sink: w.sink)
             let images = ConvGEMM.share(g.n, t, team)
             let mine = (images.lowerBound * tiles.perImage)..<(images.upperBound * tiles.perImage)
-            withUnsafeTemporaryAllocation(of: Lanes.self, capacity: 16) { lanes in
-                let lanes = lanes.baseAddress!
-                forEachChunk(mine, per) { chunk in
-                    let count = chunk.count
-                    transformOutputGradient(dy, g, tiles, chunk, into: dm, lanes)
-                    if let dU {
-                        transformInput(x, g, tiles, chunk, into: v, lanes)
-                        for p in 0..<16 {
-                            BLAS.gemm(transA: true, m: g.o, n: g.c, k: count, a: dm + p * count * g.o, lda: g.o,
-                                      b: v + p * count * g.c, ldb: g.c, beta: 1, c: dU + p * g.o * g.c, ldc: g.c)
-                        }
+            if let dU, mine.isEmpty { dU.update(repeating: 0, count: filterFloats) }
+            forEachChunk(mine, per) { chunk in
+                let count = chunk.count
+                transformOutputGradient(dy, g, tiles, chunk, into: w.m, edges)
+                if let dU {
+                    transformInput(x, g, tiles, chunk, into: w.v, edges)
+                    let beta: Float = chunk.lowerBound == mine.lowerBound ? 0 : 1
+                    for p in 0..<16 {
+                        BLAS.gemm(transA: true, m: g.o, n: g.c, k: count, a: w.m + p * count * g.o, lda: g.o,
+                                  b: w.v + p * count * g.c, ldb: g.c, beta: beta, c: dU + p * g.o * g.c, ldc: g.c)
                     }
-                    if let dx {
-                        // V's space now holds the transformed input gradients.
-                        for p in 0..<16 {
-                            BLAS.gemm(m: count, n: g.c, k: g.o, a: dm + p * count * g.o, lda: g.o,
-                                      b: u + p * g.o * g.c, ldb: g.c, beta: 0, c: v + p * count * g.c, ldc: g.c)
-                        }
-                        addInputGradient(v, g, tiles, chunk, into: dx, lanes)
+                }
+                if let dx {
+                    // V's space now holds the transformed input gradients.
+                    for p in 0..<16 {
+                        BLAS.gemm(m: count, n: g.c, k: g.o, a: w.m + p * count * g.o, lda: g.o,
+                                  b: u + p * g.o * g.c, ldb: g.c, beta: 0, c: w.v + p * count * g.c, ldc: g.c)
                     }
+                    addInputGradient(w.v, g, tiles, chunk, into: dx, edges)
                 }
             }
         }

@@ -160,4 +160,42 @@ struct Conv2DBench {
         }
         BLAS.threads = saved
     }
+
+    /// Where Winograd's forward time goes on one thread: the input transform, the 16 GEMMs and
+    /// the output transform of one chunk of tiles, repeated over the layer (thread CPU time).
+    @Test func winogradPhases() {
+        let saved = BLAS.threads
+        BLAS.threads = 1
+        for s in Self.resnet18At128 where s.k == 3 && s.stride == 1 && s.groups == 1 {
+            let g = ConvGeometry(input: s.input, outChannels: s.out, kernel: 3, stride: 1, padding: s.padding, groups: 1)
+            let tiles = ConvWinograd.Tiles(g)
+            for per in [64, 128, 256] {
+                let x = randomTensor(s.input, seed: 2), w = randomTensor([g.o, 3, 3, g.c], seed: 3)
+                let y = Tensor(shape: g.outputShape)
+                let u = Tensor(shape: [16, g.o, g.c]), v = Tensor(shape: [16, per, g.c]), m = Tensor(shape: [16, per, g.o])
+                ConvWinograd.transformFilters(w.data, into: u.data, g, parallel: .serial)
+                let zeros = Tensor(shape: [max(g.c, g.o)]), sink = Tensor(shape: [16, max(g.c, g.o)])
+                let lanes = ConvWinograd.Edges(zeros: zeros.data, sink: sink.data)
+                let chunks = stride(from: 0, to: tiles.count, by: per).map { $0..<min($0 + per, tiles.count) }
+                let tIn = Self.median(cpu: true) {
+                    for c in chunks { ConvWinograd.transformInput(x.data, g, tiles, c, into: v.data, lanes) }
+                }
+                let tGemm = Self.median(cpu: true) {
+                    for c in chunks {
+                        for p in 0..<16 {
+                            BLAS.gemm(transB: true, m: c.count, n: g.o, k: g.c, a: v.data + p * c.count * g.c, lda: g.c,
+                                      b: u.data + p * g.o * g.c, ldb: g.c, beta: 0, c: m.data + p * c.count * g.o, ldc: g.o)
+                        }
+                    }
+                }
+                let tOut = Self.median(cpu: true) {
+                    for c in chunks { ConvWinograd.transformOutput(m.data, g, tiles, c, bias: nil, into: y.data, lanes) }
+                }
+                let flops = 2.0 * Double(tiles.count) * 16 * Double(g.c * g.o)
+                print(String(format: "%@ %3d tiles/chunk: input %.2f ms, gemm %.2f ms (%.0f GFLOP/s), output %.2f ms",
+                             s.name, per, tIn * 1e3, tGemm * 1e3, flops / tGemm * 1e-9, tOut * 1e3))
+            }
+        }
+        BLAS.threads = saved
+    }
 }

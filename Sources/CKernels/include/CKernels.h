@@ -1,0 +1,48 @@
+// Memory passes of monkpipe's Winograd F(2x2,3x3) convolution, in C so each is compiled for
+// AVX-512, AVX2 and baseline x86-64 and picked at load time (Swift code is compiled for the
+// baseline only, where a 16-float vector is four SSE registers).
+#ifndef MONK_CKERNELS_H
+#define MONK_CKERNELS_H
+
+/// Sizes of one NHWC convolution call and its 2x2 output tiles.
+typedef struct {
+    long h, w, c;           // input rows, columns, channels
+    long oh, ow, o;         // output rows, columns, channels
+    long padTop, padLeft;   // zero pixels before the first input row / column
+    long tileRows, tileCols; // tiles per image: ceil(oh/2) x ceil(ow/2)
+} MonkWinogradShape;
+
+/// Scratch the tile loops use for pixels outside the image: `zeros` holds c (or o) zeros
+/// and is only read; `sink` has room for 16 * max(c, o) floats and receives writes that fall
+/// outside the image, so every tile runs the same branch-free loop.
+typedef struct {
+    const float *zeros;
+    float *sink;
+} MonkWinogradEdges;
+
+/// v[p][t][c] = (B^T d B)[p] for the 4x4 input window d of tiles first ..< first+count
+/// (t counts from 0 at `first`); x is the whole NHWC input.
+void monk_winograd_input(const float *x, const MonkWinogradShape *s, long first, long count,
+                         float *v, MonkWinogradEdges edges);
+
+/// dx[window of each tile] += (B dv[.][t] B^T), the adjoint of monk_winograd_input.
+void monk_winograd_input_adjoint(const float *dv, const MonkWinogradShape *s, long first, long count,
+                                 float *dx, MonkWinogradEdges edges);
+
+/// y[2x2 outputs of each tile] = (A^T m[.][t] A) + bias (bias may be NULL).
+void monk_winograd_output(const float *m, const MonkWinogradShape *s, long first, long count,
+                          const float *bias, float *y, MonkWinogradEdges edges);
+
+/// dm[p][t][o] = (A dy A^T)[p] for each tile's 2x2 output gradients (zero past the edge).
+void monk_winograd_output_adjoint(const float *dy, const MonkWinogradShape *s, long first, long count,
+                                  float *dm, MonkWinogradEdges edges);
+
+/// u[p][k][c] = (G w[k,:,:,c] G^T)[p] for filters k in first ..< first+count of OHWI weights.
+void monk_winograd_filters(const float *w, const MonkWinogradShape *s, long first, long count, float *u);
+
+/// dw[k,ky,kx,c] += (G^T du G)[ky,kx] for filters k in first ..< first+count, where du is the
+/// sum of `partials` consecutive [16][o][c] blocks (summed into the first block, in place).
+void monk_winograd_filters_adjoint(float *du, long partials, const MonkWinogradShape *s,
+                                   long first, long count, float *dw);
+
+#endif
