@@ -29,7 +29,7 @@ public final class GlobalAvgPool: Module {
         precondition(inputShape.count == 4, "GlobalAvgPool.backward called before forward")
         let n = inputShape[0], hw = inputShape[1] * inputShape[2], c = inputShape[3]
         precondition(dy.shape == [n, c], "GlobalAvgPool.backward: dy \(dy.shape), expected \([n, c])")
-        let dx = Tensor(shape: inputShape)
+        let dx = Tensor(uninitializedShape: inputShape)  // every element is written below
         let scale = 1 / Float(hw)
         ctx.parallel.forEach(n, minChunk: max(1, 32_768 / max(1, hw * c))) { b in
             let g = dy.data + b * c

@@ -67,13 +67,19 @@ public struct Optimizer: Sendable {
     /// Applies one update to every trainable parameter of `model` from its accumulated grads.
     /// Large tensors are split across `parallel`'s threads; the result has the same bits for
     /// any thread count (the rules are elementwise).
-    public mutating func step(_ model: Module, parallel: Parallel = .serial) throws {
-        try step(model.namedParameters(), parallel: parallel)
+    public mutating func step(_ model: Module, parallel: Parallel = .serial, zeroingGradients: Bool = false) throws {
+        try step(model.namedParameters(), parallel: parallel, zeroingGradients: zeroingGradients)
     }
 
     /// Applies one update to every trainable parameter in the list. Throws (before touching
     /// any parameter) when a restored state does not fit a parameter's size.
-    public mutating func step(_ parameters: [(String, Parameter)], parallel: Parallel = .serial) throws {
+    ///
+    /// With `zeroingGradients`, each trainable parameter's gradient is zero afterwards, written
+    /// in the same pass that reads it (cheaper than `zeroGrad()` before the next backward,
+    /// which streams every gradient once more). Frozen parameters are not touched: layers
+    /// never add into their gradients.
+    public mutating func step(_ parameters: [(String, Parameter)], parallel: Parallel = .serial,
+                              zeroingGradients: Bool = false) throws {
         for (name, p) in parameters where p.trainable {
             if let existing = slots[name], let bad = existing.bufferCounts.first(where: { $0 != p.value.count }) {
                 throw OptimizerError.stateMismatch(parameter: name, expected: p.value.count, found: bad)
@@ -84,7 +90,7 @@ public struct Optimizer: Sendable {
             // Moved out and back so the buffers are mutated in place, never copied.
             var s = slots.removeValue(forKey: name) ?? ParameterSlots()
             s.step += 1
-            OptimizerRules.update(config, lr: learningRate, p, &s, parallel)
+            OptimizerRules.update(config, lr: learningRate, p, &s, parallel, zeroGradient: zeroingGradients)
             slots[name] = s
         }
     }

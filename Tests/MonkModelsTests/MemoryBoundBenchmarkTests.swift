@@ -1,0 +1,74 @@
+// Timings of the memory-bound passes of a ResNet-18 training step at 128 px, batch 16 (the
+// issue-3 benchmark's shapes); runs only with MONKPIPE_BENCH=1, in release:
+// MONKPIPE_BENCH=1 swift test -c release --scratch-path .build-elem-rel --filter MemoryBoundBenchmarkTests
+import Foundation
+import Testing
+import MonkEngine
+@testable import MonkModels
+
+@Suite(.serialized, .enabled(if: ProcessInfo.processInfo.environment["MONKPIPE_BENCH"] == "1"))
+struct MemoryBoundBenchmarkTests {
+    /// Best wall time of `body` in milliseconds over `runs` runs after a warm-up (the machine
+    /// is shared: the minimum is the least disturbed estimate).
+    static func best(_ runs: Int = 15, _ body: () -> Void) -> Double {
+        func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e6 }
+        body()
+        var best = Double.infinity
+        for _ in 0..<runs {
+            let t0 = now()
+            body()
+            best = min(best, now() - t0)
+        }
+        return best
+    }
+
+    static func random(_ shape: [Int], seed: UInt64) -> Tensor {
+        var r = RNG(seed: seed)
+        return Tensor(shape: shape, values: (0..<shape.reduce(1, *)).map { _ in r.uniform(-1, 1) })
+    }
+
+    /// ms per call of each pass, with the copy of the same tensor as the floor for a pass
+    /// that reads and writes every element once.
+    @Test(arguments: [([16, 64, 64, 64], "stem"), ([16, 32, 32, 64], "layer1"), ([16, 4, 4, 512], "layer4")])
+    func passes(shape: [Int], name: String) {
+        let ctx = Context(training: true, parallel: Parallel(threads: 2))
+        let c = shape.last!
+        let x = Self.random(shape, seed: 1), dy = Self.random(shape, seed: 2), r = Self.random(shape, seed: 3)
+        let copy = Self.best { _ = x.copy() }
+        let bn = BatchNorm2D(channels: c), bnr = BatchNorm2D(channels: c, activation: .relu)
+        let bnF = Self.best { _ = bn.forward(x, ctx) }
+        let bnB = Self.best { _ = bn.backward(dy, ctx) }
+        let bnrF = Self.best { _ = bnr.forward(x, ctx) }
+        let bnrB = Self.best { _ = bnr.backward(dy, ctx) }
+        let y = x.copy()
+        let addReLU = Self.best { addReLUInPlace(y, r, parallel: ctx.parallel) }
+        let add = Self.best { addInPlace(y, r, parallel: ctx.parallel) }
+        let mask = Self.best { _ = activationGradient(dy, output: x, parallel: ctx.parallel) }
+        let pool = MaxPool2D(kernelSize: 3, stride: 2, padding: 1)
+        let pooled = pool.forward(x, ctx)
+        let pdy = Self.random(pooled.shape, seed: 4)
+        let poolF = Self.best { _ = pool.forward(x, ctx) }
+        let poolB = Self.best { _ = pool.backward(pdy, ctx) }
+        print(String(format: "[bench] %@ %@, 2 threads, ms: copy %.3f | BN fwd %.3f bwd %.3f | BN+ReLU fwd %.3f bwd %.3f | addReLU %.3f add %.3f reluMask %.3f | maxpool fwd %.3f bwd %.3f",
+                     name, "\(shape)", copy, bnF, bnB, bnrF, bnrB, addReLU, add, mask, poolF, poolB))
+        #expect(copy > 0)
+    }
+
+    /// One SGD-momentum step over ResNet-18's parameters (2-class head), with the gradient
+    /// zeroing the benchmark does before each step.
+    @Test func sgdStepOverResNet18() throws {
+        var rng = RNG(seed: 0)
+        let net = ResNet(.resnet18, numClasses: 2, rng: &rng)
+        let params = net.namedParameters()
+        let parallel = Parallel(threads: 2)
+        var opt = try Optimizer(.sgd(SGDConfig(lr: 0.01, momentum: 0.9)))
+        try opt.step(params, parallel: parallel)
+        let zero = Self.best { for (_, p) in params { p.grad.zero() } }
+        var failed = false
+        let step = Self.best { do { try opt.step(params, parallel: parallel) } catch { failed = true } }
+        let zeroing = Self.best { do { try opt.step(params, parallel: parallel, zeroingGradients: true) } catch { failed = true } }
+        print(String(format: "[bench] ResNet-18 (%d parameters), 2 threads, ms: zero grads %.3f | SGD momentum step %.3f | step zeroing grads %.3f",
+                     net.parameterCount, zero, step, zeroing))
+        #expect(!failed)
+    }
+}
