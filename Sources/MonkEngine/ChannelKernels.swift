@@ -15,23 +15,15 @@ enum ChannelReduce {
         let rows = x.count / c
         let totals = blockSums(rows: rows, channels: c, parallel: parallel) { r0, r1, s1, s2 in
             let xp = x.data
-            // Channel groups outside, rows inside: the sums stay in registers for the whole
-            // block (which is in L1 after the first group), and every channel still adds its
-            // rows in order, so the bits do not depend on the loop order.
-            var j = 0
-            while j + 16 <= c {
-                let k = loadVec(xp + j)
-                var a1 = Vec16(), a2 = Vec16()
-                for r in r0..<r1 {
-                    let d = loadVec(xp + r * c + j) - k
-                    a1 += d
-                    a2 += d * d
-                }
-                storeVec(a1, s1 + j); storeVec(a2, s2 + j)
-                j += 16
-            }
             for r in r0..<r1 {
                 let row = xp + r * c
+                var j = 0
+                while j + 16 <= c {
+                    let d = loadVec(row + j) - loadVec(xp + j)
+                    storeVec(loadVec(s1 + j) + d, s1 + j)
+                    storeVec(loadVec(s2 + j) + d * d, s2 + j)
+                    j += 16
+                }
                 for j in j..<c {
                     let d = row[j] - xp[j]
                     s1[j] += d
@@ -58,21 +50,15 @@ enum ChannelReduce {
             mean.withUnsafeBufferPointer { mp in
                 let m = mp.baseAddress!
                 guard let clamp else {
-                    // Channel groups outside, rows inside, as in `meanAndVariance`.
-                    var j = 0
-                    while j + 16 <= c {
-                        let mv = loadVec(m + j)
-                        var a1 = Vec16(), a2 = Vec16()
-                        for r in r0..<r1 {
-                            let gv = loadVec(dy.data + r * c + j)
-                            a1 += gv
-                            a2 += gv * (loadVec(x.data + r * c + j) - mv)
-                        }
-                        storeVec(a1, s1 + j); storeVec(a2, s2 + j)
-                        j += 16
-                    }
                     for r in r0..<r1 {
                         let g = dy.data + r * c, v = x.data + r * c
+                        var j = 0
+                        while j + 16 <= c {
+                            let gv = loadVec(g + j)
+                            storeVec(loadVec(s1 + j) + gv, s1 + j)
+                            storeVec(loadVec(s2 + j) + gv * (loadVec(v + j) - loadVec(m + j)), s2 + j)
+                            j += 16
+                        }
                         for j in j..<c {
                             s1[j] += g[j]
                             s2[j] += g[j] * (v[j] - m[j])
@@ -82,22 +68,17 @@ enum ChannelReduce {
                 }
                 clamp.withPointers { sc, sh in
                     let cap = clamp.cap, vcap = Vec16(repeating: cap)
-                    var j = 0
-                    while j + 16 <= c {
-                        let mv = loadVec(m + j), scv = loadVec(sc + j), shv = loadVec(sh + j)
-                        var a1 = Vec16(), a2 = Vec16()
-                        for r in r0..<r1 {
-                            let xv = loadVec(x.data + r * c + j)
-                            let z = xv * scv + shv
-                            let gv = Vec16().replacing(with: loadVec(dy.data + r * c + j), where: (z .> 0) .& (z .< vcap))
-                            a1 += gv
-                            a2 += gv * (xv - mv)
-                        }
-                        storeVec(a1, s1 + j); storeVec(a2, s2 + j)
-                        j += 16
-                    }
                     for r in r0..<r1 {
                         let g = dy.data + r * c, v = x.data + r * c
+                        var j = 0
+                        while j + 16 <= c {
+                            let xv = loadVec(v + j)
+                            let z = xv * loadVec(sc + j) + loadVec(sh + j)
+                            let gv = Vec16().replacing(with: loadVec(g + j), where: (z .> 0) .& (z .< vcap))
+                            storeVec(loadVec(s1 + j) + gv, s1 + j)
+                            storeVec(loadVec(s2 + j) + gv * (xv - loadVec(m + j)), s2 + j)
+                            j += 16
+                        }
                         for j in j..<c {
                             let z = v[j] * sc[j] + sh[j]
                             guard z > 0 && z < cap else { continue }
@@ -149,12 +130,7 @@ enum ChannelAffine {
                 for r in range {
                     let xi = x.data + r * c, yo = y.data + r * c
                     guard let cap else {
-                        var j = 0
-                        while j + 16 <= c {
-                            storeVec(loadVec(xi + j) * loadVec(s + j) + loadVec(h + j), yo + j)
-                            j += 16
-                        }
-                        for j in j..<c { yo[j] = xi[j] * s[j] + h[j] }
+                        for j in 0..<c { yo[j] = xi[j] * s[j] + h[j] }
                         continue
                     }
                     var j = 0
@@ -195,12 +171,7 @@ enum ChannelAffine {
                 guard let clamp else {
                     for r in range {
                         let gi = dy.data + r * c, xi = x.data + r * c, o = out.data + r * c
-                        var j = 0
-                        while j + 16 <= c {
-                            storeVec(loadVec(gi + j) * loadVec(pa + j) + loadVec(xi + j) * loadVec(pb + j) + loadVec(h + j), o + j)
-                            j += 16
-                        }
-                        for j in j..<c { o[j] = gi[j] * pa[j] + xi[j] * pb[j] + h[j] }
+                        for j in 0..<c { o[j] = gi[j] * pa[j] + xi[j] * pb[j] + h[j] }
                     }
                     return
                 }
