@@ -5,12 +5,13 @@ extension DenseNet {
     /// x_ℓ = H_ℓ([x_0, x_1, …, x_{ℓ−1}]); the block returns [x_0, …, x_L] (channels C₀ + k·L
     /// for growth rate k).
     ///
-    /// Forward builds each layer's input by appending the newest k channels to the previous
-    /// input (one `concatChannels` of two pieces per layer). The inputs must stay alive for
-    /// the BatchNorms' backward anyway, so memory grows with the square of the depth, as in
-    /// torchvision's default (non-checkpointed) DenseNet. Backward keeps one gradient buffer
-    /// for the whole block output: layer ℓ reads its k channels from it and adds its input
-    /// gradient into the leading channels, so no per-layer split is allocated.
+    /// Forward writes every feature map once into one shared buffer of the block's output
+    /// width: the block input into the leading C₀ channels, layer ℓ's k new maps after it.
+    /// Layer ℓ reads the leading C₀ + k·ℓ channels of that buffer, which no later layer
+    /// changes, and keeps nothing of that width alive (see `DenseLayer`), so the block holds
+    /// its output plus each layer's narrow bottleneck tensors — memory linear in the depth.
+    /// Backward keeps one gradient buffer for the whole block output: layer ℓ reads its k
+    /// channels from it and adds its input gradient into the leading channels.
     final class DenseBlock: Module, GradientFlow, FLOPCounting {
         let layers: [DenseLayer]
         let inChannels: Int
@@ -32,24 +33,28 @@ extension DenseNet {
 
         // x: [N, H, W, C₀] → [N, H, W, C₀ + k·L]
         func forward(_ x: Tensor, _ ctx: Context) -> Tensor {
-            var features = x
-            for layer in layers {
-                let y = layer(features, ctx)                                     // [N, H, W, k]
-                features = concatChannels([features, y], parallel: ctx.parallel)  // [N, H, W, C + k]
+            precondition(x.rank == 4 && x.shape[3] == inChannels, "DenseBlock(\(inChannels)) got input \(x.shape)")
+            // Every channel is written below: the input here, each layer's output in its loop.
+            let features = Tensor(uninitializedShape: Array(x.shape.dropLast()) + [outChannels])
+            DenseChannels.write(x, into: features, at: 0, ctx.parallel)
+            for (i, layer) in layers.enumerated() {
+                let c = inChannels + i * growthRate
+                let y = layer.forward(features: features, channels: c, ctx)   // [N, H, W, k]
+                DenseChannels.write(y, into: features, at: c, ctx.parallel)
             }
             return features
         }
 
+        // dy: [N, H, W, C₀ + k·L] → [N, H, W, C₀]
         func backward(_ dy: Tensor, _ ctx: Context) -> Tensor? {
-            let total = outChannels
             let g = dy.copy()                                     // dL/d[x_0 … x_L], filled from the end
             for (i, layer) in layers.enumerated().reversed() {
                 let c = inChannels + i * growthRate               // layer i reads channels 0..<c, writes c..<c+k
-                let dOut = copyChannels(g, total: total, range: c..<(c + growthRate), ctx.parallel)
-                if let dIn = layer.backward(dOut, ctx) { addChannels(dIn, into: g, total: total, ctx.parallel) }
+                let dOut = DenseChannels.copy(g, c..<(c + growthRate), ctx.parallel)
+                if let dIn = layer.backward(dOut, ctx) { DenseChannels.addLeading(dIn, into: g, ctx.parallel) }
             }
             guard needsInputGradient else { return nil }
-            return copyChannels(g, total: total, range: 0..<inChannels, ctx.parallel)
+            return DenseChannels.copy(g, 0..<inChannels, ctx.parallel)
         }
 
         func prepareGradientFlow(inputNeedsGradient: Bool) -> Bool {
@@ -63,27 +68,6 @@ extension DenseNet {
 
         func countFLOPs(_ t: inout FLOPTally) {
             for layer in layers { t.conv(layer.conv1); t.conv(layer.conv2) }
-        }
-    }
-}
-
-/// Channels `range` of every pixel of `g` ([…, total]) as a new contiguous tensor.
-private func copyChannels(_ g: Tensor, total: Int, range: Range<Int>, _ parallel: Parallel) -> Tensor {
-    let rows = g.count / total, width = range.count, start = range.lowerBound
-    let out = Tensor(shape: Array(g.shape.dropLast()) + [width])
-    parallel.chunks(rows, minChunk: max(1, 16_384 / total)) { r in
-        for p in r { (out.data + p * width).update(from: g.data + p * total + start, count: width) }
-    }
-    return out
-}
-
-/// g[…, 0..<c] += d where d is [..., c]: a layer's input gradient lands on the leading channels.
-private func addChannels(_ d: Tensor, into g: Tensor, total: Int, _ parallel: Parallel) {
-    let c = d.shape.last ?? 1, rows = d.count / c
-    parallel.chunks(rows, minChunk: max(1, 16_384 / total)) { r in
-        for p in r {
-            let src = d.data + p * c, dst = g.data + p * total
-            for j in 0..<c { dst[j] += src[j] }
         }
     }
 }

@@ -118,38 +118,6 @@ extension DenseNet {
         func backward(_ dy: Tensor, _ ctx: Context) -> Tensor? { backwardChain(chain, dy, ctx) }
     }
 
-    /// BN → ReLU → conv1×1 (C → 4k) → BN → ReLU → conv3×3 (4k → k): the bottleneck layer
-    /// "H_ℓ" of DenseNet-BC, producing k new feature maps (k = growth rate, 32 in every
-    /// torchvision DenseNet; tests use smaller widths).
-    final class DenseLayer: Module, GradientFlow {
-        let norm1: BatchNorm2D   // BN + ReLU
-        let conv1: Conv2D
-        let norm2: BatchNorm2D   // BN + ReLU
-        let conv2: Conv2D
-        var needsInputGradient = true
-
-        init(inChannels: Int, growthRate: Int, bottleneckWidth: Int, rng: inout RNG) {
-            norm1 = BatchNorm2D(channels: inChannels, activation: .relu)
-            conv1 = Conv2D(inChannels: inChannels, outChannels: bottleneckWidth, kernelSize: 1, bias: false, rng: &rng)
-            conv1.initKaimingNormal(.fanIn, rng: &rng)
-            norm2 = BatchNorm2D(channels: bottleneckWidth, activation: .relu)
-            conv2 = Conv2D(inChannels: bottleneckWidth, outChannels: growthRate, kernelSize: 3,
-                           padding: .symmetric(1), bias: false, rng: &rng)
-            conv2.initKaimingNormal(.fanIn, rng: &rng)
-        }
-
-        var chain: [Module] { [norm1, conv1, norm2, conv2] }
-
-        // x: [N, H, W, C] (all earlier features, concatenated) → [N, H, W, k]
-        func forward(_ x: Tensor, _ ctx: Context) -> Tensor { chain.reduce(x) { $1($0, ctx) } }
-        func backward(_ dy: Tensor, _ ctx: Context) -> Tensor? { backwardChain(chain, dy, ctx) }
-
-        func prepareGradientFlow(inputNeedsGradient: Bool) -> Bool {
-            needsInputGradient = inputNeedsGradient
-            return prepareFlow(chain, inputNeedsGradient: inputNeedsGradient)
-        }
-    }
-
     /// BN → ReLU → conv1×1 (C → C/2) → 2×2 average pool, between dense blocks.
     final class Transition: Module, GradientFlow, FLOPCounting {
         let norm: BatchNorm2D   // BN + ReLU

@@ -1,0 +1,142 @@
+// The memory-efficient dense block (shared feature buffer, concatenation and norm1 + ReLU
+// recomputed in backward) against the straightforward chain it replaces, on a tiny block.
+import Testing
+import MonkEngine
+@testable import MonkModels
+
+/// Two blocks with identical weights: `DenseNet.DenseBlock(seed:)` twice, then the same
+/// random BatchNorm affine weights in both (the default 1/0 would hide errors in γ and β).
+private func twinBlocks(inChannels: Int = 3, layers: Int = 3, growth: Int = 2, bottleneck: Int = 4)
+    -> (DenseNet.DenseBlock, DenseNet.DenseBlock) {
+    func make() -> DenseNet.DenseBlock {
+        var rng = RNG(seed: 31)
+        let block = DenseNet.DenseBlock(inChannels: inChannels, layers: layers, growthRate: growth,
+                                        bottleneckWidth: bottleneck, rng: &rng)
+        var values = RNG(seed: 32)
+        for layer in block.layers {
+            for norm in [layer.norm1, layer.norm2] {
+                for j in 0..<norm.channels {
+                    norm.weight.value[j] = values.uniform(0.5, 1.5)
+                    norm.bias.value[j] = values.uniform(-0.5, 0.5)
+                }
+            }
+        }
+        return block
+    }
+    return (make(), make())
+}
+
+/// The straightforward DenseNet computation, as torchvision's default forward does it:
+/// layer ℓ's input is a fresh concatenation, every layer module runs as a plain chain and
+/// keeps its own input (conv1 through `Conv2D`).
+private struct ChainReference {
+    let block: DenseNet.DenseBlock
+
+    func forward(_ x: Tensor, _ ctx: Context) -> Tensor {
+        var features = x
+        for layer in block.layers {
+            let y = layer.chain.reduce(features) { $1($0, ctx) }
+            features = concatChannels([features, y], parallel: ctx.parallel)
+        }
+        return features
+    }
+
+    func backward(_ dy: Tensor, _ ctx: Context) -> Tensor? {
+        let total = block.outChannels, k = block.growthRate
+        let g = dy.copy()
+        for (i, layer) in block.layers.enumerated().reversed() {
+            let c = block.inChannels + i * k
+            let dOut = splitChannels(g, sizes: [c, k, total - c - k])[1]
+            guard let dIn = backwardChain(layer.chain, dOut, ctx) else { continue }
+            let rows = dIn.count / c
+            for p in 0..<rows { for j in 0..<c { g[p * total + j] += dIn[p * c + j] } }
+        }
+        guard block.needsInputGradient else { return nil }
+        return splitChannels(g, sizes: [block.inChannels, total - block.inChannels])[0]
+    }
+}
+
+private func random(_ shape: [Int], seed: UInt64) -> Tensor {
+    var r = RNG(seed: seed)
+    return Tensor(shape: shape, values: (0..<shape.reduce(1, *)).map { _ in r.uniform(-1, 1) })
+}
+
+/// Largest |a − b| relative to the largest |b| (1 when b is all zero).
+private func relativeError(_ a: Tensor, _ b: Tensor) -> Float {
+    precondition(a.shape == b.shape, "\(a.shape) vs \(b.shape)")
+    var diff: Float = 0, scale: Float = 0
+    for i in 0..<a.count { diff = max(diff, abs(a[i] - b[i])); scale = max(scale, abs(b[i])) }
+    return diff / max(scale, 1)
+}
+
+@Suite struct DenseBlockMemoryTests {
+    /// Output, input gradient and every parameter gradient equal the chain's. Both run the
+    /// same BatchNorm kernels and the same GEMMs with the same row split between threads, so
+    /// they agree to the bit today (measured: every error 0). The bound 1e-6 allows only a
+    /// different summation order of the weight gradient's thread partials (if OpenBLAS' thread
+    /// count changes between the two runs, e.g. under another test), which is ~1e-7 relative.
+    @Test(arguments: [true, false])
+    func matchesChain(inputNeedsGradient: Bool) {
+        let (efficient, plain) = twinBlocks()
+        let reference = ChainReference(block: plain)
+        for b in [efficient, plain] { b.prepareGradientFlow(inputNeedsGradient: inputNeedsGradient) }
+        let ctx = Context(training: true, parallel: Parallel(threads: 2))
+        let x = random([2, 5, 4, 3], seed: 33)   // 2 images: the backward splits work by image
+        let y = efficient(x.copy(), ctx)
+        let yRef = reference.forward(x.copy(), ctx)
+        #expect(y.shape == [2, 5, 4, 9])
+        #expect(relativeError(y, yRef) <= 1e-6)
+
+        let dy = random(y.shape, seed: 34)
+        let dx = efficient.backward(dy, ctx)
+        let dxRef = reference.backward(dy, ctx)
+        #expect((dx == nil) == !inputNeedsGradient && (dxRef == nil) == !inputNeedsGradient)
+        if let dx, let dxRef { #expect(relativeError(dx, dxRef) <= 1e-6) }
+        let grads = efficient.namedParameters(), gradsRef = plain.namedParameters()
+        #expect(grads.map(\.0) == gradsRef.map(\.0) && grads.count == 3 * 6)
+        for ((name, p), (_, q)) in zip(grads, gradsRef) {
+            #expect(p.grad.array.contains { $0 != 0 }, "\(name) got no gradient")
+            #expect(relativeError(p.grad, q.grad) <= 1e-6, "\(name)")
+        }
+    }
+
+    /// Running statistics move once per forward: the backward's recomputation of norm1 leaves
+    /// them alone. Hand reference for the first layer's norm1 (input = the block input):
+    /// running_mean = 0.1·mean, running_var = 0.9 + 0.1·unbiased variance (PyTorch's update
+    /// from 0 and 1 with momentum 0.1), each computed here by a plain loop in Double.
+    @Test func runningStatisticsUpdateOncePerForward() {
+        let (efficient, plain) = twinBlocks()
+        let reference = ChainReference(block: plain)
+        let ctx = Context(training: true, parallel: Parallel(threads: 2))
+        let x = random([2, 5, 4, 3], seed: 35)
+        let y = efficient(x.copy(), ctx)
+        _ = reference.forward(x.copy(), ctx)
+        let afterForward = efficient.namedBuffers().map { ($0.0, $0.1.value.array) }
+        _ = efficient.backward(random(y.shape, seed: 36), ctx)
+        for ((name, before), (_, buffer)) in zip(afterForward, efficient.namedBuffers()) {
+            #expect(before == buffer.value.array, "\(name) moved during backward")
+        }
+        for ((name, a), (_, b)) in zip(efficient.namedBuffers(), plain.namedBuffers()) {
+            #expect(relativeError(a.value, b.value) <= 1e-6, "\(name)")
+        }
+        let norm1 = efficient.layers[0].norm1, rows = x.count / 3
+        for j in 0..<3 {
+            let values = (0..<rows).map { Double(x[$0 * 3 + j]) }
+            let mean = values.reduce(0, +) / Double(rows)
+            let variance = values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(rows - 1)
+            #expect(abs(Double(norm1.running_mean.value[j]) - 0.1 * mean) <= 1e-6)
+            #expect(abs(Double(norm1.running_var.value[j]) - (0.9 + 0.1 * variance)) <= 1e-6)
+        }
+    }
+
+    /// Eval mode uses the running statistics: the shared-buffer forward gives the chain's
+    /// output there too, and changes no statistic.
+    @Test func evalForwardMatchesChain() {
+        let (efficient, plain) = twinBlocks(layers: 2)
+        let ctx = Context(training: false, parallel: Parallel(threads: 2))
+        let x = random([1, 3, 3, 3], seed: 37)
+        let y = efficient(x.copy(), ctx)
+        #expect(relativeError(y, ChainReference(block: plain).forward(x.copy(), ctx)) <= 1e-6)
+        #expect(efficient.layers[0].norm1.running_mean.value.array == [0, 0, 0])
+    }
+}
