@@ -39,8 +39,8 @@ static void outputs(const MonkWinogradShape *s, long tile, long pixels[4]) {
 
 MONK_CLONES
 void monk_winograd_input(const float *x, const MonkWinogradShape *s, long first, long count,
-                         float *v, MonkWinogradEdges edges) {
-    const long c = s->c, plane = count * c;
+                         float *v, long plane, MonkWinogradEdges edges) {
+    const long c = s->c;
     for (long t = 0; t < count; t++) {
         long px[16];
         window(s, first + t, px);
@@ -71,9 +71,9 @@ void monk_winograd_input(const float *x, const MonkWinogradShape *s, long first,
 }
 
 MONK_CLONES
-void monk_winograd_input_adjoint(const float *dv, const MonkWinogradShape *s, long first, long count,
-                                 float *dx, MonkWinogradEdges edges) {
-    const long c = s->c, plane = count * c;
+void monk_winograd_input_adjoint(const float *dv, long plane, const MonkWinogradShape *s, long first,
+                                 long count, float *dx, MonkWinogradEdges edges) {
+    const long c = s->c;
     for (long t = 0; t < count; t++) {
         long px[16];
         window(s, first + t, px);
@@ -106,9 +106,9 @@ void monk_winograd_input_adjoint(const float *dv, const MonkWinogradShape *s, lo
 }
 
 MONK_CLONES
-void monk_winograd_output(const float *m, const MonkWinogradShape *s, long first, long count,
+void monk_winograd_output(const float *m, long plane, const MonkWinogradShape *s, long first, long count,
                           const float *bias, float *y, MonkWinogradEdges edges) {
-    const long o = s->o, plane = count * o;
+    const long o = s->o;
     const float *b = bias ? bias : edges.zeros;
     for (long t = 0; t < count; t++) {
         long px[4];
@@ -138,8 +138,8 @@ void monk_winograd_output(const float *m, const MonkWinogradShape *s, long first
 
 MONK_CLONES
 void monk_winograd_output_adjoint(const float *dy, const MonkWinogradShape *s, long first, long count,
-                                  float *dm, MonkWinogradEdges edges) {
-    const long o = s->o, plane = count * o;
+                                  float *dm, long plane, MonkWinogradEdges edges) {
+    const long o = s->o;
     for (long t = 0; t < count; t++) {
         long px[4];
         outputs(s, first + t, px);

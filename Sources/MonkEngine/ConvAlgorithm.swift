@@ -11,14 +11,14 @@ public enum ConvAlgorithm: String, Sendable, CaseIterable {
 
     /// Whether a call with geometry `g` runs Winograd. Automatic mode skips narrow layers
     /// (fewer than 16 input or output channels: the transforms cost more than the products
-    /// they save) and calls with fewer than 128 output tiles in all (each of the 16 GEMMs
-    /// would pack its whole in×out filter slice for a few rows: ResNet-18's layer4 at 128 px,
-    /// batch 16, has 64 tiles and ran 5–40% slower than im2col; layers 1–3, with 256–4096
-    /// tiles, ran 25–40% faster, in `Conv2DBench.winogradVersusIm2col`).
+    /// they save) and calls with fewer than 64 output tiles in all (there the filter transform,
+    /// 16·in·out values per call, outweighs the products saved). On ResNet-18's 3×3 layers at
+    /// 128 px, batch 16 (64–4096 tiles), Winograd took 45–70% of im2col's time per pass on
+    /// one thread (`Conv2DBench.winogradVersusIm2col`).
     func usesWinograd(_ g: ConvGeometry) -> Bool {
         guard ConvWinograd.applies(g) else { return false }
         switch self {
-        case .automatic: return g.c >= 16 && g.o >= 16 && ConvWinograd.Tiles(g).count >= 128
+        case .automatic: return g.c >= 16 && g.o >= 16 && ConvWinograd.Tiles(g).count >= 64
         case .im2col: return false
         case .winograd: return true
         }

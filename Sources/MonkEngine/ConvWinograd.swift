@@ -12,7 +12,7 @@
 ///
 /// Work goes in chunks of tiles whose V and M (16·tiles·(in + out) floats) stay near the L2
 /// cache, one chunk at a time per thread, as `ConvGEMM` does with im2col; OpenBLAS runs
-/// single-threaded under it. In exact arithmetic this equals the direct convolution; in
+/// single-threaded under it. Layers with few tiles run whole instead (`runsWhole`). In exact arithmetic this equals the direct convolution; in
 /// float32 the transforms add a few ulps (F(2×2,3×3) has the smallest error of the Winograd
 /// family, which is why the larger F(4×4,3×3) is not used).
 enum ConvWinograd {
@@ -53,8 +53,12 @@ enum ConvWinograd {
     static func forward(x: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                         y: UnsafeMutablePointer<Float>, _ g: ConvGeometry,
                         workspace: ConvWorkspace, parallel: Parallel) {
-        nonisolated(unsafe) let x = x, bias = bias, y = y
         let tiles = Tiles(g)
+        if runsWhole(tiles, workspace: workspace) {
+            forwardWhole(x: x, weight: weight, bias: bias, y: y, g, tiles, workspace: workspace, parallel: parallel)
+            return
+        }
+        nonisolated(unsafe) let x = x, bias = bias, y = y
         let team = max(1, min(parallel.threads, tiles.count))
         let per = chunkTiles(g, workspace: workspace, total: (tiles.count + team - 1) / team)
         let filterFloats = 16 * g.o * g.c, zeroFloats = max(g.c, g.o)
@@ -87,8 +91,13 @@ enum ConvWinograd {
                          weightGrad: UnsafeMutablePointer<Float>?, dx: UnsafeMutablePointer<Float>?,
                          _ g: ConvGeometry, workspace: ConvWorkspace, parallel: Parallel) {
         if weightGrad == nil && dx == nil { return }
-        nonisolated(unsafe) let x = x, dy = dy, weightGrad = weightGrad, dx = dx
         let tiles = Tiles(g)
+        if runsWhole(tiles, workspace: workspace) {
+            backwardWhole(x: x, weight: weight, dy: dy, weightGrad: weightGrad, dx: dx, g, tiles,
+                          workspace: workspace, parallel: parallel)
+            return
+        }
+        nonisolated(unsafe) let x = x, dy = dy, weightGrad = weightGrad, dx = dx
         let team = max(1, min(parallel.threads, g.n))
         let per = chunkTiles(g, workspace: workspace, total: (tiles.count + team - 1) / team)
         let filterFloats = 16 * g.o * g.c, zeroFloats = max(g.c, g.o)

@@ -36,31 +36,34 @@ extension ConvWinograd {
         }
     }
 
-    /// V[p][tile − chunk.start][c] = (Bᵀ d B)[p] for the input tiles of `chunk`.
+    /// V[p][tile − chunk.start][c] = (Bᵀ d B)[p] for the input tiles of `chunk`; positions are
+    /// `plane` floats apart (default: the chunk's tiles are all the plane holds).
     static func transformInput(_ x: UnsafePointer<Float>, _ g: ConvGeometry, _ tiles: Tiles, _ chunk: Range<Int>,
-                               into v: UnsafeMutablePointer<Float>, _ edges: Edges) {
+                               into v: UnsafeMutablePointer<Float>, plane: Int? = nil, _ edges: Edges) {
         var s = shape(g, tiles)
-        monk_winograd_input(x, &s, chunk.lowerBound, chunk.count, v, edges)
+        monk_winograd_input(x, &s, chunk.lowerBound, chunk.count, v, plane ?? chunk.count * g.c, edges)
     }
 
     /// dx[pixels of each tile] += (B dV Bᵀ) for the transformed input gradients of `chunk`.
-    static func addInputGradient(_ dv: UnsafePointer<Float>, _ g: ConvGeometry, _ tiles: Tiles, _ chunk: Range<Int>,
-                                 into dx: UnsafeMutablePointer<Float>, _ edges: Edges) {
+    static func addInputGradient(_ dv: UnsafePointer<Float>, plane: Int? = nil, _ g: ConvGeometry, _ tiles: Tiles,
+                                 _ chunk: Range<Int>, into dx: UnsafeMutablePointer<Float>, _ edges: Edges) {
         var s = shape(g, tiles)
-        monk_winograd_input_adjoint(dv, &s, chunk.lowerBound, chunk.count, dx, edges)
+        monk_winograd_input_adjoint(dv, plane ?? chunk.count * g.c, &s, chunk.lowerBound, chunk.count, dx, edges)
     }
 
     /// y[2×2 outputs of each tile] = (Aᵀ M A) + bias, for the products M of `chunk`.
-    static func transformOutput(_ m: UnsafePointer<Float>, _ g: ConvGeometry, _ tiles: Tiles, _ chunk: Range<Int>,
-                                bias: UnsafePointer<Float>?, into y: UnsafeMutablePointer<Float>, _ edges: Edges) {
+    static func transformOutput(_ m: UnsafePointer<Float>, plane: Int? = nil, _ g: ConvGeometry, _ tiles: Tiles,
+                                _ chunk: Range<Int>, bias: UnsafePointer<Float>?, into y: UnsafeMutablePointer<Float>,
+                                _ edges: Edges) {
         var s = shape(g, tiles)
-        monk_winograd_output(m, &s, chunk.lowerBound, chunk.count, bias, y, edges)
+        monk_winograd_output(m, plane ?? chunk.count * g.o, &s, chunk.lowerBound, chunk.count, bias, y, edges)
     }
 
     /// dM[p][tile − chunk.start][o] = (A dy Aᵀ)[p], dy being zero past the output's edge.
     static func transformOutputGradient(_ dy: UnsafePointer<Float>, _ g: ConvGeometry, _ tiles: Tiles,
-                                        _ chunk: Range<Int>, into dm: UnsafeMutablePointer<Float>, _ edges: Edges) {
+                                        _ chunk: Range<Int>, into dm: UnsafeMutablePointer<Float>, plane: Int? = nil,
+                                        _ edges: Edges) {
         var s = shape(g, tiles)
-        monk_winograd_output_adjoint(dy, &s, chunk.lowerBound, chunk.count, dm, edges)
+        monk_winograd_output_adjoint(dy, &s, chunk.lowerBound, chunk.count, dm, plane ?? chunk.count * g.o, edges)
     }
 }

@@ -57,13 +57,13 @@ struct Conv2DBench {
     /// The layer runs with `threads` Swift threads and `blasThreads` OpenBLAS threads; the
     /// raw sgemm always with `threads` OpenBLAS threads.
     static func time(_ s: Shape, threads: Int, blasThreads: Int, cpu: Bool, chunkLimit: Int,
-                     algorithm: ConvAlgorithm = .im2col) -> Timing {
+                     minRows: Int = 256, algorithm: ConvAlgorithm = .im2col) -> Timing {
         BLAS.threads = blasThreads
         let ctx = Context(training: true, parallel: Parallel(threads: threads))
         var rng = RNG(seed: 1)
         let conv = Conv2D(inChannels: s.input[3], outChannels: s.out, kernelSize: s.k, stride: s.stride,
                           padding: s.padding, groups: s.groups, bias: false, rng: &rng)
-        conv.workspace = ConvWorkspace(chunkLimit: chunkLimit)
+        conv.workspace = ConvWorkspace(chunkLimit: chunkLimit, minRows: minRows)
         conv.algorithm = algorithm
         let x = randomTensor(s.input, seed: 2)
         let g = conv.geometry(x.shape)
@@ -141,7 +141,8 @@ struct Conv2DBench {
     }
 
     /// Winograd against im2col on the 3×3 stride-1 shapes, forward and backward (dx and dW),
-    /// in milliseconds, for a few chunk sizes.
+    /// in milliseconds: by default (layers of ≤ 512 tiles whole), with ≤ 128 tiles whole, and
+    /// all in chunks of 8–16 tiles.
     @Test func winogradVersusIm2col() {
         let saved = BLAS.threads
         let shapes = Self.resnet18At128.filter { $0.k == 3 && $0.stride == 1 && $0.groups == 1 }
@@ -151,9 +152,10 @@ struct Conv2DBench {
                 var line = s.name.padding(toLength: 16, withPad: " ", startingAt: 0)
                 let base = Self.time(s, threads: threads, blasThreads: 1, cpu: cpu, chunkLimit: 1 << 17)
                 line += String(format: " im2col %6.1f / %6.1f |", base.fwd * 1e3, base.bwd * 1e3)
-                for limit in [1 << 16, 1 << 17, 1 << 18, 1 << 20] {
-                    let t = Self.time(s, threads: threads, blasThreads: 1, cpu: cpu, chunkLimit: limit, algorithm: .winograd)
-                    line += String(format: " wino %dK %6.1f / %6.1f", limit >> 10, t.fwd * 1e3, t.bwd * 1e3)
+                for minRows in [256, 64, 16] {
+                    let t = Self.time(s, threads: threads, blasThreads: 1, cpu: cpu, chunkLimit: 1 << 17,
+                                      minRows: minRows, algorithm: .winograd)
+                    line += String(format: " wino ≤%d whole %6.1f / %6.1f", 2 * minRows, t.fwd * 1e3, t.bwd * 1e3)
                 }
                 print(line)
             }

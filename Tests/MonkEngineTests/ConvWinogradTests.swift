@@ -89,8 +89,8 @@ import Testing
         #expect(dxOnly.array == dxBoth.array)
     }
 
-    /// Automatic mode: Winograd for wide 3×3 stride-1 dense layers with at least 128 tiles
-    /// (8 images of 8×8 outputs = 8·4·4 = 128 tiles).
+    /// Automatic mode: Winograd for wide 3×3 stride-1 dense layers with at least 64 tiles
+    /// (8 images of 8×8 outputs = 8·4·4 = 128 tiles; 3 images = 48).
     @Test func automaticChoice() {
         func geometry(_ c: Int, _ o: Int, k: Int = 3, stride: Int = 1, groups: Int = 1, n: Int = 8) -> ConvGeometry {
             ConvGeometry(input: [n, 8, 8, c], outChannels: o, kernel: k, stride: stride, padding: .symmetric(k / 2), groups: groups)
@@ -100,7 +100,7 @@ import Testing
         #expect(!ConvAlgorithm.automatic.usesWinograd(geometry(64, 64, stride: 2)))
         #expect(!ConvAlgorithm.automatic.usesWinograd(geometry(64, 64, k: 1)))
         #expect(!ConvAlgorithm.automatic.usesWinograd(geometry(64, 64, groups: 2)))
-        #expect(!ConvAlgorithm.automatic.usesWinograd(geometry(64, 64, n: 7)))   // 7·16 = 112 tiles
+        #expect(!ConvAlgorithm.automatic.usesWinograd(geometry(64, 64, n: 3)))   // 3·16 = 48 tiles
         #expect(!ConvAlgorithm.im2col.usesWinograd(geometry(64, 64)))
         #expect(ConvAlgorithm.winograd.usesWinograd(geometry(3, 5)))
     }

@@ -20,22 +20,25 @@ typedef struct {
     float *sink;
 } MonkWinogradEdges;
 
-/// v[p][t][c] = (B^T d B)[p] for the 4x4 input window d of tiles first ..< first+count
-/// (t counts from 0 at `first`); x is the whole NHWC input.
+// The transformed planes are [16][tiles][channels]: position p of tile t (counted from 0 at
+// `first`) and channel k is at p * plane + t * channels + k, `plane` floats apart.
+
+/// v[p][t][c] = (B^T d B)[p] for the 4x4 input window d of tiles first ..< first+count;
+/// x is the whole NHWC input.
 void monk_winograd_input(const float *x, const MonkWinogradShape *s, long first, long count,
-                         float *v, MonkWinogradEdges edges);
+                         float *v, long plane, MonkWinogradEdges edges);
 
 /// dx[window of each tile] += (B dv[.][t] B^T), the adjoint of monk_winograd_input.
-void monk_winograd_input_adjoint(const float *dv, const MonkWinogradShape *s, long first, long count,
-                                 float *dx, MonkWinogradEdges edges);
+void monk_winograd_input_adjoint(const float *dv, long plane, const MonkWinogradShape *s, long first,
+                                 long count, float *dx, MonkWinogradEdges edges);
 
 /// y[2x2 outputs of each tile] = (A^T m[.][t] A) + bias (bias may be NULL).
-void monk_winograd_output(const float *m, const MonkWinogradShape *s, long first, long count,
+void monk_winograd_output(const float *m, long plane, const MonkWinogradShape *s, long first, long count,
                           const float *bias, float *y, MonkWinogradEdges edges);
 
 /// dm[p][t][o] = (A dy A^T)[p] for each tile's 2x2 output gradients (zero past the edge).
 void monk_winograd_output_adjoint(const float *dy, const MonkWinogradShape *s, long first, long count,
-                                  float *dm, MonkWinogradEdges edges);
+                                  float *dm, long plane, MonkWinogradEdges edges);
 
 /// u[p][k][c] = (G w[k,:,:,c] G^T)[p] for filters k in first ..< first+count of OHWI weights.
 void monk_winograd_filters(const float *w, const MonkWinogradShape *s, long first, long count, float *u);
