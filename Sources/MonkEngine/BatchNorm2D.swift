@@ -64,6 +64,29 @@ public final class BatchNorm2D: Module {
 
     // x: [N, H, W, C] or [N, C]; the statistics run over every axis but the last.
     public func forward(_ x: Tensor, _ ctx: Context) -> Tensor {
+        normalise(x, ctx)
+        let y = Tensor(uninitializedShape: x.shape)  // every element is written below
+        ChannelAffine.apply(x, scale: scale, shift: shift, cap: activation.cap, into: y, parallel: ctx.parallel)
+        return y
+    }
+
+    /// `max(0, forward(x) + residual)` in one pass over memory: the end of a ResNet v1 block
+    /// (BatchNorm, shortcut add, ReLU), bit for bit the three steps done one after another.
+    /// Only for a layer without a fused activation. `backward` is the plain layer's: the
+    /// caller masks dy by the ReLU (output > 0) as it would for a separate add and ReLU.
+    // x, residual: [N, H, W, C] → same shape
+    public func forward(_ x: Tensor, addingThenReLU residual: Tensor, _ ctx: Context) -> Tensor {
+        precondition(activation == .identity, "BatchNorm2D.forward(_:addingThenReLU:) needs a layer without a fused activation")
+        precondition(residual.shape == x.shape, "residual add: \(x.shape) vs \(residual.shape)")
+        normalise(x, ctx)
+        let y = Tensor(uninitializedShape: x.shape)  // every element is written below
+        ChannelAffine.applyAddReLU(x, scale: scale, shift: shift, residual: residual, into: y, parallel: ctx.parallel)
+        return y
+    }
+
+    /// Picks the statistics (batch or running), moves the running ones in training, and sets
+    /// the per-channel `scale` and `shift` the output is computed with; caches `x` for backward.
+    private func normalise(_ x: Tensor, _ ctx: Context) {
         let c = channels
         precondition(x.rank >= 2 && x.shape.last == c, "BatchNorm2D(\(c)) got input \(x.shape)")
         let rows = x.count / c
@@ -87,9 +110,6 @@ public final class BatchNorm2D: Module {
         input = x
         scale = (0..<c).map { weight.value[$0] * invStd[$0] }
         shift = (0..<c).map { bias.value[$0] - mean[$0] * scale[$0] }
-        let y = Tensor(uninitializedShape: x.shape)  // every element is written below
-        ChannelAffine.apply(x, scale: scale, shift: shift, cap: activation.cap, into: y, parallel: ctx.parallel)
-        return y
     }
 
     public func backward(_ dy: Tensor, _ ctx: Context) -> Tensor? {

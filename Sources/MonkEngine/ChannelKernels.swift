@@ -148,6 +148,28 @@ enum ChannelAffine {
         }
     }
 
+    /// y = max(0, x·scale[c] + shift[c] + r): a BatchNorm output, a residual add and a ReLU
+    /// in one pass, bit for bit the separate passes (`Swift.max(0, s)`: NaN → 0, −0 stays).
+    static func applyAddReLU(_ x: Tensor, scale: [Float], shift: [Float], residual r: Tensor,
+                             into y: Tensor, parallel: Parallel) {
+        let c = scale.count, rows = x.count / c
+        parallel.chunks(rows, minChunk: max(1, 16_384 / c)) { range in
+            withFloatPointers(scale, shift) { s, h, _ in
+                let zero = Vec16()
+                for row in range {
+                    let xi = x.data + row * c, ri = r.data + row * c, yo = y.data + row * c
+                    var j = 0
+                    while j + 16 <= c {
+                        let z = (loadVec(xi + j) * loadVec(s + j) + loadVec(h + j)) + loadVec(ri + j)
+                        storeVec(zero.replacing(with: z, where: z .>= zero), yo + j)
+                        j += 16
+                    }
+                    for j in j..<c { yo[j] = max(0, (xi[j] * s[j] + h[j]) + ri[j]) }
+                }
+            }
+        }
+    }
+
     /// Where a fused ReLU or ReLU6 let the gradient through: 0 < x·scale[c] + shift[c] < cap,
     /// recomputed from the forward's scale and shift exactly as the forward computed it.
     struct ClampMask: Sendable {

@@ -190,4 +190,26 @@ import Testing
             }
         }
     }
+
+    /// BN, residual add and ReLU in one pass give the bits of the three separate steps
+    /// (a BN forward, `+`, `Swift.max(0, ·)`), and move the running statistics the same way.
+    @Test(arguments: [true, false])
+    func addingThenReLUEqualsSeparateSteps(training: Bool) {
+        for shape in [[3, 4, 5, 19], [2, 3, 3, 3], [2, 2, 2, 48]] {
+            let c = shape.last!
+            let x = randomTensor(shape, seed: 15, -3, 3), r = randomTensor(shape, seed: 16, -2, 2)
+            let a = Self.layer(c), b = Self.layer(c)
+            let ctx = Context(training: training, parallel: Parallel(threads: 2))
+            let y = a.forward(x, ctx)
+            let want = (0..<x.count).map { max(0, y[$0] + r[$0]) }
+            let got = b.forward(x, addingThenReLU: r, ctx)
+            #expect(got.array.map(\.bitPattern) == want.map(\.bitPattern))
+            #expect(want.contains(0) && want.contains { $0 > 0 })
+            #expect(a.running_mean.value.array == b.running_mean.value.array)
+            #expect(a.running_var.value.array == b.running_var.value.array)
+            // Backward is the plain layer's, from the statistics this forward used.
+            let dy = randomTensor(shape, seed: 17)
+            #expect(a.backward(dy, ctx)!.array == b.backward(dy, ctx)!.array)
+        }
+    }
 }

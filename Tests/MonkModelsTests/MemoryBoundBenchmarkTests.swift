@@ -50,7 +50,9 @@ struct MemoryBoundBenchmarkTests {
         let bnrF = best { _ = bnr.forward(x, ctx) }
         let bnrB = best { _ = bnr.backward(dy, ctx) }
         let y = x.copy()
-        let addReLU = best { addReLUInPlace(y, r, parallel: ctx.parallel) }
+        // ResNet v1's block end: BN, then add and ReLU in place, against the fused pass.
+        let addReLU = best { Elementwise.addReLU(r, into: bn.forward(x, ctx), parallel: ctx.parallel) }
+        let bnAddReLU = best { _ = bn.forward(x, addingThenReLU: r, ctx) }
         let add = best { addInPlace(y, r, parallel: ctx.parallel) }
         let mask = best { _ = activationGradient(dy, output: x, parallel: ctx.parallel) }
         let pool = MaxPool2D(kernelSize: 3, stride: 2, padding: 1)
@@ -58,26 +60,29 @@ struct MemoryBoundBenchmarkTests {
         let pdy = Self.random(pooled.shape, seed: 4)
         let poolF = best { _ = pool.forward(x, ctx) }
         let poolB = best { _ = pool.backward(pdy, ctx) }
-        print(String(format: "[bench] %@ %@, %d thread%@, ms: copy %.3f | BN fwd %.3f bwd %.3f | BN+ReLU fwd %.3f bwd %.3f | addReLU %.3f add %.3f reluMask %.3f | maxpool fwd %.3f bwd %.3f",
-                     name, "\(shape)", threads, threads == 1 ? " (CPU time)" : "s", copy, bnF, bnB, bnrF, bnrB, addReLU, add, mask, poolF, poolB))
+        print(String(format: "[bench] %@ %@, %d thread%@, ms: copy %.3f | BN fwd %.3f bwd %.3f | BN+ReLU fwd %.3f bwd %.3f | BN then add+ReLU %.3f, fused %.3f | add %.3f reluMask %.3f | maxpool fwd %.3f bwd %.3f",
+                     name, "\(shape)", threads, threads == 1 ? " (CPU time)" : "s", copy, bnF, bnB, bnrF, bnrB, addReLU, bnAddReLU, add, mask, poolF, poolB))
         #expect(copy > 0)
     }
 
-    /// One SGD-momentum step over ResNet-18's parameters (2-class head), with the gradient
-    /// zeroing the benchmark does before each step.
-    @Test func sgdStepOverResNet18() throws {
+    /// One SGD-momentum step over ResNet-18's parameters (2-class head): with the separate
+    /// gradient zeroing the benchmark does before each step, and with the zeroing fused into
+    /// the step (`zeroingGradients`).
+    @Test(arguments: [1, 2])
+    func sgdStepOverResNet18(threads: Int) throws {
         var rng = RNG(seed: 0)
         let net = ResNet(.resnet18, numClasses: 2, rng: &rng)
         let params = net.namedParameters()
-        let parallel = Parallel(threads: 2)
+        let parallel = Parallel(threads: threads)
         var opt = try Optimizer(.sgd(SGDConfig(lr: 0.01, momentum: 0.9)))
         try opt.step(params, parallel: parallel)
-        let zero = Self.best(cpuTime: false) { for (_, p) in params { p.grad.zero() } }
+        func best(_ body: () -> Void) -> Double { Self.best(cpuTime: threads == 1, body) }
         var failed = false
-        let step = Self.best(cpuTime: false) { do { try opt.step(params, parallel: parallel) } catch { failed = true } }
-        let zeroing = Self.best(cpuTime: false) { do { try opt.step(params, parallel: parallel, zeroingGradients: true) } catch { failed = true } }
-        print(String(format: "[bench] ResNet-18 (%d parameters), 2 threads, ms: zero grads %.3f | SGD momentum step %.3f | step zeroing grads %.3f",
-                     net.parameterCount, zero, step, zeroing))
+        let zero = best { for (_, p) in params { p.grad.zero() } }
+        let step = best { do { try opt.step(params, parallel: parallel) } catch { failed = true } }
+        let zeroing = best { do { try opt.step(params, parallel: parallel, zeroingGradients: true) } catch { failed = true } }
+        print(String(format: "[bench] ResNet-18 (%d parameters), %d thread%@, ms: zero grads %.3f + SGD momentum step %.3f = %.3f | step zeroing grads %.3f",
+                     net.parameterCount, threads, threads == 1 ? " (CPU time)" : "s", zero, step, zero + step, zeroing))
         #expect(!failed)
     }
 }

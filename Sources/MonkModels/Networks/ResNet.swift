@@ -151,8 +151,9 @@ extension ResNet {
 
         // x: [N, H, W, Cin] → [N, H/s, W/s, width]
         func forward(_ x: Tensor, _ ctx: Context) -> Tensor {
-            let y = mainBranch.reduce(x) { $1($0, ctx) }
-            addReLUInPlace(y, downsample.map { $0(x, ctx) } ?? x, parallel: ctx.parallel)
+            let h = conv2(bn1(conv1(x, ctx), ctx), ctx)
+            // bn2, the shortcut add and the ReLU in one pass.
+            let y = bn2.forward(h, addingThenReLU: downsample.map { $0(x, ctx) } ?? x, ctx)
             output = y
             return y
         }
@@ -204,8 +205,9 @@ extension ResNet {
 
         // x: [N, H, W, Cin] → [N, H/s, W/s, 4·width]
         func forward(_ x: Tensor, _ ctx: Context) -> Tensor {
-            let y = mainBranch.reduce(x) { $1($0, ctx) }
-            addReLUInPlace(y, downsample.map { $0(x, ctx) } ?? x, parallel: ctx.parallel)
+            let h = conv3(bn2(conv2(bn1(conv1(x, ctx), ctx), ctx), ctx), ctx)
+            // bn3, the shortcut add and the ReLU in one pass.
+            let y = bn3.forward(h, addingThenReLU: downsample.map { $0(x, ctx) } ?? x, ctx)
             output = y
             return y
         }

@@ -1,5 +1,5 @@
-// Residual connections: in-place adds, ResNet v1's add-then-ReLU, and the backward and
-// gradient flow of a block made of a main branch beside a shortcut.
+// Residual connections: in-place adds, and the backward and gradient flow of a block made of
+// a main branch beside a shortcut (ResNet v1's add-then-ReLU is `BatchNorm2D.forward(_:addingThenReLU:_:)`).
 import MonkEngine
 
 /// dL/dx of a clamp to [0, cap] given its output: dy where 0 < y < cap, else 0 (new tensor).
@@ -10,11 +10,6 @@ func activationGradient(_ dy: Tensor, output y: Tensor, cap: Float = .infinity, 
 /// y += x elementwise, in place (the residual connection).
 func addInPlace(_ y: Tensor, _ x: Tensor, parallel: Parallel) {
     Elementwise.add(x, into: y, parallel: parallel)
-}
-
-/// y = max(y + x, 0) in place: ResNet v1's "add, then ReLU" in one pass over memory.
-func addReLUInPlace(_ y: Tensor, _ x: Tensor, parallel: Parallel) {
-    Elementwise.addReLU(x, into: y, parallel: parallel)
 }
 
 /// Backward of out = act(main(x) + shortcut(x)) where `output` is the block's output after
