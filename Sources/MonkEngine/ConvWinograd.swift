@@ -63,20 +63,24 @@ enum ConvWinograd {
         let per = chunkTiles(g, workspace: workspace, total: (tiles.count + team - 1) / team)
         let filterFloats = 16 * g.o * g.c, zeroFloats = max(g.c, g.o)
         let workerFloats = WorkerScratch.floats(g, per: per)
-        nonisolated(unsafe) let scratch = workspace.buffer(filterFloats + zeroFloats + team * workerFloats)
-        nonisolated(unsafe) let zeros = scratch + filterFloats
+        // U is transformed as [16][out][in], then stored [16][in][out] for untransposed GEMMs:
+        // OpenBLAS' small-matrix path ran these chunk products (e.g. 128×64·64×64) at 117–123
+        // GFLOP/s untransposed against 65–69 transposed (`Conv2DBench.winogradPhases`).
+        nonisolated(unsafe) let scratch = workspace.buffer(2 * filterFloats + zeroFloats + team * workerFloats)
+        nonisolated(unsafe) let zeros = scratch + 2 * filterFloats
         zeros.update(repeating: 0, count: zeroFloats)
-        transformFilters(weight, into: scratch, g, parallel: parallel)
+        transformFilters(weight, into: scratch + filterFloats, g, parallel: parallel)
+        transposePlanes(scratch + filterFloats, into: scratch, rows: g.o, cols: g.c, parallel: parallel)
         parallel.forEach(team) { t in
             let u = UnsafePointer(scratch)
-            let w = WorkerScratch(scratch + filterFloats + zeroFloats + t * workerFloats, g, per: per)
+            let w = WorkerScratch(scratch + 2 * filterFloats + zeroFloats + t * workerFloats, g, per: per)
             let edges = Edges(zeros: zeros, sink: w.sink)
             forEachChunk(ConvGEMM.share(tiles.count, t, team), per) { chunk in
                 let count = chunk.count
                 transformInput(x, g, tiles, chunk, into: w.v, edges)
                 for p in 0..<16 {
-                    BLAS.gemm(transB: true, m: count, n: g.o, k: g.c, a: w.v + p * count * g.c, lda: g.c,
-                              b: u + p * g.o * g.c, ldb: g.c, beta: 0, c: w.m + p * count * g.o, ldc: g.o)
+                    BLAS.gemm(m: count, n: g.o, k: g.c, a: w.v + p * count * g.c, lda: g.c,
+                              b: u + p * g.o * g.c, ldb: g.o, beta: 0, c: w.m + p * count * g.o, ldc: g.o)
                 }
                 transformOutput(w.m, g, tiles, chunk, bias: bias, into: y, edges)
             }
@@ -140,6 +144,22 @@ enum ConvWinograd {
         }
         if let weightGrad {
             addFilterGradient(gradBase, partials: team, into: weightGrad, g, parallel: parallel)
+        }
+    }
+
+    /// dst[p][j][i] = src[p][i][j] for the 16 `rows`×`cols` planes, in 16×16 blocks.
+    static func transposePlanes(_ src: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>,
+                                rows: Int, cols: Int, parallel: Parallel) {
+        nonisolated(unsafe) let src = src, dst = dst
+        parallel.forEach(16, minChunk: max(1, 16_384 / max(1, rows * cols))) { p in
+            let s = src + p * rows * cols, d = dst + p * rows * cols
+            for i0 in stride(from: 0, to: rows, by: 16) {
+                for j0 in stride(from: 0, to: cols, by: 16) {
+                    for i in i0..<min(i0 + 16, rows) {
+                        for j in j0..<min(j0 + 16, cols) { d[j * rows + i] = s[i * cols + j] }
+                    }
+                }
+            }
         }
     }
 
