@@ -164,8 +164,9 @@ void monk_winograd_output_adjoint(const float *dy, const MonkWinogradShape *s, l
 }
 
 MONK_CLONES
-void monk_winograd_filters(const float *w, const MonkWinogradShape *s, long first, long count, float *u) {
-    const long c = s->c, plane = s->o * c;
+void monk_winograd_filters(const float *w, const MonkWinogradShape *s, long first, long count, float *u,
+                           long plane) {
+    const long c = s->c;
     for (long f = first; f < first + count; f++) {
         const float *restrict g = w + f * 9 * c;
         float *restrict out = u + f * c;
@@ -191,9 +192,9 @@ void monk_winograd_filters(const float *w, const MonkWinogradShape *s, long firs
 }
 
 MONK_CLONES
-void monk_winograd_filters_adjoint(float *du, long partials, const MonkWinogradShape *s,
+void monk_winograd_filters_adjoint(float *du, long plane, long partials, const MonkWinogradShape *s,
                                    long first, long count, float *dw) {
-    const long c = s->c, plane = s->o * c, block = 16 * plane;
+    const long c = s->c, block = 16 * plane;
     for (long f = first; f < first + count; f++) {
         float *restrict in = du + f * c;
         // Sum the partial blocks into the first (a loop of its own, so both loops vectorise).

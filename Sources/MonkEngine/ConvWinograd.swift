@@ -40,13 +40,23 @@ enum ConvWinograd {
         return max(1, min(total, max(lo, min(hi, workspace.chunkLimit * 2 / perTile))))
     }
 
+    /// The stride between the 16 planes of `floats` values each: one cache line more, so that
+    /// when `floats` is a power of two (it usually is) the 16 streams a transform writes or
+    /// reads do not all map to the same cache sets. A precaution: on this machine the filter
+    /// transform timed the same either way (`Conv2DBench.winogradPhases`).
+    static func plane(_ floats: Int) -> Int { floats + 16 }
+
     /// One worker's scratch: the transformed inputs (or their gradients) and products of a
     /// chunk, and a sink for writes that fall outside the image.
     struct WorkerScratch {
         let v, m, sink: UnsafeMutablePointer<Float>
-        static func floats(_ g: ConvGeometry, per: Int) -> Int { 16 * per * (g.c + g.o) + 16 * max(g.c, g.o) }
+        let vPlane, mPlane: Int
+        static func floats(_ g: ConvGeometry, per: Int) -> Int {
+            16 * (plane(per * g.c) + plane(per * g.o)) + 16 * max(g.c, g.o)
+        }
         init(_ base: UnsafeMutablePointer<Float>, _ g: ConvGeometry, per: Int) {
-            v = base; m = base + 16 * per * g.c; sink = m + 16 * per * g.o
+            vPlane = plane(per * g.c); mPlane = plane(per * g.o)
+            v = base; m = base + 16 * vPlane; sink = m + 16 * mPlane
         }
     }
 
@@ -61,7 +71,7 @@ enum ConvWinograd {
         nonisolated(unsafe) let x = x, bias = bias, y = y
         let team = max(1, min(parallel.threads, tiles.count))
         let per = chunkTiles(g, workspace: workspace, total: (tiles.count + team - 1) / team)
-        let filterFloats = 16 * g.o * g.c, zeroFloats = max(g.c, g.o)
+        let uPlane = plane(g.o * g.c), filterFloats = 16 * uPlane, zeroFloats = max(g.c, g.o)
         let workerFloats = WorkerScratch.floats(g, per: per)
         // U is transformed as [16][out][in], then stored [16][in][out] for untransposed GEMMs:
         // OpenBLAS' small-matrix path ran these chunk products (e.g. 128×64·64×64) at 117–123
@@ -69,20 +79,20 @@ enum ConvWinograd {
         nonisolated(unsafe) let scratch = workspace.buffer(2 * filterFloats + zeroFloats + team * workerFloats)
         nonisolated(unsafe) let zeros = scratch + 2 * filterFloats
         zeros.update(repeating: 0, count: zeroFloats)
-        transformFilters(weight, into: scratch + filterFloats, g, parallel: parallel)
-        transposePlanes(scratch + filterFloats, into: scratch, rows: g.o, cols: g.c, parallel: parallel)
+        transformFilters(weight, into: scratch + filterFloats, plane: uPlane, g, parallel: parallel)
+        transposePlanes(scratch + filterFloats, into: scratch, plane: uPlane, rows: g.o, cols: g.c, parallel: parallel)
         parallel.forEach(team) { t in
             let u = UnsafePointer(scratch)
             let w = WorkerScratch(scratch + 2 * filterFloats + zeroFloats + t * workerFloats, g, per: per)
             let edges = Edges(zeros: zeros, sink: w.sink)
             forEachChunk(ConvGEMM.share(tiles.count, t, team), per) { chunk in
                 let count = chunk.count
-                transformInput(x, g, tiles, chunk, into: w.v, edges)
+                transformInput(x, g, tiles, chunk, into: w.v, plane: w.vPlane, edges)
                 for p in 0..<16 {
-                    BLAS.gemm(m: count, n: g.o, k: g.c, a: w.v + p * count * g.c, lda: g.c,
-                              b: u + p * g.o * g.c, ldb: g.o, beta: 0, c: w.m + p * count * g.o, ldc: g.o)
+                    BLAS.gemm(m: count, n: g.o, k: g.c, a: w.v + p * w.vPlane, lda: g.c,
+                              b: u + p * uPlane, ldb: g.o, beta: 0, c: w.m + p * w.mPlane, ldc: g.o)
                 }
-                transformOutput(w.m, g, tiles, chunk, bias: bias, into: y, edges)
+                transformOutput(w.m, plane: w.mPlane, g, tiles, chunk, bias: bias, into: y, edges)
             }
         }
     }
@@ -104,7 +114,7 @@ enum ConvWinograd {
         nonisolated(unsafe) let x = x, dy = dy, weightGrad = weightGrad, dx = dx
         let team = max(1, min(parallel.threads, g.n))
         let per = chunkTiles(g, workspace: workspace, total: (tiles.count + team - 1) / team)
-        let filterFloats = 16 * g.o * g.c, zeroFloats = max(g.c, g.o)
+        let uPlane = plane(g.o * g.c), filterFloats = 16 * uPlane, zeroFloats = max(g.c, g.o)
         let workerFloats = WorkerScratch.floats(g, per: per)
         let gradFloats = weightGrad == nil ? 0 : team * filterFloats
         let uFloats = dx == nil ? 0 : filterFloats
@@ -112,7 +122,7 @@ enum ConvWinograd {
         nonisolated(unsafe) let gradBase = scratch + uFloats
         nonisolated(unsafe) let zeros = gradBase + gradFloats
         zeros.update(repeating: 0, count: zeroFloats)
-        if dx != nil { transformFilters(weight, into: scratch, g, parallel: parallel) }
+        if dx != nil { transformFilters(weight, into: scratch, plane: uPlane, g, parallel: parallel) }
         parallel.forEach(team) { t in
             let u = UnsafePointer(scratch)
             let dU: UnsafeMutablePointer<Float>? = weightGrad == nil ? nil : gradBase + t * filterFloats
@@ -123,36 +133,37 @@ enum ConvWinograd {
             if let dU, mine.isEmpty { dU.update(repeating: 0, count: filterFloats) }
             forEachChunk(mine, per) { chunk in
                 let count = chunk.count
-                transformOutputGradient(dy, g, tiles, chunk, into: w.m, edges)
+                transformOutputGradient(dy, g, tiles, chunk, into: w.m, plane: w.mPlane, edges)
                 if let dU {
-                    transformInput(x, g, tiles, chunk, into: w.v, edges)
+                    transformInput(x, g, tiles, chunk, into: w.v, plane: w.vPlane, edges)
                     let beta: Float = chunk.lowerBound == mine.lowerBound ? 0 : 1
                     for p in 0..<16 {
-                        BLAS.gemm(transA: true, m: g.o, n: g.c, k: count, a: w.m + p * count * g.o, lda: g.o,
-                                  b: w.v + p * count * g.c, ldb: g.c, beta: beta, c: dU + p * g.o * g.c, ldc: g.c)
+                        BLAS.gemm(transA: true, m: g.o, n: g.c, k: count, a: w.m + p * w.mPlane, lda: g.o,
+                                  b: w.v + p * w.vPlane, ldb: g.c, beta: beta, c: dU + p * uPlane, ldc: g.c)
                     }
                 }
                 if let dx {
                     // V's space now holds the transformed input gradients.
                     for p in 0..<16 {
-                        BLAS.gemm(m: count, n: g.c, k: g.o, a: w.m + p * count * g.o, lda: g.o,
-                                  b: u + p * g.o * g.c, ldb: g.c, beta: 0, c: w.v + p * count * g.c, ldc: g.c)
+                        BLAS.gemm(m: count, n: g.c, k: g.o, a: w.m + p * w.mPlane, lda: g.o,
+                                  b: u + p * uPlane, ldb: g.c, beta: 0, c: w.v + p * w.vPlane, ldc: g.c)
                     }
-                    addInputGradient(w.v, g, tiles, chunk, into: dx, edges)
+                    addInputGradient(w.v, plane: w.vPlane, g, tiles, chunk, into: dx, edges)
                 }
             }
         }
         if let weightGrad {
-            addFilterGradient(gradBase, partials: team, into: weightGrad, g, parallel: parallel)
+            addFilterGradient(gradBase, plane: uPlane, partials: team, into: weightGrad, g, parallel: parallel)
         }
     }
 
-    /// dst[p][j][i] = src[p][i][j] for the 16 `rows`×`cols` planes, in 16×16 blocks.
-    static func transposePlanes(_ src: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>,
+    /// dst[p][j][i] = src[p][i][j] for the 16 `rows`×`cols` planes (`plane` floats apart), in
+    /// 16×16 blocks.
+    static func transposePlanes(_ src: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>, plane: Int,
                                 rows: Int, cols: Int, parallel: Parallel) {
         nonisolated(unsafe) let src = src, dst = dst
         parallel.forEach(16, minChunk: max(1, 16_384 / max(1, rows * cols))) { p in
-            let s = src + p * rows * cols, d = dst + p * rows * cols
+            let s = src + p * plane, d = dst + p * plane
             for i0 in stride(from: 0, to: rows, by: 16) {
                 for j0 in stride(from: 0, to: cols, by: 16) {
                     for i in i0..<min(i0 + 16, rows) {

@@ -13,57 +13,58 @@ extension ConvWinograd {
                           padLeft: g.padLeft, tileRows: tiles.rows, tileCols: tiles.cols)
     }
 
-    /// U[p][o][c] = (G w[o, :, :, c] Gᵀ)[p] for OHWI weights `w`.
-    static func transformFilters(_ w: UnsafePointer<Float>, into u: UnsafeMutablePointer<Float>,
+    /// U[p][o][c] = (G w[o, :, :, c] Gᵀ)[p] for OHWI weights `w`, positions `plane` floats apart.
+    static func transformFilters(_ w: UnsafePointer<Float>, into u: UnsafeMutablePointer<Float>, plane: Int,
                                  _ g: ConvGeometry, parallel: Parallel) {
         nonisolated(unsafe) let w = w, u = u
         let copy = shape(g, Tiles(g))
         parallel.chunks(g.o, minChunk: max(1, 16_384 / (9 * g.c))) { outs in
             var s = copy
-            monk_winograd_filters(w, &s, outs.lowerBound, outs.count, u)
+            monk_winograd_filters(w, &s, outs.lowerBound, outs.count, u, plane)
         }
     }
 
     /// dW[o, ky, kx, c] += (Gᵀ dU[·][o][c] G)[ky, kx], with dU the sum of `partials`
-    /// consecutive `[16][o][c]` blocks at `dU` (summed into the first block in place).
-    static func addFilterGradient(_ dU: UnsafeMutablePointer<Float>, partials: Int, into dW: UnsafeMutablePointer<Float>,
-                                  _ g: ConvGeometry, parallel: Parallel) {
+    /// consecutive blocks of 16 `[o][c]` planes, `plane` floats apart, at `dU` (summed into the
+    /// first block in place).
+    static func addFilterGradient(_ dU: UnsafeMutablePointer<Float>, plane: Int, partials: Int,
+                                  into dW: UnsafeMutablePointer<Float>, _ g: ConvGeometry, parallel: Parallel) {
         nonisolated(unsafe) let dU = dU, dW = dW
         let copy = shape(g, Tiles(g))
         parallel.chunks(g.o, minChunk: max(1, 16_384 / (16 * g.c))) { outs in
             var s = copy
-            monk_winograd_filters_adjoint(dU, partials, &s, outs.lowerBound, outs.count, dW)
+            monk_winograd_filters_adjoint(dU, plane, partials, &s, outs.lowerBound, outs.count, dW)
         }
     }
 
     /// V[p][tile − chunk.start][c] = (Bᵀ d B)[p] for the input tiles of `chunk`; positions are
-    /// `plane` floats apart (default: the chunk's tiles are all the plane holds).
+    /// `plane` floats apart.
     static func transformInput(_ x: UnsafePointer<Float>, _ g: ConvGeometry, _ tiles: Tiles, _ chunk: Range<Int>,
-                               into v: UnsafeMutablePointer<Float>, plane: Int? = nil, _ edges: Edges) {
+                               into v: UnsafeMutablePointer<Float>, plane: Int, _ edges: Edges) {
         var s = shape(g, tiles)
-        monk_winograd_input(x, &s, chunk.lowerBound, chunk.count, v, plane ?? chunk.count * g.c, edges)
+        monk_winograd_input(x, &s, chunk.lowerBound, chunk.count, v, plane, edges)
     }
 
     /// dx[pixels of each tile] += (B dV Bᵀ) for the transformed input gradients of `chunk`.
-    static func addInputGradient(_ dv: UnsafePointer<Float>, plane: Int? = nil, _ g: ConvGeometry, _ tiles: Tiles,
+    static func addInputGradient(_ dv: UnsafePointer<Float>, plane: Int, _ g: ConvGeometry, _ tiles: Tiles,
                                  _ chunk: Range<Int>, into dx: UnsafeMutablePointer<Float>, _ edges: Edges) {
         var s = shape(g, tiles)
-        monk_winograd_input_adjoint(dv, plane ?? chunk.count * g.c, &s, chunk.lowerBound, chunk.count, dx, edges)
+        monk_winograd_input_adjoint(dv, plane, &s, chunk.lowerBound, chunk.count, dx, edges)
     }
 
     /// y[2×2 outputs of each tile] = (Aᵀ M A) + bias, for the products M of `chunk`.
-    static func transformOutput(_ m: UnsafePointer<Float>, plane: Int? = nil, _ g: ConvGeometry, _ tiles: Tiles,
+    static func transformOutput(_ m: UnsafePointer<Float>, plane: Int, _ g: ConvGeometry, _ tiles: Tiles,
                                 _ chunk: Range<Int>, bias: UnsafePointer<Float>?, into y: UnsafeMutablePointer<Float>,
                                 _ edges: Edges) {
         var s = shape(g, tiles)
-        monk_winograd_output(m, plane ?? chunk.count * g.o, &s, chunk.lowerBound, chunk.count, bias, y, edges)
+        monk_winograd_output(m, plane, &s, chunk.lowerBound, chunk.count, bias, y, edges)
     }
 
     /// dM[p][tile − chunk.start][o] = (A dy Aᵀ)[p], dy being zero past the output's edge.
     static func transformOutputGradient(_ dy: UnsafePointer<Float>, _ g: ConvGeometry, _ tiles: Tiles,
-                                        _ chunk: Range<Int>, into dm: UnsafeMutablePointer<Float>, plane: Int? = nil,
+                                        _ chunk: Range<Int>, into dm: UnsafeMutablePointer<Float>, plane: Int,
                                         _ edges: Edges) {
         var s = shape(g, tiles)
-        monk_winograd_output_adjoint(dy, &s, chunk.lowerBound, chunk.count, dm, plane ?? chunk.count * g.o, edges)
+        monk_winograd_output_adjoint(dy, &s, chunk.lowerBound, chunk.count, dm, plane, edges)
     }
 }

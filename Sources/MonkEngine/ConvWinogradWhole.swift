@@ -14,17 +14,18 @@ extension ConvWinograd {
     /// with `filterGradient` a dU.
     struct WholeScratch {
         let u, zeros, v, m, sinks, dU: UnsafeMutablePointer<Float>
-        let sinkFloats: Int
+        let sinkFloats, uPlane, vPlane, mPlane: Int
         init(_ workspace: ConvWorkspace, _ g: ConvGeometry, _ tiles: Tiles, team: Int, filterGradient: Bool = false) {
-            let filterFloats = 16 * g.o * g.c, width = max(g.c, g.o)
+            uPlane = plane(g.o * g.c); vPlane = plane(tiles.count * g.c); mPlane = plane(tiles.count * g.o)
+            let filterFloats = 16 * uPlane, width = max(g.c, g.o)
             sinkFloats = 16 * width
-            let total = filterFloats + width + 16 * tiles.count * (g.c + g.o) + team * sinkFloats
+            let total = filterFloats + width + 16 * (vPlane + mPlane) + team * sinkFloats
                 + (filterGradient ? filterFloats : 0)
             u = workspace.buffer(total)
             zeros = u + filterFloats
             v = zeros + width
-            m = v + 16 * tiles.count * g.c
-            sinks = m + 16 * tiles.count * g.o
+            m = v + 16 * vPlane
+            sinks = m + 16 * mPlane
             dU = sinks + team * sinkFloats
             zeros.update(repeating: 0, count: width)
         }
@@ -37,15 +38,15 @@ extension ConvWinograd {
         nonisolated(unsafe) let x = x, bias = bias, y = y
         let team = parallel.threads
         nonisolated(unsafe) let s = WholeScratch(workspace, g, tiles, team: team)
-        let vPlane = tiles.count * g.c, mPlane = tiles.count * g.o
-        transformFilters(weight, into: s.u, g, parallel: parallel)
+        let vPlane = s.vPlane, mPlane = s.mPlane, uPlane = s.uPlane
+        transformFilters(weight, into: s.u, plane: uPlane, g, parallel: parallel)
         parallel.forEach(team) { t in
             let mine = ConvGEMM.share(tiles.count, t, team)
             transformInput(x, g, tiles, mine, into: s.v + mine.lowerBound * g.c, plane: vPlane, s.edges(t))
         }
         parallel.forEach(16) { p in
             BLAS.gemm(transB: true, m: tiles.count, n: g.o, k: g.c, a: s.v + p * vPlane, lda: g.c,
-                      b: s.u + p * g.o * g.c, ldb: g.c, beta: 0, c: s.m + p * mPlane, ldc: g.o)
+                      b: s.u + p * uPlane, ldb: g.c, beta: 0, c: s.m + p * mPlane, ldc: g.o)
         }
         parallel.forEach(team) { t in
             let mine = ConvGEMM.share(tiles.count, t, team)
@@ -61,8 +62,8 @@ extension ConvWinograd {
         let team = parallel.threads
         nonisolated(unsafe) let s = WholeScratch(workspace, g, tiles, team: team, filterGradient: weightGrad != nil)
         nonisolated(unsafe) let dU = s.dU
-        let vPlane = tiles.count * g.c, mPlane = tiles.count * g.o
-        if dx != nil { transformFilters(weight, into: s.u, g, parallel: parallel) }
+        let vPlane = s.vPlane, mPlane = s.mPlane, uPlane = s.uPlane
+        if dx != nil { transformFilters(weight, into: s.u, plane: uPlane, g, parallel: parallel) }
         parallel.forEach(team) { t in
             let mine = ConvGEMM.share(tiles.count, t, team)
             transformOutputGradient(dy, g, tiles, mine, into: s.m + mine.lowerBound * g.o, plane: mPlane, s.edges(t))
@@ -73,12 +74,12 @@ extension ConvWinograd {
         parallel.forEach(16) { p in
             if weightGrad != nil {
                 BLAS.gemm(transA: true, m: g.o, n: g.c, k: tiles.count, a: s.m + p * mPlane, lda: g.o,
-                          b: s.v + p * vPlane, ldb: g.c, beta: 0, c: dU + p * g.o * g.c, ldc: g.c)
+                          b: s.v + p * vPlane, ldb: g.c, beta: 0, c: dU + p * uPlane, ldc: g.c)
             }
             if dx != nil {
                 // V[p] has served dU[p]; it now takes the transformed input gradients.
                 BLAS.gemm(m: tiles.count, n: g.c, k: g.o, a: s.m + p * mPlane, lda: g.o,
-                          b: s.u + p * g.o * g.c, ldb: g.c, beta: 0, c: s.v + p * vPlane, ldc: g.c)
+                          b: s.u + p * uPlane, ldb: g.c, beta: 0, c: s.v + p * vPlane, ldc: g.c)
             }
         }
         if let dx {
@@ -89,6 +90,6 @@ extension ConvWinograd {
                 addInputGradient(s.v + mine.lowerBound * g.c, plane: vPlane, g, tiles, mine, into: dx, s.edges(t))
             }
         }
-        if let weightGrad { addFilterGradient(dU, partials: 1, into: weightGrad, g, parallel: parallel) }
+        if let weightGrad { addFilterGradient(dU, plane: uPlane, partials: 1, into: weightGrad, g, parallel: parallel) }
     }
 }

@@ -163,8 +163,9 @@ struct Conv2DBench {
         BLAS.threads = saved
     }
 
-    /// Where Winograd's forward time goes on one thread: the input transform, the 16 GEMMs and
-    /// the output transform of one chunk of tiles, repeated over the layer (thread CPU time).
+    /// Where Winograd's forward time goes on one thread: the filter transform, and the input
+    /// transform, the 16 GEMMs and the output transform of one chunk of tiles, repeated over
+    /// the layer (thread CPU time).
     @Test func winogradPhases() {
         let saved = BLAS.threads
         BLAS.threads = 1
@@ -174,19 +175,26 @@ struct Conv2DBench {
             for per in [64, 128, 256] {
                 let x = randomTensor(s.input, seed: 2), w = randomTensor([g.o, 3, 3, g.c], seed: 3)
                 let y = Tensor(shape: g.outputShape)
-                let u = Tensor(shape: [16, g.o, g.c]), v = Tensor(shape: [16, per, g.c]), m = Tensor(shape: [16, per, g.o])
-                ConvWinograd.transformFilters(w.data, into: u.data, g, parallel: .serial)
+                // Planes padded by a cache line, as the layer lays them out.
+                let uP = ConvWinograd.plane(g.o * g.c), vP = ConvWinograd.plane(per * g.c), mP = ConvWinograd.plane(per * g.o)
+                let u = Tensor(shape: [16 * uP]), v = Tensor(shape: [16 * vP]), m = Tensor(shape: [16 * mP])
+                let tFilters = Self.median(cpu: true) {
+                    ConvWinograd.transformFilters(w.data, into: u.data, plane: uP, g, parallel: .serial)
+                }
+                let tFiltersUnpadded = Self.median(cpu: true) {
+                    ConvWinograd.transformFilters(w.data, into: u.data, plane: g.o * g.c, g, parallel: .serial)
+                }
                 let zeros = Tensor(shape: [max(g.c, g.o)]), sink = Tensor(shape: [16, max(g.c, g.o)])
-                let lanes = ConvWinograd.Edges(zeros: zeros.data, sink: sink.data)
+                let edges = ConvWinograd.Edges(zeros: zeros.data, sink: sink.data)
                 let chunks = stride(from: 0, to: tiles.count, by: per).map { $0..<min($0 + per, tiles.count) }
                 let tIn = Self.median(cpu: true) {
-                    for c in chunks { ConvWinograd.transformInput(x.data, g, tiles, c, into: v.data, lanes) }
+                    for c in chunks { ConvWinograd.transformInput(x.data, g, tiles, c, into: v.data, plane: vP, edges) }
                 }
                 let tGemm = Self.median(cpu: true) {
                     for c in chunks {
                         for p in 0..<16 {
-                            BLAS.gemm(transB: true, m: c.count, n: g.o, k: g.c, a: v.data + p * c.count * g.c, lda: g.c,
-                                      b: u.data + p * g.o * g.c, ldb: g.c, beta: 0, c: m.data + p * c.count * g.o, ldc: g.o)
+                            BLAS.gemm(transB: true, m: c.count, n: g.o, k: g.c, a: v.data + p * vP, lda: g.c,
+                                      b: u.data + p * uP, ldb: g.c, beta: 0, c: m.data + p * mP, ldc: g.o)
                         }
                     }
                 }
@@ -194,17 +202,17 @@ struct Conv2DBench {
                 let tGemmNN = Self.median(cpu: true) {
                     for c in chunks {
                         for p in 0..<16 {
-                            BLAS.gemm(m: c.count, n: g.o, k: g.c, a: v.data + p * c.count * g.c, lda: g.c,
-                                      b: u.data + p * g.o * g.c, ldb: g.o, beta: 0, c: m.data + p * c.count * g.o, ldc: g.o)
+                            BLAS.gemm(m: c.count, n: g.o, k: g.c, a: v.data + p * vP, lda: g.c,
+                                      b: u.data + p * uP, ldb: g.o, beta: 0, c: m.data + p * mP, ldc: g.o)
                         }
                     }
                 }
                 let tOut = Self.median(cpu: true) {
-                    for c in chunks { ConvWinograd.transformOutput(m.data, g, tiles, c, bias: nil, into: y.data, lanes) }
+                    for c in chunks { ConvWinograd.transformOutput(m.data, plane: mP, g, tiles, c, bias: nil, into: y.data, edges) }
                 }
                 let flops = 2.0 * Double(tiles.count) * 16 * Double(g.c * g.o)
-                print(String(format: "%@ %3d tiles/chunk: input %.2f ms, gemm %.2f ms (%.0f GFLOP/s; untransposed filters %.0f), output %.2f ms",
-                             s.name, per, tIn * 1e3, tGemm * 1e3, flops / tGemm * 1e-9, flops / tGemmNN * 1e-9, tOut * 1e3))
+                print(String(format: "%@ %3d tiles/chunk: filters %.2f ms (unpadded planes %.2f), input %.2f ms, gemm %.2f ms (%.0f GFLOP/s; untransposed filters %.0f), output %.2f ms",
+                             s.name, per, tFilters * 1e3, tFiltersUnpadded * 1e3, tIn * 1e3, tGemm * 1e3, flops / tGemm * 1e-9, flops / tGemmNN * 1e-9, tOut * 1e3))
             }
         }
         BLAS.threads = saved

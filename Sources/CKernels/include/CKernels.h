@@ -21,7 +21,8 @@ typedef struct {
 } MonkWinogradEdges;
 
 // The transformed planes are [16][tiles][channels]: position p of tile t (counted from 0 at
-// `first`) and channel k is at p * plane + t * channels + k, `plane` floats apart.
+// `first`) and channel k is at p * plane + t * channels + k. Callers pad `plane` past a power
+// of two, so the 16 streams a loop writes do not all map to the same cache sets.
 
 /// v[p][t][c] = (B^T d B)[p] for the 4x4 input window d of tiles first ..< first+count;
 /// x is the whole NHWC input.
@@ -40,12 +41,15 @@ void monk_winograd_output(const float *m, long plane, const MonkWinogradShape *s
 void monk_winograd_output_adjoint(const float *dy, const MonkWinogradShape *s, long first, long count,
                                   float *dm, long plane, MonkWinogradEdges edges);
 
-/// u[p][k][c] = (G w[k,:,:,c] G^T)[p] for filters k in first ..< first+count of OHWI weights.
-void monk_winograd_filters(const float *w, const MonkWinogradShape *s, long first, long count, float *u);
+/// u[p][k][c] = (G w[k,:,:,c] G^T)[p] for filters k in first ..< first+count of OHWI weights;
+/// positions are `plane` floats apart.
+void monk_winograd_filters(const float *w, const MonkWinogradShape *s, long first, long count, float *u,
+                           long plane);
 
 /// dw[k,ky,kx,c] += (G^T du G)[ky,kx] for filters k in first ..< first+count, where du is the
-/// sum of `partials` consecutive [16][o][c] blocks (summed into the first block, in place).
-void monk_winograd_filters_adjoint(float *du, long partials, const MonkWinogradShape *s,
+/// sum of `partials` consecutive blocks of 16 planes, `plane` floats apart (summed into the
+/// first block, in place).
+void monk_winograd_filters_adjoint(float *du, long plane, long partials, const MonkWinogradShape *s,
                                    long first, long count, float *dw);
 
 #endif
