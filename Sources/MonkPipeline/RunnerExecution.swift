@@ -1,6 +1,7 @@
 // Executing the planned stages: skip the cached, run the rest in order, record each.
 import Foundation
 import MonkData
+import MonkModels
 import MonkPlan
 import MonkReport
 
@@ -128,6 +129,14 @@ extension PipelineRunner {
         }
         let e = plan.experiment(named: s.experiment!)!
         let paths = ExperimentPaths(workspace: workspace, project: plan.project, experiment: e.name)
+        if s.kind == .train {
+            // The copied checkpoints' sidecars still name the old experiment and stage key.
+            let models = here.appendingPathComponent("output/models")
+            for file in (try? fm.contentsOfDirectory(atPath: models.path)) ?? [] where file.hasSuffix(".json") {
+                try ModelCheckpoint.updateMetadata(sidecar: models.appendingPathComponent(file),
+                                                   ["experiment": e.name, "stage_key": s.key.hex])
+            }
+        }
         var state = (try? ExperimentState.read(from.appendingPathComponent("experiment-state.json")))
             ?? ExperimentState(project: plan.project, experiment: e, data: plan.data, status: .trained)
         state.experiment = e.name

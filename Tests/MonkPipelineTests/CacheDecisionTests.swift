@@ -2,6 +2,7 @@
 // tiny pipeline (two experiments, one epoch) in a temporary folder.
 import Foundation
 import Testing
+import MonkModels
 @testable import MonkPipeline
 
 @Suite struct CacheDecisionTests {
@@ -59,6 +60,10 @@ import Testing
         let copied = f.paths("adam_renamed")
         #expect(try Data(contentsOf: copied.bestWeights) == Data(contentsOf: f.paths("adam").bestWeights))
         #expect(try ExperimentState.read(copied.state).experiment == "adam_renamed")
+        // The copied checkpoint's sidecar names its new owner.
+        let sidecar = try ModelCheckpoint.load(copied.bestWeights).info
+        #expect(sidecar.metadata["experiment"] == "adam_renamed")
+        #expect(try ModelCheckpoint.load(f.paths("adam").bestWeights).info.metadata["experiment"] == "adam")
         for (id, line) in try f.decisions(renamed) { #expect(line == "cached", "\(id)") }
 
         // --force train reruns the train stages (and only those are forced).

@@ -85,6 +85,23 @@ public enum ModelCheckpoint {
         return info
     }
 
+    /// Sets `changes` in the metadata of the sidecar at `sidecar` (rewritten atomically); the
+    /// weights file is untouched. For a checkpoint copied to a new owner (a renamed experiment).
+    public static func updateMetadata(sidecar: URL, _ changes: [String: String]) throws {
+        var info: CheckpointInfo
+        do {
+            info = try JSONDecoder().decode(CheckpointInfo.self, from: Data(try readWholeFile(sidecar)))
+        } catch let error as WeightFileError {
+            throw error
+        } catch {
+            throw CheckpointError.invalid("\(sidecar.path): \(error)")
+        }
+        info.metadata.merge(changes) { _, new in new }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try writeAtomically(Array(try encoder.encode(info)), to: sidecar)
+    }
+
     /// Reads and validates a checkpoint written by `save`.
     public static func load(_ url: URL) throws -> (info: CheckpointInfo, weights: StateDict) {
         let sidecar = sidecarURL(for: url)
