@@ -127,8 +127,13 @@ public final class BatchLoader: Sendable {
         pipeline.normalization.write(im, to: out)
     }
 
-    /// Starts producing the batches of `epoch` in the background; read them with `next()`.
-    public func epoch(_ epoch: Int) -> EpochBatches { EpochBatches(loader: self, epoch: epoch) }
+    /// Starts producing the batches of `epoch` in the background, from batch number `first`
+    /// on (a resumed epoch skips the batches it trained on without decoding them); read them
+    /// with `next()`. Batch b is the same whatever `first` is: order and augmentation depend
+    /// only on the seed, the epoch and the image.
+    public func epoch(_ epoch: Int, from first: Int = 0) -> EpochBatches {
+        EpochBatches(loader: self, epoch: epoch, first: first)
+    }
 }
 
 extension SamplePipeline {

@@ -15,12 +15,14 @@ public final class EpochBatches: @unchecked Sendable {
     private let queue = Queue()
     public let count: Int
 
-    init(loader: BatchLoader, epoch: Int) {
+    init(loader: BatchLoader, epoch: Int, first: Int) {
         count = loader.batchesPerEpoch
         let queue = self.queue, total = count, prefetch = loader.settings.prefetch
+        let start = min(max(0, first), total)
+        queue.consumed = start
         let order = loader.order(epoch: epoch)
         let thread = Thread {
-            for b in 0..<total {
+            for b in start..<total {
                 queue.condition.lock()
                 while !queue.cancelled && b - queue.consumed >= prefetch { queue.condition.wait() }
                 let stop = queue.cancelled

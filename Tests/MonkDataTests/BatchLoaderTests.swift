@@ -57,6 +57,19 @@ import MonkEngine
         #expect(try a.batch(epoch: 3, number: 0).images.array != a.batch(epoch: 4, number: 0).images.array)
     }
 
+    /// A resumed epoch starts at a later batch: it yields exactly the remaining batches of the
+    /// full epoch, bit for bit, and nothing before them.
+    @Test func epochFromALaterBatchYieldsTheRest() throws {
+        let tmp = TempDir(); defer { tmp.cleanup() }
+        let loader = try trainLoader(try setup(tmp), threads: 2, cache: nil)
+        let resumed = loader.epoch(5, from: 1)
+        let rest = try #require(try resumed.next())
+        let full = try loader.batch(epoch: 5, number: 1)
+        #expect(rest.images.array == full.images.array && rest.indices == full.indices)
+        #expect(try resumed.next() == nil)
+        #expect(try loader.epoch(5, from: 2).next() == nil)
+    }
+
     @Test func shuffledEpochVisitsEveryImageOnce() throws {
         let tmp = TempDir(); defer { tmp.cleanup() }
         let loader = try trainLoader(try setup(tmp), threads: 2, cache: nil)

@@ -97,9 +97,8 @@ public final class Trainer {
         while state.stopped == nil && state.epoch < job.epochs {
             let e = state.epoch
             let bar = console.progress("  epoch \(e + 1)/\(job.epochs)", total: batches, unit: "batch")
-            let iterator = job.train.epoch(e)
-            // Skip batches a previous, interrupted run already trained on.
-            for _ in 0..<state.batch { _ = try iterator.next() }
+            // From the first batch a previous, interrupted run had not trained on.
+            let iterator = job.train.epoch(e, from: state.batch)
             var b = state.batch
             while let batch = try iterator.next() {
                 let t0 = Date()
