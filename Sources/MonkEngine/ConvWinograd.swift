@@ -60,12 +60,18 @@ enum ConvWinograd {
         }
     }
 
+    /// Floats of the transformed filters a layer keeps between forward and backward.
+    static func filterFloats(_ g: ConvGeometry) -> Int { 16 * plane(g.o * g.c) }
+
+    /// With `keepFilters` (`filterFloats(g)` floats) the transformed filters are written there,
+    /// for the backward to reuse (the weights do not change in between).
     static func forward(x: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                         y: UnsafeMutablePointer<Float>, _ g: ConvGeometry,
-                        workspace: ConvWorkspace, parallel: Parallel) {
+                        workspace: ConvWorkspace, parallel: Parallel, keepFilters: UnsafeMutablePointer<Float>? = nil) {
         let tiles = Tiles(g)
         if runsWhole(tiles, workspace: workspace) {
-            forwardWhole(x: x, weight: weight, bias: bias, y: y, g, tiles, workspace: workspace, parallel: parallel)
+            forwardWhole(x: x, weight: weight, bias: bias, y: y, g, tiles, workspace: workspace, parallel: parallel,
+                         keepFilters: keepFilters)
             return
         }
         nonisolated(unsafe) let x = x, bias = bias, y = y
@@ -79,8 +85,9 @@ enum ConvWinograd {
         nonisolated(unsafe) let scratch = workspace.buffer(2 * filterFloats + zeroFloats + team * workerFloats)
         nonisolated(unsafe) let zeros = scratch + 2 * filterFloats
         zeros.update(repeating: 0, count: zeroFloats)
-        transformFilters(weight, into: scratch + filterFloats, plane: uPlane, g, parallel: parallel)
-        transposePlanes(scratch + filterFloats, into: scratch, plane: uPlane, rows: g.o, cols: g.c, parallel: parallel)
+        let untransposed = keepFilters ?? scratch + filterFloats
+        transformFilters(weight, into: untransposed, plane: uPlane, g, parallel: parallel)
+        transposePlanes(untransposed, into: scratch, plane: uPlane, rows: g.o, cols: g.c, parallel: parallel)
         parallel.forEach(team) { t in
             let u = UnsafePointer(scratch)
             let w = WorkerScratch(scratch + 2 * filterFloats + zeroFloats + t * workerFloats, g, per: per)
@@ -100,15 +107,17 @@ enum ConvWinograd {
     /// Adds dL/dW into `weightGrad` when non-nil; adds dL/dx into `dx` (zero-filled by the
     /// caller) when non-nil. Workers own whole images, so no two threads add into the same
     /// input pixel; each keeps a private dU (its first chunk overwrites it, the others add),
-    /// summed before the filter adjoint.
+    /// summed before the filter adjoint. `keptFilters` are the forward's transformed filters
+    /// (`keepFilters`), when it kept them.
     static func backward(x: UnsafePointer<Float>, weight: UnsafePointer<Float>, dy: UnsafePointer<Float>,
                          weightGrad: UnsafeMutablePointer<Float>?, dx: UnsafeMutablePointer<Float>?,
-                         _ g: ConvGeometry, workspace: ConvWorkspace, parallel: Parallel) {
+                         _ g: ConvGeometry, workspace: ConvWorkspace, parallel: Parallel,
+                         keptFilters: UnsafePointer<Float>? = nil) {
         if weightGrad == nil && dx == nil { return }
         let tiles = Tiles(g)
         if runsWhole(tiles, workspace: workspace) {
             backwardWhole(x: x, weight: weight, dy: dy, weightGrad: weightGrad, dx: dx, g, tiles,
-                          workspace: workspace, parallel: parallel)
+                          workspace: workspace, parallel: parallel, keptFilters: keptFilters)
             return
         }
         nonisolated(unsafe) let x = x, dy = dy, weightGrad = weightGrad, dx = dx
@@ -117,14 +126,15 @@ enum ConvWinograd {
         let uPlane = plane(g.o * g.c), filterFloats = 16 * uPlane, zeroFloats = max(g.c, g.o)
         let workerFloats = WorkerScratch.floats(g, per: per)
         let gradFloats = weightGrad == nil ? 0 : team * filterFloats
-        let uFloats = dx == nil ? 0 : filterFloats
+        let uFloats = dx == nil || keptFilters != nil ? 0 : filterFloats
         nonisolated(unsafe) let scratch = workspace.buffer(uFloats + gradFloats + zeroFloats + team * workerFloats)
         nonisolated(unsafe) let gradBase = scratch + uFloats
         nonisolated(unsafe) let zeros = gradBase + gradFloats
         zeros.update(repeating: 0, count: zeroFloats)
-        if dx != nil { transformFilters(weight, into: scratch, plane: uPlane, g, parallel: parallel) }
+        if dx != nil && keptFilters == nil { transformFilters(weight, into: scratch, plane: uPlane, g, parallel: parallel) }
+        nonisolated(unsafe) let filters = keptFilters ?? UnsafePointer(scratch)
         parallel.forEach(team) { t in
-            let u = UnsafePointer(scratch)
+            let u = filters
             let dU: UnsafeMutablePointer<Float>? = weightGrad == nil ? nil : gradBase + t * filterFloats
             let w = WorkerScratch(gradBase + gradFloats + zeroFloats + t * workerFloats, g, per: per)
             let edges = Edges(zeros: zeros, sink: w.sink)

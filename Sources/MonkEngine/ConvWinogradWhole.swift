@@ -34,19 +34,20 @@ extension ConvWinograd {
 
     static func forwardWhole(x: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                              y: UnsafeMutablePointer<Float>, _ g: ConvGeometry, _ tiles: Tiles,
-                             workspace: ConvWorkspace, parallel: Parallel) {
+                             workspace: ConvWorkspace, parallel: Parallel, keepFilters: UnsafeMutablePointer<Float>?) {
         nonisolated(unsafe) let x = x, bias = bias, y = y
         let team = parallel.threads
         nonisolated(unsafe) let s = WholeScratch(workspace, g, tiles, team: team)
         let vPlane = s.vPlane, mPlane = s.mPlane, uPlane = s.uPlane
-        transformFilters(weight, into: s.u, plane: uPlane, g, parallel: parallel)
+        nonisolated(unsafe) let u = keepFilters ?? s.u
+        transformFilters(weight, into: u, plane: uPlane, g, parallel: parallel)
         parallel.forEach(team) { t in
             let mine = ConvGEMM.share(tiles.count, t, team)
             transformInput(x, g, tiles, mine, into: s.v + mine.lowerBound * g.c, plane: vPlane, s.edges(t))
         }
         parallel.forEach(16) { p in
             BLAS.gemm(transB: true, m: tiles.count, n: g.o, k: g.c, a: s.v + p * vPlane, lda: g.c,
-                      b: s.u + p * uPlane, ldb: g.c, beta: 0, c: s.m + p * mPlane, ldc: g.o)
+                      b: u + p * uPlane, ldb: g.c, beta: 0, c: s.m + p * mPlane, ldc: g.o)
         }
         parallel.forEach(team) { t in
             let mine = ConvGEMM.share(tiles.count, t, team)
@@ -57,13 +58,15 @@ extension ConvWinograd {
     /// As `backward`, for a whole call. dx still splits by images (tiles of one image overlap).
     static func backwardWhole(x: UnsafePointer<Float>, weight: UnsafePointer<Float>, dy: UnsafePointer<Float>,
                               weightGrad: UnsafeMutablePointer<Float>?, dx: UnsafeMutablePointer<Float>?,
-                              _ g: ConvGeometry, _ tiles: Tiles, workspace: ConvWorkspace, parallel: Parallel) {
+                              _ g: ConvGeometry, _ tiles: Tiles, workspace: ConvWorkspace, parallel: Parallel,
+                              keptFilters: UnsafePointer<Float>?) {
         nonisolated(unsafe) let x = x, dy = dy, weightGrad = weightGrad, dx = dx
         let team = parallel.threads
         nonisolated(unsafe) let s = WholeScratch(workspace, g, tiles, team: team, filterGradient: weightGrad != nil)
         nonisolated(unsafe) let dU = s.dU
         let vPlane = s.vPlane, mPlane = s.mPlane, uPlane = s.uPlane
-        if dx != nil { transformFilters(weight, into: s.u, plane: uPlane, g, parallel: parallel) }
+        if dx != nil && keptFilters == nil { transformFilters(weight, into: s.u, plane: uPlane, g, parallel: parallel) }
+        nonisolated(unsafe) let u = keptFilters ?? UnsafePointer(s.u)
         parallel.forEach(team) { t in
             let mine = ConvGEMM.share(tiles.count, t, team)
             transformOutputGradient(dy, g, tiles, mine, into: s.m + mine.lowerBound * g.o, plane: mPlane, s.edges(t))
@@ -79,7 +82,7 @@ extension ConvWinograd {
             if dx != nil {
                 // V[p] has served dU[p]; it now takes the transformed input gradients.
                 BLAS.gemm(m: tiles.count, n: g.c, k: g.o, a: s.m + p * mPlane, lda: g.o,
-                          b: s.u + p * uPlane, ldb: g.c, beta: 0, c: s.v + p * vPlane, ldc: g.c)
+                          b: u + p * uPlane, ldb: g.c, beta: 0, c: s.v + p * vPlane, ldc: g.c)
             }
         }
         if let dx {

@@ -70,6 +70,25 @@ import Testing
         }
     }
 
+    /// A training forward keeps the transformed filters and the backward reuses them, in whole
+    /// and in chunked mode (chunked forward multiplies a transposed copy, so the kept one must
+    /// be the untransposed layout the backward expects): the layer equals im2col.
+    @Test(arguments: [(1 << 17, 256), (1, 1)])
+    func keptFiltersServeTheBackward(_ workspace: (limit: Int, minRows: Int)) throws {
+        let cs = ConvCase(n: 2, h: 6, w: 5, cin: 20, cout: 24, k: 3)
+        let x = cs.makeInput()
+        let ctx = Context(training: true, parallel: Parallel(threads: 2))
+        let direct = cs.makeConv(), wino = winogradConv(cs)
+        direct.algorithm = .im2col
+        wino.workspace = ConvWorkspace(chunkLimit: workspace.limit, minRows: workspace.minRows)
+        let y0 = direct.forward(x, ctx), y = wino.forward(x, ctx)
+        let dy = randomTensor(y0.shape, seed: 8)
+        let dx0 = try #require(direct.backward(dy, ctx)), dx = try #require(wino.backward(dy, ctx))
+        #expect(maxAbsDifference(y0, y) < 1e-4)
+        #expect(maxAbsDifference(dx0, dx) < 1e-4)
+        #expect(maxAbsDifference(direct.weight.grad, wino.weight.grad) < 1e-3)
+    }
+
     /// Only one of the two gradients asked for: the other pointer stays untouched.
     @Test func weightGradientOnlyAndInputGradientOnly() {
         let cs = ConvCase(n: 2, h: 4, w: 4, cin: 16, cout: 16, k: 3)
