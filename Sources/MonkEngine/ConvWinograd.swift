@@ -12,9 +12,10 @@
 ///
 /// Work goes in chunks of tiles whose V and M (16·tiles·(in + out) floats) stay near the L2
 /// cache, one chunk at a time per thread, as `ConvGEMM` does with im2col; OpenBLAS runs
-/// single-threaded under it. Layers with few tiles run whole instead (`runsWhole`). In exact arithmetic this equals the direct convolution; in
-/// float32 the transforms add a few ulps (F(2×2,3×3) has the smallest error of the Winograd
-/// family, which is why the larger F(4×4,3×3) is not used).
+/// single-threaded under it. Layers with few tiles run whole instead (`runsWhole`). In exact
+/// arithmetic this equals the direct convolution; in float32 the transforms add a few ulps
+/// (F(2×2,3×3) has the smallest error of the Winograd family, which is why the larger
+/// F(4×4,3×3) is not used). The memory passes are C (CKernels/winograd.c).
 enum ConvWinograd {
     /// Dense 3×3 stride-1 convolutions, any padding.
     static func applies(_ g: ConvGeometry) -> Bool {
