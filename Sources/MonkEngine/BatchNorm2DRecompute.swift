@@ -6,18 +6,43 @@ extension BatchNorm2D {
     /// backward must then be `backward(_:input:_:)`, with the input rebuilt.
     public func releaseInput() { input = nil }
 
-    /// The last forward's output, recomputed from `x` (the same values as that forward's
-    /// input) with the mean, variance and affine weights that forward used. The running
-    /// statistics are not moved again, so a recomputation never counts as a second step.
-    ///
-    /// Runs the same kernel as `forward`, so the result is bit-identical to its output.
-    // x: [N, H, W, C] or [N, C] → same shape
-    public func recomputeOutput(_ x: Tensor, _ ctx: Context) -> Tensor {
-        precondition(scale.count == channels, "BatchNorm2D.recomputeOutput called before forward")
-        precondition(x.rank >= 2 && x.shape.last == channels, "BatchNorm2D(\(channels)) got input \(x.shape)")
-        let y = Tensor(uninitializedShape: x.shape)  // every element is written by apply
-        ChannelAffine.apply(x, scale: scale, shift: shift, cap: activation.cap, into: y, parallel: ctx.parallel)
-        return y
+    /// The last forward's input and output, rebuilt in one pass from `source`, whose leading
+    /// `channels` channels of every pixel hold that input (a DenseNet block buffer, `[…, total]`).
+    /// The output is normalised with the mean, variance and affine weights that forward used;
+    /// the running statistics are not moved again, so a recomputation never counts as a
+    /// second step. Per element it evaluates exactly what `forward` does (the same vector and
+    /// scalar expressions as `ChannelAffine.apply`), so the output is bit-identical to forward's.
+    // source: [N, H, W, total ≥ C] → input, output: [N, H, W, C]
+    public func recomputeInputAndOutput(fromLeadingChannelsOf source: Tensor, _ ctx: Context) -> (input: Tensor, output: Tensor) {
+        let c = channels, total = source.shape.last ?? 0
+        precondition(scale.count == c, "BatchNorm2D.recomputeInputAndOutput called before forward")
+        precondition(source.rank >= 2 && total >= c, "BatchNorm2D(\(c)) cannot read its input from \(source.shape)")
+        let shape = Array(source.shape.dropLast()) + [c]
+        let x = Tensor(uninitializedShape: shape), y = Tensor(uninitializedShape: shape)  // both written in full
+        let rows = source.count / total, cap = activation.cap, scale = scale, shift = shift
+        ctx.parallel.chunks(rows, minChunk: max(1, 16_384 / total)) { range in
+            withFloatPointers(scale, shift) { s, h, _ in
+                for r in range {
+                    let src = source.data + r * total, xo = x.data + r * c, yo = y.data + r * c
+                    xo.update(from: src, count: c)
+                    guard let cap else {
+                        for j in 0..<c { yo[j] = xo[j] * s[j] + h[j] }
+                        continue
+                    }
+                    var j = 0
+                    while j + 16 <= c {
+                        let z = loadVec(xo + j) * loadVec(s + j) + loadVec(h + j)
+                        storeVec(z.replacing(with: 0, where: z .< 0).replacing(with: cap, where: z .> cap), yo + j)
+                        j += 16
+                    }
+                    for j in j..<c {
+                        let z = xo[j] * s[j] + h[j]
+                        yo[j] = z < 0 ? 0 : (z > cap ? cap : z)
+                    }
+                }
+            }
+        }
+        return (x, y)
     }
 
     /// `backward` after `releaseInput()`: `x` must hold the values of the last forward's input.
