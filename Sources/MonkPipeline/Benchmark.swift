@@ -59,17 +59,18 @@ public enum Benchmark {
         var optimizer = try Optimizer(.sgd(SGDConfig(lr: 0.01, momentum: 0.9)))
         let flopsPerImage = network.forwardFLOPs(height: s.size, width: s.size)
         network.prepareBackward()
+        // Gradients start at zero; each step's update then zeroes them as it reads them.
+        for (_, p) in params { p.grad.zero() }
 
         var out: [BenchMeasurement] = []
         for mode in s.modes {
             ctx.training = mode == .train
             let step: () throws -> Void = {
                 if mode == .train {
-                    for (_, p) in params { p.grad.zero() }
                     let logits = network.forward(x, ctx)
                     let (_, dlogits) = loss(logits, labels)
                     _ = network.backward(dlogits, ctx)
-                    try optimizer.step(params, parallel: parallel)
+                    try optimizer.step(params, parallel: parallel, zeroingGradients: true)
                 } else {
                     _ = network.forward(x, ctx)
                 }

@@ -93,6 +93,9 @@ public final class Trainer {
                                   stopped: nil, peakMemoryMB: 0)
         }
         job.network.prepareBackward()
+        // Gradients start at zero; each optimizer step then zeroes them as it reads them
+        // (one pass over the gradients instead of two).
+        for (_, p) in parameters { p.grad.zero() }
         let batches = job.train.batchesPerEpoch
         while state.stopped == nil && state.epoch < job.epochs {
             let e = state.epoch
@@ -104,11 +107,10 @@ public final class Trainer {
                 let t0 = Date()
                 optimizer.learningRate = schedule.learningRate(epoch: e, step: b, stepsPerEpoch: batches)
                 ctx.training = true
-                for (_, p) in parameters { p.grad.zero() }
                 let logits = job.network.forward(batch.images, ctx)
                 let (loss, dlogits) = job.loss(logits, batch.labels)
                 _ = job.network.backward(dlogits, ctx)
-                try optimizer.step(parameters, parallel: ctx.parallel)
+                try optimizer.step(parameters, parallel: ctx.parallel, zeroingGradients: true)
                 state.progress.lossSum += Double(loss) * Double(batch.labels.count)
                 state.progress.correct += Trainer.correctCount(logits, batch.labels)
                 state.progress.seen += batch.labels.count
