@@ -8,12 +8,15 @@ load hits both sides alike; the load average is printed with each round.
 
 Usage: python3 benchmarks/train_vs_torch.py [--monkpipe .build/release/monkpipe]
            [--rounds 2] [--iterations 10] [--only resnet18_v1]
+The baseline script is ../shared/bench/torch_baseline.py (or $MONKPIPE_SHARED_DIR/bench/…).
 Needs: a release build of monkpipe, and `pip install torch torchvision` for the baseline.
 """
 import argparse, json, os, statistics, subprocess, sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-TORCH = os.path.join(HERE, "..", "..", "shared", "bench", "torch_baseline.py")
+# The shared folder beside the repository, as the tests find it (MONKPIPE_SHARED_DIR overrides).
+SHARED = os.environ.get("MONKPIPE_SHARED_DIR", os.path.join(HERE, "..", "..", "shared"))
+TORCH = os.path.join(SHARED, "bench", "torch_baseline.py")
 
 # (monkpipe network, torchvision network, size). resnet50_v2 is compared with torchvision's
 # resnet50 (v1): torchvision has no pre-activation ResNet, and the two cost the same FLOPs.
@@ -34,7 +37,11 @@ def main():
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--only", help="one monkpipe network name")
     a = p.parse_args()
-    torch_script = os.environ.get("MONKPIPE_TORCH_BASELINE", TORCH)
+    if not os.path.exists(TORCH):
+        sys.exit(f"PyTorch baseline not found at {TORCH}: set MONKPIPE_SHARED_DIR to the shared folder")
+    if not os.path.exists(a.monkpipe):
+        sys.exit(f"{a.monkpipe} not found: build it with `swift build -c release` or pass --monkpipe")
+    torch_script = TORCH
     for ours, theirs, size in CASES:
         if a.only and a.only != ours:
             continue
