@@ -79,24 +79,30 @@ public enum ModelCheckpoint {
         try writeAtomically(bytes, to: url)
         info.weightsFile = url.lastPathComponent
         info.weightsBytes = bytes.count
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try writeAtomically(Array(try encoder.encode(info)), to: sidecarURL(for: url))
+        try writeSidecar(info, to: sidecarURL(for: url))
         return info
     }
 
     /// Sets `changes` in the metadata of the sidecar at `sidecar` (rewritten atomically); the
     /// weights file is untouched. For a checkpoint copied to a new owner (a renamed experiment).
     public static func updateMetadata(sidecar: URL, _ changes: [String: String]) throws {
-        var info: CheckpointInfo
+        var info = try readSidecar(sidecar)
+        info.metadata.merge(changes) { _, new in new }
+        try writeSidecar(info, to: sidecar)
+    }
+
+    /// The sidecar's JSON; unreadable files keep their own error, bad JSON says which file.
+    private static func readSidecar(_ sidecar: URL) throws -> CheckpointInfo {
         do {
-            info = try JSONDecoder().decode(CheckpointInfo.self, from: Data(try readWholeFile(sidecar)))
+            return try JSONDecoder().decode(CheckpointInfo.self, from: Data(try readWholeFile(sidecar)))
         } catch let error as WeightFileError {
             throw error
         } catch {
             throw CheckpointError.invalid("\(sidecar.path): \(error)")
         }
-        info.metadata.merge(changes) { _, new in new }
+    }
+
+    private static func writeSidecar(_ info: CheckpointInfo, to sidecar: URL) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try writeAtomically(Array(try encoder.encode(info)), to: sidecar)
@@ -104,15 +110,7 @@ public enum ModelCheckpoint {
 
     /// Reads and validates a checkpoint written by `save`.
     public static func load(_ url: URL) throws -> (info: CheckpointInfo, weights: StateDict) {
-        let sidecar = sidecarURL(for: url)
-        let info: CheckpointInfo
-        do {
-            info = try JSONDecoder().decode(CheckpointInfo.self, from: Data(try readWholeFile(sidecar)))
-        } catch let error as WeightFileError {
-            throw error
-        } catch {
-            throw CheckpointError.invalid("\(sidecar.path): \(error)")
-        }
+        let info = try readSidecar(sidecarURL(for: url))
         try info.validate()
         guard info.weightsFile == url.lastPathComponent else {
             throw CheckpointError.invalid("sidecar describes \(info.weightsFile), not \(url.lastPathComponent)")

@@ -1,10 +1,9 @@
 // The page pool behind large tensor buffers (MonkEngine's TensorStorage), which the
 // memory-efficient DenseNet relies on: recycled pages must never be shared by live tensors.
-// (Kept beside the DenseNet tests it was written for; it needs only MonkEngine's public API.)
 import Testing
 import MonkEngine
 
-@Suite struct DensePagePoolTests {
+@Suite struct TensorPagePoolTests {
     /// Tensors of ever-changing pooled sizes (256 KiB to 6 MB, so each is assembled from pages
     /// of earlier ones) are created and freed in random order; every live tensor must still
     /// hold its own value on every page (one float checked per 4 KiB page, plus the last).
