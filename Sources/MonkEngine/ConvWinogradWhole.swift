@@ -10,19 +10,22 @@ extension ConvWinograd {
         tiles.count <= 2 * workspace.minRows
     }
 
-    /// Scratch of a whole call: U, zeros, V and M for every tile, one sink per thread, and
-    /// with `filterGradient` a dU.
+    /// Scratch of a whole call: U (unless the layer keeps its own), zeros, V and M for every
+    /// tile, one sink per thread, and with `filterGradient` a dU.
     struct WholeScratch {
-        let u, zeros, v, m, sinks, dU: UnsafeMutablePointer<Float>
+        let u: UnsafeMutablePointer<Float>?
+        let zeros, v, m, sinks, dU: UnsafeMutablePointer<Float>
         let sinkFloats, uPlane, vPlane, mPlane: Int
-        init(_ workspace: ConvWorkspace, _ g: ConvGeometry, _ tiles: Tiles, team: Int, filterGradient: Bool = false) {
+        init(_ workspace: ConvWorkspace, _ g: ConvGeometry, _ tiles: Tiles, team: Int, filters: Bool,
+             filterGradient: Bool = false) {
             uPlane = plane(g.o * g.c); vPlane = plane(tiles.count * g.c); mPlane = plane(tiles.count * g.o)
             let filterFloats = 16 * uPlane, width = max(g.c, g.o)
             sinkFloats = 16 * width
-            let total = filterFloats + width + 16 * (vPlane + mPlane) + team * sinkFloats
+            let total = (filters ? filterFloats : 0) + width + 16 * (vPlane + mPlane) + team * sinkFloats
                 + (filterGradient ? filterFloats : 0)
-            u = workspace.buffer(total)
-            zeros = u + filterFloats
+            let base = workspace.buffer(total)
+            u = filters ? base : nil
+            zeros = base + (filters ? filterFloats : 0)
             v = zeros + width
             m = v + 16 * vPlane
             sinks = m + 16 * mPlane
@@ -37,9 +40,9 @@ extension ConvWinograd {
                              workspace: ConvWorkspace, parallel: Parallel, keepFilters: UnsafeMutablePointer<Float>?) {
         nonisolated(unsafe) let x = x, bias = bias, y = y
         let team = parallel.threads
-        nonisolated(unsafe) let s = WholeScratch(workspace, g, tiles, team: team)
+        nonisolated(unsafe) let s = WholeScratch(workspace, g, tiles, team: team, filters: keepFilters == nil)
         let vPlane = s.vPlane, mPlane = s.mPlane, uPlane = s.uPlane
-        nonisolated(unsafe) let u = keepFilters ?? s.u
+        nonisolated(unsafe) let u = keepFilters ?? s.u!
         transformFilters(weight, into: u, plane: uPlane, g, parallel: parallel)
         parallel.forEach(team) { t in
             let mine = ConvGEMM.share(tiles.count, t, team)
@@ -62,11 +65,14 @@ extension ConvWinograd {
                               keptFilters: UnsafePointer<Float>?) {
         nonisolated(unsafe) let x = x, dy = dy, weightGrad = weightGrad, dx = dx
         let team = parallel.threads
-        nonisolated(unsafe) let s = WholeScratch(workspace, g, tiles, team: team, filterGradient: weightGrad != nil)
+        let transforms = dx != nil && keptFilters == nil
+        nonisolated(unsafe) let s = WholeScratch(workspace, g, tiles, team: team, filters: transforms,
+                                                 filterGradient: weightGrad != nil)
         nonisolated(unsafe) let dU = s.dU
         let vPlane = s.vPlane, mPlane = s.mPlane, uPlane = s.uPlane
-        if dx != nil && keptFilters == nil { transformFilters(weight, into: s.u, plane: uPlane, g, parallel: parallel) }
-        nonisolated(unsafe) let u = keptFilters ?? UnsafePointer(s.u)
+        if transforms { transformFilters(weight, into: s.u!, plane: uPlane, g, parallel: parallel) }
+        // Read only when dx is wanted, and then one of the two exists.
+        nonisolated(unsafe) let u = keptFilters ?? UnsafePointer(s.u ?? s.zeros)
         parallel.forEach(team) { t in
             let mine = ConvGEMM.share(tiles.count, t, team)
             transformOutputGradient(dy, g, tiles, mine, into: s.m + mine.lowerBound * g.o, plane: mPlane, s.edges(t))
