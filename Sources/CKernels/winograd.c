@@ -11,9 +11,9 @@
 #define MONK_CLONES
 #endif
 
-/// The 16 pixel pointers of a tile's 4x4 input window: inside the image, the pixel;
-/// outside, `outside + p * stride` (zeros to read, or a private sink slot to write).
-static long window(const MonkWinogradShape *s, long tile, long pixels[16]) {
+/// The 16 pixels of a tile's 4x4 input window, row-major, as indices into the NHWC input
+/// counted in pixels; -1 outside the image (callers then read zeros or write to a sink slot).
+static void window(const MonkWinogradShape *s, long tile, long pixels[16]) {
     long image = tile / (s->tileRows * s->tileCols), r = tile % (s->tileRows * s->tileCols);
     long iy0 = 2 * (r / s->tileCols) - s->padTop, ix0 = 2 * (r % s->tileCols) - s->padLeft;
     for (long i = 0; i < 4; i++) {
@@ -22,10 +22,10 @@ static long window(const MonkWinogradShape *s, long tile, long pixels[16]) {
             pixels[4 * i + j] = (iy >= 0 && iy < s->h && ix >= 0 && ix < s->w) ? (image * s->h + iy) * s->w + ix : -1;
         }
     }
-    return image;
 }
 
-/// The 4 output pixels of a tile (row-major), -1 past the output's edge.
+/// The 4 output pixels of a tile, row-major, as indices into the NHWC output counted in
+/// pixels; -1 past the output's edge.
 static void outputs(const MonkWinogradShape *s, long tile, long pixels[4]) {
     long image = tile / (s->tileRows * s->tileCols), r = tile % (s->tileRows * s->tileCols);
     long oy0 = 2 * (r / s->tileCols), ox0 = 2 * (r % s->tileCols);
