@@ -10,8 +10,8 @@ extension BatchNorm2D {
     /// `channels` channels of every pixel hold that input (a DenseNet block buffer, `[…, total]`).
     /// The output is normalised with the mean, variance and affine weights that forward used;
     /// the running statistics are not moved again, so a recomputation never counts as a
-    /// second step. Per element it evaluates exactly what `forward` does (the same vector and
-    /// scalar expressions as `ChannelAffine.apply`), so the output is bit-identical to forward's.
+    /// second step. Per element it evaluates exactly what `forward` does (`ChannelAffine.applyRow`,
+    /// which `ChannelAffine.apply` runs), so the output is bit-identical to forward's.
     // source: [N, H, W, total ≥ C] → input, output: [N, H, W, C]
     public func recomputeInputAndOutput(fromLeadingChannelsOf source: Tensor, _ ctx: Context) -> (input: Tensor, output: Tensor) {
         let c = channels, total = source.shape.last ?? 0
@@ -25,20 +25,7 @@ extension BatchNorm2D {
                 for r in range {
                     let src = source.data + r * total, xo = x.data + r * c, yo = y.data + r * c
                     xo.update(from: src, count: c)
-                    guard let cap else {
-                        for j in 0..<c { yo[j] = xo[j] * s[j] + h[j] }
-                        continue
-                    }
-                    var j = 0
-                    while j + 16 <= c {
-                        let z = loadVec(xo + j) * loadVec(s + j) + loadVec(h + j)
-                        storeVec(z.replacing(with: 0, where: z .< 0).replacing(with: cap, where: z .> cap), yo + j)
-                        j += 16
-                    }
-                    for j in j..<c {
-                        let z = xo[j] * s[j] + h[j]
-                        yo[j] = z < 0 ? 0 : (z > cap ? cap : z)
-                    }
+                    ChannelAffine.applyRow(xo, yo, s, h, c, cap: cap)
                 }
             }
         }

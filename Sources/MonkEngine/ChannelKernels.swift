@@ -127,24 +127,29 @@ enum ChannelAffine {
         let c = scale.count, rows = x.count / c
         parallel.chunks(rows, minChunk: max(1, 16_384 / c)) { range in
             withFloatPointers(scale, shift) { s, h, _ in
-                for r in range {
-                    let xi = x.data + r * c, yo = y.data + r * c
-                    guard let cap else {
-                        for j in 0..<c { yo[j] = xi[j] * s[j] + h[j] }
-                        continue
-                    }
-                    var j = 0
-                    while j + 16 <= c {
-                        let z = loadVec(xi + j) * loadVec(s + j) + loadVec(h + j)
-                        storeVec(z.replacing(with: 0, where: z .< 0).replacing(with: cap, where: z .> cap), yo + j)
-                        j += 16
-                    }
-                    for j in j..<c {
-                        let z = xi[j] * s[j] + h[j]
-                        yo[j] = z < 0 ? 0 : (z > cap ? cap : z)
-                    }
-                }
+                for r in range { applyRow(x.data + r * c, y.data + r * c, s, h, c, cap: cap) }
             }
+        }
+    }
+
+    /// One pixel's channels: y = x·scale + shift, clamped to [0, cap] when `cap` is set. Shared
+    /// by `apply` and BatchNorm's recomputation, whose output must be bit-identical to it.
+    @inline(__always)
+    static func applyRow(_ xi: UnsafePointer<Float>, _ yo: UnsafeMutablePointer<Float>,
+                         _ s: UnsafePointer<Float>, _ h: UnsafePointer<Float>, _ c: Int, cap: Float?) {
+        guard let cap else {
+            for j in 0..<c { yo[j] = xi[j] * s[j] + h[j] }
+            return
+        }
+        var j = 0
+        while j + 16 <= c {
+            let z = loadVec(xi + j) * loadVec(s + j) + loadVec(h + j)
+            storeVec(z.replacing(with: 0, where: z .< 0).replacing(with: cap, where: z .> cap), yo + j)
+            j += 16
+        }
+        for j in j..<c {
+            let z = xi[j] * s[j] + h[j]
+            yo[j] = z < 0 ? 0 : (z > cap ? cap : z)
         }
     }
 
