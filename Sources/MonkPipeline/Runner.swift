@@ -40,9 +40,13 @@ public struct RunReport: Sendable {
 public struct RunOptions: Sendable {
     /// Stage kinds ("train"), identities ("train/Experiment_1") or "all" to rerun regardless.
     public var force: [String]
+    /// The stages this run covers (`--experiment`, `--stage`); everything by default.
+    public var selection: StageSelection
     public var environment: [String: String]
-    public init(force: [String] = [], environment: [String: String] = ProcessInfo.processInfo.environment) {
+    public init(force: [String] = [], selection: StageSelection = .everything,
+                environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.force = force
+        self.selection = selection
         self.environment = environment
     }
 }
@@ -70,8 +74,11 @@ public final class PipelineRunner {
 
     // MARK: planning
 
-    /// Lists and fingerprints the data and weight files (I/O), then plans the stages (pure).
+    /// Lists and fingerprints the data and weight files (I/O), then plans the stages (pure);
+    /// returns the stages the options select. Throws `UsageError` for a selection naming
+    /// what the spec does not have.
     public func stages() throws -> (sources: DataSources, weights: [String: URL], stages: [PlannedStage]) {
+        try options.selection.validate(against: plan)
         let sources = try DataSources.list(plan.data)
         let total = sources.train.items.count + (sources.validation?.items.count ?? 0) + (sources.test?.items.count ?? 0)
         console.info("data: \(total) files, classes \(sources.classes.joined(separator: ", "))")
@@ -99,7 +106,30 @@ public final class PipelineRunner {
                 stages[i].blockedBy = "experiment \(name) cannot run"
             }
         }
-        return (sources, weightFiles, stages)
+        return (sources, weightFiles, selected(from: stages))
+    }
+
+    /// The selected stages; one whose input comes from a stage left out of the selection
+    /// cannot run unless that stage has completed with the current key.
+    func selected(from all: [PlannedStage]) -> [PlannedStage] {
+        var picked = options.selection.apply(to: all)
+        let chosen = Set(picked.map(\.identity))
+        for i in picked.indices where picked[i].blockedBy == nil {
+            let missing = all.filter { picked[i].dependsOn.contains($0.identity) && !chosen.contains($0.identity) && !isComplete($0) }
+            if !missing.isEmpty {
+                let names = missing.map { $0.identity }.joined(separator: ", ")
+                let verb = missing.count == 1 ? "has" : "have"
+                picked[i].blockedBy = "needs \(names), which \(verb) not completed with the current settings (not selected in this run)"
+            }
+        }
+        return picked
+    }
+
+    /// Whether `s` has a completed record under its key, with its outputs where this plan
+    /// puts them (a stage of a renamed experiment still has to be copied).
+    func isComplete(_ s: PlannedStage) -> Bool {
+        guard let record = cache.completed(s.key) else { return false }
+        return s.kind == .load || record.outputDirectory == outputDirectory(s).path
     }
 
     func forced(_ s: PlannedStage) -> Bool {

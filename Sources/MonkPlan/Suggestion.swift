@@ -1,9 +1,9 @@
 // "Did you mean …?": the nearest valid word by edit distance, for misspelt keys and values.
 
-enum Suggestion {
+public enum Suggestion {
     /// The candidate closest to `word` (case-insensitive edit distance), if it is
     /// close enough to be a plausible typo: at most a third of the word's length, and 3.
-    static func nearest(to word: String, in candidates: [String]) -> String? {
+    public static func nearest(to word: String, in candidates: [String]) -> String? {
         guard word.count <= 64 else { return nil }
         let target = Array(word.lowercased())
         let limit = min(3, max(1, target.count / 3))

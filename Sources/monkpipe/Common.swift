@@ -17,6 +17,7 @@ enum Exit {
     static let failure: Int32 = 1
     static let badSpec: Int32 = 2
     static let locked: Int32 = 3
+    static let usage: Int32 = 64
     static let interrupted: Int32 = 130
 }
 
@@ -39,6 +40,9 @@ func reportingErrors<T>(_ body: () throws -> T) throws -> T {
     } catch let e as StoppedByUser {
         FileHandle.standardError.write(Data("\(e)\n".utf8))
         throw ExitCode(Exit.interrupted)
+    } catch let e as UsageError {
+        FileHandle.standardError.write(Data("error: \(e)\n".utf8))
+        throw ExitCode(Exit.usage)
     } catch let e as RunLock.LockError {
         FileHandle.standardError.write(Data("error: \(e)\n".utf8))
         throw ExitCode(Exit.locked)

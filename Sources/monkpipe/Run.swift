@@ -6,13 +6,19 @@ import MonkPipeline
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a pipeline: load, train, test and compare, skipping cached stages.",
-        discussion: "Ctrl-C stops after the current batch and saves; running the same command again resumes.")
+        discussion: """
+        Ctrl-C stops after the current batch and saves; running the same command again resumes. \
+        --experiment and --stage run a part of the pipeline, e.g. one job per experiment on a \
+        cluster: `--stage load`, then `--experiment NAME` for each experiment, then `--stage compare`.
+        """)
 
     @Argument(help: "The pipeline file (YAML).")
     var file: String
 
     @Option(name: .long, help: "Rerun a stage even if cached: load, train, test, compare, a stage such as train/NAME, or all. Repeatable.")
     var force: [String] = []
+
+    @OptionGroup var selection: SelectionOptions
 
     @OptionGroup var output: OutputOptions
 
@@ -24,7 +30,7 @@ struct Run: ParsableCommand {
             FileHandle.standardError.write(Data("\nstopping after the current batch (Ctrl-C again to quit at once)…\n".utf8))
         }
         let report = try reportingErrors {
-            try PipelineRunner(plan: plan, options: RunOptions(force: force), console: console, stop: stop).run()
+            try PipelineRunner(plan: plan, options: RunOptions(force: force, selection: selection.selection), console: console, stop: stop).run()
         }
         if output.json {
             printJSON(report.stages.map { ["stage": $0.identity, "outcome": "\($0.outcome)"] })
