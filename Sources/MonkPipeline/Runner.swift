@@ -38,12 +38,12 @@ public struct RunReport: Sendable {
 }
 
 public struct RunOptions: Sendable {
-    /// Stage kinds ("train"), identities ("train/Experiment_1") or "all" to rerun regardless.
-    public var force: [String]
+    /// Stages to rerun even if cached (`--force`).
+    public var force: [ForceTarget]
     /// The stages this run covers (`--experiment`, `--stage`); everything by default.
     public var selection: StageSelection
     public var environment: [String: String]
-    public init(force: [String] = [], selection: StageSelection = .everything,
+    public init(force: [ForceTarget] = [], selection: StageSelection = .everything,
                 environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.force = force
         self.selection = selection
@@ -75,10 +75,11 @@ public final class PipelineRunner {
     // MARK: planning
 
     /// Lists and fingerprints the data and weight files (I/O), then plans the stages (pure);
-    /// returns the stages the options select. Throws `UsageError` for a selection naming
-    /// what the spec does not have.
+    /// returns the stages the options select. Throws `UsageError` for a selection or a
+    /// `--force` target naming what the spec does not have.
     public func stages() throws -> (sources: DataSources, weights: [String: URL], stages: [PlannedStage]) {
         try options.selection.validate(against: plan)
+        for target in options.force { try target.validate(against: plan) }
         let sources = try DataSources.list(plan.data)
         let total = sources.train.items.count + (sources.validation?.items.count ?? 0) + (sources.test?.items.count ?? 0)
         console.info("data: \(total) files, classes \(sources.classes.joined(separator: ", "))")
@@ -132,15 +133,18 @@ public final class PipelineRunner {
         return s.kind == .load || record.outputDirectory == outputDirectory(s).path
     }
 
-    func forced(_ s: PlannedStage) -> Bool {
-        options.force.contains { $0 == "all" || $0 == s.kind.rawValue || $0 == s.identity }
+    /// The `--force` target that reruns `s`, if any.
+    func forcedBy(_ s: PlannedStage) -> ForceTarget? {
+        options.force.first { $0.matches(s) }
     }
+
+    func forced(_ s: PlannedStage) -> Bool { forcedBy(s) != nil }
 
     /// "cached" or "runs because …" for every stage.
     public func decisions(_ stages: [PlannedStage]) -> [StageDecision] {
         stages.map { s in
             if let why = s.blockedBy { return StageDecision(stage: s, verdict: .cannotRun(why)) }
-            if forced(s) { return StageDecision(stage: s, verdict: .runs(because: "--force \(s.kind.rawValue) was given")) }
+            if let target = forcedBy(s) { return StageDecision(stage: s, verdict: .runs(because: "--force \(target) was given")) }
             if let record = cache.completed(s.key) {
                 let here = outputDirectory(s)
                 if record.outputDirectory == here.path || s.kind == .load {

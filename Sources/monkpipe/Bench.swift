@@ -14,8 +14,8 @@ struct Bench: ParsableCommand {
     var size: Int?
     @Option(name: .long, help: "Batch size.")
     var batch = 16
-    @Option(name: .long, help: "train, infer, or both.")
-    var mode = "both"
+    @Option(name: .long, help: "What to time.")
+    var mode = BenchModes.both
     @Option(name: .long) var warmup = 3
     @Option(name: .long) var iterations = 8
     @Option(name: .long, help: "Threads (OpenBLAS and monkpipe's own loops).")
@@ -28,7 +28,6 @@ struct Bench: ParsableCommand {
     var json = false
 
     func validate() throws {
-        guard ["train", "infer", "both"].contains(mode) else { throw ValidationError("--mode must be train, infer or both") }
         guard (size ?? 128) >= 16, batch >= 1, iterations >= 1, warmup >= 0, threads >= 1 else {
             throw ValidationError("--size ≥ 16, --batch ≥ 1, --iterations ≥ 1, --warmup ≥ 0, --threads ≥ 1")
         }
@@ -41,8 +40,7 @@ struct Bench: ParsableCommand {
             if json { printJSON(r) } else { print(r.summary) }
             return
         }
-        let modes: [BenchMeasurement.Mode] = mode == "both" ? [.train, .infer] : [mode == "train" ? .train : .infer]
-        let settings = BenchSettings(size: size ?? 128, batch: batch, modes: modes, warmup: warmup, iterations: iterations, threads: threads, convAlgorithm: conv)
+        let settings = BenchSettings(size: size ?? 128, batch: batch, modes: mode.modes, warmup: warmup, iterations: iterations, threads: threads, convAlgorithm: conv)
         let results = try reportingErrors {
             try Benchmark.run(model: model, settings: settings, progress: json ? { _ in } : { FileHandle.standardError.write(Data("\r\($0)   ".utf8)) })
         }
@@ -56,4 +54,14 @@ struct Bench: ParsableCommand {
     }
 }
 
-extension ConvAlgorithm: ExpressibleByArgument {}
+/// `--mode`: training steps, inference, or both in one run.
+enum BenchModes: String, CaseIterable, ExpressibleByArgument {
+    case train, infer, both
+    var modes: [BenchMeasurement.Mode] {
+        switch self {
+        case .train: return [.train]
+        case .infer: return [.infer]
+        case .both: return [.train, .infer]
+        }
+    }
+}

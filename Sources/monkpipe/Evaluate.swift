@@ -11,16 +11,12 @@ struct Evaluate: ParsableCommand {
     var experiment: String
     @Option(name: .long, help: "A folder with one sub-folder per class.")
     var data: String
-    @Option(name: .long, help: "best (default) or final.")
-    var checkpoint = "best"
+    @Option(name: .long, help: "The epoch with the best validation metric, or the last one.")
+    var checkpoint = CheckpointChoice.best
     @Option(name: .long, help: "Write metrics.json, predictions.csv and plots into this folder.")
     var output: String?
     @Option(name: .long) var threads = 2
     @OptionGroup var out: OutputOptions
-
-    func validate() throws {
-        guard ["best", "final"].contains(checkpoint) else { throw ValidationError("--checkpoint must be best or final") }
-    }
 
     func run() throws {
         let evaluation = try reportingErrors {

@@ -9,18 +9,14 @@ struct Infer: ParsableCommand {
 
     @Option(name: .long, help: "The experiment directory, workspace/<project>/<experiment>.")
     var experiment: String
-    @Option(name: .long, help: "best (default: the epoch with the best validation accuracy) or final.")
-    var checkpoint = "best"
+    @Option(name: .long, help: "The epoch with the best validation metric, or the last one.")
+    var checkpoint = CheckpointChoice.best
     @Option(name: .long, help: "Write a CSV of the predictions here.")
     var output: String?
     @Option(name: .long) var threads = 2
     @OptionGroup var out: OutputOptions
     @Argument(help: "Image files or folders.")
     var inputs: [String]
-
-    func validate() throws {
-        guard ["best", "final"].contains(checkpoint) else { throw ValidationError("--checkpoint must be best or final") }
-    }
 
     func run() throws {
         let console = out.console

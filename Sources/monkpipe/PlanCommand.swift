@@ -11,16 +11,13 @@ struct PlanCommand: ParsableCommand {
     @Argument(help: "The pipeline file (YAML).")
     var file: String
 
-    @Option(name: .long, help: "As for run: stages that would be forced.")
-    var force: [String] = []
-
-    @OptionGroup var selection: SelectionOptions
+    @OptionGroup var stages: StageOptions
 
     @OptionGroup var output: OutputOptions
 
     func run() throws {
         let plan = try loadPlan(file)
-        let runner = PipelineRunner(plan: plan, options: RunOptions(force: force, selection: selection.selection), console: output.console)
+        let runner = PipelineRunner(plan: plan, options: stages.options, console: output.console)
         let decisions = try reportingErrors { try runner.decisions(runner.stages().stages) }
         if output.json {
             printJSON(decisions.map { d -> [String: String] in

@@ -15,10 +15,7 @@ struct Run: ParsableCommand {
     @Argument(help: "The pipeline file (YAML).")
     var file: String
 
-    @Option(name: .long, help: "Rerun a stage even if cached: load, train, test, compare, a stage such as train/NAME, or all. Repeatable.")
-    var force: [String] = []
-
-    @OptionGroup var selection: SelectionOptions
+    @OptionGroup var stages: StageOptions
 
     @OptionGroup var output: OutputOptions
 
@@ -30,7 +27,7 @@ struct Run: ParsableCommand {
             FileHandle.standardError.write(Data("\nstopping after the current batch (Ctrl-C again to quit at once)…\n".utf8))
         }
         let report = try reportingErrors {
-            try PipelineRunner(plan: plan, options: RunOptions(force: force, selection: selection.selection), console: console, stop: stop).run()
+            try PipelineRunner(plan: plan, options: stages.options, console: console, stop: stop).run()
         }
         if output.json {
             printJSON(report.stages.map { ["stage": $0.identity, "outcome": "\($0.outcome)"] })

@@ -77,7 +77,7 @@ struct PipelineFixture {
     }
 
     func runner(_ text: String, force: [String] = [], stop: StopSignal = StopSignal()) throws -> PipelineRunner {
-        PipelineRunner(plan: try plan(text), options: RunOptions(force: force, environment: [:]),
+        PipelineRunner(plan: try plan(text), options: RunOptions(force: try force.map(ForceTarget.init(parsing:)), environment: [:]),
                        console: .silent, stop: stop)
     }
 

@@ -19,8 +19,8 @@ public struct TrainedExperiment {
         self.state = try ExperimentState.read(paths.state)
     }
 
-    public func predictor(checkpoint: String, threads: Int) throws -> Predictor {
-        let url = checkpoint == "final" ? paths.finalWeights : paths.bestWeights
+    public func predictor(checkpoint: CheckpointChoice, threads: Int) throws -> Predictor {
+        let url = checkpoint == .final ? paths.finalWeights : paths.bestWeights
         guard FileManager.default.fileExists(atPath: url.path) else {
             throw PipelineError.invalid("\(url.path) does not exist: has the experiment finished training?")
         }
@@ -81,7 +81,7 @@ public enum ExperimentInference {
     }
 
     /// Metrics of the experiment on a labelled folder (folder per class, the experiment's classes).
-    public static func evaluate(_ experiment: TrainedExperiment, checkpoint: String, data: URL, threads: Int,
+    public static func evaluate(_ experiment: TrainedExperiment, checkpoint: CheckpointChoice, data: URL, threads: Int,
                                 console: Console) throws -> Evaluation {
         let predictor = try experiment.predictor(checkpoint: checkpoint, threads: threads)
         let ds = try Dataset.load(root: data, layout: .folderPerClass, classes: predictor.info.classes)
@@ -100,6 +100,6 @@ public enum ExperimentInference {
         return try Evaluation(test: set, options: EvaluationOptions(
             positiveClass: positive, threshold: .fixed(threshold),
             bootstrap: BootstrapSettings(samples: e.bootstrapSamples, seed: e.bootstrapSeed),
-            checkpoint: checkpoint))
+            checkpoint: checkpoint.rawValue))
     }
 }
