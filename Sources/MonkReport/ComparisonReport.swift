@@ -4,6 +4,10 @@ import Foundation
 
 /// All comparison artifacts of a set of experiments, as file name → contents.
 public struct ComparisonReport: Sendable {
+    /// The table and the page among the files (what a caller checks for or links to).
+    public static let csvFileName = "comparison.csv"
+    public static let indexFileName = "index.html"
+
     public let name: String
     public let runs: [ExperimentRun]
     /// Relative file name → text, in writing order (index.html last).
@@ -12,7 +16,7 @@ public struct ComparisonReport: Sendable {
     public init(name: String, runs: [ExperimentRun]) {
         self.name = name
         self.runs = runs
-        var files: [(String, String)] = [("comparison.csv", ComparisonCSV.table(runs).render())]
+        var files: [(String, String)] = [(Self.csvFileName, ComparisonCSV.table(runs).render())]
         var trainingPlots: [(file: String, caption: String)] = []
         var testPlots: [(file: String, caption: String)] = []
         func add(_ file: String, _ caption: String, _ svg: String, test: Bool = false) {
@@ -54,7 +58,7 @@ public struct ComparisonReport: Sendable {
         }
         let html = HTMLReport(name: name, runs: runs, pairs: PairedComparison.all(runs),
                               trainingPlots: trainingPlots, testPlots: testPlots)
-        files.append(("index.html", html.render()))
+        files.append((Self.indexFileName, html.render()))
         self.files = files
     }
 

@@ -3,10 +3,13 @@
 import Foundation
 
 extension Evaluation {
+    /// The name of the metrics file among the artifacts (what a caller checks for).
+    public static let metricsFileName = "metrics.json"
+
     /// Relative file name → contents of the test-stage artifacts.
     public func reportFiles(experiment: String) throws -> [(name: String, contents: Data)] {
         var files: [(String, Data)] = [
-            ("metrics.json", try metrics.jsonData()),
+            (Self.metricsFileName, try metrics.jsonData()),
             ("summary.txt", Data(metrics.textSummary().utf8)),
             ("predictions.csv", Data(predictionsCSV().render().utf8)),
             ("confusion_matrix.svg", Data(ConfusionHeatMap(

@@ -13,10 +13,9 @@ struct Compare: ParsableCommand {
 
     func run() throws {
         let plan = try loadPlan(file)
-        let directory = try reportingErrors {
+        let comparison = try reportingErrors {
             try PipelineRunner(plan: plan, console: output.console).compareOnly()
         }
-        if output.json { printJSON(["report": directory.appendingPathComponent("index.html").path]) }
-        else { print(directory.appendingPathComponent("index.html").path) }
+        if output.json { printJSON(["report": comparison.report.path]) } else { print(comparison.report.path) }
     }
 }

@@ -13,7 +13,7 @@ public struct TrainedExperiment {
     public init(directory: URL) throws {
         let paths = ExperimentPaths(root: directory)
         guard FileManager.default.fileExists(atPath: paths.state.path) else {
-            throw PipelineError.invalid("\(directory.path) is not a monkpipe experiment (no experiment-state.json)")
+            throw PipelineError.invalid("\(directory.path) is not a monkpipe experiment (no \(paths.state.lastPathComponent))")
         }
         self.paths = paths
         self.state = try ExperimentState.read(paths.state)

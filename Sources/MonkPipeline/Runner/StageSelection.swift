@@ -34,8 +34,24 @@ public struct StageSelection: Sendable, Equatable {
 
     /// The selected stages of `all` (in their order). The load stage comes along whenever
     /// a selected stage reads it, so `--experiment NAME` loads the data if it is not cached.
-    func apply(to all: [PlannedStage]) -> [PlannedStage] {
+    /// A stage whose input comes from a stage left out cannot run unless `isComplete` says
+    /// that stage has completed with the current key.
+    func apply(to all: [PlannedStage], isComplete: (PlannedStage) -> Bool) -> [PlannedStage] {
         if isEverything { return all }
+        var picked = pick(all)
+        let chosen = Set(picked.map(\.identity))
+        for i in picked.indices where picked[i].blockedBy == nil {
+            let missing = all.filter { picked[i].dependsOn.contains($0.identity) && !chosen.contains($0.identity) && !isComplete($0) }
+            if !missing.isEmpty {
+                let names = missing.map { $0.identity }.joined(separator: ", ")
+                let verb = missing.count == 1 ? "has" : "have"
+                picked[i].blockedBy = "needs \(names), which \(verb) not completed with the current settings (not selected in this run)"
+            }
+        }
+        return picked
+    }
+
+    private func pick(_ all: [PlannedStage]) -> [PlannedStage] {
         func chosen(_ s: PlannedStage) -> Bool {
             switch s.kind {
             case .load: return kinds.contains(.load)

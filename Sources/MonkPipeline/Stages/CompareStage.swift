@@ -5,23 +5,23 @@ import MonkPlan
 import MonkReport
 
 enum CompareStage {
-    static func run(plan: Plan, workspace: URL, directory: URL) throws -> ComparisonReport {
+    static func run(plan: Plan, layout: WorkspaceLayout) throws -> ComparisonReport {
         var runs: [ExperimentRun] = []
         for name in plan.comparison.experiments {
             guard let e = plan.experiment(named: name) else {
                 throw PipelineError.unknownExperiment(name, known: plan.experiments.map(\.name))
             }
-            runs.append(try experimentRun(plan: plan, e, paths: ExperimentPaths(workspace: workspace, project: plan.project, experiment: name)))
+            runs.append(try experimentRun(plan: plan, e, paths: layout.experiment(name)))
         }
         let report = ComparisonReport(name: plan.comparison.name, runs: runs)
-        try report.write(to: directory)
+        try report.write(to: layout.comparison.root)
         return report
     }
 
     static func experimentRun(plan: Plan, _ e: ExperimentPlan, paths: ExperimentPaths) throws -> ExperimentRun {
         let state = try ExperimentState.read(paths.state)
-        let history = try JSONDecoder().decode([EpochRecord].self, from: Data(contentsOf: paths.logs.appendingPathComponent("history.json")))
-        let predictionsURL = paths.test.appendingPathComponent("predictions.json")
+        let history = try JSONDecoder().decode([EpochRecord].self, from: Data(contentsOf: paths.historyJSON))
+        let predictionsURL = paths.storedPredictions
         var evaluation: Evaluation?
         if FileManager.default.fileExists(atPath: predictionsURL.path) {
             evaluation = try JSONDecoder().decode(StoredPredictions.self, from: Data(contentsOf: predictionsURL)).evaluation()

@@ -13,7 +13,7 @@ public struct LoadedImage: Codable, Equatable, Sendable {
     public var label: Int
 }
 
-/// The load stage's output (`.cache/load/<key>/loaded.json`).
+/// The load stage's output (`LoadPaths.loaded`).
 public struct LoadedData: Codable, Equatable, Sendable {
     public var classes: [String]
     public var train: [LoadedImage]
@@ -29,8 +29,6 @@ public struct LoadedData: Codable, Equatable, Sendable {
 }
 
 enum LoadStage {
-    static let outputName = "loaded.json"
-
     /// The data settings of a plan as MonkData's load-stage input.
     static func dataSpec(_ plan: Plan, policy: MonkData.BadImagePolicy? = nil) throws -> MonkData.DataSpec {
         func source(_ s: MonkPlan.DatasetSource) throws -> MonkData.DatasetSource {
@@ -55,13 +53,13 @@ enum LoadStage {
                         preprocessing: DataPipelines(plan.data).preprocessing, onBadImage: policy ?? plan.data.onBadImage.data)
     }
 
-    /// Runs the stage into `directory` (split manifest, data check, loaded.json) and returns
+    /// Runs the stage into its folder (split manifest, data check, loaded data) and returns
     /// what later stages read.
-    static func run(plan: Plan, directory: URL, pixelCache: PixelCache, threads: Int, console: Console,
+    static func run(plan: Plan, paths: LoadPaths, pixelCache: PixelCache, threads: Int, console: Console,
                     policy: MonkData.BadImagePolicy? = nil) throws -> LoadedData {
         console.info("  scanning images (hash, decode, resize into the pixel cache)…")
         let prepared = try DataPreparation.prepare(try dataSpec(plan, policy: policy), cache: pixelCache,
-                                                   manifestURL: directory.appendingPathComponent("split-manifest.json"),
+                                                   manifestURL: paths.splitManifest,
                                                    threads: threads)
         func images(_ samples: [LoaderSample]) -> [LoadedImage] {
             samples.map { LoadedImage(path: $0.url.path, hash: $0.contentHash, label: $0.label) }
@@ -71,8 +69,8 @@ enum LoadStage {
                                 skipped: prepared.skipped, check: prepared.report)
         guard !result.train.isEmpty else { throw PipelineError.emptySplit("training") }
         guard !result.validation.isEmpty else { throw PipelineError.emptySplit("validation") }
-        try AtomicFile.write(prepared.report.render(), to: directory.appendingPathComponent("data-check.txt"))
-        try AtomicFile.writeJSON(result, to: directory.appendingPathComponent(outputName))
+        try AtomicFile.write(prepared.report.render(), to: paths.dataCheck)
+        try AtomicFile.writeJSON(result, to: paths.loaded)
         return result
     }
 }

@@ -7,7 +7,7 @@ import MonkPlan
 import MonkReport
 
 /// What the compare stage needs to rebuild an experiment's evaluation exactly
-/// (`output/test/predictions.json`).
+/// (`ExperimentPaths.storedPredictions`).
 public struct StoredPredictions: Codable, Sendable {
     public struct Sample: Codable, Sendable {
         public var file: String
@@ -79,7 +79,7 @@ enum TestStage {
             thresholdMethod: threshold?.method.rawValue ?? "argmax", validationJ: threshold?.validationJ,
             validationImages: threshold?.validationImages,
             bootstrapSamples: e.evaluation.bootstrapSamples, bootstrapSeed: e.evaluation.bootstrapSeed)
-        try AtomicFile.writeJSON(stored, to: paths.test.appendingPathComponent("predictions.json"))
+        try AtomicFile.writeJSON(stored, to: paths.storedPredictions)
         return evaluation
     }
 }

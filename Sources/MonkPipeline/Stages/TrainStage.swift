@@ -64,7 +64,7 @@ enum TrainStage {
             epochs: e.epochs, earlyStopping: e.earlyStopping,
             train: trainLoader, validation: valLoader,
             context: Context(training: true, rng: RNG(seed: e.seed, stream: 2), parallel: parallel),
-            stageKey: key.hex, modelsDirectory: paths.models,
+            stageKey: key.hex, paths: paths,
             exportWeights: { net, url in
                 _ = try ModelCheckpoint.save(torchStateDict(of: net), info: info, to: url)
             })
@@ -72,7 +72,7 @@ enum TrainStage {
         let trainer = Trainer(job, console: console, stop: stop)
         trainer.plateauMetricKind = e.lrSchedule.watchedMetric
         let state = try trainer.run()
-        try writeLogs(state.history, to: paths.logs)
+        try writeLogs(state.history, to: paths)
         let seconds = state.history.reduce(0) { $0 + $1.seconds }
         // Each epoch logged its images/s over pure training time; their harmonic mean is the
         // run's rate, as every epoch trains the same number of images.
@@ -84,12 +84,12 @@ enum TrainStage {
                                trainImages: loaded.train.count, validationImages: loaded.validation.count)
     }
 
-    static func writeLogs(_ history: [EpochRecord], to dir: URL) throws {
+    static func writeLogs(_ history: [EpochRecord], to paths: ExperimentPaths) throws {
         var csv = "epoch,learning_rate,train_loss,train_accuracy,val_loss,val_accuracy,seconds,train_images_per_s\n"
         for r in history {
             csv += "\(r.epoch),\(r.learningRate),\(r.trainLoss),\(r.trainAccuracy),\(r.valLoss),\(r.valAccuracy),\(r.seconds),\(r.trainImagesPerSecond)\n"
         }
-        try AtomicFile.write(csv, to: dir.appendingPathComponent("history.csv"))
-        try AtomicFile.writeJSON(history, to: dir.appendingPathComponent("history.json"))
+        try AtomicFile.write(csv, to: paths.historyCSV)
+        try AtomicFile.writeJSON(history, to: paths.historyJSON)
     }
 }

@@ -36,8 +36,8 @@ public struct TrainingJob {
     public var validation: BatchLoader
     public var context: Context
     public var stageKey: String
-    /// `output/models` of the experiment.
-    public var modelsDirectory: URL
+    /// Where the checkpoints go (resume state, best and final weights).
+    public var paths: ExperimentPaths
     /// Writes the best (and final) weights in a portable format; called with the file name.
     public var exportWeights: (ClassifierNetwork, URL) throws -> Void
 }
@@ -55,9 +55,17 @@ public final class Trainer {
         self.parameters = job.network.namedParameters()
     }
 
-    public var resumeURL: URL { job.modelsDirectory.appendingPathComponent("resume.monksnap") }
-    public var bestURL: URL { job.modelsDirectory.appendingPathComponent("best.safetensors") }
-    public var finalURL: URL { job.modelsDirectory.appendingPathComponent("final.safetensors") }
+    public var resumeURL: URL { job.paths.resume }
+    public var bestURL: URL { job.paths.bestWeights }
+    public var finalURL: URL { job.paths.finalWeights }
+
+    /// What changes as training goes: the saved state and the optimizer and schedule it is
+    /// saved from.
+    struct Progress {
+        var state: TrainingState
+        var optimizer: MonkEngine.Optimizer
+        var schedule: MonkEngine.LRSchedule
+    }
 
     /// A saved state of this very stage (same key), if one exists and reads back.
     public func savedState() -> TrainingState? {
@@ -70,96 +78,114 @@ public final class Trainer {
     /// Runs (or resumes) training to the end. Throws `StoppedByUser` after saving when a stop
     /// was requested.
     public func run() throws -> TrainingState {
-        var optimizer = job.optimizer
-        var schedule = job.schedule
-        let ctx = job.context
-        var state: TrainingState
-        // A state that has recorded a best epoch whose weights file is gone cannot give it
-        // back (it holds the latest weights only): train again from the start.
-        let usable = savedState().flatMap { $0.best != nil && !FileManager.default.fileExists(atPath: bestURL.path) ? nil : $0 }
-        if let saved = usable {
-            try job.network.restore(saved.model)
-            optimizer = try MonkEngine.Optimizer(restoring: saved.optimizer)
-            schedule = saved.schedule
-            ctx.rng = saved.rng
-            state = saved
-            if saved.stopped == nil {
-                console.info("  resuming from epoch \(saved.epoch + 1), batch \(saved.batch + 1) (\(resumeURL.lastPathComponent))")
-            }
-        } else {
-            state = TrainingState(stageKey: job.stageKey, model: job.network.snapshot(), optimizer: optimizer.state,
-                                  schedule: schedule, rng: ctx.rng, epoch: 0, batch: 0, progress: EpochProgress(),
-                                  history: [], best: nil, watchedBest: nil, epochsWithoutImprovement: 0,
-                                  stopped: nil, peakMemoryMB: 0)
-        }
+        var run = try startOrResume()
         job.network.prepareBackward()
         // Gradients start at zero; each optimizer step then zeroes them as it reads them
         // (one pass over the gradients instead of two).
         for (_, p) in parameters { p.grad.zero() }
-        let batches = job.train.batchesPerEpoch
-        while state.stopped == nil && state.epoch < job.epochs {
-            let e = state.epoch
-            let bar = console.progress("  epoch \(e + 1)/\(job.epochs)", total: batches, unit: "batch")
-            // From the first batch a previous, interrupted run had not trained on.
-            let iterator = job.train.epoch(e, from: state.batch)
-            var b = state.batch
-            while let batch = try iterator.next() {
-                let t0 = Date()
-                optimizer.learningRate = schedule.learningRate(epoch: e, step: b, stepsPerEpoch: batches)
-                ctx.training = true
-                let logits = job.network.forward(batch.images, ctx)
-                let (loss, dlogits) = job.loss(logits, batch.labels)
-                _ = job.network.backward(dlogits, ctx)
-                try optimizer.step(parameters, parallel: ctx.parallel, zeroingGradients: true)
-                state.progress.lossSum += Double(loss) * Double(batch.labels.count)
-                state.progress.correct += Trainer.correctCount(logits, batch.labels)
-                state.progress.seen += batch.labels.count
-                state.progress.seconds += Date().timeIntervalSince(t0)
-                b += 1
-                state.batch = b
-                stop.batchFinished()
-                let p = state.progress
-                bar.update(done: b, suffix: String(format: "loss %.4f acc %.3f", p.lossSum / Double(p.seen), Double(p.correct) / Double(p.seen)))
-                if stop.isRequested && b < batches {
-                    try save(&state, optimizer: optimizer, schedule: schedule, ctx: ctx)
-                    bar.finish(suffix: "stopped")
-                    throw StoppedByUser(detail: "saved at epoch \(e + 1), batch \(b)")
-                }
-            }
-            let t1 = Date()
-            let (valLoss, valAccuracy) = try evaluate(job.validation, epoch: e)
-            let p = state.progress
-            let lr = schedule.learningRate(epoch: e, step: max(0, batches - 1), stepsPerEpoch: batches)
-            let record = EpochRecord(epoch: e + 1, learningRate: lr,
-                                     trainLoss: p.lossSum / Double(max(p.seen, 1)),
-                                     trainAccuracy: Double(p.correct) / Double(max(p.seen, 1)),
-                                     valLoss: valLoss, valAccuracy: valAccuracy,
-                                     seconds: p.seconds + Date().timeIntervalSince(t1),
-                                     trainImagesPerSecond: Double(p.seen) / max(p.seconds, 1e-9))
-            state.history.append(record)
-            bar.finish(suffix: String(format: "loss %.4f acc %.3f | val loss %.4f acc %.3f", record.trainLoss, record.trainAccuracy, valLoss, valAccuracy))
-            // Best on validation: higher accuracy, ties broken by lower loss.
-            if state.best.map({ valAccuracy > $0.valAccuracy || (valAccuracy == $0.valAccuracy && valLoss < $0.valLoss) }) ?? true {
-                state.best = BestEpoch(epoch: e + 1, valAccuracy: valAccuracy, valLoss: valLoss)
-                try job.exportWeights(job.network, bestURL)
-            }
-            schedule.endEpoch(e, metric: plateauMetric(record))
-            if let es = job.earlyStopping, shouldStop(es, record: record, state: &state) {
-                state.stopped = .earlyStopping
-                console.info("  early stopping: \(es.metric.rawValue) has not improved for \(es.patience) epochs")
-            }
-            state.epoch = e + 1
-            state.batch = 0
-            state.progress = EpochProgress()
-            if state.epoch >= job.epochs && state.stopped == nil { state.stopped = .completed }
-            if state.stopped != nil { try job.exportWeights(job.network, finalURL) }
-            try save(&state, optimizer: optimizer, schedule: schedule, ctx: ctx)
-            if stop.isRequested && state.stopped == nil {
-                throw StoppedByUser(detail: "saved after epoch \(e + 1)")
-            }
+        while run.state.stopped == nil && run.state.epoch < job.epochs {
+            let bar = console.progress("  epoch \(run.state.epoch + 1)/\(job.epochs)", total: job.train.batchesPerEpoch, unit: "batch")
+            try trainBatches(&run, bar: bar)
+            try endEpoch(&run, bar: bar)
         }
         if !FileManager.default.fileExists(atPath: finalURL.path) { try job.exportWeights(job.network, finalURL) }
-        return state
+        return run.state
+    }
+
+    /// The saved state of this stage restored into the network, optimizer, schedule and
+    /// generator, or a fresh start.
+    func startOrResume() throws -> Progress {
+        // A state that has recorded a best epoch whose weights file is gone cannot give it
+        // back (it holds the latest weights only): train again from the start.
+        let usable = savedState().flatMap { $0.best != nil && !FileManager.default.fileExists(atPath: bestURL.path) ? nil : $0 }
+        guard let saved = usable else {
+            let state = TrainingState(stageKey: job.stageKey, model: job.network.snapshot(), optimizer: job.optimizer.state,
+                                      schedule: job.schedule, rng: job.context.rng, epoch: 0, batch: 0, progress: EpochProgress(),
+                                      history: [], best: nil, watchedBest: nil, epochsWithoutImprovement: 0,
+                                      stopped: nil, peakMemoryMB: 0)
+            return Progress(state: state, optimizer: job.optimizer, schedule: job.schedule)
+        }
+        try job.network.restore(saved.model)
+        job.context.rng = saved.rng
+        if saved.stopped == nil {
+            console.info("  resuming from epoch \(saved.epoch + 1), batch \(saved.batch + 1) (\(resumeURL.lastPathComponent))")
+        }
+        return Progress(state: saved, optimizer: try MonkEngine.Optimizer(restoring: saved.optimizer), schedule: saved.schedule)
+    }
+
+    /// The rest of the current epoch's batches (all of them unless a stopped run resumes
+    /// mid-epoch). Saves and throws `StoppedByUser` when a stop is requested before its end.
+    func trainBatches(_ run: inout Progress, bar: ProgressBar) throws {
+        let epoch = run.state.epoch
+        let batches = job.train.batchesPerEpoch
+        // From the first batch a previous, interrupted run had not trained on.
+        let iterator = job.train.epoch(epoch, from: run.state.batch)
+        while let batch = try iterator.next() {
+            let t0 = Date()
+            try step(batch, epoch: epoch, &run)
+            run.state.progress.seconds += Date().timeIntervalSince(t0)
+            run.state.batch += 1
+            stop.batchFinished()
+            let p = run.state.progress
+            bar.update(done: run.state.batch, suffix: String(format: "loss %.4f acc %.3f", p.lossSum / Double(p.seen), Double(p.correct) / Double(p.seen)))
+            if stop.isRequested && run.state.batch < batches {
+                try save(&run)
+                bar.finish(suffix: "stopped")
+                throw StoppedByUser(detail: "saved at epoch \(epoch + 1), batch \(run.state.batch)")
+            }
+        }
+    }
+
+    /// One batch: forward, loss, backward, optimizer step at the scheduled learning rate.
+    func step(_ batch: Batch, epoch: Int, _ run: inout Progress) throws {
+        let ctx = job.context
+        run.optimizer.learningRate = run.schedule.learningRate(epoch: epoch, step: run.state.batch, stepsPerEpoch: job.train.batchesPerEpoch)
+        ctx.training = true
+        let logits = job.network.forward(batch.images, ctx)
+        let (loss, dlogits) = job.loss(logits, batch.labels)
+        _ = job.network.backward(dlogits, ctx)
+        try run.optimizer.step(parameters, parallel: ctx.parallel, zeroingGradients: true)
+        run.state.progress.lossSum += Double(loss) * Double(batch.labels.count)
+        run.state.progress.correct += Trainer.correctCount(logits, batch.labels)
+        run.state.progress.seen += batch.labels.count
+    }
+
+    /// After the last batch: validate, log the epoch, keep the best weights, step the
+    /// schedule, check early stopping, and save the state (final weights when done).
+    func endEpoch(_ run: inout Progress, bar: ProgressBar) throws {
+        let e = run.state.epoch
+        let batches = job.train.batchesPerEpoch
+        let t1 = Date()
+        let (valLoss, valAccuracy) = try evaluate(job.validation, epoch: e)
+        let p = run.state.progress
+        let lr = run.schedule.learningRate(epoch: e, step: max(0, batches - 1), stepsPerEpoch: batches)
+        let record = EpochRecord(epoch: e + 1, learningRate: lr,
+                                 trainLoss: p.lossSum / Double(max(p.seen, 1)),
+                                 trainAccuracy: Double(p.correct) / Double(max(p.seen, 1)),
+                                 valLoss: valLoss, valAccuracy: valAccuracy,
+                                 seconds: p.seconds + Date().timeIntervalSince(t1),
+                                 trainImagesPerSecond: Double(p.seen) / max(p.seconds, 1e-9))
+        run.state.history.append(record)
+        bar.finish(suffix: String(format: "loss %.4f acc %.3f | val loss %.4f acc %.3f", record.trainLoss, record.trainAccuracy, valLoss, valAccuracy))
+        // Best on validation: higher accuracy, ties broken by lower loss.
+        if run.state.best.map({ valAccuracy > $0.valAccuracy || (valAccuracy == $0.valAccuracy && valLoss < $0.valLoss) }) ?? true {
+            run.state.best = BestEpoch(epoch: e + 1, valAccuracy: valAccuracy, valLoss: valLoss)
+            try job.exportWeights(job.network, bestURL)
+        }
+        run.schedule.endEpoch(e, metric: plateauMetric(record))
+        if let es = job.earlyStopping, shouldStop(es, record: record, state: &run.state) {
+            run.state.stopped = .earlyStopping
+            console.info("  early stopping: \(es.metric.rawValue) has not improved for \(es.patience) epochs")
+        }
+        run.state.epoch = e + 1
+        run.state.batch = 0
+        run.state.progress = EpochProgress()
+        if run.state.epoch >= job.epochs && run.state.stopped == nil { run.state.stopped = .completed }
+        if run.state.stopped != nil { try job.exportWeights(job.network, finalURL) }
+        try save(&run)
+        if stop.isRequested && run.state.stopped == nil {
+            throw StoppedByUser(detail: "saved after epoch \(e + 1)")
+        }
     }
 
     /// The metric reduce-on-plateau watches: the plan's choice, validation loss by default.
@@ -186,13 +212,14 @@ public final class Trainer {
         return state.epochsWithoutImprovement >= es.patience
     }
 
-    func save(_ state: inout TrainingState, optimizer: MonkEngine.Optimizer, schedule: MonkEngine.LRSchedule, ctx: Context) throws {
-        state.model = job.network.snapshot()
-        state.optimizer = optimizer.state
-        state.schedule = schedule
-        state.rng = ctx.rng
-        state.peakMemoryMB = max(state.peakMemoryMB, PeakMemory.megabytes)
-        try AtomicFile.write(SnapshotArchive.encode(state), to: resumeURL)
+    /// Writes the resumable state: everything needed to continue bit-identically.
+    func save(_ run: inout Progress) throws {
+        run.state.model = job.network.snapshot()
+        run.state.optimizer = run.optimizer.state
+        run.state.schedule = run.schedule
+        run.state.rng = job.context.rng
+        run.state.peakMemoryMB = max(run.state.peakMemoryMB, PeakMemory.megabytes)
+        try AtomicFile.write(SnapshotArchive.encode(run.state), to: resumeURL)
     }
 
     /// Mean loss and accuracy over a loader, in eval mode.

@@ -1,7 +1,7 @@
 // Everything a training run must save to resume bit-identically, and its per-epoch history.
 import MonkEngine
 
-/// One line of the training log (`output/logs/history.csv`, `history.json`).
+/// One line of the training log (`ExperimentPaths.historyCSV`, `historyJSON`).
 public struct EpochRecord: Codable, Equatable, Sendable {
     /// 1-based, as printed.
     public var epoch: Int
@@ -37,7 +37,7 @@ public enum StopReason: String, Codable, Sendable {
 }
 
 /// The resumable state, written atomically after every epoch and on Ctrl-C as one
-/// `SnapshotArchive` (`output/models/resume.monksnap`).
+/// `SnapshotArchive` (`ExperimentPaths.resume`).
 public struct TrainingState: Codable, Sendable {
     /// The train stage key this state belongs to; a state from other settings is not resumed.
     public var stageKey: String

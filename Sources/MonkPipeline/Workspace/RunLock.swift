@@ -95,4 +95,15 @@ public final class RunLock {
     }
 
     deinit { release() }
+
+    /// Runs `body` holding the lock at `url` (every writer of an experiment or comparison
+    /// goes through here); says so on `console` when it took over a dead run's lock.
+    static func holding<T>(_ url: URL, console: Console, _ body: () throws -> T) throws -> T {
+        let lock = try RunLock(url)
+        defer { lock.release() }
+        if let previous = lock.tookOverFrom {
+            console.info("  (took over the lock of pid \(previous.pid), which is no longer running)")
+        }
+        return try body()
+    }
 }

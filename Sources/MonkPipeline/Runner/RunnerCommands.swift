@@ -14,18 +14,17 @@ extension PipelineRunner {
     }
 
     /// Rebuilds the comparison from the experiments' stored results (their test stages must
-    /// have run). Returns the report's directory.
-    public func compareOnly() throws -> URL {
+    /// have run). Returns where the report is.
+    public func compareOnly() throws -> ComparisonPaths {
         for name in plan.comparison.experiments {
-            let paths = ExperimentPaths(workspace: workspace, project: plan.project, experiment: name)
-            guard FileManager.default.fileExists(atPath: paths.logs.appendingPathComponent("history.json").path) else {
+            guard FileManager.default.fileExists(atPath: layout.experiment(name).historyJSON.path) else {
                 throw PipelineError.missingUpstream(stage: "compare", needs: "train/\(name) (run the pipeline first)")
             }
         }
-        let lock = try RunLock(comparisonDirectory.appendingPathComponent(".lock"))
-        defer { lock.release() }
-        _ = try CompareStage.run(plan: plan, workspace: workspace, directory: comparisonDirectory)
-        return comparisonDirectory
+        try RunLock.holding(layout.comparison.lock, console: console) {
+            _ = try CompareStage.run(plan: plan, layout: layout)
+        }
+        return layout.comparison
     }
 }
 

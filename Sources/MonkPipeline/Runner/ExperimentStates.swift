@@ -1,0 +1,72 @@
+// Every change a run makes to an experiment's experiment-state.json: a stage starting or
+// finishing, outputs adopted after a rename, a stop or a failure. Each writes atomically.
+import Foundation
+import MonkPlan
+import MonkReport
+
+struct ExperimentStates {
+    let plan: Plan
+    let layout: WorkspaceLayout
+
+    /// The experiment's state as stored, or a new one; either way describing the current
+    /// settings and data, with no error.
+    func current(_ e: ExperimentPlan, classes: [String]) -> ExperimentState {
+        let paths = layout.experiment(e.name)
+        var state = (try? ExperimentState.read(paths.state)) ?? ExperimentState(project: plan.project, experiment: e, data: plan.data, status: .planned)
+        state.config = e
+        state.data = plan.data
+        state.classes = classes
+        state.error = nil
+        return state
+    }
+
+    /// Written before training starts, so an interrupted or failed run shows as training.
+    func trainingStarts(_ e: ExperimentPlan, classes: [String], key: StageKey) throws -> ExperimentState {
+        var state = current(e, classes: classes)
+        state.status = .training
+        // The same key again (forced, or outputs deleted) trains the same weights, so the
+        // cached test results still describe them; a new key makes them stale.
+        if state.stageKeys[StageKind.train.rawValue] != key.hex { state.test = nil }
+        try state.write(to: layout.experiment(e.name).state)
+        return state
+    }
+
+    func trainingFinished(_ state: ExperimentState, _ e: ExperimentPlan, summary: TrainingSummary, key: StageKey) throws {
+        var state = state
+        state.training = summary
+        state.status = state.test == nil ? .trained : .tested
+        state.stageKeys[StageKind.train.rawValue] = key.hex
+        try state.write(to: layout.experiment(e.name).state)
+    }
+
+    func testFinished(_ e: ExperimentPlan, classes: [String], metrics m: TestMetrics, key: StageKey) throws {
+        var state = current(e, classes: classes)
+        state.test = ExperimentState.TestSummary(
+            checkpoint: m.checkpoint, images: m.images, accuracy: m.accuracy.value,
+            sensitivity: m.binary?.sensitivity.value, specificity: m.binary?.specificity.value,
+            auc: m.binary?.auc.value, threshold: m.binary?.threshold.value)
+        state.status = .tested
+        state.stageKeys[StageKind.test.rawValue] = key.hex
+        try state.write(to: layout.experiment(e.name).state)
+    }
+
+    /// A renamed experiment took over a stage's outputs from `from`: its state is the old
+    /// one under the new name, with this stage's key.
+    func adopted(_ e: ExperimentPlan, from: ExperimentPaths, kind: StageKind, key: StageKey) throws {
+        var state = (try? ExperimentState.read(from.state))
+            ?? ExperimentState(project: plan.project, experiment: e, data: plan.data, status: .trained)
+        state.experiment = e.name
+        state.config = e
+        state.stageKeys[kind.rawValue] = key.hex
+        try state.write(to: layout.experiment(e.name).state)
+    }
+
+    /// Records a stop or a failure in a state that exists (nothing to record otherwise).
+    func mark(_ experiment: String, status: ExperimentState.Status, error: String?) throws {
+        let url = layout.experiment(experiment).state
+        guard var state = try? ExperimentState.read(url) else { return }
+        state.status = status
+        state.error = error
+        try state.write(to: url)
+    }
+}

@@ -1,0 +1,77 @@
+// Runs a plan: its inputs fingerprinted (PipelineInputs), its stages planned (StageGraph)
+// and selected (StageSelection), each decided (StageDecider) and executed (StageExecutor).
+// This type only puts those together for `plan` and `run`.
+import Foundation
+import MonkData
+import MonkPlan
+
+public struct RunOptions: Sendable {
+    /// Stages to rerun even if cached (`--force`).
+    public var force: [ForceTarget]
+    /// The stages this run covers (`--experiment`, `--stage`); everything by default.
+    public var selection: StageSelection
+    public var environment: [String: String]
+    public init(force: [ForceTarget] = [], selection: StageSelection = .everything,
+                environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.force = force
+        self.selection = selection
+        self.environment = environment
+    }
+}
+
+public final class PipelineRunner {
+    public let plan: Plan
+    public let options: RunOptions
+    let console: Console
+    let stop: StopSignal
+    let layout: WorkspaceLayout
+    let pixels: PixelCache
+    let hashes: FileFingerprints
+
+    public init(plan: Plan, options: RunOptions = RunOptions(), console: Console, stop: StopSignal = StopSignal()) {
+        self.plan = plan
+        self.options = options
+        self.console = console
+        self.stop = stop
+        layout = WorkspaceLayout(plan: plan)
+        pixels = PixelCache(root: layout.pixelCache)
+        hashes = FileFingerprints(url: layout.fileHashes)
+    }
+
+    public var workspace: URL { layout.root }
+    public var comparisonDirectory: URL { layout.comparison.root }
+    var decider: StageDecider { StageDecider(layout: layout, force: options.force) }
+
+    /// Lists and fingerprints the data and weight files (I/O), then plans the stages (pure);
+    /// returns the stages the options select. Throws `UsageError` for a selection or a
+    /// `--force` target naming what the spec does not have.
+    public func stages() throws -> (sources: DataSources, weights: [String: URL], stages: [PlannedStage]) {
+        try options.selection.validate(against: plan)
+        for target in options.force { try target.validate(against: plan) }
+        let inputs = try PipelineInputs.fingerprint(plan, hashes: hashes, environment: options.environment, console: console)
+        var stages = StageGraph.build(plan, external: inputs.digests)
+        inputs.markBlocked(&stages, comparison: plan.comparison)
+        let decider = decider
+        return (inputs.sources, inputs.weightFiles, options.selection.apply(to: stages, isComplete: decider.isComplete))
+    }
+
+    /// "cached" or "runs because …" for every stage.
+    public func decisions(_ stages: [PlannedStage]) -> [StageDecision] {
+        let decider = decider
+        return stages.map(decider.decide)
+    }
+
+    /// Runs every selected stage that is not cached. Throws `StoppedByUser` when interrupted
+    /// (after saving), an error for problems that stop everything (data, weights); an
+    /// experiment that fails is recorded as failed and the others still run.
+    @discardableResult
+    public func run() throws -> RunReport {
+        let (_, weights, stages) = try stages()
+        let executor = StageExecutor(plan: plan, layout: layout, decider: decider, pixels: pixels, weights: weights,
+                                     console: console, stop: stop)
+        return try executor.run(decisions(stages))
+    }
+
+    /// The folder a stage writes into.
+    func outputDirectory(_ s: PlannedStage) -> URL { layout.outputDirectory(s) }
+}

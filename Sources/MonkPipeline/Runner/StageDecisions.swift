@@ -1,0 +1,77 @@
+// Each stage's fate in a run — cached, cached under another name, runs (and why), or cannot
+// run — decided from the stage cache and `--force`, without running anything.
+import Foundation
+
+/// A stage's fate in this run, as `plan` prints it.
+public struct StageDecision: Sendable, Equatable {
+    public enum Verdict: Sendable, Equatable {
+        case cached
+        /// Cached under another experiment's name (renamed): its outputs are copied.
+        case cachedElsewhere(String)
+        case runs(because: String)
+        case cannotRun(String)
+    }
+    public var stage: PlannedStage
+    public var verdict: Verdict
+
+    public var line: String {
+        let what: String
+        switch verdict {
+        case .cached: what = "cached"
+        case .cachedElsewhere(let dir): what = "cached (outputs copied from \(dir))"
+        case .runs(let why): what = "runs because \(why)"
+        case .cannotRun(let why): what = "CANNOT RUN: \(why)"
+        }
+        return "\(stage.identity.padding(toLength: max(28, stage.identity.count + 2), withPad: " ", startingAt: 0))\(what)"
+    }
+}
+
+struct StageDecider {
+    let layout: WorkspaceLayout
+    let force: [ForceTarget]
+
+    var cache: StageCache { layout.cache }
+
+    /// The `--force` target that reruns `s`, if any.
+    func forcedBy(_ s: PlannedStage) -> ForceTarget? {
+        force.first { $0.matches(s) }
+    }
+
+    /// Whether `s` has a completed record under its key, with its outputs where this plan
+    /// puts them (a stage of a renamed experiment still has to be copied).
+    func isComplete(_ s: PlannedStage) -> Bool {
+        guard let record = cache.completed(s.key) else { return false }
+        return s.kind == .load || record.outputDirectory == layout.outputDirectory(s).path
+    }
+
+    /// "cached" or "runs because …" for one stage.
+    func decide(_ s: PlannedStage) -> StageDecision {
+        if let why = s.blockedBy { return StageDecision(stage: s, verdict: .cannotRun(why)) }
+        if let target = forcedBy(s) { return StageDecision(stage: s, verdict: .runs(because: "--force \(target) was given")) }
+        if let record = cache.completed(s.key) {
+            if record.outputDirectory == layout.outputDirectory(s).path || s.kind == .load {
+                return StageDecision(stage: s, verdict: .cached)
+            }
+            return StageDecision(stage: s, verdict: .cachedElsewhere(record.outputDirectory))
+        }
+        guard let last = cache.lastInputs(s.identity) else {
+            return StageDecision(stage: s, verdict: .runs(because: "it has not run before"))
+        }
+        let changed = s.inputs.changes(since: last)
+        if changed.isEmpty {
+            return StageDecision(stage: s, verdict: .runs(because: "its last run did not complete (or its outputs were deleted)"))
+        }
+        return StageDecision(stage: s, verdict: .runs(because: Self.describe(changed)))
+    }
+
+    /// "optimizer changed; its input from load changed": the plan's own inputs first, then
+    /// the upstream stages whose keys changed.
+    static func describe(_ changed: [String]) -> String {
+        let plain = changed.filter { !$0.hasPrefix("upstream ") }
+        let upstream = changed.filter { $0.hasPrefix("upstream ") }.map { String($0.dropFirst(9)) }
+        var parts: [String] = []
+        if !plain.isEmpty { parts.append(plain.joined(separator: ", ") + " changed") }
+        if !upstream.isEmpty { parts.append("its input from " + upstream.joined(separator: ", ") + " changed") }
+        return parts.joined(separator: "; ")
+    }
+}

@@ -1,0 +1,175 @@
+// Executing decided stages in order: skip the cached, run the rest under their locks,
+// record each completed stage in the cache. An experiment that fails stops only its own
+// stages (and the comparison); Ctrl-C stops everything after saving.
+import Foundation
+import MonkData
+import MonkModels
+import MonkPlan
+
+/// What happened to each stage in a run.
+public struct RunReport: Sendable {
+    public enum Outcome: Sendable, Equatable { case cached, ran(seconds: Double), failed(String), notRun(String) }
+    public var stages: [(identity: String, outcome: Outcome)] = []
+    public var failed: Bool { stages.contains { if case .failed = $0.outcome { return true } else { return false } } }
+}
+
+struct StageExecutor {
+    let plan: Plan
+    let layout: WorkspaceLayout
+    let decider: StageDecider
+    let pixels: PixelCache
+    /// Pretrained weights file per `ExperimentPlan.pretrainedKey`.
+    let weights: [String: URL]
+    let console: Console
+    let stop: StopSignal
+
+    var states: ExperimentStates { ExperimentStates(plan: plan, layout: layout) }
+
+    func run(_ decisions: [StageDecision]) throws -> RunReport {
+        var report = RunReport()
+        var loaded: LoadedData?
+        var failedExperiments: [String: String] = [:]
+
+        for d in decisions {
+            let s = d.stage
+            if let e = s.experiment, let why = failedExperiments[e] {
+                report.stages.append((s.identity, .notRun("\(e) failed: \(why)")))
+                continue
+            }
+            if s.kind == .compare && !failedExperiments.isEmpty {
+                let names = failedExperiments.keys.sorted().joined(separator: ", ")
+                report.stages.append((s.identity, .notRun("experiments failed: \(names)")))
+                continue
+            }
+            if case .cannotRun(let why) = d.verdict {
+                console.warning("\(s.identity) cannot run: \(why)")
+                if let e = s.experiment { failedExperiments[e] = why }
+                report.stages.append((s.identity, .failed(why)))
+                continue
+            }
+            console.info("\(s.identity): " + d.line.dropFirst(s.identity.count).trimmingCharacters(in: .whitespaces))
+            let start = Date()
+            do {
+                switch (s.kind, d.verdict) {
+                case (.load, .runs):
+                    loaded = try runLoad(s, start: start)
+                case (.load, _):
+                    loaded = try LoadedData.read(layout.load(s.key).loaded)
+                // The load stage comes first whenever train or test stages are selected.
+                case (.train, .runs):
+                    try runTrain(s, loaded: loaded!, start: start)
+                case (.test, .runs):
+                    try runTest(s, loaded: loaded!, start: start)
+                case (.train, .cachedElsewhere(let from)), (.test, .cachedElsewhere(let from)):
+                    try adopt(s, from: ExperimentPaths(root: URL(fileURLWithPath: from)))
+                case (.compare, .runs):
+                    try runCompare(s, start: start)
+                default:
+                    break
+                }
+                if case .runs = d.verdict { report.stages.append((s.identity, .ran(seconds: Date().timeIntervalSince(start)))) }
+                else { report.stages.append((s.identity, .cached)) }
+            } catch let stopped as StoppedByUser {
+                if let e = s.experiment { try? states.mark(e, status: .stopped, error: nil) }
+                throw stopped
+            } catch {
+                guard let e = s.experiment else { throw error }
+                let why = "\(error)"
+                console.warning("\(s.identity) failed: \(why)")
+                failedExperiments[e] = why
+                try? states.mark(e, status: .failed, error: why)
+                report.stages.append((s.identity, .failed(why)))
+            }
+        }
+        return report
+    }
+
+    // MARK: one stage of each kind
+
+    func runLoad(_ s: PlannedStage, start: Date) throws -> LoadedData {
+        let loaded = try LoadStage.run(plan: plan, paths: layout.load(s.key), pixelCache: pixels,
+                                       threads: plan.data.workers.resolved, console: console)
+        try complete(s, seconds: Date().timeIntervalSince(start))
+        var line = "  \(loaded.train.count) train, \(loaded.validation.count) validation, \(loaded.test.count) test images"
+        if !loaded.skipped.isEmpty { line += "; \(loaded.skipped.count) skipped (on_bad_image: skip)" }
+        console.info(line)
+        return loaded
+    }
+
+    func runTrain(_ s: PlannedStage, loaded: LoadedData, start: Date) throws {
+        let e = experiment(s)
+        let paths = layout.experiment(e.name)
+        try RunLock.holding(paths.lock, console: console) {
+            // A forced run trains from the first epoch, not from a saved state of this key.
+            if decider.forcedBy(s) != nil { try? FileManager.default.removeItem(at: paths.resume) }
+            let state = try states.trainingStarts(e, classes: loaded.classes, key: s.key)
+            let weightFile = e.pretrainedKey.flatMap { weights[$0] }
+            let summary = try TrainStage.run(plan: plan, experiment: e, key: s.key, loaded: loaded, paths: paths,
+                                             cache: pixels, weights: weightFile, console: console, stop: stop)
+            try states.trainingFinished(state, e, summary: summary, key: s.key)
+            try complete(s, seconds: Date().timeIntervalSince(start))
+        }
+    }
+
+    func runTest(_ s: PlannedStage, loaded: LoadedData, start: Date) throws {
+        let e = experiment(s)
+        let paths = layout.experiment(e.name)
+        try RunLock.holding(paths.lock, console: console) {
+            let evaluation = try TestStage.run(plan: plan, experiment: e, loaded: loaded, paths: paths, cache: pixels, console: console)
+            try states.testFinished(e, classes: loaded.classes, metrics: evaluation.metrics, key: s.key)
+            console.info("  " + evaluation.metrics.textSummary().split(separator: "\n").prefix(6).joined(separator: "\n  "))
+            try complete(s, seconds: Date().timeIntervalSince(start))
+        }
+    }
+
+    func runCompare(_ s: PlannedStage, start: Date) throws {
+        let comparison = layout.comparison
+        try RunLock.holding(comparison.lock, console: console) {
+            _ = try CompareStage.run(plan: plan, layout: layout)
+            try complete(s, seconds: Date().timeIntervalSince(start))
+        }
+        console.info("  report: \(comparison.report.path)")
+    }
+
+    /// A renamed experiment: the stage's outputs exist under another experiment directory;
+    /// copy them here and record the stage under its new identity.
+    func adopt(_ s: PlannedStage, from: ExperimentPaths) throws {
+        let e = experiment(s)
+        let here = layout.experiment(e.name)
+        let fm = FileManager.default
+        for folder in ExperimentPaths.outputFolders(s.kind) {
+            let target = here.root.appendingPathComponent(folder)
+            try? fm.removeItem(at: target)
+            try fm.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try fm.copyItem(at: from.root.appendingPathComponent(folder), to: target)
+        }
+        if s.kind == .train {
+            // The copied checkpoints' sidecars still name the old experiment and stage key.
+            for file in (try? fm.contentsOfDirectory(atPath: here.models.path)) ?? [] where file.hasSuffix(".json") {
+                try ModelCheckpoint.updateMetadata(sidecar: here.models.appendingPathComponent(file),
+                                                   ["experiment": e.name, "stage_key": s.key.hex])
+            }
+        }
+        try states.adopted(e, from: from, kind: s.kind, key: s.key)
+        try complete(s, seconds: 0)
+    }
+
+    // MARK: records
+
+    /// Stores the stage's record once its outputs are all there.
+    func complete(_ s: PlannedStage, seconds: Double) throws {
+        let dir = layout.outputDirectory(s)
+        let record = StageRecord(key: s.key, kind: s.kind, identity: s.identity, inputs: s.inputs,
+                                 completed: ISO8601DateFormatter().string(from: Date()),
+                                 outputDirectory: dir.path, outputs: WorkspaceLayout.completionFiles(s.kind), seconds: seconds)
+        for file in record.outputs where !FileManager.default.fileExists(atPath: dir.appendingPathComponent(file).path) {
+            throw PipelineError.missingOutput(stage: s.identity, path: dir.appendingPathComponent(file).path)
+        }
+        try layout.cache.store(record)
+    }
+
+    /// The experiment of a train or test stage (StageGraph names only planned experiments).
+    func experiment(_ s: PlannedStage) -> ExperimentPlan {
+        plan.experiment(named: s.experiment!)!
+    }
+}
