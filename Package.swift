@@ -25,21 +25,25 @@ let package = Package(
         // Winograd's tile transforms in C, compiled per CPU level (AVX-512, AVX2, baseline) and
         // chosen at load time; optimised in debug builds too, so tests run them at speed.
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O2"])]),
+        // The shared words (models and their pretrained sources, stage kinds, …): no
+        // dependencies, so every other module can import it.
+        .target(name: "MonkVocabulary"),
         .target(name: "MonkEngine", dependencies: ["CBLAS", "CKernels"], swiftSettings: fast,
                 linkerSettings: [.linkedLibrary("dl")]),
-        .target(name: "MonkModels", dependencies: ["MonkEngine"], swiftSettings: fast),
-        .target(name: "MonkData", dependencies: ["MonkEngine", "CJPEG", "CPNG"], swiftSettings: fast),
-        .target(name: "MonkPlan", dependencies: ["Yams"]),
+        .target(name: "MonkModels", dependencies: ["MonkEngine", "MonkVocabulary"], swiftSettings: fast),
+        .target(name: "MonkData", dependencies: ["MonkEngine", "MonkVocabulary", "CJPEG", "CPNG"], swiftSettings: fast),
+        .target(name: "MonkPlan", dependencies: ["MonkVocabulary", "Yams"]),
         .target(name: "MonkReport"),
-        .target(name: "MonkPipeline", dependencies: ["MonkEngine", "MonkModels", "MonkData", "MonkPlan", "MonkReport"], swiftSettings: fast),
+        .target(name: "MonkPipeline", dependencies: ["MonkVocabulary", "MonkEngine", "MonkModels", "MonkData", "MonkPlan", "MonkReport"], swiftSettings: fast),
         .executableTarget(name: "monkpipe", dependencies: [
             "MonkPipeline",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        .testTarget(name: "MonkVocabularyTests", dependencies: ["MonkVocabulary"]),
         .testTarget(name: "MonkEngineTests", dependencies: ["MonkEngine"]),
-        .testTarget(name: "MonkModelsTests", dependencies: ["MonkModels"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "MonkDataTests", dependencies: ["MonkData"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "MonkPlanTests", dependencies: ["MonkPlan"]),
+        .testTarget(name: "MonkModelsTests", dependencies: ["MonkModels", "MonkVocabulary"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "MonkDataTests", dependencies: ["MonkData", "MonkVocabulary"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "MonkPlanTests", dependencies: ["MonkPlan", "MonkVocabulary"]),
         .testTarget(name: "MonkReportTests", dependencies: ["MonkReport"], exclude: ["bootstrap_reference.py"]),
         .testTarget(name: "MonkPipelineTests", dependencies: ["MonkPipeline"]),
         .testTarget(name: "monkpipeTests", dependencies: ["MonkPipeline"]),

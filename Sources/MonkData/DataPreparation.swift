@@ -1,6 +1,7 @@
 // The whole load stage in one call: list the datasets, scan them (hash, decode, fill the pixel
 // cache), apply the bad-image policy, make or reuse the split, and build the check report.
 import Foundation
+import MonkVocabulary
 
 /// A folder of images and how its labels are given.
 public struct DatasetSource: Codable, Hashable, Sendable {

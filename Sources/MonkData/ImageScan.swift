@@ -1,6 +1,7 @@
 // The load stage's pass over a dataset: read each file once, hash it, decode and resize it
 // (filling the pixel cache), and record what was wrong with the files that failed.
 import Foundation
+import MonkVocabulary
 
 /// What the scan learnt about one file.
 public struct ScannedImage: Codable, Equatable, Sendable {
@@ -20,14 +21,6 @@ public struct BadImage: Codable, Equatable, Sendable, CustomStringConvertible {
     public var path: String
     public var reason: String
     public var description: String { "\(path): \(reason)" }
-}
-
-/// What to do when some files cannot be decoded.
-public enum BadImagePolicy: String, Codable, Hashable, Sendable, CaseIterable {
-    /// Stop before training with the full list (the default).
-    case fail
-    /// Leave them out and record them in the run's report.
-    case skip
 }
 
 /// Raised under `.fail` with every bad file of the dataset, not just the first.

@@ -1,4 +1,5 @@
 // The data section of a plan: sources, the validation split, preprocessing and batching.
+import MonkVocabulary
 
 /// Where the train, validation and test images come from and how they are prepared.
 public struct DataPlan: Codable, Equatable, Sendable {
@@ -97,21 +98,4 @@ public struct SplitPlan: Codable, Equatable, Hashable, Sendable {
         self.groupBy = groupBy
         self.seed = seed
     }
-}
-
-/// How decoded pixels become network channels.
-public enum ColorMode: String, Codable, Equatable, Hashable, Sendable, CaseIterable {
-    /// Three channels; grayscale images are replicated into R, G and B.
-    case rgb
-    /// Colour images are converted to luma (0.299 R + 0.587 G + 0.114 B), which fills all three
-    /// network channels; mean and std may then be given as one value each.
-    case grayscale
-}
-
-/// What to do with an image that cannot be decoded.
-public enum BadImagePolicy: String, Codable, Equatable, Hashable, Sendable, CaseIterable {
-    /// Stop the load stage with an error naming the file.
-    case fail
-    /// Leave the image out and report it.
-    case skip
 }

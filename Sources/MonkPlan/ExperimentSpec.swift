@@ -1,8 +1,9 @@
 // The experiment settings as written in `defaults`, under `experiments`, or as the merged
 // result of both (every field optional: what is left out comes from the defaults).
+import MonkVocabulary
 
 public struct ExperimentSpec: Codable, Equatable, Sendable {
-    public var model: ModelName?
+    public var model: Architecture?
     public var pretrained: PretrainedSpec?
     public var freezeBaseNetwork: Bool?
     public var freezeLayers: Int?

@@ -1,5 +1,6 @@
 // Spec → Plan for experiments: defaults laid under each named experiment, the sweep
 // expanded, each result checked as a complete experiment and every default filled in.
+import MonkVocabulary
 
 extension PlanResolver {
     /// More experiments than this (named × sweep points) is refused.
@@ -60,12 +61,16 @@ extension PlanResolver {
         let seed = e.seed.map(UInt64.init) ?? projectSeed
         let pretrained: Pretrained
         switch e.pretrained {
-        case nil: pretrained = model.hasPretrainedWeights ? .imagenet : .none
-        case .flag(false)?: pretrained = .none
-        case .flag(true)?:
-            if !model.hasPretrainedWeights {
-                report(.conflict, in: node, at: ["pretrained"],
-                       "\(model.rawValue) has no published weights; set pretrained: false or give a weights file")
+        case nil where !model.pretrainedByDefault, .flag(false)?:
+            pretrained = .none
+        case nil, .flag(true)?:
+            // The catalogue decides: a model without any published source cannot be
+            // pretrained, whatever files lie around. Reported where `pretrained` (or, when it
+            // is left to its default, `model`) was written, naming the experiment, since the
+            // line may be shared by several (a default).
+            if !model.hasPretrainedSource {
+                report(.conflict, in: node, at: [e.pretrained == nil ? "model" : "pretrained"],
+                       "experiment '\(name)': \(model.rawValue) has no published pretrained weights in monkpipe's model catalogue (`monkpipe models`); set pretrained: false, or pretrained: <weights file>")
             }
             pretrained = .imagenet
         case .file(let p)?:

@@ -1,5 +1,6 @@
 // Spec → Plan for the project and data sections: defaults filled in, paths made absolute
 // against the spec's folder, names and paths checked for safety. Pure: no I/O.
+import MonkVocabulary
 
 struct PlanResolver {
     let root: YAMLNode

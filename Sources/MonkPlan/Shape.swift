@@ -1,6 +1,7 @@
 // A small description language for the spec format. One description drives validation of
 // YAML nodes (with suggestions), the typed value handed to the Codable Spec, and the JSON
 // Schema for editors, so the three cannot drift apart.
+import MonkVocabulary
 
 /// What a node of the spec file may be.
 indirect enum Shape: Sendable {
@@ -25,6 +26,13 @@ indirect enum Shape: Sendable {
     case grid(ObjectShape)
     /// `false` only (used to switch a setting off beside its object form).
     case falseOnly
+}
+
+extension Shape {
+    /// The words of a vocabulary, with its aliases.
+    static func words<V: Vocabulary>(_: V.Type) -> Shape {
+        .keyword(V.words, aliases: V.aliases.mapValues(\.rawValue))
+    }
 }
 
 enum StringFormat: Sendable {

@@ -1,5 +1,6 @@
 // Validation of the structured shapes: objects (unknown and missing keys), alternatives,
 // tagged objects (`type: adam`), one-key list items (transforms) and sweep grids.
+import MonkVocabulary
 
 extension ShapeValidator {
     /// The entries of a mapping; YAML's "nothing" (`data:` with no value) is an empty mapping.

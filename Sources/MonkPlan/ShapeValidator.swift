@@ -1,6 +1,7 @@
 // Checks YAML nodes against a Shape, collecting every error with its line:column, key path
 // and suggestion, and returns the typed value of what is valid.
 import Foundation
+import MonkVocabulary
 
 struct ShapeValidator {
     /// Overrides (`defaults`, experiments, sweep values) may leave a tagged object's `type`

@@ -1,5 +1,6 @@
 // The spec as written: Codable types that mirror the YAML file key for key, with nothing
 // resolved (optionals stay nil, relative paths stay relative, aliases are already mapped).
+import MonkVocabulary
 
 /// A pipeline file as written.
 public struct Spec: Codable, Equatable, Sendable {

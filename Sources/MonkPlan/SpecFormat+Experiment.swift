@@ -1,8 +1,9 @@
 // The experiment settings of the format (used by `defaults`, `experiments` and `sweep`).
+import MonkVocabulary
 
 extension SpecFormat {
-    static let metric = Shape.keyword(ValidationMetric.allCases.map(\.rawValue))
-    static let mode = Shape.keyword(MetricMode.allCases.map(\.rawValue))
+    static let metric = Shape.words(ValidationMetric.self)
+    static let mode = Shape.words(MetricMode.self)
     static let lr = Field(name: "lr", shape: .number(.positive), doc: "Initial learning rate (default: 0.01; 0.001 for adam and adamw)")
     static let weightDecay = Field(name: "weight_decay", shape: .number(.nonNegative),
                                    doc: "L2 weight decay (default: 1e-4 for DenseNets, else 0)")
@@ -96,10 +97,10 @@ extension SpecFormat {
     ])
 
     static let experiment = ObjectShape(fields: [
-        Field(name: "model", shape: .keyword(ModelName.allCases.map(\.rawValue), aliases: ModelName.aliases.mapValues(\.rawValue)),
-              doc: "Architecture (default: resnet18_v1); torchvision names such as resnet18 are accepted"),
+        Field(name: "model", shape: .words(Architecture.self),
+              doc: "Network (default: resnet18_v1); torchvision names such as resnet18 are accepted; `monkpipe models` lists them"),
         Field(name: "pretrained", shape: .choice([.boolean, .string(.path)]),
-              doc: "true (published weights), false (random), or a weights file (default: true, false for tiny_cnn)"),
+              doc: "true (the model's published ImageNet weights; an error for models that have none), false (random), or a weights file (default: true, false for tiny_cnn)"),
         Field(name: "freeze_base_network", shape: .boolean, doc: "Train only the new head (default: false)"),
         Field(name: "freeze_layers", shape: count, doc: "Leading layers kept fixed (default: 0)"),
         Field(name: "epochs", shape: epochCount, doc: "Training epochs (default: 10)"),
@@ -108,7 +109,7 @@ extension SpecFormat {
         Field(name: "loss", shape: .tagged(loss), doc: "Training loss (default: cross_entropy)"),
         Field(name: "early_stopping", shape: .choice([.falseOnly, .object(earlyStopping)]),
               doc: "false, or settings for stopping when validation stops improving (default: false)"),
-        Field(name: "test_checkpoint", shape: .keyword(CheckpointChoice.allCases.map(\.rawValue)),
+        Field(name: "test_checkpoint", shape: .words(CheckpointChoice.self),
               doc: "Weights the test stage uses: best (on validation) or final (default: best)"),
         Field(name: "evaluation", shape: .object(evaluation), doc: "Test metrics settings"),
         Field(name: "seed", shape: .integer(min: 0, max: Int.max), doc: "Seed of this experiment (default: the project seed)"),

@@ -1,6 +1,7 @@
 // The monkpipe pipeline format, described once: top level, data and transforms. Validation,
 // the JSON Schema and the docs in it all come from here (defaults are applied in PlanResolver
 // and quoted in the docs below).
+import MonkVocabulary
 
 enum SpecFormat {
     static let threads = Shape.choice([.integer(min: 1, max: 1024), .keyword(["auto"])])
@@ -57,13 +58,13 @@ enum SpecFormat {
         Field(name: "input_size", shape: .integer(min: 8, max: 2048), doc: "Network input side in pixels (default: 224)"),
         Field(name: "batch_size", shape: .integer(min: 1, max: 4096), doc: "Images per batch (default: 4, Monk's quick mode)"),
         Field(name: "workers", shape: threads, doc: "Threads that decode images, or auto (default: auto)"),
-        Field(name: "color", shape: .keyword(ColorMode.allCases.map(\.rawValue)),
+        Field(name: "color", shape: .words(ColorMode.self),
               doc: "rgb (grayscale images become 3 channels) or grayscale (default: rgb)"),
         Field(name: "train_transforms", shape: transforms,
               doc: "Training transforms in order (default: resize, horizontal_flip, normalize)"),
         Field(name: "eval_transforms", shape: transforms,
               doc: "Validation and test transforms in order (default: resize, normalize)"),
-        Field(name: "on_bad_image", shape: .keyword(BadImagePolicy.allCases.map(\.rawValue)),
+        Field(name: "on_bad_image", shape: .words(BadImagePolicy.self),
               doc: "fail, or skip and report images that cannot be decoded (default: fail)"),
     ])
 

@@ -1,4 +1,5 @@
 // Optimizers, learning-rate schedules and losses as typed values with every parameter filled in.
+import MonkVocabulary
 
 /// An optimizer and all its hyper-parameters.
 public enum Optimizer: Codable, Equatable, Hashable, Sendable {

@@ -2,6 +2,7 @@
 import Foundation
 import Testing
 @testable import MonkData
+import MonkVocabulary
 
 @Suite struct PixelCacheTests {
     func bytes(_ name: String) -> Data { try! Data(contentsOf: Fixtures.url(name)) }

@@ -3,6 +3,7 @@
 import Foundation
 import Testing
 @testable import MonkData
+import MonkVocabulary
 
 @Suite struct ConfigCodingTests {
     func json<T: Encodable>(_ v: T) throws -> String {

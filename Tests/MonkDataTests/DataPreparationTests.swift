@@ -2,6 +2,7 @@
 import Foundation
 import Testing
 @testable import MonkData
+import MonkVocabulary
 
 @Suite struct DataPreparationTests {
     static let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

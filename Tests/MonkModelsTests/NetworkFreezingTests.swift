@@ -1,6 +1,7 @@
 // Freezing: which parameters train, what frozen BatchNorm computes, and that skipping the
 // frozen prefix's input gradients leaves every other gradient unchanged.
 import Testing
+import MonkVocabulary
 import MonkEngine
 @testable import MonkModels
 

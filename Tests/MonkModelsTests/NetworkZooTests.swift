@@ -1,35 +1,10 @@
-// The registry: names and aliases, pretrained file names, every network's output, head and FLOPs.
+// Every catalogued network builds: its output, head and FLOPs (names and files: MonkVocabularyTests).
 import Testing
 import MonkEngine
+import MonkVocabulary
 @testable import MonkModels
 
 @Suite struct NetworkZooTests {
-    @Test func namesAndAliases() {
-        #expect(Architecture(name: "resnet18") == .resnet18_v1)
-        #expect(Architecture(name: "resnet101") == .resnet101_v1)
-        #expect(Architecture(name: "resnet50_v2") == .resnet50_v2)
-        #expect(Architecture(name: "mobilenet_v2") == .mobilenet_v2)
-        #expect(Architecture(name: "resnet18_v3") == nil)
-        #expect(Architecture.allCases.count == 11)
-        #expect(Architecture.allNames.count == Set(Architecture.allNames).count)
-    }
-
-    /// torchvision's IMAGENET1K_V1 file names (`ResNet18_Weights.IMAGENET1K_V1.url` etc.).
-    @Test func pretrainedFilesAndSizes() {
-        #expect(Architecture.resnet18_v1.pretrainedFileName == "resnet18-f37072fd.pth")
-        #expect(Architecture.resnet50_v1.pretrainedFileName == "resnet50-0676ba61.pth")
-        #expect(Architecture.densenet121.pretrainedFileName == "densenet121-a639ec97.pth")
-        #expect(Architecture.mobilenet_v2.pretrainedFileName == "mobilenet_v2-b0353104.pth")
-        #expect(Architecture.efficientnet_lite0.pretrainedFileName == "efficientnet-lite0-57934424.pth")
-        #expect(Architecture.resnet18_v2.pretrainedFileName == nil)
-        // Every published weight file belongs to exactly one network.
-        let mapped = Architecture.allCases.compactMap(\.pretrainedArchitecture)
-        #expect(Set(mapped) == Set(PretrainedArchitecture.allCases) && mapped.count == PretrainedArchitecture.allCases.count)
-        #expect(Architecture.tiny_cnn.pretrainedFileName == nil)
-        #expect(Architecture.resnet50_v2.defaultInputSize == 224)
-        #expect(Architecture.tiny_cnn.defaultInputSize == 64)
-    }
-
     /// Every network family: [2, 32, 32, 3] → [2, 3] logits in training mode, a backward that
     /// returns no image gradient, a nonzero gradient on the first convolution, and a head whose
     /// parameter names are in the state dict with a 3-class shape. (resnet34/50/101 and

@@ -2,6 +2,7 @@
 // torch's hub cache.
 import Foundation
 import Testing
+import MonkVocabulary
 import MonkEngine
 @testable import MonkModels
 
@@ -81,23 +82,15 @@ import MonkEngine
         try Data([1]).write(to: homeHub.appendingPathComponent("densenet121-a639ec97.pth"))
         let env = ["HOME": home.path, "TORCH_HOME": torchHome.path]
         // $TORCH_HOME wins; ~/.cache is the fallback.
-        #expect(try PretrainedWeights.locate(.resnet18, environment: env).path == torchHub.appendingPathComponent("resnet18-f37072fd.pth").path)
+        #expect(try PretrainedWeights.locate(.resnet18_v1, environment: env).path == torchHub.appendingPathComponent("resnet18-f37072fd.pth").path)
         #expect(try PretrainedWeights.locate(.densenet121, environment: env).path == homeHub.appendingPathComponent("densenet121-a639ec97.pth").path)
 
-        let error = thrownError { _ = try PretrainedWeights.locate(.mobilenetV2, environment: env) }
+        let error = thrownError { _ = try PretrainedWeights.locate(.mobilenet_v2, environment: env) }
         let notFound = try #require(error as? PretrainedWeightsNotFound)
         #expect(notFound.searched == [torchHub.path, homeHub.path])
         #expect(notFound.description.hasPrefix("no pretrained weights for mobilenet_v2: put mobilenet_v2-b0353104.pth into \(torchHub.path)"))
         #expect(notFound.description.contains("https://download.pytorch.org/models/mobilenet_v2-b0353104.pth"))
-        #expect(PretrainedWeights.searchDirectories(environment: [:]).isEmpty)
-    }
-
-    @Test func standardFileNames() {
-        // torchvision's published names (torchvision/models/*.py weight URLs).
-        #expect(PretrainedArchitecture.allCases.map(\.fileName) == [
-            "resnet18-f37072fd.pth", "resnet34-b627a593.pth", "resnet50-0676ba61.pth", "resnet101-63fe2227.pth",
-            "densenet121-a639ec97.pth", "densenet169-b2777c0a.pth", "mobilenet_v2-b0353104.pth", "efficientnet-lite0-57934424.pth",
-        ])
+        #expect(thrownError { _ = try PretrainedWeights.locate(.resnet18_v1, environment: [:]) } is PretrainedWeightsNotFound)
     }
 
     @Test(.enabled(if: SharedWeights.tinyZip != nil, "tiny-zip-format.pth is absent"))

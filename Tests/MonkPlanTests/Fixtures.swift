@@ -1,6 +1,7 @@
 // Helpers shared by the MonkPlan tests: planning text in memory and catching its errors.
 import Foundation
 @testable import MonkPlan
+import MonkVocabulary
 
 /// The repository root (this file is Tests/MonkPlanTests/Fixtures.swift).
 let repositoryRoot: String = {

@@ -4,6 +4,7 @@
 import Testing
 import Foundation
 @testable import MonkPlan
+import MonkVocabulary
 
 @Suite struct HostileInputTests {
     func errors(_ bytes: [UInt8]) -> [SpecError] {

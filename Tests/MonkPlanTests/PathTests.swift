@@ -2,6 +2,7 @@
 // workspace cannot lead outside the workspace.
 import Testing
 @testable import MonkPlan
+import MonkVocabulary
 
 @Suite struct PathTests {
     @Test func relativePathsResolveAgainstTheSpecFolder() throws {

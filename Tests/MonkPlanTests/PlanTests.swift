@@ -2,6 +2,7 @@
 import Testing
 import Foundation
 @testable import MonkPlan
+import MonkVocabulary
 
 @Suite struct PlanTests {
     @Test func minimalSpecGetsMonksQuickModeDefaults() throws {

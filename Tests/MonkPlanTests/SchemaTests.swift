@@ -3,6 +3,7 @@
 import Testing
 import Foundation
 @testable import MonkPlan
+import MonkVocabulary
 
 @Suite struct SchemaTests {
     static let shippedSpecs = ["pipelines/quickstart.yaml", "pipelines/pneumonia.yaml",
@@ -15,11 +16,22 @@ import Foundation
         #expect(committed == generatedSchema + "\n")
     }
 
+    /// Every shipped spec plans, except that `pretrained: true` on a model the catalogue has
+    /// no pretrained source for is refused: pneumonia.yaml's resnet50_v2 until Gluon's files
+    /// are catalogued. Then that must be its only error, and it plans once the source exists.
     @Test(arguments: shippedSpecs)
     func shippedSpecPlansAndValidates(_ file: String) throws {
         let path = repositoryRoot + "/" + file
-        let plan = try PlanLoader.load(path: path)
-        #expect(!plan.experiments.isEmpty)
+        do {
+            let plan = try PlanLoader.load(path: path)
+            #expect(!plan.experiments.isEmpty)
+        } catch {
+            let models = Architecture.allCases.filter { !$0.hasPretrainedSource }
+            let unsatisfiable = error.errors.filter { e in
+                models.contains { e.message.contains(": \($0.rawValue) has no published pretrained weights") }
+            }
+            #expect(!unsatisfiable.isEmpty && unsatisfiable == error.errors, "\(error)")
+        }
         let text = try String(contentsOfFile: path, encoding: .utf8)
         #expect(schemaValidator.accepts(try #require(jsonValue(ofYAML: text))))
     }

@@ -3,6 +3,7 @@
 import Testing
 import Foundation
 @testable import MonkPlan
+import MonkVocabulary
 
 @Suite struct SourceOfTruthTests {
     /// Uses every key of the format at least once.
@@ -83,7 +84,7 @@ import Foundation
         let readme = try String(contentsOfFile: repositoryRoot + "/examples/README.md", encoding: .utf8)
         var names = Set(SpecFormat.root.dottedPaths().map { String($0.path.split(separator: ".").last!) })
         names.formUnion(TransformSpec.Name.allCases.map(\.rawValue))
-        names.formUnion(ModelName.allCases.map(\.rawValue) + OptimizerKind.allCases.map(\.rawValue)
+        names.formUnion(Architecture.words + OptimizerKind.allCases.map(\.rawValue)
                         + ScheduleKind.allCases.map(\.rawValue) + LossKind.allCases.map(\.rawValue))
         let missing = names.filter { !readme.contains($0) }.sorted()
         #expect(missing.isEmpty, "examples/README.md does not mention \(missing)")

@@ -1,6 +1,7 @@
 // Sweep expansion: every combination, readable path-safe names, the values applied.
 import Testing
 @testable import MonkPlan
+import MonkVocabulary
 
 @Suite struct SweepTests {
     @Test func gridOverDefaultsNamesPointsByTheirValues() throws {

@@ -31,7 +31,7 @@ public enum ImageClassifier {
     public static func classify(model: String, weights: URL, labels: [String]?, top k: Int, raw: Bool,
                                 images: [URL], preprocessing: ClassifyPreprocessing?,
                                 threads: Int = 2) throws -> [ClassifyResult] {
-        guard let arch = Architecture(name: model) else { throw PipelineError.unknownModel(model) }
+        guard let arch = Architecture(word: model) else { throw PipelineError.unknownModel(model) }
         let dict = try PretrainedWeights.loadStateDict(weights)
         var rng = RNG(seed: 0)
         let probe = arch.build(numClasses: 1000, rng: &rng)
@@ -49,7 +49,7 @@ public enum ImageClassifier {
             (pre, steps) = (Preprocessing(resize: .shorterSide(side: r), scaledDecode: false), [.centerCrop(size: ImageSize(c))])
         }
         let norm = arch.normalization
-        let pipeline = SamplePipeline(transforms: steps, normalization: Normalization(mean: norm.mean, std: norm.std))
+        let pipeline = SamplePipeline(transforms: steps, normalization: Normalization(mean: norm.mean.map(Float.init), std: norm.std.map(Float.init)))
         let ctx = Context(training: false, parallel: ComputeThreads.configure(threads))
         var results: [ClassifyResult] = []
         for url in images {

@@ -2,6 +2,7 @@
 import Foundation
 import MonkEngine
 import MonkModels
+import MonkVocabulary
 
 public struct ModelEntry: Codable, Sendable, Equatable {
     public var name: String
@@ -21,15 +22,11 @@ public enum ModelCatalog {
         Architecture.allCases.map { arch in
             var rng = RNG(seed: 0)
             let net = arch.build(numClasses: 1000, rng: &rng)
-            var found: String?
-            if let pa = arch.pretrainedArchitecture {
-                found = (try? PretrainedWeights.locate(pa, environment: environment))?.path
-            }
-            return ModelEntry(name: arch.rawValue,
-                              aliases: Architecture.aliases.filter { $0.value == arch }.map(\.key).sorted(),
+            let found = arch.hasPretrainedSource ? (try? PretrainedWeights.locate(arch, environment: environment))?.path : nil
+            return ModelEntry(name: arch.rawValue, aliases: arch.aliasWords,
                               parameters: net.parameterCount, inputSize: arch.defaultInputSize,
                               gflops: net.forwardFLOPs(height: arch.defaultInputSize, width: arch.defaultInputSize) / 1e9,
-                              pretrainedFile: arch.pretrainedFileName, pretrainedFound: found)
+                              pretrainedFile: arch.pretrainedSources.first?.fileName, pretrainedFound: found)
         }
     }
 

@@ -19,7 +19,7 @@ public final class Predictor {
     /// normalised with its mean/std.
     public init(weights: URL, pipelines: DataPipelines?, threads: Int) throws {
         let (info, dict) = try ModelCheckpoint.load(weights)
-        guard let arch = Architecture(name: info.model) else { throw PipelineError.unknownModel(info.model) }
+        guard let arch = Architecture(word: info.model) else { throw PipelineError.unknownModel(info.model) }
         var rng = RNG(seed: 0)
         let net = arch.build(numClasses: info.classes.count, rng: &rng)
         try loadTorchStateDict(dict, into: net)

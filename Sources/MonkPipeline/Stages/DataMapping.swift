@@ -65,7 +65,3 @@ public struct DataPipelines: Sendable, Equatable {
         return SamplePipeline(transforms: steps, normalization: normalization)
     }
 }
-
-extension MonkPlan.BadImagePolicy {
-    var data: MonkData.BadImagePolicy { self == .fail ? .fail : .skip }
-}

@@ -4,6 +4,7 @@ import Foundation
 import MonkEngine
 import MonkData
 import MonkPlan
+import MonkVocabulary
 
 /// One image as the later stages see it.
 public struct LoadedImage: Codable, Equatable, Sendable {
@@ -30,7 +31,7 @@ public struct LoadedData: Codable, Equatable, Sendable {
 
 enum LoadStage {
     /// The data settings of a plan as MonkData's load-stage input.
-    static func dataSpec(_ plan: Plan, policy: MonkData.BadImagePolicy? = nil) throws -> MonkData.DataSpec {
+    static func dataSpec(_ plan: Plan, policy: BadImagePolicy? = nil) throws -> MonkData.DataSpec {
         func source(_ s: MonkPlan.DatasetSource) throws -> MonkData.DatasetSource {
             switch s {
             case .folder(let path): return MonkData.DatasetSource(root: path)
@@ -50,13 +51,13 @@ enum LoadStage {
                                                        stratified: s.stratified))
         }
         return MonkData.DataSpec(train: try source(plan.data.train), validation: validation, test: try plan.data.test.map(source),
-                        preprocessing: DataPipelines(plan.data).preprocessing, onBadImage: policy ?? plan.data.onBadImage.data)
+                        preprocessing: DataPipelines(plan.data).preprocessing, onBadImage: policy ?? plan.data.onBadImage)
     }
 
     /// Runs the stage into its folder (split manifest, data check, loaded data) and returns
     /// what later stages read.
     static func run(plan: Plan, paths: LoadPaths, pixelCache: PixelCache, threads: Int, console: Console,
-                    policy: MonkData.BadImagePolicy? = nil) throws -> LoadedData {
+                    policy: BadImagePolicy? = nil) throws -> LoadedData {
         console.info("  scanning images (hash, decode, resize into the pixel cache)…")
         let prepared = try DataPreparation.prepare(try dataSpec(plan, policy: policy), cache: pixelCache,
                                                    manifestURL: paths.splitManifest,

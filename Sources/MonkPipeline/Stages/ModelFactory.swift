@@ -3,13 +3,9 @@ import Foundation
 import MonkEngine
 import MonkModels
 import MonkPlan
+import MonkVocabulary
 
 enum ModelFactory {
-    static func architecture(_ name: ModelName) throws -> Architecture {
-        guard let a = Architecture(name: name.rawValue) else { throw PipelineError.unknownModel(name.rawValue) }
-        return a
-    }
-
     /// The weights file an experiment starts from: its own path, or the standard torchvision
     /// file found in the torch hub cache. Throws the "put file X in Y" error when absent.
     static func pretrainedFile(_ e: ExperimentPlan, environment: [String: String]) throws -> URL? {
@@ -21,20 +17,16 @@ enum ModelFactory {
             }
             return URL(fileURLWithPath: path)
         case .imagenet:
-            let arch = try architecture(e.model)
-            guard let pa = arch.pretrainedArchitecture else {
-                throw PipelineError.invalid("\(e.model.rawValue) has no published pretrained weights; set pretrained: false, or pretrained: <path of a weights file>")
-            }
-            return try PretrainedWeights.locate(pa, environment: environment)
+            // A model without catalogued sources never gets here: validation refuses it.
+            return try PretrainedWeights.locate(e.model, environment: environment)
         }
     }
 
     /// Builds the experiment's network for `classes`, loads pretrained weights (the
     /// classifier head is replaced when the class count differs) and applies freezing.
     static func build(_ e: ExperimentPlan, classes: [String], weights: URL?, console: Console) throws -> ClassifierNetwork {
-        let arch = try architecture(e.model)
         var rng = RNG(seed: e.seed, stream: 1)
-        let net = arch.build(numClasses: classes.count, rng: &rng)
+        let net = e.model.build(numClasses: classes.count, rng: &rng)
         if let weights {
             let dict = try PretrainedWeights.loadStateDict(weights)
             let report = try loadTorchStateDict(dict, into: net, head: net.headParameterNames)

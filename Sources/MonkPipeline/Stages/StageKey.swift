@@ -1,14 +1,7 @@
 // Cache keys: the SHA-256 of a stage's resolved inputs in a fixed, sorted, canonical form.
 import Foundation
 import MonkData
-
-/// The kinds of stage a pipeline runs, in dependency order.
-public enum StageKind: String, Codable, Sendable, CaseIterable, Comparable {
-    case load, train, test, compare
-    public static func < (a: StageKind, b: StageKind) -> Bool {
-        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
-    }
-}
+import MonkVocabulary
 
 /// A stage's named inputs, each reduced to a digest. Names are what `plan` prints when an
 /// input changes ("optimizer", "data.files", "upstream load"), so they are chosen for people.

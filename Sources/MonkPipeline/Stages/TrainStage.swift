@@ -51,9 +51,8 @@ enum TrainStage {
         let (trainLoader, valLoader) = try loaders(plan, e, loaded: loaded, cache: cache, threads: plan.data.workers.resolved)
         var counts = [Int](repeating: 0, count: loaded.classes.count)
         for image in loaded.train { counts[image.label] += 1 }
-        let arch = try ModelFactory.architecture(e.model)
         let pipelines = DataPipelines(plan.data)
-        let info = CheckpointInfo(model: arch.rawValue, classes: loaded.classes, inputSize: plan.data.inputSize,
+        let info = CheckpointInfo(model: e.model.rawValue, classes: loaded.classes, inputSize: plan.data.inputSize,
                                   mean: pipelines.eval.normalization.mean, std: pipelines.eval.normalization.std,
                                   metadata: ["experiment": e.name, "project": plan.project, "stage_key": key.hex])
         let job = TrainingJob(

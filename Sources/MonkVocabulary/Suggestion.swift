@@ -18,7 +18,7 @@ public enum Suggestion {
     /// Edit distance counting insertions, deletions, substitutions and swaps of neighbours
     /// (`modle` → `model` is one edit): the optimal-string-alignment variant of Damerau-
     /// Levenshtein, O(|a|·|b|) time with three rolling rows.
-    static func distance(_ a: [Character], _ b: [Character]) -> Int {
+    public static func distance(_ a: [Character], _ b: [Character]) -> Int {
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
         var previous2 = [Int](repeating: 0, count: b.count + 1)
