@@ -24,8 +24,18 @@ struct CommandLineBasicsTests {
         // quickstart, pneumonia, ci and sweep at least.
         #expect(files.count >= 4, "\(files)")
         let r = try monkpipe(["validate"] + files, in: root)
-        #expect(r.status == 0, "\(r)")
-        for f in files { #expect(r.stdout.contains("\(f): ok"), "\(f) not reported ok:\n\(r)") }
+        // The tutorial's resnet50_v2 has no pretrained source in the model catalogue until
+        // Gluon's files are listed: its inherited `pretrained: true` is then the one error.
+        let pneumonia = "pipelines/pneumonia.yaml"
+        let tutorialPlans = Architecture.resnet50_v2.hasPretrainedSource
+        #expect(r.status == (tutorialPlans ? 0 : 2), "\(r)")
+        for f in files where f != pneumonia || tutorialPlans {
+            #expect(r.stdout.contains("\(f): ok"), "\(f) not reported ok:\n\(r)")
+        }
+        if !tutorialPlans {
+            #expect(r.stderr.contains("\(pneumonia):33:15: error: defaults.pretrained: experiment 'Experiment_1': resnet50_v2 has no published pretrained weights"), "\(r)")
+            #expect(r.stderr.contains("1 error in \(pneumonia)"), "\(r)")
+        }
     }
 
     @Test func badSpecExitsTwoWithPositionAndSuggestion() throws {
