@@ -51,3 +51,64 @@ import Testing
         #expect(StageKey(kind: .test, inputs: sample()) != StageKey(kind: .train, inputs: sample()))
     }
 }
+
+/// The keys of a whole plan, pinned: a change to how plan values reach keys changes every
+/// user's cache, so it must be deliberate and noted.
+@Suite struct PlanKeyGoldenTests {
+    static let spec = """
+        project: golden
+        seed: 3
+        data:
+          train: data/train
+          test: data/test
+          val: {fraction: 0.25, group_by: '^(p\\\\d+)'}
+          input_size: 32
+          batch_size: 8
+          color: grayscale
+          train_transforms: [{random_resized_crop: {scale: [0.5, 1.0]}}, horizontal_flip, {normalize: {mean: [0.5], std: [0.25]}}]
+          eval_transforms: [resize, {normalize: {mean: [0.5], std: [0.25]}}]
+        defaults:
+          model: tiny_cnn
+          pretrained: false
+          epochs: 2
+          optimizer: {type: adamw, lr: 0.002}
+          lr_schedule: {type: cosine, warmup_epochs: 1}
+          loss: {type: cross_entropy, class_weights: balanced, label_smoothing: 0.1}
+          early_stopping: {patience: 1}
+          evaluation: {threshold: youden, bootstrap: {samples: 50}}
+        experiments:
+          a: {}
+          b: {model: resnet18_v1, pretrained: w.pth, freeze_layers: 2, optimizer: {type: sgd, nesterov: true}}
+        comparison: {name: cmp}
+
+        """
+
+    static func keys() throws -> [String: String] {
+        let plan = try PlanLoader.plan(text: spec, specDirectory: "/project")
+        let external = ExternalDigests(dataFiles: String(repeating: "d", count: 64),
+                                       weights: ["/project/w.pth": String(repeating: "e", count: 64)])
+        return Dictionary(uniqueKeysWithValues: StageGraph.build(plan, external: external).map { ($0.identity, $0.key.hex) })
+    }
+
+    /// Produced by this implementation on 2026-12-06 (keys from the typed plan values, issue
+    /// 15). They changed once then: the keys of the same plan computed from StageGraph's former
+    /// hand-written field list (main at 7aa3429) were
+    ///     load        21721243e1dd60167bba209270af14ea02cabc89da54278048a16908117630fb
+    ///     train/a     0ade2e9f04a94cd4920462bf73dd74c48ac2c4ebd836d084f3c48ccb354f7554
+    ///     train/b     f7d3130b470c438bca01f8c7d4d4204d07fedf7b223d0275a2551c0d0a182747
+    ///     test/a      10b9db600a58346177ab6c68c10c1343d3bb7bc1070082c4c20a47357f002ab5
+    ///     test/b      8c137303ddb4a4529f54f18bcf6d1b45cb7c489547dc3ea3b1d48c6c946f681c
+    ///     compare/cmp eefd707a271fd4fcbfe8c74770c04e56a891a002b0c89ee044487d431a34273c
+    /// (load now has data.preprocessing, the pixel cache's decoding, in place of input_size and
+    /// color alone; the names of its inputs follow the plan's properties).
+    @Test func goldenPlanKeys() throws {
+        #expect(try Self.keys() == [
+            "load": "07c7dc9154ec1f387030467079612906b9aae498b4363d5f988f75cac7e76e76",
+            "train/a": "1271fb1f0249b8ee1a20ee0e8224adc137dfbf90dd1aea839d7a2bd96cb85c97",
+            "train/b": "266ad915f6007e00b0df5c1db25fa945cff2935e12f96aa5ee0b93e8ca34b6d1",
+            "test/a": "8b945d97108cc7150c7ba5f31705e4bc92c23bdbd7b54835e369af0383252f5f",
+            "test/b": "747c107039db287cae7125c382fbfe8f960d23d90ba8c499469031eabb5f344e",
+            "compare/cmp": "6df52b13aae537052e29467479ee6a4d546c20cb5016a2499c8c87cdd44c0fa5",
+        ])
+    }
+}

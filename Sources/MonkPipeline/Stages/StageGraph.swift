@@ -1,4 +1,5 @@
-// Plan → stages: pure, no I/O. Every stage lists its named inputs; its key is their hash.
+// Plan → stages: pure, no I/O. Every stage's inputs are plan values (see KeyScope for what
+// stays out of which key) and upstream keys; its key is their hash.
 import Foundation
 import MonkPlan
 
@@ -41,12 +42,10 @@ public enum StageGraph {
         let d = plan.data
 
         var load = StageInputs()
-        load.add("data.train", d.train)
-        load.add("data.validation", d.validation)
-        load.add("data.test", d.test)
+        load.addProperties(of: d, prefix: "data.", excluding: KeyScope.load)
         load.add("data.files", digest: external.dataFiles)
-        load.add("data.preprocessing", LoadPreprocessing(plan: d))
-        load.add("data.on_bad_image", d.onBadImage)
+        // How the files are decoded into the pixel cache, derived from the transforms.
+        load.add("data.preprocessing", DataPipelines(d).preprocessing)
         let loadKey = StageKey(kind: .load, inputs: load)
         stages.append(PlannedStage(kind: .load, identity: "load", experiment: nil, inputs: load, key: loadKey, dependsOn: []))
 
@@ -54,22 +53,9 @@ public enum StageGraph {
         for e in plan.experiments {
             var train = StageInputs()
             train.add("upstream load", digest: loadKey.hex)
-            train.add("model", e.model)
-            train.add("pretrained", e.pretrained)
+            train.addProperties(of: e, excluding: KeyScope.trainExperiment)
+            train.addProperties(of: d, prefix: "data.", excluding: KeyScope.trainData)
             if let key = e.pretrainedKey { train.add("pretrained file", digest: external.weights[key] ?? "missing") }
-            train.add("freeze_base_network", e.freezeBaseNetwork)
-            train.add("freeze_layers", e.freezeLayers)
-            train.add("epochs", e.epochs)
-            train.add("optimizer", e.optimizer)
-            train.add("lr_schedule", e.lrSchedule)
-            train.add("loss", e.loss)
-            train.add("early_stopping", e.earlyStopping)
-            train.add("seed", e.seed)
-            train.add("data.input_size", d.inputSize)
-            train.add("data.batch_size", d.batchSize)
-            train.add("data.color", d.color)
-            train.add("data.train_transforms", d.trainTransforms)
-            train.add("data.eval_transforms", d.evalTransforms)
             let trainKey = StageKey(kind: .train, inputs: train)
             stages.append(PlannedStage(kind: .train, identity: "train/\(e.name)", experiment: e.name,
                                        inputs: train, key: trainKey, dependsOn: ["load"]))
@@ -77,8 +63,7 @@ public enum StageGraph {
             var test = StageInputs()
             test.add("upstream train", digest: trainKey.hex)
             test.add("upstream load", digest: loadKey.hex)
-            test.add("test_checkpoint", e.testCheckpoint)
-            test.add("evaluation", e.evaluation)
+            test.addProperties(of: e, only: KeyScope.testExperiment)
             let testKey = StageKey(kind: .test, inputs: test)
             stages.append(PlannedStage(kind: .test, identity: "test/\(e.name)", experiment: e.name,
                                        inputs: test, key: testKey, dependsOn: ["load", "train/\(e.name)"]))
@@ -115,11 +100,4 @@ extension ExperimentPlan {
         case .imagenet: return model.rawValue
         }
     }
-}
-
-/// The part of the data settings that decides the pixel cache (decode + resize).
-struct LoadPreprocessing: Codable {
-    var inputSize: Int
-    var color: ColorMode
-    init(plan d: DataPlan) { inputSize = d.inputSize; color = d.color }
 }

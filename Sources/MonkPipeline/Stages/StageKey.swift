@@ -21,6 +21,44 @@ public struct StageInputs: Codable, Equatable, Sendable {
         digests[name] = digest
     }
 
+    /// Adds every stored property of `value` except `excluded` ones, each under
+    /// `prefix` + its name in the spec's spelling (`lrSchedule` → `lr_schedule`) and digested
+    /// like `add`. Properties are found by reflection, so a property added to a plan type
+    /// enters the keys that read the type without being listed; only exclusions are written
+    /// down (`KeyScope`, with their reasons).
+    mutating func addProperties<T>(of value: T, prefix: String = "", excluding excluded: KeyExclusions) {
+        addProperties(of: value, prefix: prefix) { excluded[$0] == nil }
+    }
+
+    /// Adds the stored properties of `value` that `included` names (see the other form).
+    mutating func addProperties<T>(of value: T, prefix: String = "", only included: Set<String>) {
+        addProperties(of: value, prefix: prefix) { included.contains($0) }
+    }
+
+    private mutating func addProperties<T>(of value: T, prefix: String, where wanted: (String) -> Bool) {
+        for child in Mirror(reflecting: value).children {
+            guard let label = child.label, wanted(label) else { continue }
+            // Plan types are Codable throughout; a property that is not is a programming error.
+            guard let encodable = child.value as? any Encodable else {
+                preconditionFailure("\(T.self).\(label) is not Encodable and cannot enter a cache key")
+            }
+            digests[prefix + Self.specName(label)] = Self.digest(of: encodable)
+        }
+    }
+
+    /// A Swift property name in the spec's snake_case (`freezeBaseNetwork` → `freeze_base_network`).
+    static func specName(_ property: String) -> String {
+        var out = ""
+        for c in property {
+            if c.isUppercase {
+                out += "_" + c.lowercased()
+            } else {
+                out.append(c)
+            }
+        }
+        return out
+    }
+
     public static func digest<T: Encodable>(of value: T) -> String {
         let enc = JSONEncoder()
         enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
