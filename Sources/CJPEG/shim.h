@@ -141,3 +141,58 @@ static inline int monk_jpeg_decode(const unsigned char *data, unsigned long size
     result->channels = channels;
     return 0;
 }
+
+/// Encodes width×height pixels (channels 1 = gray or 3 = RGB, rows packed) as a JPEG at
+/// `quality` (1–100) in memory, then decodes it into `out` (same size and channels): the
+/// damage another archive's compression does. Returns 0, or -1 with `error` set.
+static inline int monk_jpeg_round_trip(const unsigned char *pixels, int width, int height, int channels,
+                                       int quality, unsigned char *out, char *error, int error_size) {
+    struct jpeg_compress_struct cinfo;
+    monk_jpeg_error_mgr jerr;
+    unsigned char *volatile encoded = NULL;
+    unsigned long encoded_size = 0;
+    cinfo.err = jpeg_std_error(&jerr.base);
+    jerr.base.error_exit = monk_jpeg_error_exit;
+    jerr.base.emit_message = monk_jpeg_emit_message;
+    jerr.base.output_message = monk_jpeg_output_message;
+    jerr.premature_eof = 0;
+    if (setjmp(jerr.jump)) {
+        char buffer[JMSG_LENGTH_MAX];
+        (*cinfo.err->format_message)((j_common_ptr)&cinfo, buffer);
+        snprintf(error, (size_t)error_size, "%s", buffer);
+        jpeg_destroy_compress(&cinfo);
+        free(encoded);
+        return -1;
+    }
+    jpeg_CreateCompress(&cinfo, JPEG_LIB_VERSION, sizeof(cinfo));
+    unsigned char *buffer = NULL;
+    jpeg_mem_dest(&cinfo, &buffer, &encoded_size);
+    cinfo.image_width = (JDIMENSION)width;
+    cinfo.image_height = (JDIMENSION)height;
+    cinfo.input_components = channels;
+    cinfo.in_color_space = channels == 1 ? JCS_GRAYSCALE : JCS_RGB;
+    jpeg_set_defaults(&cinfo);
+    jpeg_set_quality(&cinfo, quality, TRUE);
+    jpeg_start_compress(&cinfo, TRUE);
+    while (cinfo.next_scanline < cinfo.image_height) {
+        JSAMPROW row = (JSAMPROW)(pixels + (size_t)cinfo.next_scanline * width * channels);
+        jpeg_write_scanlines(&cinfo, &row, 1);
+    }
+    jpeg_finish_compress(&cinfo);
+    encoded = buffer;
+    jpeg_destroy_compress(&cinfo);
+
+    monk_jpeg_result decoded;
+    int status = monk_jpeg_decode(encoded, encoded_size, 0, 0, &decoded);
+    free(encoded);
+    if (status != 0) { snprintf(error, (size_t)error_size, "%s", decoded.error); return -1; }
+    if (decoded.width != width || decoded.height != height || decoded.channels != channels) {
+        snprintf(error, (size_t)error_size, "decoded %dx%dx%d from a %dx%dx%d image", decoded.width, decoded.height,
+                 decoded.channels, width, height, channels);
+        free(decoded.pixels);
+        return -1;
+    }
+    memcpy(out, decoded.pixels, (size_t)width * height * channels);
+    free(decoded.pixels);
+    return 0;
+}

@@ -145,7 +145,7 @@ extension SamplePipeline {
             switch t {
             case .resize(let s), .centerCrop(let s), .randomResizedCrop(let s, _, _), .randomCrop(let s, _): size = s
             case .resizeShorterSide: size = nil
-            case .horizontalFlip, .verticalFlip, .rotation, .colorJitter, .grayscale: break
+            case .horizontalFlip, .verticalFlip, .rotation, .colorJitter, .grayscale, .gaussianBlur, .gamma, .jpegQuality: break
             }
         }
         return size

@@ -26,6 +26,14 @@ public enum Transform: Codable, Hashable, Sendable {
     /// gray level by a contrast factor uniform in [max(0, 1-c), 1+c] (torchvision formulas,
     /// in this fixed order); results clamped to [0, 1].
     case colorJitter(brightness: Double, contrast: Double)
+    /// With probability `p`, a Gaussian blur with sigma (pixels) uniform in `sigma`
+    /// (separable, borders replicated; see `FloatImage.blurred`).
+    case gaussianBlur(sigma: ClosedInterval, p: Double)
+    /// With probability `p`, every value v becomes v^g with g uniform in the interval.
+    case gamma(ClosedInterval, p: Double)
+    /// With probability `p`, a JPEG encode/decode round trip (libjpeg-turbo, 4:2:0 for colour)
+    /// at a whole quality drawn uniformly from `quality`.
+    case jpegQuality(quality: ClosedInterval, p: Double)
     /// Luma in all three channels: 0.299 R + 0.587 G + 0.114 B (ITU-R 601, Pillow's "L"), so
     /// colour and gray images reach a 3-channel network alike.
     case grayscale
@@ -80,6 +88,16 @@ extension Transform {
             let b = Double(rng.uniform(Float(max(0, 1 - brightness)), Float(1 + brightness)))
             let c = Double(rng.uniform(Float(max(0, 1 - contrast)), Float(1 + contrast)))
             return im.adjusted(brightness: Float(b), contrast: Float(c))
+        case let .gaussianBlur(sigma, p):
+            guard Double(rng.uniform()) < p else { return im }
+            return im.blurred(sigma: Double(rng.uniform(Float(sigma.lo), Float(sigma.hi))))
+        case let .gamma(range, p):
+            guard Double(rng.uniform()) < p else { return im }
+            return im.gammaAdjusted(Float(rng.uniform(Float(range.lo), Float(range.hi))))
+        case let .jpegQuality(quality, p):
+            guard Double(rng.uniform()) < p else { return im }
+            let lo = Int(quality.lo.rounded()), hi = Int(quality.hi.rounded())
+            return im.jpegRoundTrip(quality: lo + rng.below(hi - lo + 1))
         case .grayscale:
             var out = im
             for p in 0..<(im.width * im.height) {

@@ -51,6 +51,15 @@ extension Transform {
             return d >= 0 && d <= 180 ? nil : "rotation range \(d) must be in [0, 180] degrees"
         case let .colorJitter(b, c):
             return b >= 0 && c >= 0 ? nil : "colour jitter amounts must be ≥ 0"
+        case let .gaussianBlur(sigma, p):
+            if !probability(p) { return "blur probability \(p) must be in [0, 1]" }
+            return sigma.lo > 0 && sigma.hi <= GaussianBlur.maxSigma ? nil : "blur sigma must satisfy 0 < lo ≤ hi ≤ \(GaussianBlur.maxSigma) pixels"
+        case let .gamma(range, p):
+            if !probability(p) { return "gamma probability \(p) must be in [0, 1]" }
+            return range.lo > 0 && range.hi <= 10 ? nil : "gamma must satisfy 0 < lo ≤ hi ≤ 10"
+        case let .jpegQuality(quality, p):
+            if !probability(p) { return "JPEG re-encoding probability \(p) must be in [0, 1]" }
+            return quality.lo >= 1 && quality.hi <= 100 ? nil : "JPEG quality must satisfy 1 ≤ lo ≤ hi ≤ 100"
         case .grayscale:
             return nil
         }

@@ -94,6 +94,12 @@ struct PlanResolver {
             case .verticalFlip(let p): transform = .verticalFlip(probability: p ?? 0.5)
             case .randomRotation(let d): transform = .randomRotation(degrees: d)
             case .colorJitter(let j): transform = .colorJitter(brightness: j.brightness ?? 0, contrast: j.contrast ?? 0)
+            case .gaussianBlur(let b):
+                transform = .gaussianBlur(sigma: range(b?.sigma, default: [0.1, 2.0], "sigma", at: at), probability: b?.p ?? 0.5)
+            case .randomGamma(let g):
+                transform = .randomGamma(gamma: range(g?.gamma, default: [0.7, 1.5], "gamma", at: at), probability: g?.p ?? 0.5)
+            case .jpegQuality(let q):
+                transform = .jpegQuality(quality: range(q?.quality, default: [30, 95], "quality", at: at), probability: q?.p ?? 0.5)
             case .normalize(nil), .normalize(.imagenet?):
                 if channels != 3 { report(.conflict, at: at, "imagenet statistics have 3 channels but color is grayscale; give mean and std") }
                 transform = imagenet
@@ -121,6 +127,13 @@ struct PlanResolver {
             report(.conflict, at: ["data", key], "\(key) \(what) but input_size is \(inputSize); add `- resize: \(inputSize)`")
         }
         return result
+    }
+
+    /// A written [low, high] range (the format checks there are two numbers), or the default.
+    mutating func range(_ written: [Double]?, default fallback: [Double], _ name: String, at: [String]) -> ClosedInterval {
+        let v = written ?? fallback
+        if v[0] > v[1] { report(.conflict, at: at, "\(name) is a [low, high] range; low must not exceed high") }
+        return ClosedInterval(v[0], v[1])
     }
 
     private func paddingOf(_ t: Transform) -> Int {

@@ -92,6 +92,21 @@ enum SpecFormat {
             Field(name: "brightness", shape: .number(.unit), doc: "Brightness factor drawn from [1-b, 1+b] (default: 0)"),
             Field(name: "contrast", shape: .number(.unit), doc: "Contrast factor drawn from [1-c, 1+c] (default: 0)"),
         ])), bare: false, doc: "random brightness and contrast"),
+        OneKeyOption(name: "gaussian_blur", shape: .object(ObjectShape(fields: [
+            Field(name: "sigma", shape: .list(.number(NumberRange(min: 0, max: 20, minExclusive: true)), minCount: 2, maxCount: 2),
+                  doc: "Range of the blur's sigma in pixels (default: [0.1, 2.0])"),
+            Field(name: "p", shape: .number(.unit), doc: "Probability of blurring an image (default: 0.5)"),
+        ])), bare: true, doc: "random Gaussian blur (another detector's sharpness); bare: sigma [0.1, 2.0], p 0.5"),
+        OneKeyOption(name: "random_gamma", shape: .object(ObjectShape(fields: [
+            Field(name: "gamma", shape: .list(.number(NumberRange(min: 0, max: 10, minExclusive: true)), minCount: 2, maxCount: 2),
+                  doc: "Range of the exponent applied to values on the 0–1 scale (default: [0.7, 1.5])"),
+            Field(name: "p", shape: .number(.unit), doc: "Probability of changing an image (default: 0.5)"),
+        ])), bare: true, doc: "random gamma curve (another exposure); bare: gamma [0.7, 1.5], p 0.5"),
+        OneKeyOption(name: "jpeg_quality", shape: .object(ObjectShape(fields: [
+            Field(name: "quality", shape: .list(.integer(min: 1, max: 100), minCount: 2, maxCount: 2),
+                  doc: "Range of the JPEG quality, 1–100 (default: [30, 95])"),
+            Field(name: "p", shape: .number(.unit), doc: "Probability of re-encoding an image (default: 0.5)"),
+        ])), bare: true, doc: "JPEG re-compression at a random quality (another archive); bare: quality [30, 95], p 0.5"),
         OneKeyOption(name: "normalize", shape: .choice([.keyword(["imagenet"]), .object(ObjectShape(fields: [
             Field(name: "mean", shape: .list(.number(.any), minCount: 1, maxCount: 3), doc: "Per-channel mean (0–1 scale)", required: true),
             Field(name: "std", shape: .list(.number(.positive), minCount: 1, maxCount: 3), doc: "Per-channel standard deviation", required: true),

@@ -16,6 +16,15 @@ public enum Transform: Codable, Equatable, Hashable, Sendable {
     case randomRotation(degrees: Double)
     /// Scale brightness and contrast by factors drawn from [1-x, 1+x].
     case colorJitter(brightness: Double, contrast: Double)
+    /// With probability `probability`, blur with a Gaussian whose sigma (pixels) is drawn
+    /// uniformly from `sigma`: another scanner's or detector's sharpness.
+    case gaussianBlur(sigma: ClosedInterval, probability: Double)
+    /// With probability `probability`, raise every value (0–1 scale) to a power drawn uniformly
+    /// from `gamma`: another exposure curve.
+    case randomGamma(gamma: ClosedInterval, probability: Double)
+    /// With probability `probability`, encode as JPEG at a quality drawn uniformly from
+    /// `quality` (whole numbers 1–100) and decode again: another archive's compression.
+    case jpegQuality(quality: ClosedInterval, probability: Double)
     /// Subtract `mean` and divide by `std`, per channel (values on the 0–1 scale).
     case normalize(mean: [Double], std: [Double])
 

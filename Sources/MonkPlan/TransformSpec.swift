@@ -10,12 +10,15 @@ public enum TransformSpec: Codable, Equatable, Sendable {
     case verticalFlip(Double?)
     case randomRotation(Double)
     case colorJitter(ColorJitterSpec)
+    case gaussianBlur(BlurSpec?)
+    case randomGamma(GammaSpec?)
+    case jpegQuality(JPEGQualitySpec?)
     case normalize(NormalizeSpec?)
 
     /// The names used in the file.
     public enum Name: String, CodingKey, CaseIterable {
         case resize, center_crop, random_resized_crop, random_crop, horizontal_flip, vertical_flip
-        case random_rotation, color_jitter, normalize
+        case random_rotation, color_jitter, gaussian_blur, random_gamma, jpeg_quality, normalize
     }
 
     public init(from decoder: any Decoder) throws {
@@ -32,6 +35,9 @@ public enum TransformSpec: Codable, Equatable, Sendable {
         case .vertical_flip: self = .verticalFlip(try c.decodeIfPresent(Double.self, forKey: name))
         case .random_rotation: self = .randomRotation(try c.decode(Double.self, forKey: name))
         case .color_jitter: self = .colorJitter(try c.decode(ColorJitterSpec.self, forKey: name))
+        case .gaussian_blur: self = .gaussianBlur(try c.decodeIfPresent(BlurSpec.self, forKey: name))
+        case .random_gamma: self = .randomGamma(try c.decodeIfPresent(GammaSpec.self, forKey: name))
+        case .jpeg_quality: self = .jpegQuality(try c.decodeIfPresent(JPEGQualitySpec.self, forKey: name))
         case .normalize: self = .normalize(try c.decodeIfPresent(NormalizeSpec.self, forKey: name))
         }
     }
@@ -47,6 +53,9 @@ public enum TransformSpec: Codable, Equatable, Sendable {
         case .verticalFlip(let v): try c.encode(v, forKey: .vertical_flip)
         case .randomRotation(let v): try c.encode(v, forKey: .random_rotation)
         case .colorJitter(let v): try c.encode(v, forKey: .color_jitter)
+        case .gaussianBlur(let v): try c.encode(v, forKey: .gaussian_blur)
+        case .randomGamma(let v): try c.encode(v, forKey: .random_gamma)
+        case .jpegQuality(let v): try c.encode(v, forKey: .jpeg_quality)
         case .normalize(let v): try c.encode(v, forKey: .normalize)
         }
     }
@@ -84,6 +93,24 @@ public struct CropSpec: Codable, Equatable, Sendable {
 public struct ColorJitterSpec: Codable, Equatable, Sendable {
     public var brightness: Double?
     public var contrast: Double?
+}
+
+/// `gaussian_blur` settings: the sigma range in pixels and how often to blur.
+public struct BlurSpec: Codable, Equatable, Sendable {
+    public var sigma: [Double]?
+    public var p: Double?
+}
+
+/// `random_gamma` settings: the exponent range and how often to apply it.
+public struct GammaSpec: Codable, Equatable, Sendable {
+    public var gamma: [Double]?
+    public var p: Double?
+}
+
+/// `jpeg_quality` settings: the JPEG quality range and how often to re-encode.
+public struct JPEGQualitySpec: Codable, Equatable, Sendable {
+    public var quality: [Double]?
+    public var p: Double?
 }
 
 /// `imagenet`, or explicit per-channel statistics.

@@ -27,6 +27,25 @@ import MonkVocabulary
         #expect(p.comparison == ComparisonPlan(name: "p", experiments: ["default"]))
     }
 
+    // The acquisition-nuisance transforms: bare names take the documented defaults.
+    @Test func nuisanceTransforms() throws {
+        let p = try #require(plan(minimal + "  train_transforms: [resize, gaussian_blur, random_gamma, jpeg_quality, "
+            + "{gaussian_blur: {sigma: [0.5, 1.5], p: 0.2}}, {random_gamma: {gamma: [0.8, 1.25]}}, {jpeg_quality: {quality: [25, 60], p: 1}}]\n"))
+        #expect(p.data.trainTransforms == [
+            .resize(size: 224),
+            .gaussianBlur(sigma: ClosedInterval(0.1, 2.0), probability: 0.5),
+            .randomGamma(gamma: ClosedInterval(0.7, 1.5), probability: 0.5),
+            .jpegQuality(quality: ClosedInterval(30, 95), probability: 0.5),
+            .gaussianBlur(sigma: ClosedInterval(0.5, 1.5), probability: 0.2),
+            .randomGamma(gamma: ClosedInterval(0.8, 1.25), probability: 0.5),
+            .jpegQuality(quality: ClosedInterval(25, 60), probability: 1),
+        ])
+        // Out-of-range numbers are the format's errors; a reversed range is the planner's.
+        #expect(planErrors(minimal + "  train_transforms: [resize, {gaussian_blur: {sigma: [0, 1]}}, {jpeg_quality: {quality: [0, 50]}}]\n").count == 2)
+        let reversed = planErrors(minimal + "  train_transforms: [resize, {jpeg_quality: {quality: [60, 25]}}]\n")
+        #expect(reversed.count == 1 && reversed.first?.message.contains("quality is a [low, high] range") == true)
+    }
+
     @Test func defaultsThatDependOnTheModel() throws {
         let p = try #require(plan(minimal + "experiments:\n  d: {model: densenet121}\n  t: {model: tiny_cnn}\n  r: {model: resnet50}\n"))
         #expect(p.experiments.map(\.name) == ["d", "r", "t"])

@@ -29,6 +29,9 @@ import MonkVocabulary
             - vertical_flip
             - random_rotation: 5
             - color_jitter: {brightness: 0.1, contrast: 0.2}
+            - gaussian_blur: {sigma: [0.2, 1.0], p: 0.3}
+            - random_gamma: {gamma: [0.8, 1.2], p: 0.4}
+            - jpeg_quality: {quality: [40, 90], p: 0.2}
             - normalize: {mean: [0.5], std: [0.2]}
           eval_transforms: [{random_crop: {size: 32}}, {normalize: {mean: [0.5], std: [0.2]}}]
           on_bad_image: skip

@@ -56,6 +56,9 @@ public struct DataPipelines: Sendable, Equatable {
             case .verticalFlip(let p): steps.append(.verticalFlip(p: p))
             case .randomRotation(let deg): steps.append(.rotation(degrees: deg))
             case let .colorJitter(b, c): steps.append(.colorJitter(brightness: b, contrast: c))
+            case let .gaussianBlur(sigma, p): steps.append(.gaussianBlur(sigma: .init(sigma.lower, sigma.upper), p: p))
+            case let .randomGamma(gamma, p): steps.append(.gamma(.init(gamma.lower, gamma.upper), p: p))
+            case let .jpegQuality(quality, p): steps.append(.jpegQuality(quality: .init(quality.lower, quality.upper), p: p))
             case let .normalize(mean, std):
                 // A grayscale spec gives one mean and std: the same for the 3 equal channels.
                 func three(_ v: [Double]) -> [Float] { v.count == 1 ? Array(repeating: Float(v[0]), count: 3) : v.map(Float.init) }

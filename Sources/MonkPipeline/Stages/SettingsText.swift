@@ -119,6 +119,9 @@ extension MonkPlan.Transform: ReportText {
         case .verticalFlip(let p): return "vertical_flip \(p)"
         case .randomRotation(let d): return "random_rotation \(d)"
         case let .colorJitter(b, c): return "color_jitter brightness \(b) contrast \(c)"
+        case let .gaussianBlur(sigma, p): return "gaussian_blur sigma [\(sigma.lower), \(sigma.upper)] p \(p)"
+        case let .randomGamma(gamma, p): return "random_gamma gamma [\(gamma.lower), \(gamma.upper)] p \(p)"
+        case let .jpegQuality(quality, p): return "jpeg_quality quality [\(quality.lower), \(quality.upper)] p \(p)"
         case let .normalize(mean, std): return "normalize mean \(mean) std \(std)"
         }
     }
