@@ -32,8 +32,11 @@ import MonkVocabulary
         // README: 120 + 120 train images, 40 + 40 test images.
         #expect(p.train.count + p.validation.count == 240 && p.test.count == 80)
         // The source data holds one exact duplicate pair (person834_bacteria_2747/2748.jpeg have
-        // identical bytes, `md5sum` of the shared train copies), so 319 distinct contents.
-        #expect(cache.statistics.decodes == 319)
+        // identical bytes, `md5sum` of the shared train copies), so 319 distinct contents. The
+        // two decoding threads may reach the pair at the same moment and both decode it (the
+        // cache does not hold back a second decode of a key in flight), so 319 or 320.
+        let stats = cache.statistics
+        #expect((319...320).contains(stats.decodes) && stats.decodes + stats.hits == 320)
         #expect(p.report.duplicates.map { $0.members.map(\.path) } == [["PNEUMONIA/person834_bacteria_2747.jpeg", "PNEUMONIA/person834_bacteria_2748.jpeg"]])
         #expect(p.report.duplicates.first?.crossesSplits == false)   // one patient, one side
         // Stratified by whole patients: close to 25% of each class (30 images) in validation.
