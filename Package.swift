@@ -28,7 +28,7 @@ let package = Package(
         // The shared words (models and their pretrained sources, stage kinds, …): no
         // dependencies, so every other module can import it.
         .target(name: "MonkVocabulary"),
-        .target(name: "MonkEngine", dependencies: ["CBLAS", "CKernels"], swiftSettings: fast,
+        .target(name: "MonkEngine", dependencies: ["MonkVocabulary", "CBLAS", "CKernels"], swiftSettings: fast,
                 linkerSettings: [.linkedLibrary("dl")]),
         .target(name: "MonkModels", dependencies: ["MonkEngine", "MonkVocabulary"], swiftSettings: fast),
         .target(name: "MonkData", dependencies: ["MonkEngine", "MonkVocabulary", "CJPEG", "CPNG"], swiftSettings: fast),
@@ -40,7 +40,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "MonkVocabularyTests", dependencies: ["MonkVocabulary"]),
-        .testTarget(name: "MonkEngineTests", dependencies: ["MonkEngine"]),
+        .testTarget(name: "MonkEngineTests", dependencies: ["MonkEngine", "MonkVocabulary"]),
         .testTarget(name: "MonkModelsTests", dependencies: ["MonkModels", "MonkVocabulary"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MonkDataTests", dependencies: ["MonkData", "MonkVocabulary"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MonkPlanTests", dependencies: ["MonkPlan", "MonkVocabulary"]),

@@ -1,8 +1,9 @@
 // The optimizer: one flat loop over named parameters, applying a per-parameter update rule
 // with lazily created state, as in torch.optim and mlx-swift's optimizers.
+import MonkVocabulary
 
 /// Per-parameter optimizer state, created on the parameter's first update. Which buffers
-/// exist depends on the rule (SGD: `momentum`; Adam: `expAvg`, `expAvgSq`; RMSProp:
+/// exist depends on the rule (SGD: `momentum`; Adam: `expAvg`, `expAvgSq`; RMSprop:
 /// `squareAvg`, optional `gradAvg` and `momentum`), named as in PyTorch's state dict.
 public struct ParameterSlots: Codable, Equatable, Sendable {
     /// Updates applied to this parameter (Adam's t for bias correction).

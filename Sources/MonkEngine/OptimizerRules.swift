@@ -1,6 +1,7 @@
 // The per-parameter update rules, written in the order of torch.optim's single-tensor code
 // so results agree with PyTorch to float32 rounding; large tensors are split across threads.
 import Foundation
+import MonkVocabulary
 
 /// Raw views of one parameter and its state buffers while it is updated. The rules are
 /// elementwise, so any split into ranges gives the same bits for any thread count.
@@ -60,9 +61,9 @@ enum OptimizerRules {
                 run { sgd(c, lr: lr, first: first, v, $0) }
             }
             s.momentum = m
-        case .adam(let c), .adamW(let c):
+        case .adam(let c), .adamw(let c):
             let decoupled: Bool
-            if case .adamW = config { decoupled = true } else { decoupled = false }
+            if case .adamw = config { decoupled = true } else { decoupled = false }
             let t = s.step
             var m = take(&s.expAvg, n), sq = take(&s.expAvgSq, n)
             m.values.withUnsafeMutableBufferPointer { mp in
@@ -72,7 +73,7 @@ enum OptimizerRules {
                 }
             }
             s.expAvg = m; s.expAvgSq = sq
-        case .rmsProp(let c):
+        case .rmsprop(let c):
             var sq = take(&s.squareAvg, n)
             var ga = c.centered ? take(&s.gradAvg, n) : PackedFloats([])
             var mb = c.momentum > 0 ? take(&s.momentum, n) : PackedFloats([])
@@ -80,7 +81,7 @@ enum OptimizerRules {
                 ga.values.withUnsafeMutableBufferPointer { gp in
                     mb.values.withUnsafeMutableBufferPointer { bp in
                         let v = view.with(sp.baseAddress, gp.baseAddress, bp.baseAddress)
-                        run { rmsProp(c, lr: lr, v, $0) }
+                        run { rmsprop(c, lr: lr, v, $0) }
                     }
                 }
             }
@@ -181,10 +182,10 @@ enum OptimizerRules {
         }
     }
 
-    /// RMSProp: g ← g + wd·θ; E[g²] ← α·E[g²] + (1−α)·g²; (centered: E[g] ← lerp(E[g], g, 1−α),
+    /// RMSprop: g ← g + wd·θ; E[g²] ← α·E[g²] + (1−α)·g²; (centered: E[g] ← lerp(E[g], g, 1−α),
     /// var = E[g²] − E[g]²); d = √(var or E[g²]) + ε; with momentum b ← μ·b + g/d, θ ← θ − lr·b;
     /// else θ ← θ − lr·g/d. E[g²] in `a`, E[g] in `b` (centered), b in `c` (momentum).
-    static func rmsProp(_ c: RMSPropConfig, lr: Double, _ v: UpdateView, _ r: Range<Int>) {
+    static func rmsprop(_ c: RMSpropConfig, lr: Double, _ v: UpdateView, _ r: Range<Int>) {
         let alpha = Float(c.alpha), w = Float(1 - c.alpha), eps = Float(c.eps)
         let wd = Float(c.weightDecay), mu = Float(c.momentum), negLR = Float(-lr), lrF = Float(lr)
         let param = v.param, grad = v.grad, sq = v.a!

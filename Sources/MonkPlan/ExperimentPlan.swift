@@ -12,7 +12,7 @@ public struct ExperimentPlan: Codable, Equatable, Sendable {
     /// Number of leading layers (in the model's own layer order) whose weights stay fixed.
     public var freezeLayers: Int
     public var epochs: Int
-    public var optimizer: Optimizer
+    public var optimizer: OptimizerConfig
     public var lrSchedule: LRSchedule
     public var loss: Loss
     public var earlyStopping: EarlyStopping?
@@ -22,7 +22,7 @@ public struct ExperimentPlan: Codable, Equatable, Sendable {
     public var seed: UInt64
 
     public init(name: String, model: Architecture, pretrained: Pretrained, freezeBaseNetwork: Bool,
-                freezeLayers: Int, epochs: Int, optimizer: Optimizer, lrSchedule: LRSchedule,
+                freezeLayers: Int, epochs: Int, optimizer: OptimizerConfig, lrSchedule: LRSchedule,
                 loss: Loss, earlyStopping: EarlyStopping?, testCheckpoint: CheckpointChoice,
                 evaluation: EvaluationPlan, seed: UInt64) {
         self.name = name

@@ -42,7 +42,6 @@ public enum PretrainedSpec: Codable, Equatable, Sendable {
     }
 }
 
-public enum OptimizerKind: String, Codable, Sendable, CaseIterable { case sgd, adam, adamw, rmsprop }
 public enum ScheduleKind: String, Codable, Sendable, CaseIterable { case fixed, step, multistep, exponential, cosine, plateau }
 public enum LossKind: String, Codable, Sendable, CaseIterable { case cross_entropy, binary_cross_entropy }
 

@@ -29,30 +29,6 @@ extension ThreadCount {
     }
 }
 
-extension Optimizer {
-    private enum Key: String, CodingKey { case sgd, adam, adamw, rmsprop }
-
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: Key.self)
-        switch try onlyKey(c, "optimizer") {
-        case .sgd: self = .sgd(try c.decode(SGDSettings.self, forKey: .sgd))
-        case .adam: self = .adam(try c.decode(AdamSettings.self, forKey: .adam))
-        case .adamw: self = .adamw(try c.decode(AdamSettings.self, forKey: .adamw))
-        case .rmsprop: self = .rmsprop(try c.decode(RMSpropSettings.self, forKey: .rmsprop))
-        }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: Key.self)
-        switch self {
-        case .sgd(let s): try c.encode(s, forKey: .sgd)
-        case .adam(let s): try c.encode(s, forKey: .adam)
-        case .adamw(let s): try c.encode(s, forKey: .adamw)
-        case .rmsprop(let s): try c.encode(s, forKey: .rmsprop)
-        }
-    }
-}
-
 extension DatasetSource {
     private enum Key: String, CodingKey { case folder, csv }
 

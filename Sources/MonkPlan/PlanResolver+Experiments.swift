@@ -78,25 +78,30 @@ extension PlanResolver {
             pretrained = .file(path: PathRules.absolute(p, relativeTo: directory))
         }
 
+        // Start from the vocabulary's defaults for the named optimizer and lay the written
+        // settings over them.
         let o = e.optimizer
-        let weightDecay = o?.weightDecay ?? model.defaultWeightDecay
-        let optimizer: Optimizer
-        switch o?.type ?? .sgd {
-        case .sgd:
-            let momentum = o?.momentum ?? 0.9
-            if o?.nesterov == true && momentum == 0 {
+        var optimizer = (o?.type ?? OptimizerKind.specDefault).specDefaults(weightDecay: o?.weightDecay ?? model.defaultWeightDecay)
+        switch optimizer {
+        case .sgd(var s):
+            s.lr = o?.lr ?? s.lr
+            s.momentum = o?.momentum ?? s.momentum
+            s.nesterov = o?.nesterov ?? s.nesterov
+            if s.nesterov && s.momentum == 0 {
                 report(.conflict, in: node, at: ["optimizer", "nesterov"], "nesterov needs a momentum above 0")
             }
-            optimizer = .sgd(SGDSettings(lr: o?.lr ?? 0.01, momentum: momentum, nesterov: o?.nesterov ?? false,
-                                         weightDecay: weightDecay))
-        case let kind where kind == .adam || kind == .adamw:
-            let betas = o?.betas ?? [0.9, 0.999]
-            let settings = AdamSettings(lr: o?.lr ?? 0.001, beta1: betas[0], beta2: betas[1], eps: o?.eps ?? 1e-8,
-                                        weightDecay: weightDecay)
-            optimizer = kind == .adam ? .adam(settings) : .adamw(settings)
-        default:
-            optimizer = .rmsprop(RMSpropSettings(lr: o?.lr ?? 0.01, alpha: o?.alpha ?? 0.99, eps: o?.eps ?? 1e-8,
-                                                 momentum: o?.momentum ?? 0, weightDecay: weightDecay))
+            optimizer = .sgd(s)
+        case .adam(var s), .adamw(var s):
+            s.lr = o?.lr ?? s.lr
+            if let betas = o?.betas { (s.beta1, s.beta2) = (betas[0], betas[1]) }
+            s.eps = o?.eps ?? s.eps
+            optimizer = optimizer.kind == .adam ? .adam(s) : .adamw(s)
+        case .rmsprop(var s):
+            s.lr = o?.lr ?? s.lr
+            s.alpha = o?.alpha ?? s.alpha
+            s.eps = o?.eps ?? s.eps
+            s.momentum = o?.momentum ?? s.momentum
+            optimizer = .rmsprop(s)
         }
 
         return ExperimentPlan(

@@ -4,38 +4,62 @@ import MonkVocabulary
 extension SpecFormat {
     static let metric = Shape.words(ValidationMetric.self)
     static let mode = Shape.words(MetricMode.self)
-    static let lr = Field(name: "lr", shape: .number(.positive), doc: "Initial learning rate (default: 0.01; 0.001 for adam and adamw)")
     static let weightDecay = Field(name: "weight_decay", shape: .number(.nonNegative),
                                    doc: "L2 weight decay (default: 1e-4 for DenseNets, else 0)")
-    static let eps = Field(name: "eps", shape: .number(.positive), doc: "Term added to the denominator (default: 1e-8)")
     static let count = Shape.integer(min: 0, max: 100_000)
     static let epochCount = Shape.integer(min: 1, max: 100_000)
 
-    static let optimizer = TaggedShape(variants: [
-        .init(tag: "sgd", fields: [
-            lr,
-            Field(name: "momentum", shape: .number(NumberRange(min: 0, max: 1, maxExclusive: true)), doc: "Momentum (default: 0.9)"),
-            Field(name: "nesterov", shape: .boolean, doc: "Nesterov momentum (default: false)"),
-            weightDecay,
-        ], doc: "stochastic gradient descent"),
-        .init(tag: "adam", fields: adamFields, doc: "Adam"),
-        .init(tag: "adamw", fields: adamFields, doc: "Adam with decoupled weight decay"),
-        .init(tag: "rmsprop", fields: [
-            lr,
-            Field(name: "alpha", shape: .number(NumberRange(min: 0, max: 1, maxExclusive: true)), doc: "Smoothing constant (default: 0.99)"),
-            eps,
-            Field(name: "momentum", shape: .number(NumberRange(min: 0, max: 1, maxExclusive: true)), doc: "Momentum (default: 0)"),
-            weightDecay,
-        ], doc: "RMSprop"),
-    ], defaultTag: "sgd")
+    /// One variant per optimizer of the vocabulary, its "(default: …)"s written from
+    /// `OptimizerKind.specDefaults` (which the planner starts from).
+    static let optimizer = TaggedShape(
+        variants: OptimizerKind.allCases.map { .init(tag: $0.word, fields: optimizerFields($0), doc: $0.summary) },
+        defaultTag: OptimizerKind.specDefault.word)
 
-    static let adamFields = [
-        lr,
-        Field(name: "betas", shape: .list(.number(NumberRange(min: 0, max: 1, maxExclusive: true)), minCount: 2, maxCount: 2),
-              doc: "Decay rates of the moment averages (default: [0.9, 0.999])"),
-        eps,
-        weightDecay,
-    ]
+    static func optimizerFields(_ kind: OptimizerKind) -> [Field] {
+        let fraction = Shape.number(NumberRange(min: 0, max: 1, maxExclusive: true))
+        // A key shared by several optimizers has one description (the JSON Schema merges
+        // them), so it names every optimizer's default.
+        let lr = Field(name: "lr", shape: .number(.positive),
+                       doc: "Initial learning rate (default: \(optimizerDefault { $0.learningRate }))")
+        let epsDefault = optimizerDefault {
+            switch $0 { case .adam(let c), .adamw(let c): c.eps; case .rmsprop(let c): c.eps; case .sgd: nil }
+        }
+        let momentumDefault = optimizerDefault {
+            switch $0 { case .sgd(let c): c.momentum; case .rmsprop(let c): c.momentum; case .adam, .adamw: nil }
+        }
+        let eps = Field(name: "eps", shape: .number(.positive), doc: "Term added to the denominator (default: \(epsDefault))")
+        let momentum = Field(name: "momentum", shape: fraction, doc: "Momentum (default: \(momentumDefault))")
+        switch kind.specDefaults() {
+        case .sgd(let d):
+            return [lr, momentum,
+                    Field(name: "nesterov", shape: .boolean, doc: "Nesterov momentum (default: \(d.nesterov))"), weightDecay]
+        case .adam(let d), .adamw(let d):
+            return [lr, Field(name: "betas", shape: .list(fraction, minCount: 2, maxCount: 2),
+                              doc: "Decay rates of the moment averages (default: [\(docNumber(d.beta1)), \(docNumber(d.beta2))])"),
+                    eps, weightDecay]
+        case .rmsprop(let d):
+            return [lr, Field(name: "alpha", shape: fraction, doc: "Smoothing constant (default: \(docNumber(d.alpha)))"),
+                    eps, momentum, weightDecay]
+        }
+    }
+
+    /// "0.01; 0.001 for adam and adamw": the value of the first optimizer that has the
+    /// setting, then the others that differ from it, from `OptimizerKind.specDefaults`.
+    static func optimizerDefault(_ value: (OptimizerConfig) -> Double?) -> String {
+        var groups: [(value: String, kinds: [String])] = []
+        for kind in OptimizerKind.allCases {
+            guard let v = value(kind.specDefaults()).map(docNumber) else { continue }
+            if let i = groups.firstIndex(where: { $0.value == v }) { groups[i].kinds.append(kind.word) } else { groups.append((v, [kind.word])) }
+        }
+        return ([groups[0].value] + groups.dropFirst().map { "\($0.value) for \($0.kinds.joined(separator: " and "))" })
+            .joined(separator: "; ")
+    }
+
+    /// A number as the docs write it: 0 not 0.0, 1e-8 not 1e-08.
+    static func docNumber(_ x: Double) -> String {
+        if x == x.rounded(), abs(x) < 1e15 { return String(Int(x)) }
+        return x.description.replacingOccurrences(of: "e-0", with: "e-")
+    }
 
     static let gamma = Field(name: "gamma", shape: .number(NumberRange(min: 0, max: 1, minExclusive: true)),
                              doc: "Multiplier of the learning rate (default: 0.98 for step, 0.1 for multistep, 0.95 for exponential)")

@@ -3,13 +3,14 @@
 import Foundation
 import Testing
 @testable import MonkEngine
+import MonkVocabulary
 
 @Suite struct OptimizerStateTests {
     static let configs: [OptimizerConfig] = [
         .sgd(SGDConfig(lr: 0.1, momentum: 0.9, nesterov: true, weightDecay: 0.01)),
         .adam(AdamConfig(lr: 0.01, weightDecay: 0.1)),
-        .adamW(AdamConfig(lr: 0.01, weightDecay: 0.1)),
-        .rmsProp(RMSPropConfig(lr: 0.01, alpha: 0.9, momentum: 0.8, centered: true)),
+        .adamw(AdamConfig(lr: 0.01, weightDecay: 0.1)),
+        .rmsprop(RMSpropConfig(lr: 0.01, alpha: 0.9, momentum: 0.8, centered: true)),
     ]
 
     enum Route: CaseIterable { case json, archive }
@@ -58,10 +59,34 @@ import Testing
         #expect(big.value.array == [1, 2, 3])
     }
 
-    @Test func configEncodesFlatAndDecodesBack() throws {
-        let config = OptimizerConfig.adamW(AdamConfig(lr: 0.001, weightDecay: 0.01))
-        let json = String(decoding: try JSONEncoder().encode(config), as: UTF8.self)
-        #expect(json.contains("\"kind\":\"adamW\""))
-        #expect(try JSONDecoder().decode(OptimizerConfig.self, from: Data(json.utf8)) == config)
+    /// The plan's readable form, `{"<kind>": {settings}}`, with the engine-only settings
+    /// (dampening, centered) written only when used, so plans hash as they always did.
+    @Test func configEncodesByKindAndDecodesBack() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        func json(_ c: OptimizerConfig) throws -> String { String(decoding: try encoder.encode(c), as: UTF8.self) }
+        let configs: [OptimizerConfig] = [
+            .adamw(AdamConfig(lr: 0.001, weightDecay: 0.01)), .sgd(SGDConfig(lr: 0.1, momentum: 0.9)),
+            .sgd(SGDConfig(lr: 0.1, momentum: 0.9, dampening: 0.5)), .rmsprop(RMSpropConfig(lr: 0.01, centered: true)),
+        ]
+        #expect(try json(configs[0]) == #"{"adamw":{"beta1":0.9,"beta2":0.999,"eps":1e-08,"lr":0.001,"weightDecay":0.01}}"#)
+        #expect(try json(configs[1]) == #"{"sgd":{"lr":0.1,"momentum":0.9,"nesterov":false,"weightDecay":0}}"#)
+        #expect(try json(configs[2]).contains(#""dampening":0.5"#))
+        #expect(try json(configs[3]).contains(#""centered":true"#))
+        #expect(try !json(.rmsprop(RMSpropConfig(lr: 0.01))).contains("centered"))
+        for c in configs { #expect(try JSONDecoder().decode(OptimizerConfig.self, from: Data(json(c).utf8)) == c) }
+    }
+
+    /// Resume files written before the optimizers moved into MonkVocabulary hold the engine's
+    /// old flat form (these are its bytes: `{"kind": …}` and every field of the old struct).
+    @Test func legacyFlatConfigsStillDecode() throws {
+        func decode(_ text: String) throws -> OptimizerConfig { try JSONDecoder().decode(OptimizerConfig.self, from: Data(text.utf8)) }
+        #expect(try decode(#"{"kind":"adamW","lr":0.001,"beta1":0.9,"beta2":0.999,"eps":1e-08,"weightDecay":0.01}"#)
+                == .adamw(AdamConfig(lr: 0.001, weightDecay: 0.01)))
+        #expect(try decode(#"{"kind":"rmsProp","lr":0.01,"alpha":0.9,"eps":1e-08,"momentum":0.8,"centered":true,"weightDecay":0}"#)
+                == .rmsprop(RMSpropConfig(lr: 0.01, alpha: 0.9, momentum: 0.8, centered: true)))
+        #expect(try decode(#"{"kind":"sgd","lr":0.1,"momentum":0.9,"dampening":0,"nesterov":true,"weightDecay":0.01}"#)
+                == .sgd(SGDConfig(lr: 0.1, momentum: 0.9, nesterov: true, weightDecay: 0.01)))
+        #expect(throws: DecodingError.self) { try decode(#"{"kind":"lbfgs","lr":1}"#) }
     }
 }

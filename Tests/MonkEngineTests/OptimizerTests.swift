@@ -2,6 +2,7 @@
 // put; bad hyper-parameters are refused.
 import Testing
 @testable import MonkEngine
+import MonkVocabulary
 
 /// The fixed gradient sequence fed to a 3-element parameter starting at `start`; the PyTorch
 /// reference below sets `p.grad` to the same rows before each `opt.step()`.
@@ -91,22 +92,22 @@ private func expectSteps(_ got: [[Float]], _ want: [[Float]], relative: Float = 
             [0.9763661026954651, -1.9762227535247803, 0.4905623197555542],
             [0.9716973900794983, -1.9681782722473145, 0.48769816756248474]])
         // torch.optim.AdamW(ps, lr=0.01, weight_decay=0.1)
-        expectSteps(try runOptimizer(.adamW(AdamConfig(lr: 0.01, weightDecay: 0.1))), [
+        expectSteps(try runOptimizer(.adamw(AdamConfig(lr: 0.01, weightDecay: 0.1))), [
             [0.9890000224113464, -1.9880000352859497, 0.4895000159740448],
             [0.9791672825813293, -1.9833487272262573, 0.49194613099098206],
             [0.976421058177948, -1.984092354774475, 0.49102097749710083],
             [0.9734365344047546, -1.9787969589233398, 0.48927369713783264]])
     }
 
-    @Test func rmsPropMatchesPyTorch() throws {
+    @Test func rmspropMatchesPyTorch() throws {
         // torch.optim.RMSprop(ps, lr=0.01)
-        expectSteps(try runOptimizer(.rmsProp(RMSPropConfig(lr: 0.01))), [
+        expectSteps(try runOptimizer(.rmsprop(RMSpropConfig(lr: 0.01))), [
             [0.9000000953674316, -1.9000000953674316, 0.40000003576278687],
             [0.80295729637146, -1.9449013471603394, 0.4858630299568176],
             [0.8619967103004456, -2.011902332305908, 0.4462457597255707],
             [0.8521552681922913, -1.931614875793457, 0.4305172562599182]])
         // torch.optim.RMSprop(ps, lr=0.01, alpha=0.9, eps=1e-6, momentum=0.8, centered=True, weight_decay=0.05)
-        expectSteps(try runOptimizer(.rmsProp(RMSPropConfig(lr: 0.01, alpha: 0.9, eps: 1e-6, momentum: 0.8,
+        expectSteps(try runOptimizer(.rmsprop(RMSpropConfig(lr: 0.01, alpha: 0.9, eps: 1e-6, momentum: 0.8,
                                                              centered: true, weightDecay: 0.05))), [
             [0.9666674137115479, -1.9666670560836792, 0.4666670262813568],
             [0.9072359204292297, -1.9401947259902954, 0.466693639755249],
@@ -118,7 +119,7 @@ private func expectSteps(_ got: [[Float]], _ want: [[Float]], relative: Float = 
         let frozen = Parameter(Tensor(shape: [2], values: [3, 4]), trainable: false)
         let live = Parameter(Tensor(shape: [2], values: [1, 1]))
         frozen.grad.fill(1); live.grad.fill(1)
-        var opt = try Optimizer(.adamW(AdamConfig(lr: 0.1, weightDecay: 0.5)))
+        var opt = try Optimizer(.adamw(AdamConfig(lr: 0.1, weightDecay: 0.5)))
         for _ in 0..<3 { try opt.step([("frozen", frozen), ("live", live)]) }
         #expect(frozen.value.array == [3, 4])
         #expect(opt.slots(for: "frozen") == nil)
@@ -139,8 +140,8 @@ private func expectSteps(_ got: [[Float]], _ want: [[Float]], relative: Float = 
     }
 
     @Test(arguments: [OptimizerConfig.sgd(SGDConfig(lr: 0.1, momentum: 0.9, weightDecay: 0.01)),
-                      .adamW(AdamConfig(lr: 0.01, weightDecay: 0.1)),
-                      .rmsProp(RMSPropConfig(lr: 0.01, momentum: 0.5, centered: true))])
+                      .adamw(AdamConfig(lr: 0.01, weightDecay: 0.1)),
+                      .rmsprop(RMSpropConfig(lr: 0.01, momentum: 0.5, centered: true))])
     func threadCountDoesNotChangeBits(_ config: OptimizerConfig) throws {
         // 140,000 elements: above 2 × OptimizerRules.minChunk (131,072), so two threads split it.
         func run(_ threads: Int) throws -> [UInt32] {
@@ -159,6 +160,6 @@ private func expectSteps(_ got: [[Float]], _ want: [[Float]], relative: Float = 
     @Test func invalidHyperParametersAreRefused() {
         #expect(throws: OptimizerError.self) { try Optimizer(.sgd(SGDConfig(lr: 0.1, nesterov: true))) }
         #expect(throws: OptimizerError.self) { try Optimizer(.adam(AdamConfig(lr: 0.1, beta2: 1.0))) }
-        #expect(throws: OptimizerError.self) { try Optimizer(.rmsProp(RMSPropConfig(lr: -1))) }
+        #expect(throws: OptimizerError.self) { try Optimizer(.rmsprop(RMSpropConfig(lr: -1))) }
     }
 }

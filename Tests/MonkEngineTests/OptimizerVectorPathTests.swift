@@ -2,6 +2,7 @@
 // tensors long enough for the vector lanes (the PyTorch-recorded tests use 3 elements).
 import Testing
 @testable import MonkEngine
+import MonkVocabulary
 
 @Suite struct OptimizerVectorPathTests {
     /// 2·4096 + 37 elements: whole 16-lane groups, a scalar tail, and several zeroing pieces.

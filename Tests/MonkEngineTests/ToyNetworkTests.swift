@@ -3,6 +3,7 @@
 import Foundation
 import Testing
 @testable import MonkEngine
+import MonkVocabulary
 
 /// 8×8 single-channel stripe images: label 0 = vertical stripes, 1 = horizontal, with a
 /// random period (2 or 3), phase, contrast and noise, so only orientation separates them.
@@ -104,7 +105,7 @@ private func trainStep(_ net: Sequential, _ opt: inout Optimizer, _ ctx: Context
         ResumeCase(optimizer: .sgd(SGDConfig(lr: 0.05, momentum: 0.9, nesterov: true, weightDecay: 1e-4)),
                    schedule: .cosine(tMax: 3, etaMin: 0.001), warmup: Warmup(length: 3, unit: .steps),
                    stopEpoch: 1, stopStep: 2),
-        ResumeCase(optimizer: .adamW(AdamConfig(lr: 0.01, weightDecay: 0.01)),
+        ResumeCase(optimizer: .adamw(AdamConfig(lr: 0.01, weightDecay: 0.01)),
                    schedule: .plateau(PlateauConfig(factor: 0.5, patience: 0, threshold: 0.5)), warmup: nil,
                    stopEpoch: 2, stopStep: 0),
     ]

@@ -5,6 +5,7 @@ import Foundation
 import Testing
 import MonkEngine
 @testable import MonkModels
+import MonkVocabulary
 
 @Suite(.serialized, .enabled(if: ProcessInfo.processInfo.environment["MONKPIPE_BENCH"] == "1"))
 struct MemoryBoundBenchmarkTests {

@@ -4,6 +4,7 @@
 import Foundation
 import Testing
 @testable import MonkPipeline
+import MonkVocabulary
 
 @Suite struct KeyScopeTests {
     static func plan(_ spec: String = PlanKeyGoldenTests.spec) throws -> Plan {
@@ -53,6 +54,18 @@ import Testing
         #expect(KeyScope.testExperiment.isSubset(of: experiment))
     }
 
+    /// Engine-only settings the spec cannot set, written only when not at their default so
+    /// plans keep the keys they had before the optimizers were shared with the engine (still
+    /// canonical: the default is the only value left out, like an absent optional).
+    static let writtenWhenSet: [String: Set<String>] = ["SGDConfig": ["dampening"], "RMSpropConfig": ["centered"]]
+
+    @Test func engineOnlySettingsAreWrittenWhenSet() throws {
+        func json(_ c: OptimizerConfig) throws -> String { String(decoding: try JSONEncoder().encode(c), as: UTF8.self) }
+        #expect(try json(.sgd(SGDConfig(lr: 0.1, dampening: 0.5))).contains("dampening"))
+        #expect(try json(.rmsprop(RMSpropConfig(centered: true))).contains("centered"))
+        #expect(try json(.sgd(SGDConfig(lr: 0.1))) != json(.sgd(SGDConfig(lr: 0.1, dampening: 0.5))))
+    }
+
     /// A value's canonical encoding (what is digested) must hold every stored property of
     /// every struct inside it: a hand-written `encode(to:)` that leaves one out would make the
     /// keys blind to it.
@@ -70,7 +83,8 @@ import Testing
                     let inner = Mirror(reflecting: child.value)
                     return inner.displayStyle == .optional && inner.children.isEmpty ? nil : child.label
                 })
-                #expect(properties.isSubset(of: keys), "\(type(of: value)) encodes \(keys.sorted()), has \(properties.sorted())")
+                let optional = Self.writtenWhenSet["\(type(of: value))"] ?? []
+                #expect(properties.subtracting(optional).isSubset(of: keys), "\(type(of: value)) encodes \(keys.sorted()), has \(properties.sorted())")
                 checked.insert("\(type(of: value))")
             }
             for child in mirror.children { visit(child.value) }
@@ -80,7 +94,7 @@ import Testing
         visit(try Self.plan(SpecCoverage.everySetting))
         // The plan types with nested settings were all reached.
         for name in ["Plan", "DataPlan", "ExperimentPlan", "SplitPlan", "EvaluationPlan", "ComparisonPlan",
-                     "SGDSettings", "AdamSettings", "RMSpropSettings", "PlateauSettings", "EarlyStopping",
+                     "SGDConfig", "AdamConfig", "RMSpropConfig", "PlateauSettings", "EarlyStopping",
                      "ClosedInterval", "CSVSource"] {
             #expect(checked.contains(name), "\(name) was not reached")
         }

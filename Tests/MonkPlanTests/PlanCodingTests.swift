@@ -3,6 +3,7 @@
 import Testing
 import Foundation
 @testable import MonkPlan
+import MonkVocabulary
 
 @Suite struct PlanCodingTests {
     func json<T: Encodable>(_ value: T) throws -> String {
@@ -16,7 +17,7 @@ import Foundation
     }
 
     @Test func readableEncodings() throws {
-        #expect(try json(Optimizer.sgd(SGDSettings(lr: 0.01, momentum: 0.9, nesterov: false, weightDecay: 0)))
+        #expect(try json(OptimizerConfig.sgd(SGDConfig(lr: 0.01, momentum: 0.9, nesterov: false, weightDecay: 0)))
                 == #"{"sgd":{"lr":0.01,"momentum":0.9,"nesterov":false,"weightDecay":0}}"#)
         #expect(try json([ThreadCount.auto, .fixed(2)]) == #"["auto",2]"#)
         #expect(try json([LRSchedule.fixed, .step(stepSize: 1, gamma: 0.5)]) == #"["fixed",{"step":{"gamma":0.5,"stepSize":1}}]"#)
@@ -28,10 +29,10 @@ import Foundation
     }
 
     @Test func everyEnumCaseRoundTrips() throws {
-        let adam = AdamSettings(lr: 0.001, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0)
-        #expect(try roundTrips([Optimizer.sgd(SGDSettings(lr: 0.1, momentum: 0, nesterov: true, weightDecay: 1e-4)),
+        let adam = AdamConfig(lr: 0.001, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0)
+        #expect(try roundTrips([OptimizerConfig.sgd(SGDConfig(lr: 0.1, momentum: 0, nesterov: true, weightDecay: 1e-4)),
                                 .adam(adam), .adamw(adam),
-                                .rmsprop(RMSpropSettings(lr: 0.01, alpha: 0.99, eps: 1e-8, momentum: 0, weightDecay: 0))]))
+                                .rmsprop(RMSpropConfig(lr: 0.01, alpha: 0.99, eps: 1e-8, momentum: 0, weightDecay: 0))]))
         #expect(try roundTrips([LRSchedule.fixed, .step(stepSize: 2, gamma: 0.5), .multistep(milestones: [2, 4], gamma: 0.1),
                                 .exponential(gamma: 0.9), .cosine(tMax: 8, etaMin: 0.001, warmupEpochs: 2),
                                 .plateau(PlateauSettings(metric: .val_accuracy, mode: .max, factor: 0.5, patience: 1,

@@ -19,7 +19,7 @@ import MonkVocabulary
             evalTransforms: [.resize(size: 224), imagenet], onBadImage: .fail))
         #expect(p.experiments == [ExperimentPlan(
             name: "default", model: .resnet18_v1, pretrained: .imagenet, freezeBaseNetwork: false, freezeLayers: 0,
-            epochs: 10, optimizer: .sgd(SGDSettings(lr: 0.01, momentum: 0.9, nesterov: false, weightDecay: 0)),
+            epochs: 10, optimizer: .sgd(SGDConfig(lr: 0.01, momentum: 0.9, nesterov: false, weightDecay: 0)),
             lrSchedule: .step(stepSize: 1, gamma: 0.98), loss: .crossEntropy(classWeights: .none, labelSmoothing: 0),
             earlyStopping: nil, testCheckpoint: .best,
             evaluation: EvaluationPlan(positiveClass: .auto, threshold: .fixed(0.5), bootstrapSamples: 1000, bootstrapSeed: 0),
@@ -50,7 +50,7 @@ import MonkVocabulary
         let p = try #require(plan(minimal + "experiments:\n  d: {model: densenet121}\n  t: {model: tiny_cnn}\n  r: {model: resnet50}\n"))
         #expect(p.experiments.map(\.name) == ["d", "r", "t"])
         // Monk's DenseNet quick mode uses weight decay 1e-4; tiny_cnn has no published weights.
-        #expect(p.experiments[0].optimizer == .sgd(SGDSettings(lr: 0.01, momentum: 0.9, nesterov: false, weightDecay: 1e-4)))
+        #expect(p.experiments[0].optimizer == .sgd(SGDConfig(lr: 0.01, momentum: 0.9, nesterov: false, weightDecay: 1e-4)))
         #expect(p.experiments[1].model == .resnet50_v1)      // torchvision alias
         #expect(p.experiments[2].pretrained == Pretrained.none)
     }
@@ -69,10 +69,10 @@ import MonkVocabulary
             """
         let p = try #require(plan(text))
         let byName = Dictionary(uniqueKeysWithValues: p.experiments.map { ($0.name, $0) })
-        #expect(byName["same_type"]?.optimizer == .sgd(SGDSettings(lr: 0.2, momentum: 0.5, nesterov: false, weightDecay: 0)))
+        #expect(byName["same_type"]?.optimizer == .sgd(SGDConfig(lr: 0.2, momentum: 0.5, nesterov: false, weightDecay: 0)))
         // A new `type` starts from that optimizer's defaults, not from sgd's settings.
-        #expect(byName["new_type"]?.optimizer == .adam(AdamSettings(lr: 0.001, beta1: 0.8, beta2: 0.9, eps: 1e-8, weightDecay: 0)))
-        #expect(byName["bare_word"]?.optimizer == .rmsprop(RMSpropSettings(lr: 0.01, alpha: 0.99, eps: 1e-8, momentum: 0, weightDecay: 0)))
+        #expect(byName["new_type"]?.optimizer == .adam(AdamConfig(lr: 0.001, beta1: 0.8, beta2: 0.9, eps: 1e-8, weightDecay: 0)))
+        #expect(byName["bare_word"]?.optimizer == .rmsprop(RMSpropConfig(lr: 0.01, alpha: 0.99, eps: 1e-8, momentum: 0, weightDecay: 0)))
         #expect(byName["bare_word"]?.epochs == 3 && byName["same_type"]?.epochs == 7)
         // val_accuracy improves upwards, so the plateau mode defaults to max.
         #expect(byName["new_type"]?.lrSchedule == .plateau(PlateauSettings(

@@ -29,8 +29,8 @@ import MonkVocabulary
         let p = try PlanLoader.plan(text: text, specDirectory: repositoryRoot + "/examples")
         #expect(p.experiments.map(\.name) == ["sgd-lr0.01", "sgd-lr0.002", "adam-lr0.01", "adam-lr0.002"])
         // `optimizer: sgd` replaces the defaults' optimizer, so nesterov/momentum go back to sgd defaults.
-        #expect(p.experiments[1].optimizer == .sgd(SGDSettings(lr: 0.002, momentum: 0.9, nesterov: false, weightDecay: 0)))
-        #expect(p.experiments[2].optimizer == .adam(AdamSettings(lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0)))
+        #expect(p.experiments[1].optimizer == .sgd(SGDConfig(lr: 0.002, momentum: 0.9, nesterov: false, weightDecay: 0)))
+        #expect(p.experiments[2].optimizer == .adam(AdamConfig(lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0)))
     }
 
     @Test func mappingValuesAreNumberedAndBadValuesLocated() throws {

@@ -3,6 +3,7 @@
 // what the cache distinguishes, each in a short readable form.
 import MonkPlan
 import MonkReport
+import MonkVocabulary
 
 enum SettingsText {
     /// One line per property of the experiment (but its name) and per data property in the
@@ -46,7 +47,7 @@ extension Pretrained: ReportText {
     }
 }
 
-extension MonkPlan.Optimizer: ReportText {
+extension OptimizerConfig: ReportText {
     var reportText: String {
         switch self {
         case .sgd(let s):

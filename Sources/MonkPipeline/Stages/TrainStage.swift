@@ -57,7 +57,7 @@ enum TrainStage {
                                   metadata: ["experiment": e.name, "project": plan.project, "stage_key": key.hex])
         let job = TrainingJob(
             network: network,
-            optimizer: try MonkEngine.Optimizer(e.optimizer.engine),
+            optimizer: try MonkEngine.Optimizer(e.optimizer),
             schedule: try e.lrSchedule.engine(baseLR: e.optimizer.learningRate),
             loss: try e.loss.engine(trainCounts: counts),
             epochs: e.epochs, earlyStopping: e.earlyStopping,

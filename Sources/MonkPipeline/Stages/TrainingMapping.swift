@@ -1,21 +1,6 @@
-// From the plan's optimizer, schedule and loss to the engine's.
+// From the plan's schedule and loss to the engine's (the optimizer is the same type in both).
 import MonkEngine
 import MonkPlan
-
-extension MonkPlan.Optimizer {
-    var engine: OptimizerConfig {
-        switch self {
-        case .sgd(let s):
-            return .sgd(SGDConfig(lr: s.lr, momentum: s.momentum, nesterov: s.nesterov, weightDecay: s.weightDecay))
-        case .adam(let s):
-            return .adam(AdamConfig(lr: s.lr, beta1: s.beta1, beta2: s.beta2, eps: s.eps, weightDecay: s.weightDecay))
-        case .adamw(let s):
-            return .adamW(AdamConfig(lr: s.lr, beta1: s.beta1, beta2: s.beta2, eps: s.eps, weightDecay: s.weightDecay))
-        case .rmsprop(let s):
-            return .rmsProp(RMSPropConfig(lr: s.lr, alpha: s.alpha, eps: s.eps, momentum: s.momentum, weightDecay: s.weightDecay))
-        }
-    }
-}
 
 extension MonkPlan.LRSchedule {
     func engine(baseLR: Double) throws -> MonkEngine.LRSchedule {
