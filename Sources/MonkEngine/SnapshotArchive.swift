@@ -85,4 +85,25 @@ public enum SnapshotArchive {
         decoder.userInfo[sourceKey] = Source(data[headerEnd...])
         return try decoder.decode(type, from: data[headerStart..<headerEnd])
     }
+
+    /// Decodes only the JSON header of the archive at `url`, reading no more of the file than
+    /// the header: counters and names of a large snapshot, cheaply. `T` must not decode any
+    /// `PackedFloats` (there is no data section to read them from).
+    public static func decodeHeader<T: Decodable>(_ type: T.Type, at url: URL) throws -> T {
+        let file = try FileHandle(forReadingFrom: url)
+        defer { try? file.close() }
+        let prefix = try file.read(upToCount: 16) ?? Data()
+        guard prefix.count == 16, prefix.prefix(8) == magic else { throw Failure.notAnArchive }
+        var length: UInt64 = 0
+        withUnsafeMutableBytes(of: &length) { _ = prefix.dropFirst(8).copyBytes(to: $0) }
+        length = UInt64(littleEndian: length)
+        let size = (try? file.seekToEnd()) ?? 0
+        guard size >= 16, length <= size - 16 else {
+            throw Failure.truncated(needed: 16 &+ Int(clamping: length), available: Int(clamping: size))
+        }
+        try file.seek(toOffset: 16)
+        let header = try file.read(upToCount: Int(length)) ?? Data()
+        guard header.count == Int(length) else { throw Failure.truncated(needed: 16 + Int(length), available: 16 + header.count) }
+        return try JSONDecoder().decode(type, from: header)
+    }
 }

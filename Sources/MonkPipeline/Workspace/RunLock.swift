@@ -85,6 +85,20 @@ public final class RunLock {
         return try? JSONDecoder().decode(Holder.self, from: Data(buf[0..<n]))
     }
 
+    /// Who holds the lock at `url` now, without taking it: nil when nobody does. A holder
+    /// whose file names no one (written by an older version) is reported with pid 0.
+    public static func holder(at url: URL) -> Holder? {
+        let fd = open(url.path, O_RDONLY)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        // A shared lock is granted only while nobody holds the exclusive one.
+        if flock(fd, LOCK_SH | LOCK_NB) == 0 {
+            flock(fd, LOCK_UN)
+            return nil
+        }
+        return readHolder(fd) ?? Holder(pid: 0, host: "", started: "", command: "")
+    }
+
     /// Releases the lock and removes the file. Also done on deinit.
     public func release() {
         guard fd >= 0 else { return }

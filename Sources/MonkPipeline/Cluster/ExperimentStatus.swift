@@ -1,0 +1,98 @@
+// The state of one experiment of a sweep, as `monkpipe status` reports it, and of the
+// comparison: read from the workspace, the cache decisions and the scheduler's queue.
+import Foundation
+
+public struct ExperimentStatus: Codable, Sendable, Equatable {
+    public enum State: String, Codable, Sendable {
+        case notStarted = "not_started", queued, running, interrupted, finished, failed
+    }
+
+    public var experiment: String
+    public var state: State
+    /// The scheduler's job id (Slurm: `<array job>_<index>`), and its state there.
+    public var job: String?
+    public var jobState: String?
+    /// The process holding the experiment's lock (`pid@host`), when one runs it.
+    public var process: String?
+    /// Epochs completed, of `epochs`; for an interrupted run, also the batch reached in the
+    /// epoch that was stopped.
+    public var epochsDone: Int?
+    public var epochs: Int?
+    public var batch: Int?
+    public var testAccuracy: Double?
+    public var checkpoint: String?
+    public var error: String?
+    public var log: String?
+    public var logTail: [String]?
+
+    public init(experiment: String, state: State) {
+        self.experiment = experiment
+        self.state = state
+    }
+
+    /// One line for the table `monkpipe status` prints (failures add their log lines).
+    public var detail: String {
+        switch state {
+        case .notStarted:
+            // A task Slurm cancelled before it ran (its load job failed) leaves the experiment untouched.
+            return job.map { j in "job \(j)" + (jobState.map { " \($0)" } ?? "") } ?? ""
+        case .queued: return ["job \(job ?? "?")", jobState.map { "(\($0))" }].compactMap { $0 }.joined(separator: " ")
+        case .running:
+            var parts: [String] = []
+            if let j = job { parts.append("job \(j)") }
+            if let p = process { parts.append("pid \(p)") }
+            if let d = epochsDone, let n = epochs { parts.append("\(d)/\(n) epochs done") }
+            return parts.joined(separator: ", ")
+        case .interrupted:
+            var s: String
+            if let d = epochsDone, let n = epochs, d >= n { s = "trained; test not run" }
+            else if let d = epochsDone, let n = epochs { s = "stopped in epoch \(d + 1)/\(n) after \(batch ?? 0) batches" }
+            else { s = "stopped" }
+            if let j = job, let st = jobState { s += " (job \(j) \(st))" }
+            return s + "; run or submit again to resume"
+        case .finished:
+            let acc = testAccuracy.map { String(format: "test accuracy %.4f", $0) } ?? "tested"
+            return acc + (checkpoint.map { ", checkpoint \($0)" } ?? "")
+        case .failed:
+            var parts: [String] = []
+            if let j = job { parts.append("job \(j)" + (jobState.map { " \($0)" } ?? "")) }
+            if let e = error { parts.append(e) }
+            if let l = log { parts.append("log \(l)") }
+            return parts.joined(separator: "; ")
+        }
+    }
+}
+
+public struct ComparisonStatus: Codable, Sendable, Equatable {
+    public enum State: String, Codable, Sendable {
+        case notWritten = "not_written", queued, running, written, cancelled, failed
+    }
+    public var state: State
+    public var report: String?
+    public var job: String?
+    public var jobState: String?
+    public var log: String?
+    public var logTail: [String]?
+}
+
+/// The newest submission's load job, while the scheduler still lists it.
+public struct LoadJobStatus: Codable, Sendable, Equatable {
+    public enum State: String, Codable, Sendable { case queued, running, done, failed }
+    public var state: State
+    public var job: String
+    public var jobState: String
+    public var log: String?
+    public var logTail: [String]?
+}
+
+public struct SweepStatus: Codable, Sendable, Equatable {
+    public var project: String
+    public var load: LoadJobStatus?
+    public var experiments: [ExperimentStatus]
+    public var comparison: ComparisonStatus
+    /// Why the scheduler could not be asked (squeue failed), if it could not.
+    public var queueError: String?
+
+    public var allFinished: Bool { experiments.allSatisfy { $0.state == .finished } }
+    public var failed: [ExperimentStatus] { experiments.filter { $0.state == .failed } }
+}

@@ -1,0 +1,130 @@
+// Puts together what `monkpipe status` shows: cache decisions (finished for the current
+// spec?), experiment states and checkpoints, locks held, and the Slurm queue when there is one.
+import Foundation
+import MonkEngine
+
+/// The part of a `resume.monksnap` header status needs (the floats are never read).
+struct ResumePoint: Decodable {
+    var stageKey: String
+    /// 0-based epoch and batch to run next.
+    var epoch: Int
+    var batch: Int
+}
+
+extension PipelineRunner {
+    /// The state of every experiment and of the comparison. Without readable data (no
+    /// decisions) an experiment counts as finished when its state file says tested.
+    public func sweepStatus() -> SweepStatus {
+        let decisions = (try? decisions(stages().stages)) ?? []
+        func verdict(_ identity: String) -> StageDecision.Verdict? { decisions.first { $0.stage.identity == identity }?.verdict }
+
+        let submissions = ClusterDirectory(workspace: workspace, project: plan.project).slurmSubmissions()
+        var jobStates: [String: SlurmJobState] = [:]
+        var queueError: String?
+        if !submissions.isEmpty, let queue = SlurmQueue(environment: options.environment) {
+            do { jobStates = try queue.states(of: submissions.flatMap(\.jobs)) } catch { queueError = "\(error)" }
+        }
+
+        var experiments: [ExperimentStatus] = []
+        for e in plan.experiments {
+            let paths = ExperimentPaths(workspace: workspace, project: plan.project, experiment: e.name)
+            let state = try? ExperimentState.read(paths.state)
+            let submission = submissions.first { $0.task(of: e.name) != nil }
+            let task = submission?.task(of: e.name)
+            let job = task.flatMap { jobStates[$0] }
+            let resume = try? SnapshotArchive.decodeHeader(ResumePoint.self, at: paths.models.appendingPathComponent("resume.monksnap"))
+            let trainKey = decisions.first { $0.stage.identity == "train/\(e.name)" }?.stage.key.hex
+            // A checkpoint of other settings is not resumed: it says nothing about this spec.
+            let point = resume.flatMap { r in trainKey == nil || r.stageKey == trainKey ? r : nil }
+
+            var s = ExperimentStatus(experiment: e.name, state: .notStarted)
+            s.job = task
+            s.jobState = job?.description
+            s.epochs = e.epochs
+            s.epochsDone = point?.epoch
+
+            let tested: Bool
+            if let v = verdict("test/\(e.name)") { tested = v == .cached } else { tested = state?.status == .tested }
+            let holder = RunLock.holder(at: paths.lock)
+            if tested {
+                s.state = .finished
+                s.testAccuracy = state?.test?.accuracy
+                s.checkpoint = state?.test?.checkpoint
+                s.epochsDone = state?.training?.epochsRun
+                s.job = nil; s.jobState = nil
+            } else if job?.isRunning == true || holder != nil {
+                s.state = .running
+                s.process = holder.map { "\($0.pid)@\($0.host)" }
+            } else if job?.isPending == true {
+                s.state = .queued
+            } else if state?.status == .failed {
+                s.state = .failed
+                s.error = state?.error
+            } else if let j = job, j.isFailed, j.reason == "DependencyNeverSatisfied" {
+                s.state = .notStarted
+            } else if let j = job, j.isFailed, point == nil {
+                s.state = .failed
+            } else if let p = point {
+                s.state = .interrupted
+                s.batch = p.batch
+            } else if verdict("train/\(e.name)") == .cached {
+                s.state = .interrupted
+                s.epochsDone = state?.training?.epochsRun ?? e.epochs
+            }
+            if s.state == .failed, let log = submission?.log(of: e.name), FileManager.default.fileExists(atPath: log.path) {
+                s.log = log.path
+                s.logTail = Self.lastLines(of: log, count: 12)
+            }
+            experiments.append(s)
+        }
+
+        var comparison = ComparisonStatus(state: .notWritten)
+        let report = comparisonDirectory.appendingPathComponent("index.html")
+        if let v = decisions.first(where: { $0.stage.kind == .compare })?.verdict, v == .cached {
+            comparison.state = .written
+            comparison.report = report.path
+        } else if let sub = submissions.first(where: { $0.compareJob != nil }), let id = sub.compareJob {
+            comparison.job = id
+            let js = jobStates[id]
+            comparison.jobState = js?.description
+            comparison.log = sub.log(of: .compare)?.path
+            if js?.isPending == true { comparison.state = .queued }
+            else if js?.isRunning == true { comparison.state = .running }
+            else if js?.state == "CANCELLED" { comparison.state = .cancelled }
+            else if js?.isFailed == true { comparison.state = .failed }
+        }
+        if comparison.state == .notWritten, decisions.isEmpty, FileManager.default.fileExists(atPath: report.path) {
+            comparison.state = .written
+            comparison.report = report.path
+        }
+        if comparison.state == .failed, let log = comparison.log, FileManager.default.fileExists(atPath: log) {
+            comparison.logTail = Self.lastLines(of: URL(fileURLWithPath: log), count: 12)
+        }
+        var load: LoadJobStatus?
+        if let sub = submissions.first, let id = sub.loadJob, let js = jobStates[id] {
+            let state: LoadJobStatus.State = js.isPending ? .queued : js.isRunning ? .running : js.state == "COMPLETED" ? .done : .failed
+            let log = sub.log(of: .load).flatMap { FileManager.default.fileExists(atPath: $0.path) ? $0 : nil }
+            load = LoadJobStatus(state: state, job: id, jobState: js.description, log: log?.path,
+                                 logTail: state == .failed ? log.flatMap { Self.lastLines(of: $0, count: 12) } : nil)
+        }
+        return SweepStatus(project: plan.project, load: load, experiments: experiments, comparison: comparison, queueError: queueError)
+    }
+
+    /// The last `count` non-empty lines of a log file (progress bars redraw with `\r`: only
+    /// the last drawing of each line is kept).
+    static func lastLines(of url: URL, count: Int) -> [String]? {
+        guard let handle = try? FileHandle(forReadingFrom: url) else { return nil }
+        defer { try? handle.close() }
+        let size = (try? handle.seekToEnd()) ?? 0
+        let window: UInt64 = 64 * 1024
+        try? handle.seek(toOffset: size > window ? size - window : 0)
+        let data = (try? handle.readToEnd()) ?? Data()
+        let text = String(decoding: data, as: UTF8.self)
+        let lines = text.split(separator: "\n").compactMap { line -> String? in
+            let last = line.split(separator: "\r").last.map(String.init) ?? ""
+            let clean = last.replacingOccurrences(of: "\u{1B}[2K", with: "").trimmingCharacters(in: .whitespaces)
+            return clean.isEmpty ? nil : clean
+        }
+        return Array(lines.suffix(count))
+    }
+}

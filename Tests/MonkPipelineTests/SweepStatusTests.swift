@@ -1,0 +1,71 @@
+// `monkpipe status` from the workspace alone (no scheduler): not started, interrupted with
+// the epoch and batch reached, running while the lock is held, finished with the test
+// accuracy, failed with the error; and the comparison.
+import Foundation
+import Testing
+@testable import MonkPipeline
+
+@Suite struct SweepStatusTests {
+    static func states(_ s: SweepStatus) -> [String: ExperimentStatus.State] {
+        Dictionary(uniqueKeysWithValues: s.experiments.map { ($0.experiment, $0.state) })
+    }
+
+    @Test func statesFollowTheRun() throws {
+        let f = try PipelineFixture()
+        defer { f.remove() }
+        let spec = PipelineFixture.spec(epochs: 2)
+        let fresh = try f.runner(spec).sweepStatus()
+        #expect(Self.states(fresh) == ["adam": .notStarted, "sgd": .notStarted])
+        #expect(fresh.comparison.state == .notWritten)
+
+        // adam runs first (plan order); 12 train images in batches of 4 make 3 batches an epoch,
+        // so a stop after 4 batches leaves it in epoch 2 after 1 batch.
+        #expect(throws: StoppedByUser.self) { try f.runner(spec, stop: StopSignal(afterBatches: 4)).run() }
+        let stopped = try f.runner(spec).sweepStatus()
+        let adam = try #require(stopped.experiments.first { $0.experiment == "adam" })
+        #expect(adam.state == .interrupted)
+        #expect(adam.epochsDone == 1 && adam.batch == 1 && adam.epochs == 2)
+        #expect(adam.detail == "stopped in epoch 2/2 after 1 batches; run or submit again to resume")
+        #expect(Self.states(stopped)["sgd"] == .notStarted)
+
+        // Whoever holds an experiment's lock is running it.
+        let lock = try RunLock(f.paths("sgd").lock)
+        let running = try f.runner(spec).sweepStatus().experiments.first { $0.experiment == "sgd" }
+        #expect(running?.state == .running)
+        #expect(running?.process?.hasPrefix("\(getpid())@") == true)
+        lock.release()
+
+        try f.runner(spec).run()
+        let done = try f.runner(spec).sweepStatus()
+        #expect(Self.states(done) == ["adam": .finished, "sgd": .finished])
+        for e in done.experiments {
+            let state = try ExperimentState.read(f.paths(e.experiment).state)
+            #expect(e.testAccuracy == state.test?.accuracy)
+            #expect(e.testAccuracy != nil)
+            #expect(e.epochsDone == 2)
+        }
+        #expect(done.comparison.state == .written)
+        #expect(done.comparison.report == f.workspace.appendingPathComponent("comparison/cmp/index.html").path)
+
+        // Another learning rate: the finished results describe other settings.
+        let changed = spec.replacingOccurrences(of: "{type: adam, lr: 0.002}", with: "{type: adam, lr: 0.003}")
+        #expect(Self.states(try f.runner(changed).sweepStatus()) == ["adam": .notStarted, "sgd": .finished])
+    }
+
+    /// A weights file that is not one fails its experiment at run time; status says why.
+    @Test func failedExperimentShowsItsError() throws {
+        let f = try PipelineFixture()
+        defer { f.remove() }
+        try Data("not a weights file".utf8).write(to: f.root.appendingPathComponent("broken.pth"))
+        let spec = PipelineFixture.spec(epochs: 1, experiments: "  sgd: {}\n  broken: {model: resnet18_v1, pretrained: broken.pth}\n")
+        let report = try f.runner(spec).run()
+        #expect(report.failed)
+        let status = try f.runner(spec).sweepStatus()
+        let broken = try #require(status.experiments.first { $0.experiment == "broken" })
+        #expect(broken.state == .failed)
+        let state = try ExperimentState.read(f.paths("broken").state)
+        #expect(broken.error == state.error && broken.error != nil)
+        #expect(Self.states(status)["sgd"] == .finished)
+        #expect(status.failed.map(\.experiment) == ["broken"])
+    }
+}

@@ -1,0 +1,53 @@
+// `monkpipe status` through the binary, without a scheduler: the table and JSON after a run
+// with one failing experiment, and `--wait`'s exit status (what the Kubernetes comparison Job
+// waits on).
+import Foundation
+import Testing
+
+@Suite("monkpipe status")
+struct StatusCommandTests {
+    @Test func statusAfterARunWithAFailure() throws {
+        let project = try TinyProject("status", epochs: 1, experiments: "  sgd: {}\n  broken: {model: resnet18_v1, pretrained: broken.pth}\n")
+        defer { project.cleanUp() }
+        try Data("not a weights file".utf8).write(to: project.dir.path("broken.pth"))
+
+        let before = try monkpipe(["status", project.spec], in: project.url)
+        #expect(before.status == 0, "\(before)")
+        #expect(before.stdout.split(separator: "\n").map { $0.split(separator: " ").prefix(3).joined(separator: " ") }
+                == ["experiment state detail", "broken not started", "sgd not started", "comparison not written"], "\(before)")
+
+        let run = try monkpipe(["run", project.spec, "--quiet"], in: project.url)
+        #expect(run.status == 1, "\(run)")
+        let json = try #require(try parseJSON(try monkpipe(["status", project.spec, "--json"], in: project.url).stdout) as? [String: Any])
+        let rows = Dictionary(uniqueKeysWithValues: (json["experiments"] as? [[String: Any]] ?? []).map { ($0["experiment"] as? String ?? "", $0) })
+        let state = try #require(try parseJSON(String(contentsOf: project.experiment("sgd").appendingPathComponent("experiment-state.json"), encoding: .utf8)) as? [String: Any])
+        let accuracy = try #require((state["test"] as? [String: Any])?["accuracy"] as? Double)
+        #expect(rows["sgd"]?["state"] as? String == "finished")
+        #expect(rows["sgd"]?["test_accuracy"] as? Double == accuracy)
+        #expect(rows["broken"]?["state"] as? String == "failed")
+        #expect((rows["broken"]?["error"] as? String)?.contains("not a PyTorch file") == true, "\(rows["broken"] ?? [:])")
+        #expect((json["comparison"] as? [String: Any])?["state"] as? String == "not_written")
+
+        let text = try monkpipe(["status", project.spec], in: project.url)
+        #expect(text.stdout.contains(String(format: "sgd         finished     test accuracy %.4f, checkpoint best (best.safetensors)", accuracy)), "\(text)")
+
+        // One experiment failed: waiting ends at once, with status 1.
+        let waited = try monkpipe(["status", project.spec, "--wait", "--interval", "0.1", "--quiet"], in: project.url, timeout: 60)
+        #expect(waited.status == 1, "\(waited)")
+        #expect(try monkpipe(["status", project.spec, "--interval", "0"], in: project.url).status == 64)
+    }
+
+    @Test func waitReturnsOnceEveryExperimentFinished() throws {
+        let project = try TinyProject("status-wait", epochs: 1, experiments: "  sgd: {}\n")
+        defer { project.cleanUp() }
+        let waiting = try RunningCommand(["status", project.spec, "--wait", "--interval", "0.2"], in: project.url)
+        Thread.sleep(forTimeInterval: 1)
+        #expect(waiting.process.isRunning, "status --wait returned before anything ran: \(waiting.stdoutSoFar)")
+        let run = try monkpipe(["run", project.spec, "--quiet"], in: project.url)
+        #expect(run.status == 0, "\(run)")
+        let waited = waiting.wait(timeout: 60)
+        #expect(waited.status == 0, "\(waited)")
+        #expect(waited.stdout.contains("1 not started"), "\(waited)")
+        #expect(waited.stdout.contains("sgd"), "\(waited)")
+    }
+}
