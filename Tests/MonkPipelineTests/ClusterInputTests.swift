@@ -31,6 +31,19 @@ import Testing
         #expect(throws: ClusterInputError.self) { try ClusterResources(cpusPerTask: 0) }
     }
 
+    /// `threads: auto` is the scheduler's allotment when there is one; a fixed count stays.
+    @Test func autoThreadsFollowTheScheduler() {
+        let machine = CoreAllowance(environment: [:], machineCores: 16)
+        #expect(machine.threads(.auto) == 16 && machine.source == "machine")
+        let slurm = CoreAllowance(environment: ["SLURM_CPUS_PER_TASK": "3"], machineCores: 16)
+        #expect(slurm.threads(.auto) == 3 && slurm.source == "SLURM_CPUS_PER_TASK")
+        #expect(slurm.threads(.fixed(2)) == 2)
+        let pod = CoreAllowance(environment: ["MONKPIPE_THREADS": "2", "SLURM_CPUS_PER_TASK": "3"], machineCores: 16)
+        #expect(pod.threads(.auto) == 2)
+        #expect(CoreAllowance(environment: ["SLURM_CPUS_PER_TASK": "zero"], machineCores: 4).threads(.auto) == 4)
+        #expect(CoreAllowance(environment: ["MONKPIPE_THREADS": "0"], machineCores: 4).threads(.auto) == 4)
+    }
+
     /// Words split here and words a real shell splits from the same text are the same.
     @Test func shellWordsSplitLikeAShell() throws {
         let texts = [

@@ -27,6 +27,8 @@ public final class PipelineRunner {
     let layout: WorkspaceLayout
     let pixels: PixelCache
     let hashes: FileFingerprints
+    /// What `threads: auto` means here (a scheduler's allotment, or the machine's cores).
+    public let cores: CoreAllowance
 
     public init(plan: Plan, options: RunOptions = RunOptions(), console: Console, stop: StopSignal = StopSignal()) {
         self.plan = plan
@@ -36,6 +38,7 @@ public final class PipelineRunner {
         layout = WorkspaceLayout(plan: plan)
         pixels = PixelCache(root: layout.pixelCache)
         hashes = FileFingerprints(url: layout.fileHashes)
+        cores = CoreAllowance(environment: options.environment)
     }
 
     public var workspace: URL { layout.root }
@@ -68,7 +71,7 @@ public final class PipelineRunner {
     public func run() throws -> RunReport {
         let (_, weights, stages) = try stages()
         let executor = StageExecutor(plan: plan, layout: layout, decider: decider, pixels: pixels, weights: weights,
-                                     console: console, stop: stop)
+                                     cores: cores, console: console, stop: stop)
         return try executor.run(decisions(stages))
     }
 

@@ -9,7 +9,7 @@ extension PipelineRunner {
     /// are reported, not fatal, whatever `on_bad_image` says.
     public func checkData() throws -> DataCheckReport {
         let prepared = try DataPreparation.prepare(try LoadStage.dataSpec(plan, policy: .skip), cache: pixels,
-                                                   manifestURL: nil, threads: plan.data.workers.resolved)
+                                                   manifestURL: nil, threads: cores.threads(plan.data.workers))
         return prepared.report
     }
 

@@ -20,6 +20,7 @@ struct StageExecutor {
     let pixels: PixelCache
     /// Pretrained weights file per `ExperimentPlan.pretrainedKey`.
     let weights: [String: URL]
+    let cores: CoreAllowance
     let console: Console
     let stop: StopSignal
 
@@ -86,9 +87,19 @@ struct StageExecutor {
 
     // MARK: one stage of each kind
 
+    /// Under the load's lock: jobs of one sweep that start together (Kubernetes pods, `run
+    /// --experiment` in parallel) load the data once; the others wait, then read it.
     func runLoad(_ s: PlannedStage, start: Date) throws -> LoadedData {
-        let loaded = try LoadStage.run(plan: plan, paths: layout.load(s.key), pixelCache: pixels,
-                                       threads: plan.data.workers.resolved, console: console)
+        let paths = layout.load(s.key)
+        let lock = try RunLock(paths.lock) { holder in
+            console.info("  waiting for another run to load the data" + (holder.map { " (pid \($0.pid) on \($0.host))" } ?? ""))
+        }
+        defer { lock.release() }
+        if decider.forcedBy(s) == nil && decider.isComplete(s) {
+            return try LoadedData.read(paths.loaded)
+        }
+        let loaded = try LoadStage.run(plan: plan, paths: paths, pixelCache: pixels,
+                                       threads: cores.threads(plan.data.workers), console: console)
         try complete(s, seconds: Date().timeIntervalSince(start))
         var line = "  \(loaded.train.count) train, \(loaded.validation.count) validation, \(loaded.test.count) test images"
         if !loaded.skipped.isEmpty { line += "; \(loaded.skipped.count) skipped (on_bad_image: skip)" }
@@ -105,7 +116,7 @@ struct StageExecutor {
             let state = try states.trainingStarts(e, classes: loaded.classes, key: s.key)
             let weightFile = e.pretrainedKey.flatMap { weights[$0] }
             let summary = try TrainStage.run(plan: plan, experiment: e, key: s.key, loaded: loaded, paths: paths,
-                                             cache: pixels, weights: weightFile, console: console, stop: stop)
+                                             cache: pixels, weights: weightFile, cores: cores, console: console, stop: stop)
             try states.trainingFinished(state, e, summary: summary, key: s.key)
             try complete(s, seconds: Date().timeIntervalSince(start))
         }
@@ -115,7 +126,7 @@ struct StageExecutor {
         let e = experiment(s)
         let paths = layout.experiment(e.name)
         try RunLock.holding(paths.lock, console: console) {
-            let evaluation = try TestStage.run(plan: plan, experiment: e, loaded: loaded, paths: paths, cache: pixels, console: console)
+            let evaluation = try TestStage.run(plan: plan, experiment: e, loaded: loaded, paths: paths, cache: pixels, cores: cores, console: console)
             try states.testFinished(e, classes: loaded.classes, metrics: evaluation.metrics, key: s.key)
             console.info("  " + evaluation.metrics.textSummary().split(separator: "\n").prefix(6).joined(separator: "\n  "))
             try complete(s, seconds: Date().timeIntervalSince(start))

@@ -41,9 +41,9 @@ public struct StoredPredictions: Codable, Sendable {
 
 enum TestStage {
     static func run(plan: Plan, experiment e: ExperimentPlan, loaded: LoadedData, paths: ExperimentPaths,
-                    cache: PixelCache, console: Console) throws -> Evaluation {
+                    cache: PixelCache, cores: CoreAllowance, console: Console) throws -> Evaluation {
         let weights = e.testCheckpoint == .best ? paths.bestWeights : paths.finalWeights
-        let predictor = try Predictor(weights: weights, pipelines: DataPipelines(plan.data), threads: plan.threads.resolved)
+        let predictor = try Predictor(weights: weights, pipelines: DataPipelines(plan.data), threads: cores.threads(plan.threads))
         func predict(_ images: [LoadedImage], _ what: String) throws -> PredictionSet {
             let bar = console.progress("  predicting \(what)", total: images.count, unit: "img")
             let probs = try predictor.probabilities(images.map { URL(fileURLWithPath: $0.path) }, hashes: images.map(\.hash),

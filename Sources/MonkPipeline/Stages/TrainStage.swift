@@ -39,16 +39,16 @@ enum TrainStage {
     }
 
     static func run(plan: Plan, experiment e: ExperimentPlan, key: StageKey, loaded: LoadedData,
-                    paths: ExperimentPaths, cache: PixelCache, weights: URL?, console: Console,
+                    paths: ExperimentPaths, cache: PixelCache, weights: URL?, cores: CoreAllowance, console: Console,
                     stop: StopSignal) throws -> TrainingSummary {
-        let threads = plan.threads.resolved
+        let threads = cores.threads(plan.threads)
         let parallel = ComputeThreads.configure(threads)
         PeakMemory.reset()
         for dir in [paths.models, paths.logs] {
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         }
         let network = try ModelFactory.build(e, classes: loaded.classes, weights: weights, console: console)
-        let (trainLoader, valLoader) = try loaders(plan, e, loaded: loaded, cache: cache, threads: plan.data.workers.resolved)
+        let (trainLoader, valLoader) = try loaders(plan, e, loaded: loaded, cache: cache, threads: cores.threads(plan.data.workers))
         var counts = [Int](repeating: 0, count: loaded.classes.count)
         for image in loaded.train { counts[image.label] += 1 }
         let pipelines = DataPipelines(plan.data)
@@ -67,7 +67,8 @@ enum TrainStage {
             exportWeights: { net, url in
                 _ = try ModelCheckpoint.save(torchStateDict(of: net), info: info, to: url)
             })
-        console.info("  \(e.model.rawValue): \(network.parameterCount) parameters, \(network.parameters.filter(\.trainable).reduce(0) { $0 + $1.value.count }) trainable; \(loaded.train.count) train / \(loaded.validation.count) validation images")
+        console.info("  \(e.model.rawValue): \(network.parameterCount) parameters, \(network.parameters.filter(\.trainable).reduce(0) { $0 + $1.value.count }) trainable; \(loaded.train.count) train / \(loaded.validation.count) validation images; \(threads) threads"
+            + (plan.threads == .auto && cores.source != "machine" ? " (\(cores.source))" : ""))
         let trainer = Trainer(job, console: console, stop: stop)
         trainer.plateauMetricKind = e.lrSchedule.watchedMetric
         let state = try trainer.run()

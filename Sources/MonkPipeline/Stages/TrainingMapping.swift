@@ -59,13 +59,4 @@ extension MonkPlan.Loss {
     }
 }
 
-extension ThreadCount {
-    /// `auto` is the machine's core count.
-    var resolved: Int {
-        switch self {
-        case .auto: return ProcessInfo.processInfo.activeProcessorCount
-        case .fixed(let n): return max(1, n)
-        }
-    }
-}
 import Foundation

@@ -39,10 +39,14 @@ public final class RunLock {
     /// The holder recorded in the file when we took it over from a process that had died.
     public let tookOverFrom: Holder?
 
-    public init(_ url: URL, command: String = CommandLine.arguments.joined(separator: " ")) throws {
+    /// Takes the lock, or throws `held` when another process has it. With `waiting`, it
+    /// instead calls `waiting` with the holder once and blocks until the lock is free.
+    public init(_ url: URL, command: String = CommandLine.arguments.joined(separator: " "),
+                waiting: ((Holder?) -> Void)? = nil) throws {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         var fd: Int32 = -1
         var previous: Holder?
+        var announced = false
         // A holder releasing between our open and our flock unlinks the file we opened: the
         // lock we then get is on a dead inode another run can bypass, so open the path again.
         for _ in 0..<8 {
@@ -50,8 +54,12 @@ public final class RunLock {
             guard fd >= 0 else { throw LockError.cannotOpen(path: url.path, reason: String(cString: strerror(errno))) }
             previous = RunLock.readHolder(fd)
             if flock(fd, LOCK_EX | LOCK_NB) != 0 {
-                close(fd)
-                throw LockError.held(path: url.path, by: previous)
+                guard let waiting else {
+                    close(fd)
+                    throw LockError.held(path: url.path, by: previous)
+                }
+                if !announced { waiting(previous); announced = true }
+                while flock(fd, LOCK_EX) != 0 && errno == EINTR {}
             }
             if RunLock.isCurrentFile(fd, url.path) { break }
             close(fd)

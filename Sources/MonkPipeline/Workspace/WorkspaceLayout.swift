@@ -19,6 +19,9 @@ struct LoadPaths {
     var loaded: URL { root.appendingPathComponent(Self.loadedName) }
     var splitManifest: URL { root.appendingPathComponent("split-manifest.json") }
     var dataCheck: URL { root.appendingPathComponent("data-check.txt") }
+    /// Beside the folder, not in it: held while the stage runs, so that runs started together
+    /// load once.
+    var lock: URL { root.deletingLastPathComponent().appendingPathComponent(root.lastPathComponent + ".lock") }
     static let loadedName = "loaded.json"
 }
 
