@@ -34,7 +34,7 @@ let package = Package(
         .target(name: "MonkData", dependencies: ["MonkEngine", "MonkVocabulary", "CJPEG", "CPNG"], swiftSettings: fast),
         .target(name: "MonkPlan", dependencies: ["MonkVocabulary", "Yams"]),
         .target(name: "MonkReport"),
-        .target(name: "MonkPipeline", dependencies: ["MonkVocabulary", "MonkEngine", "MonkModels", "MonkData", "MonkPlan", "MonkReport"], swiftSettings: fast),
+        .target(name: "MonkPipeline", dependencies: ["MonkVocabulary", "MonkEngine", "MonkModels", "MonkData", "MonkPlan", "MonkReport", "Yams"], swiftSettings: fast),
         .executableTarget(name: "monkpipe", dependencies: [
             "MonkPipeline",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -79,4 +79,10 @@ import Testing
         #expect(states["12_0"]?.isActive == false)
         #expect(states["13"]?.description == "CANCELLED (DependencyNeverSatisfied)")
     }
+
+    @Test func sbatchJobIDs() throws {
+        #expect(try SlurmSubmitter.jobID("4242\n") == "4242")
+        #expect(try SlurmSubmitter.jobID("4242;cluster\n") == "4242")
+        #expect(throws: PipelineError.self) { try SlurmSubmitter.jobID("sbatch: error: Batch job submission failed") }
+    }
 }

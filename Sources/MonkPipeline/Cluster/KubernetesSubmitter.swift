@@ -1,0 +1,59 @@
+// `monkpipe submit --kubernetes`: writes the Jobs' manifests under the workspace and, when
+// kubectl is installed, applies them.
+import Foundation
+import Yams
+
+public struct KubernetesSubmitter {
+    public let runner: PipelineRunner
+    public let commands: ClusterCommands
+    public let options: KubernetesOptions
+    let environment: [String: String]
+
+    public init(runner: PipelineRunner, commands: ClusterCommands, options: KubernetesOptions,
+                environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.runner = runner
+        self.commands = commands
+        self.options = options
+        self.environment = environment
+    }
+
+    public enum Outcome: Sendable {
+        case nothingToRun
+        /// Written only: a dry run, or kubectl is not installed here.
+        case written(manifest: URL, jobs: [String], kubectlMissing: Bool)
+        /// Written and applied; kubectl's own report.
+        case applied(manifest: URL, jobs: [String], kubectl: String)
+    }
+
+    public func submit(dryRun: Bool) throws -> Outcome {
+        let work = try runner.clusterWork()
+        if !work.blocked.isEmpty {
+            throw PipelineError.invalid("cannot submit: " + work.blocked.map { "\($0.experiment): \($0.reason)" }.joined(separator: "; "))
+        }
+        if work.experiments.isEmpty && !work.compare { return .nothingToRun }
+        let (base, jobs) = try KubernetesManifests.jobs(plan: runner.plan, experiments: work.experiments, commands: commands, options: options)
+        let text = try Self.yaml(jobs)
+        let dir = ClusterDirectory(workspace: runner.workspace, project: runner.plan.project).kubernetes
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let url = dir.appendingPathComponent("\(base).yaml")
+        try Data(text.utf8).write(to: url)
+        let names = jobs.compactMap(\.metadata.name)
+        if dryRun { return .written(manifest: url, jobs: names, kubectlMissing: false) }
+        guard let kubectl = ExternalTool("kubectl", environment: environment) else {
+            return .written(manifest: url, jobs: names, kubectlMissing: true)
+        }
+        let report = try kubectl.check(["apply", "-f", url.path])
+        return .applied(manifest: url, jobs: names, kubectl: report)
+    }
+
+    /// The Jobs as one YAML stream, a document each.
+    public static func yaml(_ jobs: [Kube.Job]) throws -> String {
+        let encoder = YAMLEncoder()
+        var text = "# Written by `monkpipe submit --kubernetes`: one Indexed Job with a completion per experiment,\n"
+            + "# then a Job that waits for them and writes the comparison. Apply with `kubectl apply -f`.\n"
+        for job in jobs {
+            text += "---\n" + (try encoder.encode(job))
+        }
+        return text
+    }
+}
