@@ -6,7 +6,7 @@
 #   scripts/local-slurm.sh start DIR   # prints `export SLURM_CONF=DIR/slurm.conf`
 #   scripts/local-slurm.sh stop DIR    # cancels its jobs, stops the daemons by their pid files
 #
-# Needs Debian's slurmctld slurmd slurm-client munge (`make slurm-deps` installs them).
+# Needs Debian's slurmctld slurmd slurm-client munge (`make test-deps` installs them).
 set -euo pipefail
 
 usage() { echo "usage: $0 start|stop DIR" >&2; exit 64; }
@@ -56,7 +56,7 @@ wait_for() {
 
 start() {
     for tool in munged mungekey slurmctld slurmd sinfo; do
-        command -v "$tool" >/dev/null || { echo "$tool not found: install slurmctld slurmd slurm-client munge (make slurm-deps)" >&2; exit 1; }
+        command -v "$tool" >/dev/null || { echo "$tool not found: install slurmctld slurmd slurm-client munge (make test-deps)" >&2; exit 1; }
     done
     mkdir -p "$dir/munge" "$dir/state" "$dir/spool" "$dir/log"
     # munged refuses a key or socket directory that others can write to, or cannot enter.
