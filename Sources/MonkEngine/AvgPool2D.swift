@@ -17,6 +17,10 @@ public final class AvgPool2D: Module {
 
     // x: [N, H, W, C] → y: [N, outH, outW, C]
     public func forward(_ x: Tensor, _ ctx: Context) -> Tensor {
+        ctx.timed("avgpool \(kernelSize)×\(kernelSize)/\(stride) @\(OpProfile.map(x.shape)) forward") { forwardOp(x, ctx) }
+    }
+
+    private func forwardOp(_ x: Tensor, _ ctx: Context) -> Tensor {
         let g = PoolGeometry(input: x.shape, kernel: kernelSize, stride: stride, padding: padding, layer: "AvgPool2D")
         geometry = g
         let y = Tensor(shape: g.outputShape)
@@ -38,6 +42,10 @@ public final class AvgPool2D: Module {
     }
 
     public func backward(_ dy: Tensor, _ ctx: Context) -> Tensor? {
+        ctx.timed("avgpool \(kernelSize)×\(kernelSize)/\(stride) @\(OpProfile.map(dy.shape)) backward") { backwardOp(dy, ctx) }
+    }
+
+    private func backwardOp(_ dy: Tensor, _ ctx: Context) -> Tensor? {
         guard needsInputGradient else { return nil }
         guard let g = geometry else { preconditionFailure("AvgPool2D.backward called before forward") }
         precondition(dy.shape == g.outputShape, "AvgPool2D.backward: dy \(dy.shape), expected \(g.outputShape)")

@@ -64,10 +64,19 @@ public final class BatchNorm2D: Module {
 
     // x: [N, H, W, C] or [N, C]; the statistics run over every axis but the last.
     public func forward(_ x: Tensor, _ ctx: Context) -> Tensor {
-        normalise(x, ctx)
-        let y = Tensor(uninitializedShape: x.shape)  // every element is written below
-        ChannelAffine.apply(x, scale: scale, shift: shift, cap: activation.cap, into: y, parallel: ctx.parallel)
-        return y
+        ctx.timed(profileLabel(x.shape, "forward")) {
+            normalise(x, ctx)
+            let y = Tensor(uninitializedShape: x.shape)  // every element is written below
+            ChannelAffine.apply(x, scale: scale, shift: shift, cap: activation.cap, into: y, parallel: ctx.parallel)
+            return y
+        }
+    }
+
+    /// The op's name in an `OpProfile`: channels, map size and fused activation.
+    func profileLabel(_ shape: [Int], _ pass: String) -> String {
+        let map = shape.count == 4 ? " @\(shape[1])×\(shape[2])" : ""
+        let act = activation == .identity ? "" : activation == .relu ? "+relu" : "+relu6"
+        return "batchnorm\(act) \(channels)\(map) \(pass)"
     }
 
     /// `max(0, forward(x) + residual)` in one pass over memory: the end of a ResNet v1 block
@@ -78,10 +87,12 @@ public final class BatchNorm2D: Module {
     public func forward(_ x: Tensor, addingThenReLU residual: Tensor, _ ctx: Context) -> Tensor {
         precondition(activation == .identity, "BatchNorm2D.forward(_:addingThenReLU:) needs a layer without a fused activation")
         precondition(residual.shape == x.shape, "residual add: \(x.shape) vs \(residual.shape)")
-        normalise(x, ctx)
-        let y = Tensor(uninitializedShape: x.shape)  // every element is written below
-        ChannelAffine.applyAddReLU(x, scale: scale, shift: shift, residual: residual, into: y, parallel: ctx.parallel)
-        return y
+        return ctx.timed(profileLabel(x.shape, "forward+add+relu")) {
+            normalise(x, ctx)
+            let y = Tensor(uninitializedShape: x.shape)  // every element is written below
+            ChannelAffine.applyAddReLU(x, scale: scale, shift: shift, residual: residual, into: y, parallel: ctx.parallel)
+            return y
+        }
     }
 
     /// Picks the statistics (batch or running), moves the running ones in training, and sets
@@ -115,6 +126,10 @@ public final class BatchNorm2D: Module {
     public func backward(_ dy: Tensor, _ ctx: Context) -> Tensor? {
         guard let x = input else { preconditionFailure("BatchNorm2D.backward called before forward") }
         precondition(dy.shape == x.shape, "BatchNorm2D.backward: dy \(dy.shape) vs x \(x.shape)")
+        return ctx.timed(profileLabel(x.shape, "backward")) { backward(dy, x, ctx) }
+    }
+
+    private func backward(_ dy: Tensor, _ x: Tensor, _ ctx: Context) -> Tensor? {
         let c = channels, rows = x.count / c
         let clamp = activation.cap.map { ChannelAffine.ClampMask(scale: scale, shift: shift, cap: $0) }
         // Batch statistics imply a trainable weight, so the sums below are needed exactly

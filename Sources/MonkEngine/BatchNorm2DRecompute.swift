@@ -14,6 +14,10 @@ extension BatchNorm2D {
     /// which `ChannelAffine.apply` runs), so the output is bit-identical to forward's.
     // source: [N, H, W, total ≥ C] → input, output: [N, H, W, C]
     public func recomputeInputAndOutput(fromLeadingChannelsOf source: Tensor, _ ctx: Context) -> (input: Tensor, output: Tensor) {
+        ctx.timed(profileLabel(Array(source.shape.dropLast()) + [channels], "recompute")) { recompute(source, ctx) }
+    }
+
+    private func recompute(_ source: Tensor, _ ctx: Context) -> (input: Tensor, output: Tensor) {
         let c = channels, total = source.shape.last ?? 0
         precondition(scale.count == c, "BatchNorm2D.recomputeInputAndOutput called before forward")
         precondition(source.rank >= 2 && total >= c, "BatchNorm2D(\(c)) cannot read its input from \(source.shape)")

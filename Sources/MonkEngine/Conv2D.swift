@@ -66,6 +66,18 @@ public final class Conv2D: Module {
     /// x: `[N, H, W, in]` → `[N, OH, OW, out]`.
     public func forward(_ x: Tensor, _ ctx: Context) -> Tensor {
         let g = geometry(x.shape)
+        return ctx.timed(profileLabel(g, "forward")) { forward(x, g, ctx) }
+    }
+
+    /// The op's name in an `OpProfile`: kernel, stride, channels, input map and product path.
+    func profileLabel(_ g: ConvGeometry, _ pass: String) -> String {
+        let path = g.isDepthwise ? "depthwise" : algorithm.usesWinograd(g) ? "winograd"
+            : g.isPointwise ? "gemm" : "im2col"
+        let groups = g.groups > 1 && !g.isDepthwise ? " g\(g.groups)" : ""
+        return "conv \(g.kh)×\(g.kw)/\(g.stride) \(g.c)→\(g.o)\(groups) @\(g.h)×\(g.w) \(path) \(pass)"
+    }
+
+    private func forward(_ x: Tensor, _ g: ConvGeometry, _ ctx: Context) -> Tensor {
         // Both paths write every output element (from the bias, or a GEMM with beta = 0).
         let y = Tensor(uninitializedShape: g.outputShape)
         let b = bias.map { UnsafePointer($0.value.data) }
@@ -96,6 +108,10 @@ public final class Conv2D: Module {
         guard let x = input else { preconditionFailure("Conv2D.backward called before forward") }
         let g = geometry(x.shape)
         precondition(dy.shape == g.outputShape, "Conv2D.backward: dy \(dy.shape), expected \(g.outputShape)")
+        return ctx.timed(profileLabel(g, "backward")) { backward(dy, x, g, ctx) }
+    }
+
+    private func backward(_ dy: Tensor, _ x: Tensor, _ g: ConvGeometry, _ ctx: Context) -> Tensor? {
         if let bias, bias.trainable { Self.addBiasGradient(dy, into: bias.grad, channels: g.o) }
         let dW = weight.trainable ? weight.grad.data : nil
         // col2im, Winograd and the depthwise backward add into dx; a 1×1 stride-1 GEMM overwrites it.

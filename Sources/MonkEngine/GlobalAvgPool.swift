@@ -8,6 +8,10 @@ public final class GlobalAvgPool: Module {
     public init() {}
 
     public func forward(_ x: Tensor, _ ctx: Context) -> Tensor {
+        ctx.timed("global avgpool @\(OpProfile.map(x.shape)) forward") { forwardOp(x, ctx) }
+    }
+
+    private func forwardOp(_ x: Tensor, _ ctx: Context) -> Tensor {
         precondition(x.rank == 4, "GlobalAvgPool needs NHWC input, got \(x.shape)")
         inputShape = x.shape
         let n = x.shape[0], hw = x.shape[1] * x.shape[2], c = x.shape[3]
@@ -25,6 +29,10 @@ public final class GlobalAvgPool: Module {
     }
 
     public func backward(_ dy: Tensor, _ ctx: Context) -> Tensor? {
+        ctx.timed("global avgpool @\(OpProfile.map(dy.shape)) backward") { backwardOp(dy, ctx) }
+    }
+
+    private func backwardOp(_ dy: Tensor, _ ctx: Context) -> Tensor? {
         guard needsInputGradient else { return nil }
         precondition(inputShape.count == 4, "GlobalAvgPool.backward called before forward")
         let n = inputShape[0], hw = inputShape[1] * inputShape[2], c = inputShape[3]

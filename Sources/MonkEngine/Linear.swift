@@ -33,6 +33,10 @@ public final class Linear: Module {
 
     // x: [N, in] → y: [N, out]
     public func forward(_ x: Tensor, _ ctx: Context) -> Tensor {
+        ctx.timed("linear \(inFeatures)→\(outFeatures) forward") { forwardOp(x, ctx) }
+    }
+
+    private func forwardOp(_ x: Tensor, _ ctx: Context) -> Tensor {
         precondition(x.rank >= 1 && x.shape.last == inFeatures, "Linear(\(inFeatures)→\(outFeatures)) got input \(x.shape)")
         input = x
         let rows = x.count / inFeatures
@@ -47,6 +51,10 @@ public final class Linear: Module {
     }
 
     public func backward(_ dy: Tensor, _ ctx: Context) -> Tensor? {
+        ctx.timed("linear \(inFeatures)→\(outFeatures) backward") { backwardOp(dy, ctx) }
+    }
+
+    private func backwardOp(_ dy: Tensor, _ ctx: Context) -> Tensor? {
         guard let x = input else { preconditionFailure("Linear.backward called before forward") }
         let rows = x.count / inFeatures
         precondition(dy.count == rows * outFeatures, "Linear.backward: dy \(dy.shape) for input \(x.shape)")

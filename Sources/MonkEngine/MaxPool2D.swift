@@ -21,6 +21,10 @@ public final class MaxPool2D: Module {
 
     // x: [N, H, W, C] → y: [N, outH, outW, C]
     public func forward(_ x: Tensor, _ ctx: Context) -> Tensor {
+        ctx.timed("maxpool \(kernelSize)×\(kernelSize)/\(stride) @\(OpProfile.map(x.shape)) forward") { forwardOp(x, ctx) }
+    }
+
+    private func forwardOp(_ x: Tensor, _ ctx: Context) -> Tensor {
         let g = PoolGeometry(input: x.shape, kernel: kernelSize, stride: stride, padding: padding, layer: "MaxPool2D")
         geometry = g
         // Every output element and its tap are written below.
@@ -71,6 +75,10 @@ public final class MaxPool2D: Module {
     }
 
     public func backward(_ dy: Tensor, _ ctx: Context) -> Tensor? {
+        ctx.timed("maxpool \(kernelSize)×\(kernelSize)/\(stride) @\(OpProfile.map(dy.shape)) backward") { backwardOp(dy, ctx) }
+    }
+
+    private func backwardOp(_ dy: Tensor, _ ctx: Context) -> Tensor? {
         guard needsInputGradient else { return nil }
         guard let g = geometry, let tap = taps else { preconditionFailure("MaxPool2D.backward called before forward") }
         precondition(dy.shape == g.outputShape, "MaxPool2D.backward: dy \(dy.shape), expected \(g.outputShape)")

@@ -30,11 +30,15 @@ public final class Context: @unchecked Sendable {
     public var training: Bool
     public var rng: RNG
     public let parallel: Parallel
+    /// When set, layers add the time of each forward and backward to it (`OpProfile`).
+    public var profile: OpProfile?
 
-    public init(training: Bool, rng: RNG = RNG(seed: 0), parallel: Parallel = Parallel(threads: 1)) {
+    public init(training: Bool, rng: RNG = RNG(seed: 0), parallel: Parallel = Parallel(threads: 1),
+                profile: OpProfile? = nil) {
         self.training = training
         self.rng = rng
         self.parallel = parallel
+        self.profile = profile
     }
 }
 

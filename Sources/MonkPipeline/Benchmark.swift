@@ -17,6 +17,11 @@ public struct BenchMeasurement: Codable, Sendable, Equatable {
     public var blas_kernel: String
     public var threads: Int
     public var ms_per_iter: Double
+    /// CPU time of the process per iteration (median), all threads: on a machine shared with
+    /// other jobs it grows far less than `ms_per_iter` when they take the cores.
+    public var cpu_ms_per_iter: Double?
+    /// With `BenchSettings.profile`: where the timed steps' time went, op by op.
+    public var profile: [BenchProfileRow]?
 }
 
 /// Settings of a benchmark run. Training steps are forward + backward + SGD (momentum 0.9)
@@ -30,12 +35,15 @@ public struct BenchSettings: Sendable {
     public var threads: Int
     /// How dense convolutions form their products (`.automatic`: Winograd where it pays).
     public var convAlgorithm: ConvAlgorithm
+    /// Time every op of the timed steps (`BenchMeasurement.profile`).
+    public var profile: Bool
 
     public init(size: Int = 128, batch: Int = 16, modes: [BenchMeasurement.Mode] = [.train, .infer],
-                warmup: Int = 3, iterations: Int = 8, threads: Int = 2, convAlgorithm: ConvAlgorithm = .automatic) {
+                warmup: Int = 3, iterations: Int = 8, threads: Int = 2, convAlgorithm: ConvAlgorithm = .automatic,
+                profile: Bool = false) {
         self.size = size; self.batch = batch; self.modes = modes
         self.warmup = warmup; self.iterations = iterations; self.threads = threads
-        self.convAlgorithm = convAlgorithm
+        self.convAlgorithm = convAlgorithm; self.profile = profile
     }
 }
 
@@ -68,20 +76,24 @@ public enum Benchmark {
             let step: () throws -> Void = {
                 if mode == .train {
                     let logits = network.forward(x, ctx)
-                    let (_, dlogits) = loss(logits, labels)
+                    let (_, dlogits) = ctx.timed("loss") { loss(logits, labels) }
                     _ = network.backward(dlogits, ctx)
-                    try optimizer.step(params, parallel: parallel, zeroingGradients: true)
+                    try ctx.timed("optimizer step") { try optimizer.step(params, parallel: parallel, zeroingGradients: true) }
                 } else {
                     _ = network.forward(x, ctx)
                 }
             }
             for i in 0..<s.warmup { progress("\(mode.rawValue) warm-up \(i + 1)/\(s.warmup)"); try step() }
-            var times: [Double] = []
+            let profile = s.profile ? OpProfile() : nil
+            ctx.profile = profile
+            defer { ctx.profile = nil }
+            var times: [Double] = [], cpuTimes: [Double] = []
             for i in 0..<s.iterations {
                 progress("\(mode.rawValue) iteration \(i + 1)/\(s.iterations)")
-                let t0 = DispatchTime.now().uptimeNanoseconds
+                let t0 = DispatchTime.now().uptimeNanoseconds, c0 = OpProfile.processCPUSeconds()
                 try step()
                 times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
+                cpuTimes.append(OpProfile.processCPUSeconds() - c0)
             }
             let median = times.sorted()[times.count / 2]
             // A training step costs forward + backward ≈ 3× forward (backward computes both
@@ -91,7 +103,9 @@ public enum Benchmark {
                                         images_per_s: Double(s.batch) / median,
                                         gflops: flops / median / 1e9,
                                         peak_rss_mb: PeakMemory.megabytes, blas_kernel: BLAS.kernel,
-                                        threads: s.threads, ms_per_iter: median * 1000))
+                                        threads: s.threads, ms_per_iter: median * 1000,
+                                        cpu_ms_per_iter: cpuTimes.sorted()[cpuTimes.count / 2] * 1000,
+                                        profile: profile.map { BenchProfileRow.rows($0, steps: times, cpu: cpuTimes) }))
         }
         return out
     }

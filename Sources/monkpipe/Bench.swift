@@ -24,6 +24,8 @@ struct Bench: ParsableCommand {
     var data: String?
     @Option(name: .long, help: "Convolution products: automatic (Winograd F(2x2,3x3) for wide 3x3 stride-1 layers, im2col + GEMM elsewhere), im2col, or winograd (wherever it applies).")
     var conv = ConvAlgorithm.automatic
+    @Flag(name: .long, help: "Also time every op of the timed steps and print where the time goes (by kind, then by layer shape).")
+    var profile = false
     @Flag(name: .long, help: "One JSON object per measurement.")
     var json = false
 
@@ -40,15 +42,17 @@ struct Bench: ParsableCommand {
             if json { printJSON(r) } else { print(r.summary) }
             return
         }
-        let settings = BenchSettings(size: size ?? 128, batch: batch, modes: mode.modes, warmup: warmup, iterations: iterations, threads: threads, convAlgorithm: conv)
+        let settings = BenchSettings(size: size ?? 128, batch: batch, modes: mode.modes, warmup: warmup, iterations: iterations, threads: threads, convAlgorithm: conv, profile: profile)
         let results = try reportingErrors {
             try Benchmark.run(model: model, settings: settings, progress: json ? { _ in } : { FileHandle.standardError.write(Data("\r\($0)   ".utf8)) })
         }
         if !json { FileHandle.standardError.write(Data("\r".utf8)) }
         for r in results {
             if json { printJSON(r) } else {
-                print(String(format: "%@ %@ %dpx batch %d: %.1f images/s, %.1f GFLOP/s, %.0f ms/iter, peak RSS %.0f MB, BLAS kernel %@, %d threads",
-                             r.mode.rawValue, r.model, r.size, r.batch, r.images_per_s, r.gflops, r.ms_per_iter, r.peak_rss_mb, r.blas_kernel, r.threads))
+                print(String(format: "%@ %@ %dpx batch %d: %.1f images/s, %.1f GFLOP/s, %.0f ms/iter (CPU %.0f ms), peak RSS %.0f MB, BLAS kernel %@, %d threads",
+                             r.mode.rawValue, r.model, r.size, r.batch, r.images_per_s, r.gflops, r.ms_per_iter, r.cpu_ms_per_iter ?? 0,
+                             r.peak_rss_mb, r.blas_kernel, r.threads))
+                if let rows = r.profile { print(BenchProfileRow.table(rows)) }
             }
         }
     }

@@ -36,22 +36,26 @@ extension DenseNet {
             precondition(x.rank == 4 && x.shape[3] == inChannels, "DenseBlock(\(inChannels)) got input \(x.shape)")
             // Every channel is written below: the input here, each layer's output in its loop.
             let features = Tensor(uninitializedShape: Array(x.shape.dropLast()) + [outChannels])
-            DenseChannels.write(x, into: features, at: 0, ctx.parallel)
+            let label = "dense write @\(OpProfile.map(x.shape))"
+            ctx.timed(label) { DenseChannels.write(x, into: features, at: 0, ctx.parallel) }
             for (i, layer) in layers.enumerated() {
                 let c = inChannels + i * growthRate
                 let y = layer.forward(features: features, channels: c, ctx)   // [N, H, W, k]
-                DenseChannels.write(y, into: features, at: c, ctx.parallel)
+                ctx.timed(label) { DenseChannels.write(y, into: features, at: c, ctx.parallel) }
             }
             return features
         }
 
         // dy: [N, H, W, C₀ + k·L] → [N, H, W, C₀]
         func backward(_ dy: Tensor, _ ctx: Context) -> Tensor? {
-            let g = dy.copy()                                     // dL/d[x_0 … x_L], filled from the end
+            let label = "dense gradient copies @\(OpProfile.map(dy.shape))"
+            let g = ctx.timed(label) { dy.copy() }               // dL/d[x_0 … x_L], filled from the end
             for (i, layer) in layers.enumerated().reversed() {
                 let c = inChannels + i * growthRate               // layer i reads channels 0..<c, writes c..<c+k
-                let dOut = DenseChannels.copy(g, c..<(c + growthRate), ctx.parallel)
-                if let dIn = layer.backward(dOut, ctx) { DenseChannels.addLeading(dIn, into: g, ctx.parallel) }
+                let dOut = ctx.timed(label) { DenseChannels.copy(g, c..<(c + growthRate), ctx.parallel) }
+                if let dIn = layer.backward(dOut, ctx) {
+                    ctx.timed(label) { DenseChannels.addLeading(dIn, into: g, ctx.parallel) }
+                }
             }
             guard needsInputGradient else { return nil }
             return DenseChannels.copy(g, 0..<inChannels, ctx.parallel)

@@ -39,9 +39,12 @@ extension DenseNet {
         // features: [N, H, W, total], of which channels 0..<c are this layer's input → [N, H, W, k]
         func forward(features: Tensor, channels c: Int, _ ctx: Context) -> Tensor {
             source = features
-            let z = norm1(DenseChannels.copy(features, 0..<c, ctx.parallel), ctx)   // [N, H, W, c]
+            let x = ctx.timed("dense copy \(c) @\(OpProfile.map(features.shape))") {
+                DenseChannels.copy(features, 0..<c, ctx.parallel)                   // [N, H, W, c]
+            }
+            let z = norm1(x, ctx)
             norm1.releaseInput()
-            let u = DensePointwise.forward(conv1, z, ctx.parallel)                  // [N, H, W, 4k]
+            let u = ctx.timed(conv1Label(z, "forward")) { DensePointwise.forward(conv1, z, ctx.parallel) }  // [N, H, W, 4k]
             return conv2(norm2(u, ctx), ctx)
         }
 
@@ -57,9 +60,15 @@ extension DenseNet {
             guard conv1.weight.trainable || conv1.needsInputGradient else { return nil }
             // The concatenation and its BN-ReLU output again, in one pass over the block buffer.
             let (x, z) = norm1.recomputeInputAndOutput(fromLeadingChannelsOf: source, ctx)
-            guard let dz = DensePointwise.backward(conv1, z, du, needsInputGradient: conv1.needsInputGradient,
-                                                   ctx.parallel) else { return nil }
+            guard let dz = ctx.timed(conv1Label(z, "backward"), {
+                DensePointwise.backward(conv1, z, du, needsInputGradient: conv1.needsInputGradient, ctx.parallel)
+            }) else { return nil }
             return norm1.backward(dz, input: x, ctx)
+        }
+
+        /// conv1's name in an `OpProfile`, as a `Conv2D` would call it.
+        private func conv1Label(_ z: Tensor, _ pass: String) -> String {
+            "conv 1×1/1 \(conv1.inChannels)→\(conv1.outChannels) @\(OpProfile.map(z.shape)) gemm \(pass)"
         }
 
         func prepareGradientFlow(inputNeedsGradient: Bool) -> Bool {
