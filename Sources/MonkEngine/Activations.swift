@@ -17,7 +17,7 @@ public final class ReLU: Module {
         ctx.parallel.chunks(x.count, minChunk: 32_768) { r in
             VectorLoops.clamp(x.data, y.data, r, lo: 0, hi: .infinity)
         }
-        output = y
+        output = ctx.keepsForBackward ? y : nil
         return y
     }
 
@@ -48,7 +48,7 @@ public final class ReLU6: Module {
         ctx.parallel.chunks(x.count, minChunk: 32_768) { r in
             VectorLoops.clamp(x.data, y.data, r, lo: 0, hi: 6)
         }
-        output = y
+        output = ctx.keepsForBackward ? y : nil
         return y
     }
 

@@ -118,7 +118,7 @@ public final class BatchNorm2D: Module {
             mean = Array(running_mean.value.buffer)
             invStd = running_var.value.buffer.map { 1 / ($0 + eps).squareRoot() }
         }
-        input = x
+        input = ctx.keepsForBackward ? x : nil
         scale = (0..<c).map { weight.value[$0] * invStd[$0] }
         shift = (0..<c).map { bias.value[$0] - mean[$0] * scale[$0] }
     }

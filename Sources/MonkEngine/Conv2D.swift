@@ -86,7 +86,7 @@ public final class Conv2D: Module {
         } else if algorithm.usesWinograd(g) {
             // Training keeps the transformed filters for backward (16·in·out values: 17 MB
             // for a 512-channel layer); inference leaves them in the shared workspace.
-            if ctx.training {
+            if ctx.training && ctx.keepsForBackward {
                 let floats = ConvWinograd.filterFloats(g)
                 if winogradFilters?.count != floats { winogradFilters = Tensor(uninitializedShape: [floats]) }
             } else {
@@ -98,7 +98,7 @@ public final class Conv2D: Module {
             ConvGEMM.forward(x: x.data, weight: weight.value.data, bias: b, y: y.data, g,
                              workspace: workspace, parallel: ctx.parallel, blasThreads: BLAS.threads)
         }
-        input = x
+        input = ctx.keepsForBackward ? x : nil
         return y
     }
 

@@ -36,7 +36,7 @@ public final class Dropout: Module {
                 yp[i] = xp[i] * k
             }
         }
-        mask = m
+        mask = ctx.keepsForBackward ? m : nil
         return y
     }
 

@@ -38,7 +38,7 @@ public final class Linear: Module {
 
     private func forwardOp(_ x: Tensor, _ ctx: Context) -> Tensor {
         precondition(x.rank >= 1 && x.shape.last == inFeatures, "Linear(\(inFeatures)→\(outFeatures)) got input \(x.shape)")
-        input = x
+        input = ctx.keepsForBackward ? x : nil
         let rows = x.count / inFeatures
         let y = Tensor(shape: Array(x.shape.dropLast()) + [outFeatures])
         if let bias {

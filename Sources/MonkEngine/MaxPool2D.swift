@@ -30,7 +30,7 @@ public final class MaxPool2D: Module {
         // Every output element and its tap are written below.
         let y = Tensor(uninitializedShape: g.outputShape)
         let tap = Tensor(uninitializedShape: g.outputShape)
-        taps = tap
+        taps = ctx.keepsForBackward ? tap : nil
         let c = g.c, k = kernelSize
         ctx.parallel.forEach(g.n * g.outH, minChunk: max(1, 8192 / max(1, g.outW * c))) { row in
             let n = row / g.outH, i = row % g.outH

@@ -30,14 +30,21 @@ public final class Context: @unchecked Sendable {
     public var training: Bool
     public var rng: RNG
     public let parallel: Parallel
+    /// Whether a backward pass may follow the forward passes run with this context. When
+    /// false (inference, validation), layers keep nothing for one — no inputs, outputs or
+    /// masks — so each activation is freed as soon as the next layer has read it, and memory
+    /// holds a few activations instead of all of them. Independent of `training`: an
+    /// eval-mode forward (frozen statistics) may still be differentiated.
+    public var keepsForBackward: Bool
     /// When set, layers add the time of each forward and backward to it (`OpProfile`).
     public var profile: OpProfile?
 
     public init(training: Bool, rng: RNG = RNG(seed: 0), parallel: Parallel = Parallel(threads: 1),
-                profile: OpProfile? = nil) {
+                keepsForBackward: Bool = true, profile: OpProfile? = nil) {
         self.training = training
         self.rng = rng
         self.parallel = parallel
+        self.keepsForBackward = keepsForBackward
         self.profile = profile
     }
 }

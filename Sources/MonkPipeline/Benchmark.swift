@@ -73,6 +73,7 @@ public enum Benchmark {
         var out: [BenchMeasurement] = []
         for mode in s.modes {
             ctx.training = mode == .train
+            ctx.keepsForBackward = mode == .train
             let step: () throws -> Void = {
                 if mode == .train {
                     let logits = network.forward(x, ctx)

@@ -38,7 +38,7 @@ extension DenseNet {
 
         // features: [N, H, W, total], of which channels 0..<c are this layer's input → [N, H, W, k]
         func forward(features: Tensor, channels c: Int, _ ctx: Context) -> Tensor {
-            source = features
+            source = ctx.keepsForBackward ? features : nil
             let x = ctx.timed("dense copy \(c) @\(OpProfile.map(features.shape))") {
                 DenseChannels.copy(features, 0..<c, ctx.parallel)                   // [N, H, W, c]
             }

@@ -154,7 +154,7 @@ extension ResNet {
             let h = conv2(bn1(conv1(x, ctx), ctx), ctx)
             // bn2, the shortcut add and the ReLU in one pass.
             let y = bn2.forward(h, addingThenReLU: downsample.map { $0(x, ctx) } ?? x, ctx)
-            output = y
+            output = ctx.keepsForBackward ? y : nil
             return y
         }
 
@@ -208,7 +208,7 @@ extension ResNet {
             let h = conv3(bn2(conv2(bn1(conv1(x, ctx), ctx), ctx), ctx), ctx)
             // bn3, the shortcut add and the ReLU in one pass.
             let y = bn3.forward(h, addingThenReLU: downsample.map { $0(x, ctx) } ?? x, ctx)
-            output = y
+            output = ctx.keepsForBackward ? y : nil
             return y
         }
 

@@ -50,7 +50,7 @@ public enum ImageClassifier {
         }
         let norm = arch.normalization
         let pipeline = SamplePipeline(transforms: steps, normalization: Normalization(mean: norm.mean.map(Float.init), std: norm.std.map(Float.init)))
-        let ctx = Context(training: false, parallel: ComputeThreads.configure(threads))
+        let ctx = Context(training: false, parallel: ComputeThreads.configure(threads), keepsForBackward: false)
         var results: [ClassifyResult] = []
         for url in images {
             let data = try Data(contentsOf: url)

@@ -45,7 +45,7 @@ public final class Predictor {
                                      seed: AugmentationSeed(seed: 0),
                                      settings: LoaderSettings(batchSize: batchSize, shuffle: false, threads: threads),
                                      cache: hashes == nil ? nil : cache)
-        let ctx = Context(training: false, parallel: ComputeThreads.configure(threads))
+        let ctx = Context(training: false, parallel: ComputeThreads.configure(threads), keepsForBackward: false)
         var out: [[Double]] = []
         let batches = loader.epoch(0)
         while let batch = try batches.next() {

@@ -225,9 +225,10 @@ public final class Trainer {
     /// Mean loss and accuracy over a loader, in eval mode.
     public func evaluate(_ loader: BatchLoader, epoch: Int) throws -> (loss: Double, accuracy: Double) {
         let ctx = job.context
-        let wasTraining = ctx.training
+        let (wasTraining, wasKeeping) = (ctx.training, ctx.keepsForBackward)
         ctx.training = false
-        defer { ctx.training = wasTraining }
+        ctx.keepsForBackward = false   // no backward follows: activations are freed as they are read
+        defer { ctx.training = wasTraining; ctx.keepsForBackward = wasKeeping }
         var lossSum = 0.0, correct = 0, seen = 0
         let it = loader.epoch(epoch)
         while let batch = try it.next() {
