@@ -42,8 +42,6 @@ public enum PretrainedSpec: Codable, Equatable, Sendable {
     }
 }
 
-public enum ScheduleKind: String, Codable, Sendable, CaseIterable { case fixed, step, multistep, exponential, cosine, plateau }
-public enum LossKind: String, Codable, Sendable, CaseIterable { case cross_entropy, binary_cross_entropy }
 
 /// All optimizer settings; which ones a `type` accepts is checked against the format.
 public struct OptimizerSpec: Codable, Equatable, Sendable {

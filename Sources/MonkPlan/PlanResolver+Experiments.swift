@@ -56,8 +56,8 @@ extension PlanResolver {
     }
 
     mutating func resolveExperiment(_ name: String, _ e: ExperimentSpec, node: YAMLNode, projectSeed: UInt64) -> ExperimentPlan {
-        let model = e.model ?? .resnet18_v1
-        let epochs = e.epochs ?? 10
+        let model = e.model ?? ExperimentDefaults.model
+        let epochs = e.epochs ?? ExperimentDefaults.epochs
         let seed = e.seed.map(UInt64.init) ?? projectSeed
         let pretrained: Pretrained
         switch e.pretrained {
@@ -105,36 +105,43 @@ extension PlanResolver {
         }
 
         return ExperimentPlan(
-            name: name, model: model, pretrained: pretrained, freezeBaseNetwork: e.freezeBaseNetwork ?? false,
-            freezeLayers: e.freezeLayers ?? 0, epochs: epochs, optimizer: optimizer,
+            name: name, model: model, pretrained: pretrained, freezeBaseNetwork: e.freezeBaseNetwork ?? ExperimentDefaults.freezeBaseNetwork,
+            freezeLayers: e.freezeLayers ?? ExperimentDefaults.freezeLayers, epochs: epochs, optimizer: optimizer,
             lrSchedule: schedule(e.lrSchedule, epochs: epochs, node: node), loss: loss(e.loss),
-            earlyStopping: earlyStopping(e.earlyStopping), testCheckpoint: e.testCheckpoint ?? .best,
+            earlyStopping: earlyStopping(e.earlyStopping), testCheckpoint: e.testCheckpoint ?? ExperimentDefaults.testCheckpoint,
             evaluation: evaluation(e.evaluation, seed: seed), seed: seed)
     }
 
     mutating func schedule(_ s: ScheduleSpec?, epochs: Int, node: YAMLNode) -> LRSchedule {
-        switch s?.type ?? .step {
+        let kind = s?.type ?? ScheduleKind.specDefault
+        // Every schedule with a gamma has a default one (ScheduleKind.defaultGamma).
+        let gamma = s?.gamma ?? kind.defaultGamma ?? 1
+        switch kind {
         case .fixed: return .fixed
-        case .step: return .step(stepSize: s?.stepSize ?? 1, gamma: s?.gamma ?? 0.98)
+        case .step: return .step(stepSize: s?.stepSize ?? ScheduleKind.defaultStepSize, gamma: gamma)
         case .multistep:
             let milestones = s?.milestones ?? []
             if zip(milestones, milestones.dropFirst()).contains(where: { $0 >= $1 }) {
                 report(.conflict, in: node, at: ["lr_schedule", "milestones"], "milestones must be strictly ascending epochs")
             }
-            return .multistep(milestones: milestones, gamma: s?.gamma ?? 0.1)
-        case .exponential: return .exponential(gamma: s?.gamma ?? 0.95)
+            return .multistep(milestones: milestones, gamma: gamma)
+        case .exponential: return .exponential(gamma: gamma)
         case .cosine:
-            let warmup = s?.warmupEpochs ?? 0
+            let warmup = s?.warmupEpochs ?? ScheduleKind.defaultWarmupEpochs
             if warmup >= epochs {
                 report(.conflict, in: node, at: ["lr_schedule", "warmup_epochs"],
                        "warmup_epochs (\(warmup)) must be fewer than epochs (\(epochs))")
             }
-            return .cosine(tMax: s?.tMax ?? max(1, epochs - warmup), etaMin: s?.etaMin ?? 0, warmupEpochs: warmup)
+            return .cosine(tMax: s?.tMax ?? max(1, epochs - warmup), etaMin: s?.etaMin ?? ScheduleKind.defaultEtaMin,
+                           warmupEpochs: warmup)
         case .plateau:
-            let metric = s?.metric ?? .val_loss
-            return .plateau(PlateauSettings(metric: metric, mode: s?.mode ?? metric.defaultMode, factor: s?.factor ?? 0.1,
-                                            patience: s?.patience ?? 2, threshold: s?.threshold ?? 1e-4,
-                                            cooldown: s?.cooldown ?? 0, minLR: s?.minLR ?? 0))
+            let metric = s?.metric ?? PlateauDefaults.metric
+            return .plateau(PlateauSettings(metric: metric, mode: s?.mode ?? metric.defaultMode,
+                                            factor: s?.factor ?? PlateauDefaults.factor,
+                                            patience: s?.patience ?? PlateauDefaults.patience,
+                                            threshold: s?.threshold ?? PlateauDefaults.threshold,
+                                            cooldown: s?.cooldown ?? PlateauDefaults.cooldown,
+                                            minLR: s?.minLR ?? PlateauDefaults.minLR))
         }
     }
 
@@ -145,16 +152,18 @@ extension PlanResolver {
         case .balanced?: weights = .balanced
         case .list(let list)?: weights = .explicit(list)
         }
-        switch l?.type ?? .cross_entropy {
-        case .cross_entropy: return .crossEntropy(classWeights: weights, labelSmoothing: l?.labelSmoothing ?? 0)
+        switch l?.type ?? LossKind.specDefault {
+        case .cross_entropy:
+            return .crossEntropy(classWeights: weights, labelSmoothing: l?.labelSmoothing ?? LossKind.defaultLabelSmoothing)
         case .binary_cross_entropy: return .binaryCrossEntropy(classWeights: weights)
         }
     }
 
     func earlyStopping(_ e: EarlyStoppingSpec?) -> EarlyStopping? {
         guard case .on(let s)? = e else { return nil }
-        let metric = s.metric ?? .val_loss
-        return EarlyStopping(metric: metric, patience: s.patience ?? 3, minDelta: s.minDelta ?? 0, mode: s.mode ?? metric.defaultMode)
+        let metric = s.metric ?? EarlyStoppingDefaults.metric
+        return EarlyStopping(metric: metric, patience: s.patience ?? EarlyStoppingDefaults.patience,
+                             minDelta: s.minDelta ?? EarlyStoppingDefaults.minDelta, mode: s.mode ?? metric.defaultMode)
     }
 
     func evaluation(_ e: EvaluationSpec?, seed: UInt64) -> EvaluationPlan {
@@ -162,10 +171,10 @@ extension PlanResolver {
         switch e?.threshold {
         case .value(let x)?: threshold = .fixed(x)
         case .youden?: threshold = .youden
-        case nil: threshold = .fixed(0.5)
+        case nil: threshold = .fixed(ExperimentDefaults.threshold)
         }
         return EvaluationPlan(positiveClass: e?.positiveClass.map(PositiveClass.named) ?? .auto, threshold: threshold,
-                              bootstrapSamples: e?.bootstrap?.samples ?? 1000,
+                              bootstrapSamples: e?.bootstrap?.samples ?? ExperimentDefaults.bootstrapSamples,
                               bootstrapSeed: e?.bootstrap?.seed.map(UInt64.init) ?? seed)
     }
 }

@@ -61,80 +61,98 @@ extension SpecFormat {
         return x.description.replacingOccurrences(of: "e-0", with: "e-")
     }
 
-    static let gamma = Field(name: "gamma", shape: .number(NumberRange(min: 0, max: 1, minExclusive: true)),
-                             doc: "Multiplier of the learning rate (default: 0.98 for step, 0.1 for multistep, 0.95 for exponential)")
+    static let gamma = Field(name: "gamma", shape: .number(NumberRange(min: 0, max: 1, minExclusive: true)), doc:
+        "Multiplier of the learning rate (default: "
+        + ScheduleKind.allCases.compactMap { k in k.defaultGamma.map { "\(docNumber($0)) for \(k.word)" } }.joined(separator: ", ") + ")")
 
-    static let schedule = TaggedShape(variants: [
-        .init(tag: "fixed", fields: [], doc: "constant learning rate"),
-        .init(tag: "step", fields: [
-            Field(name: "step_size", shape: epochCount, doc: "Epochs between decays (default: 1)"), gamma,
-        ], doc: "decay every step_size epochs (Monk's default: 0.98 every epoch)"),
-        .init(tag: "multistep", fields: [
-            Field(name: "milestones", shape: .list(epochCount, minCount: 1, maxCount: 100),
-                  doc: "Ascending epochs at which to decay", required: true), gamma,
-        ], doc: "decay at the given epochs"),
-        .init(tag: "exponential", fields: [gamma], doc: "decay every epoch"),
-        .init(tag: "cosine", fields: [
-            Field(name: "t_max", shape: epochCount, doc: "Epochs of the cosine after warm-up (default: epochs - warmup_epochs)"),
-            Field(name: "eta_min", shape: .number(.nonNegative), doc: "Final learning rate (default: 0)"),
-            Field(name: "warmup_epochs", shape: count, doc: "Epochs of linear warm-up (default: 0)"),
-        ], doc: "cosine annealing with optional warm-up"),
-        .init(tag: "plateau", fields: [
-            Field(name: "metric", shape: metric, doc: "Watched metric (default: val_loss)"),
-            Field(name: "mode", shape: mode, doc: "min or max (default: from the metric)"),
-            Field(name: "factor", shape: .number(.openUnit), doc: "Multiplier on a plateau (default: 0.1)"),
-            Field(name: "patience", shape: count, doc: "Epochs without improvement before reducing (default: 2)"),
-            Field(name: "threshold", shape: .number(.nonNegative), doc: "Relative improvement that counts (default: 1e-4)"),
-            Field(name: "cooldown", shape: count, doc: "Epochs to wait after a reduction (default: 0)"),
-            Field(name: "min_lr", shape: .number(.nonNegative), doc: "Lower bound of the learning rate (default: 0)"),
-        ], doc: "reduce when a validation metric stops improving"),
-    ], defaultTag: "step")
+    /// One variant per schedule of the vocabulary, documented from its defaults.
+    static let schedule = TaggedShape(variants: ScheduleKind.allCases.map { kind in
+        let fields: [Field]
+        switch kind {
+        case .fixed: fields = []
+        case .step:
+            fields = [Field(name: "step_size", shape: epochCount,
+                            doc: "Epochs between decays (default: \(ScheduleKind.defaultStepSize))"), gamma]
+        case .multistep:
+            fields = [Field(name: "milestones", shape: .list(epochCount, minCount: 1, maxCount: 100),
+                            doc: "Ascending epochs at which to decay", required: true), gamma]
+        case .exponential: fields = [gamma]
+        case .cosine:
+            fields = [
+                Field(name: "t_max", shape: epochCount, doc: "Epochs of the cosine after warm-up (default: epochs - warmup_epochs)"),
+                Field(name: "eta_min", shape: .number(.nonNegative), doc: "Final learning rate (default: \(docNumber(ScheduleKind.defaultEtaMin)))"),
+                Field(name: "warmup_epochs", shape: count, doc: "Epochs of linear warm-up (default: \(ScheduleKind.defaultWarmupEpochs))"),
+            ]
+        case .plateau:
+            fields = [
+                Field(name: "metric", shape: metric, doc: "Watched metric (default: \(PlateauDefaults.metric.word))"),
+                Field(name: "mode", shape: mode, doc: "min or max (default: from the metric)"),
+                Field(name: "factor", shape: .number(.openUnit), doc: "Multiplier on a plateau (default: \(docNumber(PlateauDefaults.factor)))"),
+                Field(name: "patience", shape: count, doc: "Epochs without improvement before reducing (default: \(PlateauDefaults.patience))"),
+                Field(name: "threshold", shape: .number(.nonNegative),
+                      doc: "Relative improvement that counts (default: \(docNumber(PlateauDefaults.threshold)))"),
+                Field(name: "cooldown", shape: count, doc: "Epochs to wait after a reduction (default: \(PlateauDefaults.cooldown))"),
+                Field(name: "min_lr", shape: .number(.nonNegative), doc: "Lower bound of the learning rate (default: \(docNumber(PlateauDefaults.minLR)))"),
+            ]
+        }
+        return .init(tag: kind.word, fields: fields, doc: kind.summary)
+    }, defaultTag: ScheduleKind.specDefault.word)
 
     static let classWeights = Field(name: "class_weights",
         shape: .choice([.keyword(["none", "balanced"]), .list(.number(.nonNegative), minCount: 2, maxCount: 10_000)]),
         doc: "none, balanced (from the training counts) or one weight per class in sorted class order (default: none)")
 
-    static let loss = TaggedShape(variants: [
-        .init(tag: "cross_entropy", fields: [
-            classWeights,
-            Field(name: "label_smoothing", shape: .number(NumberRange(min: 0, max: 1, maxExclusive: true)), doc: "Label smoothing (default: 0)"),
-        ], doc: "softmax cross-entropy"),
-        .init(tag: "binary_cross_entropy", fields: [classWeights], doc: "sigmoid binary cross-entropy per class"),
-    ], defaultTag: "cross_entropy")
+    static let loss = TaggedShape(variants: LossKind.allCases.map { kind in
+        switch kind {
+        case .cross_entropy:
+            .init(tag: kind.word, fields: [
+                classWeights,
+                Field(name: "label_smoothing", shape: .number(NumberRange(min: 0, max: 1, maxExclusive: true)),
+                      doc: "Label smoothing (default: \(docNumber(LossKind.defaultLabelSmoothing)))"),
+            ], doc: kind.summary)
+        case .binary_cross_entropy: .init(tag: kind.word, fields: [classWeights], doc: kind.summary)
+        }
+    }, defaultTag: LossKind.specDefault.word)
 
     static let earlyStopping = ObjectShape(fields: [
-        Field(name: "metric", shape: metric, doc: "Watched metric (default: val_loss)"),
-        Field(name: "patience", shape: count, doc: "Epochs without improvement before stopping (default: 3)"),
-        Field(name: "min_delta", shape: .number(.nonNegative), doc: "Smallest change that counts as improvement (default: 0)"),
+        Field(name: "metric", shape: metric, doc: "Watched metric (default: \(EarlyStoppingDefaults.metric.word))"),
+        Field(name: "patience", shape: count, doc: "Epochs without improvement before stopping (default: \(EarlyStoppingDefaults.patience))"),
+        Field(name: "min_delta", shape: .number(.nonNegative),
+              doc: "Smallest change that counts as improvement (default: \(docNumber(EarlyStoppingDefaults.minDelta)))"),
         Field(name: "mode", shape: mode, doc: "min or max (default: from the metric)"),
     ])
+
+    /// "a, b, c or d".
+    static func choices(_ words: [String]) -> String {
+        words.count < 2 ? words.joined() : words.dropLast().joined(separator: ", ") + " or " + words.last!
+    }
 
     static let evaluation = ObjectShape(fields: [
         Field(name: "positive_class", shape: .string(.text),
               doc: "Class counted as positive for sensitivity, specificity and ROC (default: the class not named normal)"),
         Field(name: "threshold", shape: .choice([.number(.openUnit), .keyword(["youden"])]),
-              doc: "Probability threshold, or youden to choose it on validation (default: 0.5)"),
+              doc: "Probability threshold, or youden to choose it on validation (default: \(docNumber(ExperimentDefaults.threshold)))"),
         Field(name: "bootstrap", shape: .object(ObjectShape(fields: [
-            Field(name: "samples", shape: count, doc: "Resamples for the AUC interval; 0 for none (default: 1000)"),
+            Field(name: "samples", shape: count, doc: "Resamples for the AUC interval; 0 for none (default: \(ExperimentDefaults.bootstrapSamples))"),
             Field(name: "seed", shape: .integer(min: 0, max: Int.max), doc: "Seed of the resampling (default: the experiment seed)"),
         ])), doc: "Bootstrap confidence interval of the AUC"),
     ])
 
     static let experiment = ObjectShape(fields: [
         Field(name: "model", shape: .words(Architecture.self),
-              doc: "Network (default: resnet18_v1); torchvision names such as resnet18 are accepted; `monkpipe models` lists them"),
+              doc: "Network (default: \(ExperimentDefaults.model.word)); torchvision names such as resnet18 are accepted; `monkpipe models` lists them"),
         Field(name: "pretrained", shape: .choice([.boolean, .string(.path)]),
               doc: "true (the model's published ImageNet weights; an error for models that have none), false (random), or a weights file (default: true, false for tiny_cnn)"),
-        Field(name: "freeze_base_network", shape: .boolean, doc: "Train only the new head (default: false)"),
-        Field(name: "freeze_layers", shape: count, doc: "Leading layers kept fixed (default: 0)"),
-        Field(name: "epochs", shape: epochCount, doc: "Training epochs (default: 10)"),
-        Field(name: "optimizer", shape: .tagged(optimizer), doc: "sgd, adam, adamw or rmsprop, with settings (default: sgd)"),
-        Field(name: "lr_schedule", shape: .tagged(schedule), doc: "Learning-rate schedule (default: step, gamma 0.98 every epoch)"),
-        Field(name: "loss", shape: .tagged(loss), doc: "Training loss (default: cross_entropy)"),
+        Field(name: "freeze_base_network", shape: .boolean, doc: "Train only the new head (default: \(ExperimentDefaults.freezeBaseNetwork))"),
+        Field(name: "freeze_layers", shape: count, doc: "Leading layers kept fixed (default: \(ExperimentDefaults.freezeLayers))"),
+        Field(name: "epochs", shape: epochCount, doc: "Training epochs (default: \(ExperimentDefaults.epochs))"),
+        Field(name: "optimizer", shape: .tagged(optimizer), doc: "\(choices(OptimizerKind.words)), with settings (default: \(OptimizerKind.specDefault.word))"),
+        Field(name: "lr_schedule", shape: .tagged(schedule), doc: "Learning-rate schedule (default: \(ScheduleKind.specDefault.word), gamma \(docNumber(ScheduleKind.specDefault.defaultGamma ?? 1)) every \(ScheduleKind.defaultStepSize == 1 ? "epoch" : "\(ScheduleKind.defaultStepSize) epochs"))"),
+        Field(name: "loss", shape: .tagged(loss), doc: "Training loss (default: \(LossKind.specDefault.word))"),
         Field(name: "early_stopping", shape: .choice([.falseOnly, .object(earlyStopping)]),
               doc: "false, or settings for stopping when validation stops improving (default: false)"),
         Field(name: "test_checkpoint", shape: .words(CheckpointChoice.self),
-              doc: "Weights the test stage uses: best (on validation) or final (default: best)"),
+              doc: "Weights the test stage uses: best (on validation) or final (default: \(ExperimentDefaults.testCheckpoint.word))"),
         Field(name: "evaluation", shape: .object(evaluation), doc: "Test metrics settings"),
         Field(name: "seed", shape: .integer(min: 0, max: Int.max), doc: "Seed of this experiment (default: the project seed)"),
     ], definition: "experiment")
