@@ -10,12 +10,22 @@
 /// rows of width*channels bytes; channels is 1 (gray, gray+alpha) or 3 (RGB, RGBA, palette).
 /// Alpha is dropped (not composited), 16-bit samples are rounded to 8 bits (v*255/65535), and
 /// no gamma correction is applied: the stored sample values are what a network sees.
+/// `too_many_pixels` is set when the declared size alone was refused (width/height hold it).
 typedef struct {
     unsigned char *pixels;
     int width, height, channels;
     int bit_depth, color_type;
+    int too_many_pixels;
     char error[256];
 } monk_png_result;
+
+/// Where the decode is: warnings mean different things before and while reading pixels.
+typedef struct {
+    char *error;
+    int reading_pixels;
+    /// The first warning that says the pixels or a checksum are damaged, or empty.
+    char damaged[256];
+} monk_png_messages;
 
 typedef struct {
     const unsigned char *data;
@@ -30,21 +40,33 @@ static void monk_png_read(png_structp png, png_bytep out, png_size_t count) {
 }
 
 static void monk_png_error(png_structp png, png_const_charp message) {
-    char *buffer = (char *)png_get_error_ptr(png);
-    snprintf(buffer, 256, "%s", message);
+    monk_png_messages *messages = (monk_png_messages *)png_get_error_ptr(png);
+    snprintf(messages->error, 256, "%s", message);
     png_longjmp(png, 1);
 }
 
-static void monk_png_warning(png_structp png, png_const_charp message) { (void)png; (void)message; }
+// libpng reports some damage only as a warning and carries on: too much image data while
+// reading pixels, and a CRC error in an ancillary chunk (a flipped byte in the file). Those
+// make the decode fail; warnings about metadata monkpipe ignores (an odd iCCP profile) do not.
+static void monk_png_warning(png_structp png, png_const_charp message) {
+    monk_png_messages *messages = (monk_png_messages *)png_get_error_ptr(png);
+    if (messages->damaged[0]) return;
+    if (messages->reading_pixels || strstr(message, "CRC error"))
+        snprintf(messages->damaged, sizeof(messages->damaged), "%s", message);
+}
 
-/// Decodes a PNG held in memory. Returns 0 on success, -1 with `error` set otherwise.
-static inline int monk_png_decode(const unsigned char *data, size_t size, monk_png_result *result) {
+/// Decodes a PNG held in memory. A file whose header declares more than `max_pixels` pixels
+/// is refused before any pixel memory is reserved. Returns 0 on success, -1 with `error` set
+/// otherwise.
+static inline int monk_png_decode(const unsigned char *data, size_t size, unsigned long long max_pixels,
+                                  monk_png_result *result) {
     memset(result, 0, sizeof(*result));
     if (size < 8 || png_sig_cmp((png_const_bytep)data, 0, 8) != 0) {
         snprintf(result->error, sizeof(result->error), "not a PNG signature");
         return -1;
     }
-    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, result->error,
+    monk_png_messages messages = { result->error, 0, { 0 } };
+    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &messages,
                                              monk_png_error, monk_png_warning);
     if (!png) { snprintf(result->error, sizeof(result->error), "libpng init failed"); return -1; }
     png_infop info = png_create_info_struct(png);
@@ -60,6 +82,15 @@ static inline int monk_png_decode(const unsigned char *data, size_t size, monk_p
     }
     png_set_read_fn(png, &src, monk_png_read);
     png_read_info(png, info);
+    png_uint_32 declared_width = png_get_image_width(png, info), declared_height = png_get_image_height(png, info);
+    if ((unsigned long long)declared_width * declared_height > max_pixels) {
+        result->too_many_pixels = 1;
+        result->width = (int)declared_width;
+        result->height = (int)declared_height;
+        snprintf(result->error, sizeof(result->error), "declares %ux%u pixels", declared_width, declared_height);
+        png_destroy_read_struct(&png, &info, NULL);
+        return -1;
+    }
     int color_type = png_get_color_type(png, info);
     int bit_depth = png_get_bit_depth(png, info);
     result->bit_depth = bit_depth;
@@ -78,8 +109,10 @@ static inline int monk_png_decode(const unsigned char *data, size_t size, monk_p
     rows = (png_bytep *)malloc(sizeof(png_bytep) * (size_t)h);
     if (!pixels || !rows) png_error(png, "out of memory");
     for (int y = 0; y < h; y++) rows[y] = pixels + stride * (size_t)y;
+    messages.reading_pixels = 1;
     png_read_image(png, rows);
     png_read_end(png, NULL);
+    if (messages.damaged[0]) png_error(png, messages.damaged);
     png_destroy_read_struct(&png, &info, NULL);
     free(rows);
     result->pixels = pixels;

@@ -115,9 +115,7 @@ public final class BatchLoader: Sendable {
             if let cache {
                 prepared = try cache.prepared(contentsOf: s.url, contentHash: s.contentHash, preprocessing: preprocessing)
             } else {
-                let data: Data
-                do { data = try FileBytes.read(s.url) } catch { throw .unreadable(error.description) }
-                let (im, stored) = try preprocessing.prepare(data)
+                let (im, stored) = try preprocessing.prepare(try ImageDecoder.read(s.url, limits: preprocessing.limits))
                 prepared = PreparedImage(image: im, storedSize: stored)
             }
         } catch { throw .image(path: s.url.path, error) }

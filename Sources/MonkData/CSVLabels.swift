@@ -4,8 +4,13 @@ import Foundation
 enum CSVLabels {
     /// (path, class) pairs from the first two columns of every non-empty row.
     static func read(_ url: URL, delimiter: Character, header: Bool) throws(DatasetError) -> [(path: String, className: String)] {
-        guard let data = FileManager.default.contents(atPath: url.path), let text = String(data: data, encoding: .utf8) else {
-            throw .malformedCSV(file: url.path, line: 0, reason: "cannot read the file as UTF-8 text")
+        // A label file lists one line per image: 64 MB is over a million rows.
+        let data: Data
+        do { data = try FileBytes.read(url, maxBytes: 64 << 20) } catch {
+            throw .malformedCSV(file: url.path, line: 0, reason: "cannot read the file: \(error)")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw .malformedCSV(file: url.path, line: 0, reason: "the file is not UTF-8 text")
         }
         var out: [(String, String)] = []
         var lineNumber = 0

@@ -30,14 +30,19 @@ public struct DataBenchmarkResult: Codable, Sendable {
     }
 }
 
+/// A folder the benchmark cannot use.
+public struct DataBenchmarkError: Error, Sendable, CustomStringConvertible {
+    public let description: String
+}
+
 public enum DataBenchmark {
     /// Times decode + resize to `side`×`side` of every .jpg/.jpeg file in `folder` (read into
     /// memory first, so the disk is not timed), best of `repeats` passes each.
     public static func run(folder: URL, side: Int = 224, threads: Int = 2, repeats: Int = 3) throws -> DataBenchmarkResult {
         let names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
             .filter { $0.lowercased().hasSuffix(".jpg") || $0.lowercased().hasSuffix(".jpeg") }.sorted()
-        let blobs = try names.map { try FileBytes.read(folder.appendingPathComponent($0)) }
-        precondition(!blobs.isEmpty, "no JPEG files in \(folder.path)")
+        let blobs = try names.map { try FileBytes.read(folder.appendingPathComponent($0), maxBytes: ImageLimits.defaultMaxFileBytes) }
+        guard !blobs.isEmpty else { throw DataBenchmarkError(description: "no .jpg or .jpeg files in \(folder.path)") }
         let size = ImageSize(side)
 
         // One-thread rates are per second of this thread's CPU time, so that other processes

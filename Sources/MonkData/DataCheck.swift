@@ -1,6 +1,7 @@
 // The dataset check: counts, imbalance, unreadable files, exact duplicates and image sizes,
 // as a Codable report (for the run's records) with a text rendering (for `check-data`).
 import Foundation
+import MonkEngine
 
 /// What `monkpipe check-data` prints and the load stage records.
 public struct DataCheckReport: Codable, Equatable, Sendable {
@@ -37,6 +38,9 @@ public struct DataCheckReport: Codable, Equatable, Sendable {
     public var classes: [String]
     public var splits: [SplitSummary]
     public var unreadable: [BadImage]
+    /// Entries of the dataset folders that are not images (hidden files, folders inside class
+    /// folders, files beside them), with the folder they were found in.
+    public var unused: [UnusedEntry]
     public var duplicates: [Duplicate]
     /// Stored sizes of the good images; nil when there are none.
     public var sizes: SizeStatistics?
@@ -44,7 +48,7 @@ public struct DataCheckReport: Codable, Equatable, Sendable {
     public var formats: [String: Int]
 
     /// Builds the report from scan results, each tagged with its split.
-    public static func make(classes: [String], scanned: [(image: ScannedImage, split: SplitName)]) -> DataCheckReport {
+    public static func make(classes: [String], scanned: [(image: ScannedImage, split: SplitName)], unused: [UnusedEntry] = []) -> DataCheckReport {
         let good = scanned.filter { $0.image.isGood }
         let present = SplitName.allCases.filter { s in scanned.contains { $0.split == s } }
         let splits = present.map { s -> SplitSummary in
@@ -80,8 +84,28 @@ public struct DataCheckReport: Codable, Equatable, Sendable {
         }
         var formats: [String: Int] = [:]
         for g in good { formats[(g.image.format ?? .unknown).rawValue, default: 0] += 1 }
-        return DataCheckReport(classes: classes, splits: splits, unreadable: unreadable, duplicates: duplicates,
+        return DataCheckReport(classes: classes, splits: splits, unreadable: unreadable, unused: unused, duplicates: duplicates,
                                sizes: sizes, formats: formats)
+    }
+
+    enum CodingKeys: String, CodingKey { case classes, splits, unreadable, unused, duplicates, sizes, formats }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        classes = try c.decode([String].self, forKey: .classes)
+        splits = try c.decode([SplitSummary].self, forKey: .splits)
+        unreadable = try c.decode([BadImage].self, forKey: .unreadable)
+        // Reports recorded before unused entries were listed have none.
+        unused = try c.decodeIfPresent([UnusedEntry].self, forKey: .unused) ?? []
+        duplicates = try c.decode([Duplicate].self, forKey: .duplicates)
+        sizes = try c.decodeIfPresent(SizeStatistics.self, forKey: .sizes)
+        formats = try c.decode([String: Int].self, forKey: .formats)
+    }
+
+    public init(classes: [String], splits: [SplitSummary], unreadable: [BadImage], unused: [UnusedEntry], duplicates: [Duplicate],
+                sizes: SizeStatistics?, formats: [String: Int]) {
+        self.classes = classes; self.splits = splits; self.unreadable = unreadable; self.unused = unused
+        self.duplicates = duplicates; self.sizes = sizes; self.formats = formats
     }
 
     /// Whether anything needs a person's attention.
@@ -95,7 +119,7 @@ public struct DataCheckReport: Codable, Equatable, Sendable {
         func lpad(_ s: String, _ n: Int) -> String { s.count >= n ? s : String(repeating: " ", count: n - s.count) + s }
         out.append(pad("class", width) + splits.map { lpad($0.split.rawValue, 8) }.joined())
         for (c, name) in classes.enumerated() {
-            out.append(pad(name, width) + splits.map { lpad(String($0.counts[c]), 8) }.joined())
+            out.append(pad(TerminalText.escaped(name), width) + splits.map { lpad(String($0.counts[c]), 8) }.joined())
         }
         out.append(pad("total", width) + splits.map { lpad(String($0.counts.reduce(0, +)), 8) }.joined())
         out.append(pad("imbalance", width) + splits.map { lpad($0.imbalanceRatio.map { String(format: "%.2f", $0) } ?? "n/a", 8) }.joined())
@@ -111,13 +135,15 @@ public struct DataCheckReport: Codable, Equatable, Sendable {
         out.append("")
         out.append(unreadable.isEmpty ? "unreadable files: none" : "unreadable files: \(unreadable.count)")
         for b in unreadable { out.append("  \(b)") }
+        out.append(unused.isEmpty ? "unused entries: none" : "unused entries (not read as images): \(unused.count)")
+        for u in unused { out.append("  \(u)") }
         out.append(duplicates.isEmpty ? "exact duplicates: none" : "exact duplicates: \(duplicates.count) group(s)")
         for d in duplicates {
             var tags: [String] = []
             if d.crossesSplits { tags.append("ACROSS SPLITS") }
             if d.conflictingLabels { tags.append("CONFLICTING LABELS") }
             out.append("  \(d.hash.prefix(12))\(tags.isEmpty ? "" : " [" + tags.joined(separator: ", ") + "]"): "
-                       + d.members.map { "\($0.path) (\($0.split.rawValue), \($0.className))" }.joined(separator: "; "))
+                       + d.members.map { "\(TerminalText.escaped($0.path)) (\($0.split.rawValue), \(TerminalText.escaped($0.className)))" }.joined(separator: "; "))
         }
         return out.joined(separator: "\n") + "\n"
     }

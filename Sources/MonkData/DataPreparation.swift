@@ -113,7 +113,13 @@ public enum DataPreparation {
         for (name, _, scanned) in parts {
             for s in scanned { tagged.append((s, name == .train ? (sideOfTrainItem[s.item.path] ?? .train) : name)) }
         }
-        let report = DataCheckReport.make(classes: train.classes, scanned: tagged)
+        // Unused entries of every folder read, named by the folder's role (a validation split
+        // drawn from the training folder shares its entries).
+        var unused: [UnusedEntry] = []
+        for (name, d, _) in parts {
+            unused += d.unused.map { UnusedEntry(path: "\(name.rawValue): \($0.path)", reason: $0.reason) }
+        }
+        let report = DataCheckReport.make(classes: train.classes, scanned: tagged, unused: unused)
         return PreparedData(classes: train.classes, train: samples(.train), validation: samples(.val), test: samples(.test),
                             manifest: manifest, manifestOrigin: origin, report: report, skipped: skipped)
     }

@@ -47,6 +47,7 @@ public enum DatasetLayout: Codable, Hashable, Sendable {
 /// Why a dataset could not be listed.
 public enum DatasetError: Error, Equatable, Sendable, CustomStringConvertible {
     case missingFolder(String)
+    case unreadableFolder(String, reason: String)
     case noClasses(String)
     case unknownClass(String, known: [String], source: String)
     case malformedCSV(file: String, line: Int, reason: String)
@@ -54,6 +55,7 @@ public enum DatasetError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .missingFolder(let p): return "dataset folder \(p) does not exist or is not a folder"
+        case let .unreadableFolder(p, why): return "cannot list the folder \(p): \(why)"
         case .noClasses(let p): return "no class folders or labels found in \(p)"
         case let .unknownClass(name, known, source):
             return "class \"\(name)\" in \(source) is not one of the training classes \(known)"
@@ -68,6 +70,11 @@ public struct Dataset: Sendable, Equatable {
     /// Class names; an item's `label` indexes this list.
     public var classes: [String]
     public var items: [DatasetItem]
+    /// Items that cannot be read because of their name alone (not UTF-8), by path, with why:
+    /// the scan reports them as bad files without opening anything.
+    public var refused: [String: String] = [:]
+    /// Entries of the folder that are not items, each with its reason.
+    public var unused: [UnusedEntry] = []
 
     public func url(of item: DatasetItem) -> URL { root.appendingPathComponent(item.path) }
 
@@ -87,8 +94,12 @@ public struct Dataset: Sendable, Equatable {
             throw .missingFolder(root.path)
         }
         let pairs: [(path: String, className: String)]
+        var listing: FolderListing?
         switch layout {
-        case .folderPerClass: pairs = try folderPairs(root)
+        case .folderPerClass:
+            let found = try FolderListing(root: root)
+            listing = found
+            pairs = found.candidates
         case let .csv(file, delimiter, header):
             pairs = try CSVLabels.read(root.appendingPathComponent(file), delimiter: delimiter, header: header)
         }
@@ -100,27 +111,6 @@ public struct Dataset: Sendable, Equatable {
             guard let label = index[p.className] else { throw .unknownClass(p.className, known: names, source: root.path) }
             items.append(DatasetItem(path: p.path, label: label))
         }
-        return Dataset(root: root, classes: names, items: items)
-    }
-
-    /// Every visible regular file one level below each visible class folder, in sorted order.
-    /// Files that are not images are listed too: the scan reports them instead of dropping them.
-    static func folderPairs(_ root: URL) throws(DatasetError) -> [(path: String, className: String)] {
-        let fm = FileManager.default
-        guard let top = try? fm.contentsOfDirectory(atPath: root.path) else { throw .missingFolder(root.path) }
-        var pairs: [(String, String)] = []
-        for name in top.sorted() where !name.hasPrefix(".") {
-            var isDir: ObjCBool = false
-            let dir = root.appendingPathComponent(name)
-            guard fm.fileExists(atPath: dir.path, isDirectory: &isDir), isDir.boolValue else { continue }
-            let files = (try? fm.contentsOfDirectory(atPath: dir.path)) ?? []
-            for file in files.sorted() where !file.hasPrefix(".") {
-                var sub: ObjCBool = false
-                if fm.fileExists(atPath: dir.appendingPathComponent(file).path, isDirectory: &sub), !sub.boolValue {
-                    pairs.append((name + "/" + file, name))
-                }
-            }
-        }
-        return pairs
+        return Dataset(root: root, classes: names, items: items, refused: listing?.refused ?? [:], unused: listing?.unused ?? [])
     }
 }

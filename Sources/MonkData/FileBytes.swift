@@ -1,21 +1,86 @@
-// Reading whole files with POSIX calls: Foundation's errors on Linux hide errno, and users
-// need "Permission denied" or "No such file or directory", not "operation not completed".
+// Reading files that come from outside monkpipe, with POSIX calls: only regular files (a FIFO
+// blocks `open` forever, a device never ends), bounded in size, and with the operating
+// system's own reason ("Permission denied"), which Foundation's errors on Linux hide.
 import Foundation
+import MonkEngine
 
-/// A file that could not be read, with the operating system's reason.
-public struct FileReadError: Error, Sendable, CustomStringConvertible {
-    public let description: String
+/// Why a file could not be read; `description` completes "<path>: …" or "cannot read file: …".
+public enum FileReadError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The operating system's reason (strerror).
+    case system(String)
+    /// Not a regular file: "a FIFO (named pipe)", "a directory", …
+    case notRegular(String)
+    /// A symbolic link whose target does not exist.
+    case danglingLink(target: String)
+    case tooLarge(bytes: Int, limit: Int)
+
+    public var description: String {
+        switch self {
+        case .system(let why): return why
+        case .notRegular(let kind): return "is \(kind), not a regular file"
+        case .danglingLink(let target): return "is a symbolic link to \(target), which does not exist"
+        case let .tooLarge(bytes, limit): return "is \(ByteCount.text(bytes)), more than the limit of \(ByteCount.text(limit))"
+        }
+    }
 }
 
-enum FileBytes {
-    static func read(_ url: URL) throws(FileReadError) -> Data {
-        let fd = open(url.path, O_RDONLY)
-        if fd < 0 { throw FileReadError(description: String(cString: strerror(errno))) }
-        defer { close(fd) }
+public enum FileBytes {
+    /// The kind of a non-regular file, as a noun phrase.
+    static func kind(_ mode: mode_t) -> String {
+        switch mode & S_IFMT {
+        case S_IFDIR: return "a directory"
+        case S_IFIFO: return "a FIFO (named pipe)"
+        case S_IFSOCK: return "a socket"
+        case S_IFCHR: return "a character device"
+        case S_IFBLK: return "a block device"
+        case S_IFLNK: return "a symbolic link"
+        default: return "a special file"
+        }
+    }
+
+    /// Opens `path` for reading and checks that it is a regular file of at most `maxBytes`.
+    /// O_NONBLOCK keeps `open` from waiting for a writer on a FIFO; the caller closes the
+    /// descriptor.
+    static func openRegular(_ path: String, maxBytes: Int) throws(FileReadError) -> (fd: Int32, size: Int) {
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        if fd < 0 {
+            let code = errno
+            if code == ENOENT, let target = danglingTarget(path) { throw .danglingLink(target: target) }
+            if code == ELOOP { throw .system("symbolic link loop (\(String(cString: strerror(code))))") }
+            throw .system(String(cString: strerror(code)))
+        }
         var st = stat()
-        if fstat(fd, &st) != 0 { throw FileReadError(description: String(cString: strerror(errno))) }
-        if (st.st_mode & S_IFMT) == S_IFDIR { throw FileReadError(description: "is a directory") }
-        var data = Data(count: Int(st.st_size))
+        if fstat(fd, &st) != 0 {
+            let why = String(cString: strerror(errno))
+            close(fd)
+            throw .system(why)
+        }
+        guard (st.st_mode & S_IFMT) == S_IFREG else {
+            close(fd)
+            throw .notRegular(kind(st.st_mode))
+        }
+        let size = Int(st.st_size)
+        guard size <= maxBytes else {
+            close(fd)
+            throw .tooLarge(bytes: size, limit: maxBytes)
+        }
+        return (fd, size)
+    }
+
+    /// The target of `path` when it is a symbolic link whose target is missing.
+    static func danglingTarget(_ path: String) -> String? {
+        var st = stat()
+        guard lstat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFLNK else { return nil }
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let n = readlink(path, &buffer, buffer.count - 1)
+        return n >= 0 ? String(decoding: buffer[..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self) : "?"
+    }
+
+    /// The whole file, which must be a regular file of at most `maxBytes`.
+    public static func read(_ url: URL, maxBytes: Int = .max) throws(FileReadError) -> Data {
+        let (fd, size) = try openRegular(url.path, maxBytes: maxBytes)
+        defer { close(fd) }
+        var data = Data(count: size)
         var total = 0
         let failure: Int32 = data.withUnsafeMutableBytes { raw in
             while total < raw.count {
@@ -26,8 +91,29 @@ enum FileBytes {
             }
             return 0
         }
-        if failure != 0 { throw FileReadError(description: String(cString: strerror(failure))) }
+        if failure != 0 { throw .system(String(cString: strerror(failure))) }
         if total < data.count { data.removeSubrange(total...) }
         return data
+    }
+
+    /// SHA-256 (hex) of a regular file's bytes, read a piece at a time: memory stays constant
+    /// however large the file is.
+    public static func sha256(_ url: URL) throws(FileReadError) -> String {
+        let (fd, _) = try openRegular(url.path, maxBytes: .max)
+        defer { close(fd) }
+        var hasher = SHA256()
+        let chunk = 1 << 20
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunk, alignment: 64)
+        defer { buffer.deallocate() }
+        while true {
+            let n = Foundation.read(fd, buffer.baseAddress!, chunk)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw .system(String(cString: strerror(errno)))
+            }
+            if n == 0 { break }
+            hasher.update(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+        }
+        return hasher.hexDigest()
     }
 }

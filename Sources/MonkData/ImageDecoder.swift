@@ -26,6 +26,11 @@ public enum ImageDecodeError: Error, Equatable, Sendable, CustomStringConvertibl
     case empty
     case unsupportedFormat(ImageFormat)
     case corrupt(ImageFormat, String)
+    /// The header declares more pixels than `ImageLimits.maxPixels`; nothing was decoded.
+    case tooManyPixels(ImageFormat, declared: ImageSize, limit: Int)
+    /// The resize the preprocessing asks for would make more pixels than the limit (an
+    /// image far longer than wide, resized by its shorter side).
+    case resizeTooLarge(stored: ImageSize, resized: ImageSize, limit: Int)
 
     public var description: String {
         switch self {
@@ -34,6 +39,12 @@ public enum ImageDecodeError: Error, Equatable, Sendable, CustomStringConvertibl
         case .unsupportedFormat(.unknown): return "not an image: neither JPEG nor PNG signature"
         case .unsupportedFormat(let f): return "unsupported format \(f.rawValue.uppercased()) (only JPEG and PNG are read)"
         case .corrupt(let f, let why): return "corrupt \(f.rawValue.uppercased()): \(why)"
+        case let .tooManyPixels(f, size, limit):
+            return "\(f.rawValue.uppercased()) declares \(size.width)×\(size.height) = \(pixelCount(size.width * size.height)) pixels, "
+                + "more than the limit of \(pixelCount(limit)) (max_image_pixels); refused without decoding"
+        case let .resizeTooLarge(stored, resized, limit):
+            return "a \(stored.width)×\(stored.height) image resized to \(resized.width)×\(resized.height) would have "
+                + "\(pixelCount(resized.width &* resized.height)) pixels, more than the limit of \(pixelCount(limit)) (max_image_pixels)"
         }
     }
 }
@@ -50,29 +61,39 @@ public struct DecodedImage: Sendable {
 public enum ImageDecoder {
     /// Decodes `data`. With `atLeast`, a JPEG may be decoded at 1/2, 1/4 or 1/8 scale (in the
     /// DCT domain, far cheaper than full decoding) as long as the result is no smaller than
-    /// that size; PNGs are always decoded at full size.
-    public static func decode(_ data: Data, atLeast: ImageSize? = nil) throws(ImageDecodeError) -> DecodedImage {
+    /// that size; PNGs are always decoded at full size. A file declaring more pixels than
+    /// `limits` allows is refused before decoding.
+    public static func decode(_ data: Data, atLeast: ImageSize? = nil, limits: ImageLimits = ImageLimits()) throws(ImageDecodeError) -> DecodedImage {
         if data.isEmpty { throw .empty }
         let format = ImageFormat(sniffing: data)
         switch format {
-        case .jpeg: return try decodeJPEG(data, atLeast: atLeast)
-        case .png: return try decodePNG(data)
+        case .jpeg: return try decodeJPEG(data, atLeast: atLeast, maxPixels: limits.maxPixels)
+        case .png: return try decodePNG(data, maxPixels: limits.maxPixels)
         default: throw .unsupportedFormat(format)
         }
     }
 
-    /// Reads and decodes the file at `url`.
-    public static func decode(contentsOf url: URL, atLeast: ImageSize? = nil) throws(ImageDecodeError) -> DecodedImage {
-        let data: Data
-        do { data = try FileBytes.read(url) } catch { throw .unreadable(error.description) }
-        return try decode(data, atLeast: atLeast)
+    /// Reads and decodes the file at `url` (a regular file no larger than `limits` allows).
+    public static func decode(contentsOf url: URL, atLeast: ImageSize? = nil, limits: ImageLimits = ImageLimits()) throws(ImageDecodeError) -> DecodedImage {
+        return try decode(try read(url, limits: limits), atLeast: atLeast, limits: limits)
     }
 
-    static func decodeJPEG(_ data: Data, atLeast: ImageSize?) throws(ImageDecodeError) -> DecodedImage {
+    /// The bytes of an image file, or why it cannot be read (the size limit named).
+    public static func read(_ url: URL, limits: ImageLimits) throws(ImageDecodeError) -> Data {
+        do { return try FileBytes.read(url, maxBytes: limits.maxFileBytes) } catch {
+            if case .tooLarge = error { throw .unreadable("\(error) for an image file (max_image_bytes)") }
+            throw .unreadable(error.description)
+        }
+    }
+
+    static func decodeJPEG(_ data: Data, atLeast: ImageSize?, maxPixels: Int) throws(ImageDecodeError) -> DecodedImage {
         var r = monk_jpeg_result()
         let status = data.withUnsafeBytes { raw in
             monk_jpeg_decode(raw.bindMemory(to: UInt8.self).baseAddress, UInt(raw.count),
-                             Int32(atLeast?.width ?? 0), Int32(atLeast?.height ?? 0), &r)
+                             Int32(atLeast?.width ?? 0), Int32(atLeast?.height ?? 0), UInt64(max(maxPixels, 0)), &r)
+        }
+        if r.too_many_pixels != 0 {
+            throw .tooManyPixels(.jpeg, declared: ImageSize(width: Int(r.full_width), height: Int(r.full_height)), limit: maxPixels)
         }
         if status != 0 {
             // A file cut short often fails before the scan with a structural message; say why.
@@ -84,10 +105,13 @@ public enum ImageDecoder {
         return DecodedImage(image: image, storedSize: ImageSize(width: Int(r.full_width), height: Int(r.full_height)), format: .jpeg)
     }
 
-    static func decodePNG(_ data: Data) throws(ImageDecodeError) -> DecodedImage {
+    static func decodePNG(_ data: Data, maxPixels: Int) throws(ImageDecodeError) -> DecodedImage {
         var r = monk_png_result()
         let status = data.withUnsafeBytes { raw in
-            monk_png_decode(raw.bindMemory(to: UInt8.self).baseAddress, raw.count, &r)
+            monk_png_decode(raw.bindMemory(to: UInt8.self).baseAddress, raw.count, UInt64(max(maxPixels, 0)), &r)
+        }
+        if r.too_many_pixels != 0 {
+            throw .tooManyPixels(.png, declared: ImageSize(width: Int(UInt32(bitPattern: r.width)), height: Int(UInt32(bitPattern: r.height))), limit: maxPixels)
         }
         if status != 0 { throw .corrupt(.png, message(&r.error)) }
         let image = adopt(r.pixels, width: Int(r.width), height: Int(r.height), channels: Int(r.channels))
@@ -99,7 +123,7 @@ public enum ImageDecoder {
         defer { free(p) }
         let n = width * height * channels
         let pixels = [UInt8](unsafeUninitializedCapacity: n) { buf, count in
-            if let p { buf.baseAddress!.update(from: p, count: n) }
+            if let p, let base = buf.baseAddress { base.update(from: p, count: n) }
             count = n
         }
         return Image(width: width, height: height, channels: channels, pixels: pixels)

@@ -1,6 +1,7 @@
 // The load stage's pass over a dataset: read each file once, hash it, decode and resize it
 // (filling the pixel cache), and record what was wrong with the files that failed.
 import Foundation
+import MonkEngine
 import MonkVocabulary
 
 /// What the scan learnt about one file.
@@ -20,7 +21,7 @@ public struct ScannedImage: Codable, Equatable, Sendable {
 public struct BadImage: Codable, Equatable, Sendable, CustomStringConvertible {
     public var path: String
     public var reason: String
-    public var description: String { "\(path): \(reason)" }
+    public var description: String { "\(TerminalText.escaped(path)): \(TerminalText.escaped(reason))" }
 }
 
 /// Raised under `.fail` with every bad file of the dataset, not just the first.
@@ -41,7 +42,12 @@ public enum ImageScanner {
         DispatchQueue.concurrentPerform(iterations: max(1, min(threads, n))) { worker in
             var i = worker
             while i < n {
-                results[i] = scanOne(dataset.items[i], url: dataset.url(of: dataset.items[i]), preprocessing: preprocessing, cache: cache)
+                let item = dataset.items[i]
+                if let why = dataset.refused[item.path] {
+                    results[i] = ScannedImage(item: item, hash: nil, storedSize: nil, format: nil, problem: why)
+                } else {
+                    results[i] = scanOne(item, url: dataset.url(of: item), preprocessing: preprocessing, cache: cache)
+                }
                 i += max(1, min(threads, n))
             }
         }
@@ -51,15 +57,16 @@ public enum ImageScanner {
     static func scanOne(_ item: DatasetItem, url: URL, preprocessing: Preprocessing, cache: PixelCache?) -> ScannedImage {
         var s = ScannedImage(item: item, hash: nil, storedSize: nil, format: nil, problem: nil)
         let data: Data
-        do { data = try FileBytes.read(url) } catch {
-            s.problem = ImageDecodeError.unreadable(error.description).description
+        do throws(ImageDecodeError) { data = try ImageDecoder.read(url, limits: preprocessing.limits) } catch {
+            s.problem = error.description
             return s
         }
-        s.hash = SHA256.hex(data)
+        let hash = SHA256.hex(data)
+        s.hash = hash
         s.format = ImageFormat(sniffing: data)
         do throws(ImageDecodeError) {
             if let cache {
-                s.storedSize = try cache.prepared(data: data, contentHash: s.hash!, preprocessing: preprocessing).storedSize
+                s.storedSize = try cache.prepared(data: data, contentHash: hash, preprocessing: preprocessing).storedSize
             } else {
                 s.storedSize = try preprocessing.prepare(data).storedSize
             }

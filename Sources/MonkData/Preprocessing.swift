@@ -21,10 +21,16 @@ public struct Preprocessing: Codable, Hashable, Sendable {
     /// large as the resize target: several times faster on large photos, with pixels that
     /// differ slightly from a full decode (DCT-domain averaging instead of bilinear).
     public var scaledDecode: Bool
+    /// What a file may declare and weigh before it is decoded. A safety bound of the run, not a
+    /// property of the pixels: it is neither part of the cache key nor of the encoded form.
+    public var limits = ImageLimits()
 
-    public init(resize: Resize, scaledDecode: Bool = true) {
+    enum CodingKeys: String, CodingKey { case resize, scaledDecode }
+
+    public init(resize: Resize, scaledDecode: Bool = true, limits: ImageLimits = ImageLimits()) {
         self.resize = resize
         self.scaledDecode = scaledDecode
+        self.limits = limits
     }
 
     /// Canonical text of the settings, part of every pixel-cache key.
@@ -48,19 +54,32 @@ public struct Preprocessing: Codable, Hashable, Sendable {
             case .shorterSide(let n): atLeast = ImageSize(n)
             }
         }
-        let decoded = try ImageDecoder.decode(data, atLeast: atLeast)
+        let decoded = try ImageDecoder.decode(data, atLeast: atLeast, limits: limits)
+        if let target = targetSize(decoded.storedSize) {
+            // A 65500×1 JPEG is tiny, but resized to a shorter side of 256 it would be
+            // 16,768,000×256 pixels: the resized size is bounded by the same limit.
+            let (pixels, overflow) = target.width.multipliedReportingOverflow(by: target.height)
+            if overflow || pixels > limits.maxPixels {
+                throw .resizeTooLarge(stored: decoded.storedSize, resized: target, limit: limits.maxPixels)
+            }
+        }
         return (resized(decoded.image, storedSize: decoded.storedSize), decoded.storedSize)
     }
 
-    func resized(_ image: Image, storedSize: ImageSize) -> Image {
+    /// The size `resize` makes of an image stored at `stored`; nil when the size is kept.
+    func targetSize(_ stored: ImageSize) -> ImageSize? {
         switch resize {
-        case .none: return image
-        case .exact(let s): return image.resized(to: s)
-        case .shorterSide(let n):
-            // The output size follows the stored aspect ratio, not the DCT-rounded one, so a
-            // scaled decode yields the same size as a full one.
-            return image.resized(to: Transform.shorterSideSize(storedSize, n))
+        case .none: return nil
+        case .exact(let s): return s
+        // The output size follows the stored aspect ratio, not the DCT-rounded one, so a
+        // scaled decode yields the same size as a full one.
+        case .shorterSide(let n): return Transform.shorterSideSize(stored, n)
         }
+    }
+
+    func resized(_ image: Image, storedSize: ImageSize) -> Image {
+        guard let target = targetSize(storedSize) else { return image }
+        return image.resized(to: target)
     }
 }
 

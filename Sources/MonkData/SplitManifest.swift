@@ -39,10 +39,19 @@ public struct SplitManifest: Codable, Equatable, Sendable {
         return SplitManifest(settings: settings, classes: dataset.classes, entries: entries)
     }
 
-    /// Items on one side, as dataset items (labels index `classes`).
-    public func items(in split: SplitName) -> [DatasetItem] {
-        let index = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
-        return entries.filter { $0.split == split }.map { DatasetItem(path: $0.path, label: index[$0.className]!) }
+    /// Items on one side, as dataset items (labels index `classes`). A manifest read from disk
+    /// may name a class it does not list (a damaged or edited file): that is an error.
+    public func items(in split: SplitName) throws(SplitError) -> [DatasetItem] {
+        var index: [String: Int] = [:]
+        for (i, name) in classes.enumerated() where index[name] == nil { index[name] = i }
+        var out: [DatasetItem] = []
+        for e in entries where e.split == split {
+            guard let label = index[e.className] else {
+                throw .staleManifest(path: "split manifest", reason: "\(e.path) has class \(e.className), which the manifest does not list")
+            }
+            out.append(DatasetItem(path: e.path, label: label))
+        }
+        return out
     }
 
     public func write(to url: URL) throws {

@@ -57,6 +57,52 @@ import MonkVocabulary
     }
 }
 
+/// A pixel file damaged on disk (issue 13, item 9): one flipped byte, a cut, a header that
+/// claims more pixels than the file holds. Each is reported by path, decoded again and
+/// rewritten — never handed to training.
+@Suite struct PixelCacheDamageTests {
+    func bytes(_ name: String) -> Data { try! Data(contentsOf: Fixtures.url(name)) }
+
+    final class Reports: @unchecked Sendable {
+        let lock = NSLock()
+        var lines: [String] = []
+        func add(_ s: String) { lock.withLock { lines.append(s) } }
+    }
+
+    @Test func damagedEntriesAreReportedAndRewritten() throws {
+        let tmp = TempDir(); defer { tmp.cleanup() }
+        let reports = Reports()
+        let cache = PixelCache(root: tmp.url, reportDamaged: reports.add)
+        let pre = Preprocessing(resize: .none)
+        let data = bytes("rgb8.png")
+        let hash = SHA256.hex(data)
+        let good = try cache.prepared(data: data, contentHash: hash, preprocessing: pre)
+        let entry = cache.url(forKey: PixelCache.key(contentHash: hash, preprocessing: pre))
+        let original = try Data(contentsOf: entry)
+        #expect(original.count == 24 + 7 * 5 * 3 + 8)
+
+        // 1. one pixel byte flipped (the header and length still look right)
+        var flipped = original
+        flipped[24 + 17] ^= 0x01
+        // 2. cut short; 3. a header claiming 2^32-1 × 2^32-1 pixels (the product overflows Int)
+        var huge = original
+        for i in 8..<16 { huge[i] = 0xFF }
+        for (n, damaged) in [flipped, original.prefix(50), huge].enumerated() {
+            try damaged.write(to: entry)
+            let again = try cache.prepared(data: data, contentHash: hash, preprocessing: pre)
+            #expect(again == good, "case \(n)")
+            #expect(try Data(contentsOf: entry) == original, "case \(n): rewritten")
+        }
+        #expect(cache.statistics.damaged == 3 && cache.statistics.decodes == 4 && cache.statistics.hits == 0)
+        #expect(reports.lines.count == 3)
+        #expect(reports.lines[0] == "pixel cache entry \(entry.path) is damaged (checksum mismatch); decoding the image again")
+        #expect(reports.lines[1].contains("50 bytes do not hold a 7x5x3 image"))
+        // An intact entry is a hit and reports nothing.
+        _ = try cache.prepared(data: data, contentHash: hash, preprocessing: pre)
+        #expect(cache.statistics.hits == 1 && reports.lines.count == 3)
+    }
+}
+
 @Suite struct DataCheckTests {
     func scanned(_ path: String, _ label: Int, hash: String?, size: ImageSize?, problem: String? = nil) -> ScannedImage {
         ScannedImage(item: DatasetItem(path: path, label: label), hash: hash, storedSize: size, format: size == nil ? nil : .jpeg, problem: problem)

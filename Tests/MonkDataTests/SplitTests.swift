@@ -61,7 +61,7 @@ import Testing
         #expect(try SplitManifest.read(from: url) == made)
         let (again, origin2) = try SplitManifest.loadOrCreate(at: url, dataset: dataset, hashes: hashes, settings: settings)
         #expect(origin2 == .reused && again == made)
-        #expect(made.items(in: .train).count + made.items(in: .val).count == 100)
+        #expect(try made.items(in: .train).count + made.items(in: .val).count == 100)
         #expect(made.entries[0] == SplitManifest.Entry(path: "A/person0_virus_0.jpeg", className: "A", hash: hashes[0], split: made.entries[0].split))
 
         var changed = hashes; changed[3] = SHA256.hex("edited")
