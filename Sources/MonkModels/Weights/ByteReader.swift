@@ -1,5 +1,6 @@
 // A bounds-checked little-endian cursor over a file's bytes, and whole-file reading.
 import Foundation
+import MonkEngine
 
 /// Reads integers and byte ranges from a byte array, checking every access against its end.
 /// Release builds use `-Ounchecked`, which drops Swift's own array bounds checks, so these
@@ -63,27 +64,45 @@ struct ByteReader {
     }
 }
 
-/// Reads a whole file into memory with POSIX calls (one copy, no Foundation `Data` bridge).
-func readWholeFile(_ url: URL) throws -> [UInt8] {
+/// Weight files are read whole (every byte of a valid file becomes a tensor). 4 GB is 20 times
+/// the largest file of any network monkpipe builds (ResNet-101, 171 MB) and still bounded.
+let maxWeightFileBytes = 4_000_000_000
+
+/// Reads a whole regular file of at most `maxBytes` into memory with POSIX calls (one copy, no
+/// Foundation `Data` bridge). O_NONBLOCK keeps `open` from waiting forever on a FIFO, which is
+/// then refused by its kind, as are directories and devices; the size is checked before
+/// anything is read.
+func readWholeFile(_ url: URL, maxBytes: Int = maxWeightFileBytes) throws -> [UInt8] {
     let path = url.path
-    let fd = open(path, O_RDONLY)
-    guard fd >= 0 else { throw WeightFileError.io(path: path, reason: String(cString: strerror(errno))) }
+    func failure(_ why: String) -> WeightFileError { .io(path: path, reason: why) }
+    let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+    guard fd >= 0 else { throw failure(String(cString: strerror(errno))) }
     defer { close(fd) }
     var info = stat()
-    guard fstat(fd, &info) == 0 else { throw WeightFileError.io(path: path, reason: String(cString: strerror(errno))) }
-    guard (info.st_mode & S_IFMT) == S_IFREG else { throw WeightFileError.io(path: path, reason: "not a regular file") }
+    guard fstat(fd, &info) == 0 else { throw failure(String(cString: strerror(errno))) }
+    switch info.st_mode & S_IFMT {
+    case S_IFREG: break
+    case S_IFDIR: throw failure("is a directory, not a weights file")
+    case S_IFIFO: throw failure("is a FIFO (named pipe), not a regular file")
+    case S_IFCHR, S_IFBLK: throw failure("is a device, not a regular file")
+    case S_IFSOCK: throw failure("is a socket, not a regular file")
+    default: throw failure("is not a regular file")
+    }
     let size = Int(info.st_size)
-    var failure: String?
+    guard size <= maxBytes else {
+        throw WeightFileError.limitExceeded("\(path) is \(ByteCount.text(size)), more than the \(ByteCount.text(maxBytes)) a weights file may be")
+    }
+    var readFailure: String?
     let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
         var done = 0
-        while done < size {
-            let n = read(fd, buffer.baseAddress! + done, size - done)
+        while done < size, let base = buffer.baseAddress {
+            let n = read(fd, base + done, size - done)
             if n < 0 && errno == EINTR { continue }
-            if n <= 0 { failure = n == 0 ? "file shrank while reading" : String(cString: strerror(errno)); break }
+            if n <= 0 { readFailure = n == 0 ? "file shrank while reading" : String(cString: strerror(errno)); break }
             done += n
         }
         initialized = done
     }
-    if let failure { throw WeightFileError.io(path: path, reason: failure) }
+    if let readFailure { throw failure(readFailure) }
     return bytes
 }

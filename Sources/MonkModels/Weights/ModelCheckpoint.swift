@@ -2,6 +2,7 @@
 // saying how to use them (model, classes, input size, normalisation), so a trained model is
 // usable outside monkpipe.
 import Foundation
+import MonkEngine
 
 /// The sidecar of a checkpoint, `<name>.json` next to `<name>.safetensors`.
 public struct CheckpointInfo: Codable, Sendable, Equatable {
@@ -23,6 +24,10 @@ public struct CheckpointInfo: Codable, Sendable, Equatable {
     /// cannot silently describe other weights.
     public var weightsFile: String
     public var weightsBytes: Int
+    /// `Checksum64` of the weights file (16 hex digits), checked on every load so that a
+    /// damaged checkpoint is refused instead of evaluated. Absent in checkpoints written
+    /// before it existed (their size is still checked).
+    public var weightsChecksum: String?
 
     public init(model: String, classes: [String], inputSize: Int, mean: [Float], std: [Float], metadata: [String: String] = [:]) {
         self.formatVersion = CheckpointInfo.currentFormatVersion
@@ -53,12 +58,16 @@ public struct CheckpointInfo: Codable, Sendable, Equatable {
 public enum CheckpointError: Error, CustomStringConvertible, Equatable {
     case invalid(String)
     case weightsChanged(file: String, expectedBytes: Int, foundBytes: Int)
+    /// The weights file has the recorded size but not the recorded checksum: bytes changed.
+    case damaged(file: String, expected: String, found: String)
 
     public var description: String {
         switch self {
         case let .invalid(why): return "invalid checkpoint: \(why)"
         case let .weightsChanged(file, expected, found):
             return "checkpoint weights \(file) are \(found) bytes, the sidecar describes \(expected): the two files do not belong together"
+        case let .damaged(file, expected, found):
+            return "checkpoint weights \(file) are damaged: their checksum is \(found), the sidecar recorded \(expected) when they were written"
         }
     }
 }
@@ -79,6 +88,7 @@ public enum ModelCheckpoint {
         try writeAtomically(bytes, to: url)
         info.weightsFile = url.lastPathComponent
         info.weightsBytes = bytes.count
+        info.weightsChecksum = Checksum64.hex(Checksum64.of(bytes))
         try writeSidecar(info, to: sidecarURL(for: url))
         return info
     }
@@ -94,7 +104,8 @@ public enum ModelCheckpoint {
     /// The sidecar's JSON; unreadable files keep their own error, bad JSON says which file.
     private static func readSidecar(_ sidecar: URL) throws -> CheckpointInfo {
         do {
-            return try JSONDecoder().decode(CheckpointInfo.self, from: Data(try readWholeFile(sidecar)))
+            // A sidecar is a few hundred bytes of JSON; a megabyte is generous.
+            return try JSONDecoder().decode(CheckpointInfo.self, from: Data(try readWholeFile(sidecar, maxBytes: 1 << 20)))
         } catch let error as WeightFileError {
             throw error
         } catch {
@@ -118,6 +129,10 @@ public enum ModelCheckpoint {
         let bytes = try readWholeFile(url)
         guard bytes.count == info.weightsBytes else {
             throw CheckpointError.weightsChanged(file: url.path, expectedBytes: info.weightsBytes, foundBytes: bytes.count)
+        }
+        if let recorded = info.weightsChecksum {
+            let found = Checksum64.hex(Checksum64.of(bytes))
+            guard found == recorded else { throw CheckpointError.damaged(file: url.path, expected: recorded, found: found) }
         }
         return (info, try Safetensors.load(bytes: bytes).tensors)
     }

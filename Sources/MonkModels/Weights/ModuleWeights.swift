@@ -39,6 +39,49 @@ public struct StateDictMismatch: Error, CustomStringConvertible, Equatable {
     }
 }
 
+/// Weights that fit the network by name and shape but hold values no network can use: NaN or
+/// ±Inf anywhere (a diverged training run, a damaged file), or a negative BatchNorm running
+/// variance (the square root of it is taken). Loading such a file would turn every output
+/// into NaN and every probability into "nan%".
+public struct UnusableWeights: Error, CustomStringConvertible, Equatable {
+    /// Tensor names with how many values are not finite.
+    public var nonFinite: [(name: String, count: Int)] = []
+    /// Running-variance tensors with how many values are negative.
+    public var negativeVariance: [(name: String, count: Int)] = []
+
+    public static func == (a: UnusableWeights, b: UnusableWeights) -> Bool {
+        a.nonFinite.map(\.name) == b.nonFinite.map(\.name) && a.nonFinite.map(\.count) == b.nonFinite.map(\.count)
+            && a.negativeVariance.map(\.name) == b.negativeVariance.map(\.name) && a.negativeVariance.map(\.count) == b.negativeVariance.map(\.count)
+    }
+
+    public var description: String {
+        func list(_ items: [(name: String, count: Int)]) -> String {
+            items.prefix(8).map { "\(TerminalText.escaped($0.name)) (\($0.count))" }.joined(separator: ", ")
+                + (items.count > 8 ? ", … (\(items.count) tensors in all)" : "")
+        }
+        var parts: [String] = []
+        if !nonFinite.isEmpty { parts.append("NaN or infinite values in " + list(nonFinite)) }
+        if !negativeVariance.isEmpty { parts.append("negative running variance in " + list(negativeVariance)) }
+        return "refusing the weights: " + parts.joined(separator: "; ")
+            + " — they would make every output NaN (a diverged training run or a damaged file)"
+    }
+
+    /// Checks the tensors that are about to be loaded; nil when every value is usable.
+    static func check(_ tensors: [(name: String, tensor: Tensor)]) -> UnusableWeights? {
+        var found = UnusableWeights()
+        for (name, t) in tensors {
+            let values = UnsafeBufferPointer(start: t.data, count: t.count)
+            let bad = values.reduce(0) { $0 + ($1.isFinite ? 0 : 1) }
+            if bad > 0 { found.nonFinite.append((name, bad)) }
+            if name == "running_var" || name.hasSuffix(".running_var") {
+                let negative = values.reduce(0) { $0 + ($1 < 0 ? 1 : 0) }
+                if negative > 0 { found.negativeVariance.append((name, negative)) }
+            }
+        }
+        return found.nonFinite.isEmpty && found.negativeVariance.isEmpty ? nil : found
+    }
+}
+
 /// The module's weights and buffers in PyTorch's layout and order (per module: parameters,
 /// buffers, then children), so that the file loads with `load_state_dict` in PyTorch:
 /// convolution weights become OIHW, and every BatchNorm gets the int64 `num_batches_tracked`
@@ -91,6 +134,7 @@ public func loadTorchStateDict(_ dict: StateDict, into module: Module, head: [St
         if isHead(name) { report.ignored.append(name) } else { mismatch.unexpected.append(name) }
     }
     guard mismatch.missing.isEmpty, mismatch.unexpected.isEmpty, mismatch.shapeMismatches.isEmpty else { throw mismatch }
+    if let unusable = UnusableWeights.check(zip(report.loaded, copies).map { ($0, $1.1) }) { throw unusable }
     for (destination, source, isConv) in copies {
         let value = isConv ? Conv2D.fromTorchLayout(source) : source
         destination.data.update(from: value.data, count: destination.count)

@@ -1,5 +1,6 @@
 // The values the safe unpickler can produce: plain Python data plus the few torch objects a
 // state dict is made of. Nothing here can run code.
+import MonkEngine
 
 /// A Python global on the allow-list. `GLOBAL os system` and anything else never becomes a
 /// value: the reader throws `forbiddenGlobal` at the opcode that names it.
@@ -74,6 +75,18 @@ indirect enum PickleValue: Equatable, Sendable {
         case .global: return "global"
         case .storage: return "storage"
         case .tensor: return "tensor"
+        }
+    }
+
+    /// A short, printable rendering of a scalar key for messages (`5`, `"w"`, `None`).
+    var summary: String {
+        switch self {
+        case .none: return "None"
+        case .bool(let b): return b ? "True" : "False"
+        case .int(let v): return String(v)
+        case .float(let v): return String(v)
+        case .string(let s): return "\"" + TerminalText.escaped(String(s.prefix(80))) + "\""
+        default: return "(a \(kind))"
         }
     }
 

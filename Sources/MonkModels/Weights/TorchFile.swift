@@ -65,8 +65,17 @@ func tensorEntries(of root: PickleValue) throws -> [(String, TorchTensorRef)] {
             return try tensorEntries(of: inner.value)
         }
     }
-    let other = entries.first { if case .tensor = $0.value { return false } else { return true } }!
-    throw WeightFileError.unsupported("state dict entry \(other.key.stringValue.map { "\"\($0)\"" } ?? other.key.kind) holds a \(other.value.kind), not a tensor")
+    // Name the first entry that is not a (name, tensor) pair: a key that is not a string (a
+    // dict saved as `{5: tensor}`) or a value that is not a tensor.
+    for entry in entries {
+        guard let name = entry.key.stringValue else {
+            throw WeightFileError.unsupported("state dict key \(entry.key.summary) is a \(entry.key.kind), not a tensor name (a string)")
+        }
+        guard case .tensor = entry.value else {
+            throw WeightFileError.unsupported("state dict entry \"\(name)\" holds a \(entry.value.kind), not a tensor")
+        }
+    }
+    throw WeightFileError.malformed("state dict entries could not be read")
 }
 
 /// Materialises every tensor; `bytesOf` gives the byte range holding a storage key.
