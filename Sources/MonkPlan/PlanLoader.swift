@@ -75,22 +75,42 @@ struct SpecParse {
     }
 }
 
-/// Reading a spec file from the disk, bounded in size.
+/// Reading a spec file from the disk, bounded in size. POSIX calls, so that a FIFO given as a
+/// spec never blocks `open`, a directory or device is named as such, and a file too large is
+/// reported with its real size before a byte of it is read.
 enum SpecFile {
     static func read(_ path: String) throws(SpecErrors) -> (text: String, directory: String) {
         let cwd = FileManager.default.currentDirectoryPath
         let absolute = PathRules.absolute(path, relativeTo: cwd)
-        guard let handle = FileHandle(forReadingAtPath: absolute) else {
-            let reason = FileManager.default.fileExists(atPath: absolute) ? "cannot open the file" : "no such file (\(absolute))"
-            throw SpecErrors(file: path, errors: [SpecError(.unreadable, at: .none, path: "", reason)])
+        func failure(_ why: String) -> SpecErrors {
+            SpecErrors(file: path, errors: [SpecError(.unreadable, at: .none, path: "", why)])
         }
-        defer { try? handle.close() }
-        // Read one byte past the cap, so that special files (/dev/zero) stop too.
-        let data: Data
-        do { data = try handle.read(upToCount: TextGuard.maxBytes + 1) ?? Data() } catch {
-            throw SpecErrors(file: path, errors: [SpecError(.unreadable, at: .none, path: "", "cannot read the file: \(error.localizedDescription)")])
+        let fd = open(absolute, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else {
+            let code = errno
+            throw failure(code == ENOENT ? "no such file (\(absolute))" : "cannot open the file: \(String(cString: strerror(code)))")
         }
-        switch TextGuard.text(of: [UInt8](data)) {
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw failure("cannot read the file: \(String(cString: strerror(errno)))") }
+        switch st.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFDIR: throw failure("is a directory; give the pipeline's YAML file")
+        case S_IFIFO: throw failure("is a FIFO (named pipe), not a regular file")
+        default: throw failure("is a device or special file, not a regular file")
+        }
+        let size = Int(st.st_size)
+        if size > TextGuard.maxBytes { throw SpecErrors(file: path, errors: [TextGuard.tooLarge(size)]) }
+        var bytes = [UInt8](repeating: 0, count: size)
+        var done = 0
+        while done < size {
+            let n = bytes.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress! + done, size - done) }
+            if n < 0 && errno == EINTR { continue }
+            if n < 0 { throw failure("cannot read the file: \(String(cString: strerror(errno)))") }
+            if n == 0 { break }
+            done += n
+        }
+        switch TextGuard.text(of: Array(bytes[..<done])) {
         case .success(let text):
             let directory = String(absolute[..<(absolute.lastIndex(of: "/") ?? absolute.startIndex)])
             return (text, directory.isEmpty ? "/" : directory)

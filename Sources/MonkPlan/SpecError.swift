@@ -79,22 +79,61 @@ public struct SpecErrors: Error, Equatable, Sendable, CustomStringConvertible {
     public func render() -> String {
         let lines = source.map { $0.split(separator: "\n", omittingEmptySubsequences: false) } ?? []
         var out = ""
+        let file = Self.printable(self.file)
         for error in errors.prefix(Self.maxRendered) {
             let position = error.mark.line > 0 ? "\(file):\(error.mark.line):\(error.mark.column)" : file
-            let path = error.keyPath.isEmpty ? "" : "\(error.keyPath): "
-            out += "\(position): error: \(path)\(error.message)\n"
+            let path = error.keyPath.isEmpty ? "" : "\(Self.printable(error.keyPath)): "
+            out += "\(position): error: \(path)\(Self.printable(error.message))\n"
             if error.mark.line > 0, error.mark.line <= lines.count {
                 let text = String(lines[error.mark.line - 1].prefix(200))
-                out += "    \(text)\n"
+                out += "    \(Self.printable(text))\n"
                 out += "    " + String(repeating: " ", count: max(0, min(error.mark.column - 1, text.count))) + "^\n"
             }
             if let suggestion = error.suggestion {
-                out += "    did you mean '\(suggestion)'?\n"
+                out += "    did you mean '\(Self.printable(suggestion))'?\n"
             }
         }
         let count = errors.count
-        if count > Self.maxRendered { out += "… and \(count - Self.maxRendered) more\n" }
-        out += "\(count) error\(count == 1 ? "" : "s") in \(file)\n"
+        if count > Self.maxRendered { out += "… and \(Self.grouped(count - Self.maxRendered)) more\n" }
+        out += "\(Self.grouped(count)) error\(count == 1 ? "" : "s") in \(file)\n"
+        return out
+    }
+}
+
+extension SpecErrors {
+    /// `text` with control characters and bidirectional overrides written as escapes: a value
+    /// such as `"\e[2J"` (YAML's own escape syntax) in a spec must not clear the terminal of
+    /// the person reading the error. (MonkEngine's `TerminalText` does the same for the other
+    /// modules; MonkPlan depends on none of them.)
+    static func printable(_ text: String) -> String {
+        func escape(_ s: Unicode.Scalar) -> Bool {
+            switch s.value {
+            case 0x09: return false  // a tab in a quoted source line is harmless
+            case 0x00...0x1F, 0x7F...0x9F, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069: return true
+            default: return false
+            }
+        }
+        guard text.unicodeScalars.contains(where: escape) else { return text }
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case _ where escape(scalar): out += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    /// 39980 → "39,980".
+    static func grouped(_ n: Int) -> String {
+        let digits = String(n)
+        var out = ""
+        for (i, ch) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(ch)
+        }
         return out
     }
 }

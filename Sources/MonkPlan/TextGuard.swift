@@ -1,5 +1,6 @@
 // Refuses spec bytes that are not a reasonable UTF-8 text file before any YAML parsing:
 // too large, UTF-16/32, invalid UTF-8, or binary data. libyaml would otherwise guess.
+import Foundation
 
 enum TextGuard {
     /// Specs are hand-written files of a few kilobytes; a megabyte is generous.
@@ -7,10 +8,7 @@ enum TextGuard {
 
     /// The text of a spec file, or the reason it is not one.
     static func text(of bytes: [UInt8]) -> Result<String, SpecError> {
-        if bytes.count > maxBytes {
-            return .failure(SpecError(.unreadable, at: .none, path: "",
-                "the file is \(bytes.count) bytes; a spec may be at most \(maxBytes) bytes"))
-        }
+        if bytes.count > maxBytes { return .failure(tooLarge(bytes.count)) }
         let boms: [([UInt8], String)] = [([0x00, 0x00, 0xFE, 0xFF], "UTF-32"), ([0xFF, 0xFE, 0x00, 0x00], "UTF-32"),
                                          ([0xFE, 0xFF], "UTF-16"), ([0xFF, 0xFE], "UTF-16")]
         for (bom, name) in boms where bytes.starts(with: bom) {
@@ -42,6 +40,21 @@ enum TextGuard {
                     "invalid UTF-8 bytes; save the file as UTF-8"))
             }
         }
+    }
+
+    /// The error for a spec of `size` bytes, with its real size: "the file is 52,428,800 bytes
+    /// (52.4 MB); a spec may be at most 1,048,576 bytes (1.0 MB)".
+    static func tooLarge(_ size: Int) -> SpecError {
+        func text(_ n: Int) -> String {
+            let digits = String(n)
+            var grouped = ""
+            for (i, ch) in digits.enumerated() {
+                if i > 0 && (digits.count - i) % 3 == 0 { grouped.append(",") }
+                grouped.append(ch)
+            }
+            return "\(grouped) bytes (\(String(format: "%.1f", Double(n) / 1e6)) MB)"
+        }
+        return SpecError(.unreadable, at: .none, path: "", "the file is \(text(size)); a spec may be at most \(text(maxBytes))")
     }
 
     /// Control characters other than tab, newline and carriage return, and non-characters,

@@ -14,6 +14,9 @@ public struct CSVTable: Sendable, Equatable {
 
     /// The CSV text: one line per row ending in "\n", cells quoted when they contain a comma,
     /// a double quote, a line break or leading/trailing spaces; quotes inside are doubled.
+    /// A text cell that a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`,
+    /// a tab or a carriage return: a file named `=HYPERLINK(…).jpeg`) gets a leading `'` and
+    /// quotes, as OWASP's CSV-injection advice says; numbers such as `-0.5` stay as they are.
     public func render() -> String {
         var out = ""
         for row in [header] + rows {
@@ -25,10 +28,12 @@ public struct CSVTable: Sendable, Equatable {
     }
 
     static func quote(_ cell: String) -> String {
-        let needsQuotes = cell.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }
+        let formula = cell.first.map { "=+-@\t\r".contains($0) } == true && Double(cell) == nil
+        let needsQuotes = formula || cell.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }
             || cell.first == " " || cell.last == " "
         guard needsQuotes else { return cell }
-        return "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        let text = formula ? "'" + cell : cell
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }
 

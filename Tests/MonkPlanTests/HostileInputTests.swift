@@ -104,6 +104,41 @@ import MonkVocabulary
         }
     }
 
+    /// A 52 MB spec is reported with its real size (it used to say 1,048,577: the bytes read),
+    /// and a FIFO given as a spec is refused by kind instead of blocking `open` forever.
+    @Test(.timeLimit(.minutes(1))) func specFilesAreCheckedBeforeReading() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("monkplan-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let big = dir.appendingPathComponent("big.yaml")
+        #expect(FileManager.default.createFile(atPath: big.path, contents: Data("project: p\n".utf8)))
+        let handle = try FileHandle(forWritingTo: big)
+        try handle.truncate(atOffset: 52_428_800)
+        try handle.close()
+        let fifo = dir.appendingPathComponent("fifo.yaml")
+        #expect(mkfifo(fifo.path, 0o644) == 0)
+        for (path, message) in [(big.path, "the file is 52,428,800 bytes (52.4 MB); a spec may be at most 1,048,576 bytes (1.0 MB)"),
+                                (fifo.path, "is a FIFO (named pipe), not a regular file"),
+                                (dir.path, "is a directory; give the pipeline's YAML file")] {
+            do {
+                _ = try PlanLoader.load(path: path)
+                Issue.record("\(path) loaded")
+            } catch {
+                #expect(error.errors.map(\.message) == [message])
+            }
+        }
+    }
+
+    /// Control characters reach a spec through YAML's escapes ("\e", "\x1b"); printed errors
+    /// show them escaped, so a value cannot clear or recolour the reader's terminal.
+    @Test func controlCharactersInErrorsAreEscaped() throws {
+        let text = minimal + "defaults:\n  model: \"resnet\\e[2J\\u202Eevil\"\n"
+        let rendered = SpecErrors(file: "t.yaml", errors: planErrors(text), source: text).render()
+        #expect(!rendered.isEmpty)
+        #expect(!rendered.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x202E }, "\(rendered)")
+        #expect(rendered.contains("resnet\\u{1B}[2J\\u{202E}evil"), "\(rendered)")
+    }
+
     @Test func sweepExplosionIsRefusedBeforeExpanding() throws {
         let axes = ["epochs", "seed", "freeze_layers", "optimizer.lr", "optimizer.momentum"]
         let values = ["[1, 2, 3, 4, 5, 6, 7, 8, 9, 10]", "[1, 2, 3, 4, 5, 6, 7, 8, 9, 10]", "[0, 1, 2, 3, 4, 5, 6, 7, 8, 9]",

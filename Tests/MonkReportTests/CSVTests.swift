@@ -8,6 +8,19 @@ import Testing
         #expect(t.render() == "a,b\n\"x,y\",\"say \"\"hi\"\"\"\n\"line\nbreak\",\" padded\"\nplain,\n")
     }
 
+    /// Issue 13, item 14: file and class names that a spreadsheet would run as formulas get a
+    /// leading apostrophe inside quotes; numbers, including negative ones, do not.
+    @Test func formulaCellsAreDefused() {
+        let t = CSVTable(header: ["file", "x"], rows: [
+            ["=HYPERLINK(\"http://e.x\",\"a\").jpeg", "-0.5"], ["+1.jpeg", "1e-05"], ["-cmd.jpeg", "@sum"], ["\tx.jpeg", "-inf"],
+        ])
+        #expect(t.render() == "file,x\n"
+            + "\"'=HYPERLINK(\"\"http://e.x\"\",\"\"a\"\").jpeg\",-0.5\n"
+            + "\"'+1.jpeg\",1e-05\n"
+            + "\"'-cmd.jpeg\",\"'@sum\"\n"
+            + "\"'\tx.jpeg\",-inf\n")
+    }
+
     @Test func predictionsCSVForKnownInput() throws {
         let set = try PredictionSet(classNames: ["NORMAL", "PNEUMONIA"], samples: [
             PredictedSample(file: "test/NORMAL/a,1.jpeg", trueLabel: 0, probabilities: [0.25, 0.75]),
