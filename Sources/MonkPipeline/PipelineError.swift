@@ -6,6 +6,8 @@ public enum PipelineError: Error, CustomStringConvertible, Equatable {
     case missingOutput(stage: String, path: String)
     case missingUpstream(stage: String, needs: String)
     case invalid(String)
+    /// A file the pipeline reads (weights, data) that cannot be read, with the system's reason.
+    case unreadableFile(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -16,6 +18,7 @@ public enum PipelineError: Error, CustomStringConvertible, Equatable {
         case let .missingOutput(stage, path): return "\(stage) finished without writing \(path)"
         case let .missingUpstream(stage, needs): return "\(stage) needs the output of \(needs), which has not run"
         case .invalid(let s): return s
+        case let .unreadableFile(path, reason): return "cannot read \(path): \(reason)"
         }
     }
 }

@@ -22,17 +22,23 @@ public final class Console: @unchecked Sendable {
     /// A console that prints nothing (library use and tests).
     public static let silent = Console(quiet: true, isTerminal: false)
 
+    /// Messages may carry file names and spec values: control characters in them are printed
+    /// as escapes (`Console.printable`), never sent to the terminal.
     public func info(_ line: String) {
         guard !quiet else { return }
         lock.lock(); defer { lock.unlock() }
-        print(line)
+        print(Console.printable(line))
         flushStandardOutput()
     }
 
     public func warning(_ line: String) {
         lock.lock(); defer { lock.unlock() }
-        FileHandle.standardError.write(Data("warning: \(line)\n".utf8))
+        FileHandle.standardError.write(Data("warning: \(Console.printable(line))\n".utf8))
     }
+
+    /// `text` with every control character but the line break escaped (`\u{1B}`), so a name
+    /// holding an escape sequence cannot recolour or clear the terminal.
+    public static func printable(_ text: String) -> String { TerminalText.keepingLines(text) }
 
     public func progress(_ title: String, total: Int, unit: String = "") -> ProgressBar {
         ProgressBar(console: self, title: title, total: total, unit: unit)
@@ -42,9 +48,9 @@ public final class Console: @unchecked Sendable {
         guard !quiet else { return }
         lock.lock(); defer { lock.unlock() }
         if isTerminal {
-            print("\r\u{1B}[2K" + text, terminator: final ? "\n" : "")
+            print("\r\u{1B}[2K" + Console.printable(text), terminator: final ? "\n" : "")
         } else {
-            print(text)
+            print(Console.printable(text))
         }
         flushStandardOutput()
     }

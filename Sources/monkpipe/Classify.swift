@@ -35,6 +35,9 @@ struct Classify: ParsableCommand {
     func validate() throws {
         if (resizeShorter == nil) != (crop == nil) { throw ValidationError("--resize-shorter and --crop go together") }
         if top < 1 { throw ValidationError("--top must be at least 1") }
+        if let resizeShorter, let crop, let why = ImageClassifier.sizeProblem(.resizeShorterThenCrop(resize: resizeShorter, crop: crop)) {
+            throw ValidationError(why)
+        }
     }
 
     func run() throws {

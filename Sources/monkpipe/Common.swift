@@ -38,16 +38,16 @@ func reportingErrors<T>(_ body: () throws -> T) throws -> T {
     } catch let e as ExitCode {
         throw e
     } catch let e as StoppedByUser {
-        FileHandle.standardError.write(Data("\(e)\n".utf8))
+        FileHandle.standardError.write(Data("\(Console.printable("\(e)"))\n".utf8))
         throw ExitCode(Exit.interrupted)
     } catch let e as UsageError {
         FileHandle.standardError.write(Data("error: \(e)\n".utf8))
         throw ExitCode(Exit.usage)
     } catch let e as RunLock.LockError {
-        FileHandle.standardError.write(Data("error: \(e)\n".utf8))
+        FileHandle.standardError.write(Data("error: \(Console.printable("\(e)"))\n".utf8))
         throw ExitCode(Exit.locked)
     } catch {
-        FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+        FileHandle.standardError.write(Data("error: \(Console.printable("\(error)"))\n".utf8))
         throw ExitCode(Exit.failure)
     }
 }

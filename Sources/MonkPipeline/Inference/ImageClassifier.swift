@@ -26,35 +26,66 @@ public enum ClassifyPreprocessing: Sendable, Equatable {
 }
 
 public enum ImageClassifier {
+    /// The smallest square input every network accepts: 32 px halves down to 1 × 1 through
+    /// all five stride-2 stages (DenseNet's 2 × 2 average pools need at least 2 × 2 before each
+    /// halving; every family's forward pass is tested at 32 px in NetworkZooTests).
+    public static let minimumInputSize = 32
+    /// The largest input accepted: 2048 px is 84 times the pixels of the 224 px the networks
+    /// were trained at, and a ResNet-50 forward pass at that size already takes several GB.
+    public static let maximumInputSize = 2048
+
+    /// Why these sizes cannot be used, or nil: every side must lie between `minimumInputSize`
+    /// and `maximumInputSize`, and the crop must fit in the resized image.
+    public static func sizeProblem(_ preprocessing: ClassifyPreprocessing) -> String? {
+        let lo = minimumInputSize, hi = maximumInputSize
+        func outside(_ n: Int, _ what: String) -> String? {
+            (lo...hi).contains(n) ? nil : "\(what) \(n) is outside \(lo)…\(hi) pixels"
+        }
+        switch preprocessing {
+        case .resize(let s): return outside(s, "the input size")
+        case let .resizeShorterThenCrop(r, c):
+            if let why = outside(r, "--resize-shorter") ?? outside(c, "--crop") { return why }
+            return c <= r ? nil : "--crop \(c) is larger than the resized image (--resize-shorter \(r))"
+        }
+    }
+
     /// Builds `model`, loads `weights` (a PyTorch .pth, safetensors or monkpipe checkpoint; the
     /// class count is read from the file's classifier head), and classifies each image.
     public static func classify(model: String, weights: URL, labels: [String]?, top k: Int, raw: Bool,
                                 images: [URL], preprocessing: ClassifyPreprocessing?,
-                                threads: Int = 2) throws -> [ClassifyResult] {
+                                threads: Int = 2, limits: ImageLimits = ImageLimits()) throws -> [ClassifyResult] {
         guard let arch = Architecture(word: model) else { throw PipelineError.unknownModel(model) }
+        if let preprocessing, let why = sizeProblem(preprocessing) { throw PipelineError.invalid(why) }
         let dict = try PretrainedWeights.loadStateDict(weights)
         var rng = RNG(seed: 0)
         let probe = arch.build(numClasses: 1000, rng: &rng)
         // The head's output count, from the file: the first dimension of its weight tensor.
         let headWeight = probe.headParameterNames.first { $0.hasSuffix("weight") } ?? probe.headParameterNames[0]
         let classes = dict[headWeight]?.shape.first ?? 1000
+        guard classes >= 1 else {
+            throw PipelineError.invalid("\(weights.path): the classifier head \(headWeight) has shape \(dict[headWeight]?.shape ?? []), no outputs")
+        }
         let net = classes == 1000 ? probe : arch.build(numClasses: classes, rng: &rng)
         try loadTorchStateDict(dict, into: net)
         let size = arch.defaultInputSize
         let prep = preprocessing ?? .resize(size)
         let (pre, steps): (Preprocessing, [MonkData.Transform])
         switch prep {
-        case .resize(let s): (pre, steps) = (Preprocessing(resize: .exact(size: ImageSize(s)), scaledDecode: false), [])
+        case .resize(let s): (pre, steps) = (Preprocessing(resize: .exact(size: ImageSize(s)), scaledDecode: false, limits: limits), [])
         case let .resizeShorterThenCrop(r, c):
-            (pre, steps) = (Preprocessing(resize: .shorterSide(side: r), scaledDecode: false), [.centerCrop(size: ImageSize(c))])
+            (pre, steps) = (Preprocessing(resize: .shorterSide(side: r), scaledDecode: false, limits: limits), [.centerCrop(size: ImageSize(c))])
         }
         let norm = arch.normalization
         let pipeline = SamplePipeline(transforms: steps, normalization: Normalization(mean: norm.mean.map(Float.init), std: norm.std.map(Float.init)))
         let ctx = Context(training: false, parallel: ComputeThreads.configure(threads), keepsForBackward: false)
         var results: [ClassifyResult] = []
         for url in images {
-            let data = try Data(contentsOf: url)
-            let (image, _) = try pre.prepare(data)
+            let image: Image
+            do throws(ImageDecodeError) {
+                image = try pre.prepare(try ImageDecoder.read(url, limits: limits)).image
+            } catch {
+                throw PipelineError.unreadableFile(path: url.path, reason: error.description)
+            }
             var r = RNG(seed: 0)
             let im = pipeline.transform(image.rgb(), rng: &r)
             let x = Tensor(shape: [1, im.height, im.width, 3])
@@ -77,7 +108,14 @@ public enum ImageClassifier {
 
     /// Labels from a text file: one per line, line i = class i.
     public static func readLabels(_ url: URL) throws -> [String] {
-        try String(contentsOf: url, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        let data: Data
+        do { data = try FileBytes.read(url, maxBytes: 16 << 20) } catch {
+            throw PipelineError.unreadableFile(path: url.path, reason: error.description)
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw PipelineError.unreadableFile(path: url.path, reason: "not UTF-8 text (one class name per line expected)")
+        }
+        return text.split(separator: "\n", omittingEmptySubsequences: false)
             .map { $0.trimmingCharacters(in: .whitespaces) }
             .reversed().drop(while: \.isEmpty).reversed()
     }

@@ -33,18 +33,22 @@ public final class FileFingerprints: @unchecked Sendable {
         }
     }
 
-    /// SHA-256 of the file's bytes (hex).
+    /// SHA-256 of the file's bytes (hex), read in pieces (memory does not grow with the file).
+    /// Only regular files are read: a FIFO or a device is refused by name, never waited on.
     public func hash(_ file: URL) throws -> String {
         let path = file.standardizedFileURL.path
         var st = stat()
         guard stat(path, &st) == 0 else {
-            throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: path])
+            throw PipelineError.unreadableFile(path: path, reason: String(cString: strerror(errno)))
         }
         let mtime = Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec)
         if let e = lock.withLock({ entries[path] }), e.size == Int64(st.st_size), e.mtimeNanos == mtime, e.inode == UInt64(st.st_ino) {
             return e.sha256
         }
-        let digest = SHA256.hex(try Data(contentsOf: file, options: .mappedIfSafe))
+        let digest: String
+        do { digest = try FileBytes.sha256(URL(fileURLWithPath: path)) } catch {
+            throw PipelineError.unreadableFile(path: path, reason: error.description)
+        }
         lock.withLock {
             entries[path] = Entry(size: Int64(st.st_size), mtimeNanos: mtime, inode: UInt64(st.st_ino), sha256: digest)
             dirty = true
