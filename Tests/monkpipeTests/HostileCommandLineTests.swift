@@ -1,0 +1,52 @@
+// Hostile command lines and files given to the binary (issue 13, items 1, 3, 4): each ends with
+// a usage error or a named refusal — never a crash, a 30 GB allocation or a blocked open().
+import Foundation
+import Testing
+
+@Suite("monkpipe binary: hostile sizes and files")
+struct HostileCommandLineTests {
+    /// `--crop 0` printed -nan% and exited 0; `--crop 100000 --resize-shorter 100000` tried to
+    /// allocate 30 GB. Sizes are validated before anything is read (exit 64, the range named).
+    @Test func classifySizesAreValidated() throws {
+        let dir = try TempDir("classify-sizes")
+        defer { dir.cleanUp() }
+        for (args, message) in [(["--resize-shorter", "256", "--crop", "0"], "--crop 0 is outside 32…2048 pixels"),
+                                (["--resize-shorter", "100000", "--crop", "100000"], "--resize-shorter 100000 is outside 32…2048 pixels"),
+                                (["--resize-shorter", "64", "--crop", "224"], "--crop 224 is larger than the resized image (--resize-shorter 64)")] {
+            let r = try monkpipe(["classify", "--model", "tiny_cnn", "--weights", "none.pth"] + args + ["x.png"], in: dir.url)
+            #expect(r.status == 64, "\(r)")
+            #expect(r.stderr.contains(message), "\(r)")
+        }
+    }
+
+    /// A FIFO as weights blocked open() forever (and the first Ctrl-C was ignored); a file
+    /// whose state-dict key is an int (torch.save({5: tensor})) crashed with signal 11.
+    @Test(.timeLimit(.minutes(3))) func classifyRefusesSpecialAndMalformedWeightFiles() throws {
+        let dir = try TempDir("classify-weights")
+        defer { dir.cleanUp() }
+        let image = TestEnvironment.repoRoot.appendingPathComponent("Tests/MonkDataTests/Fixtures/rgb8.png").path
+        #expect(mkfifo(dir.path("fifo.pth").path, 0o644) == 0)
+        let r = try monkpipe(["classify", "--model", "tiny_cnn", "--weights", "fifo.pth", image], in: dir.url)
+        #expect(r.status == 1, "\(r)")
+        #expect(r.stderr.contains("fifo.pth: is a FIFO (named pipe), not a regular file"), "\(r)")
+        // `torch.save({5: torch.zeros(4)}, "x.pth", _use_new_zipfile_serialization=False)`: the
+        // legacy format, written here byte by byte (magic, protocol, system info, the dict with
+        // an int key, the storage key list, then one storage of 4 floats); torch 2.15 loads
+        // these bytes back as {5: tensor([0., 0., 0., 0.])}.
+        var bytes: [UInt8] = [0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19, 0x2e]
+        bytes += [0x80, 0x02, 0x4d, 0xe9, 0x03, 0x2e]  // 1001
+        bytes += [0x80, 0x02, 0x7d, 0x71, 0x00, 0x2e]  // {}
+        bytes += [0x80, 0x02, 0x7d, 0x28, 0x4b, 0x05]  // { 5:
+        bytes += Array("ctorch._utils\n_rebuild_tensor_v2\n(".utf8)
+        bytes += [0x28] + [0x58, 7, 0, 0, 0] + Array("storage".utf8) + Array("ctorch\nFloatStorage\n".utf8)
+        bytes += [0x58, 1, 0, 0, 0, 0x30] + [0x58, 3, 0, 0, 0] + Array("cpu".utf8) + [0x4b, 4, 0x4e, 0x74, 0x51]
+        bytes += [0x4b, 0] + [0x4b, 4, 0x85] + [0x4b, 1, 0x85] + [0x89] + Array("ccollections\nOrderedDict\n)R".utf8)
+        bytes += [0x74, 0x52, 0x75, 0x2e]  // ) R } .
+        bytes += [0x80, 0x02, 0x5d, 0x28, 0x58, 1, 0, 0, 0, 0x30, 0x65, 0x2e]  // ['0']
+        bytes += [4, 0, 0, 0, 0, 0, 0, 0] + [UInt8](repeating: 0, count: 16)
+        try Data(bytes).write(to: dir.path("intkey.pth"))
+        let k = try monkpipe(["classify", "--model", "tiny_cnn", "--weights", "intkey.pth", image], in: dir.url)
+        #expect(k.status == 1, "\(k)")
+        #expect(k.stderr.contains("state dict key 5 is a int, not a tensor name"), "\(k)")
+    }
+}
