@@ -45,8 +45,8 @@ private final class SnapshotLeaf: Module {
         let state = ModuleState(entries: [.init(name: "w", kind: .parameter, shape: [1000],
                                                 values: PackedFloats((0..<1000).map { Float($0) }))])
         let data = try SnapshotArchive.encode(state)
-        // 8 magic + 8 length + header (well under 200 bytes) + 4000 raw bytes.
-        #expect(data.count > 4016 && data.count < 4016 + 200)
+        // 8 magic + 8 length + header (well under 200 bytes) + 4000 raw bytes + 8 checksum.
+        #expect(data.count > 4024 && data.count < 4024 + 200)
         #expect(try SnapshotArchive.decode(ModuleState.self, from: data) == state)
         // A slice of a larger buffer (start index ≠ 0), as a memory-mapped or read-ahead file gives.
         let slice = (Data([7, 7, 7]) + data)[3...]
@@ -58,14 +58,40 @@ private final class SnapshotLeaf: Module {
         #expect(throws: SnapshotArchive.Failure.notAnArchive) {
             try SnapshotArchive.decode(PackedFloats.self, from: Data("NOTMONK!12345678".utf8))
         }
-        // Cutting the raw section leaves a reference that points past the end.
+        // Cutting the raw section, or a header length larger than the file, breaks the checksum.
         #expect(throws: SnapshotArchive.Failure.self) {
             try SnapshotArchive.decode(PackedFloats.self, from: data.dropLast(4))
         }
-        // A header length larger than the file.
         var bad = data
         bad[8] = 0xFF; bad[9] = 0xFF
         #expect(throws: SnapshotArchive.Failure.self) { try SnapshotArchive.decode(PackedFloats.self, from: bad) }
+    }
+
+    /// Issue 13, item 9: every single flipped bit of an archive (header counters included, where
+    /// a flip turned "batch 8" into "batch 17") is refused before anything is decoded, and a
+    /// cut one too; nothing of a damaged archive reaches the caller.
+    @Test func everyFlippedBitIsRefused() throws {
+        struct Position: Codable, Equatable { var epoch: Int; var batch: Int; var weights: PackedFloats }
+        let data = try SnapshotArchive.encode(Position(epoch: 4, batch: 8, weights: PackedFloats([1, 2, 3])))
+        #expect(try SnapshotArchive.decode(Position.self, from: data) == Position(epoch: 4, batch: 8, weights: PackedFloats([1, 2, 3])))
+        var accepted = 0
+        for i in 0..<data.count {
+            for bit in 0..<8 {
+                var flipped = data
+                flipped[i] ^= 1 << bit
+                if (try? SnapshotArchive.decode(Position.self, from: flipped)) != nil { accepted += 1 }
+            }
+        }
+        #expect(accepted == 0)
+        for cut in [data.count - 1, 30, 23] {
+            #expect(throws: SnapshotArchive.Failure.self) { try SnapshotArchive.decode(Position.self, from: data.prefix(cut)) }
+        }
+        // Archives written before the checksum (MONKSNP1: magic, length, header, floats) still read.
+        let header = Data(#"{"batch":8,"epoch":4,"weights":{"count":1,"offset":0}}"#.utf8)
+        var old = Data("MONKSNP1".utf8)
+        withUnsafeBytes(of: UInt64(header.count).littleEndian) { old.append(contentsOf: $0) }
+        old += header + Data([0, 0, 0x80, 0x3F])  // 1.0f
+        #expect(try SnapshotArchive.decode(Position.self, from: old) == Position(epoch: 4, batch: 8, weights: PackedFloats([1])))
     }
 
     @Test func moduleSnapshotRestoresWeightsAndBuffers() throws {
