@@ -3,7 +3,9 @@
 inputs of each kind, each run with a time limit and a memory limit, every outcome counted.
 
     swift build -c release --product monkpipe
-    python3 benchmarks/hostile_campaign.py [--seed 13] [--tries 200] [--kinds images,weights,specs,cache,interrupts]
+    python3 benchmarks/hostile_campaign.py [--seed 13] [--tries 200] [--kinds images,weights,specs]
+
+MONKPIPE_BINARY=path runs another build (e.g. an older commit, to see what a fix changed).
 
 Outcomes per try:
   crash      killed by a signal (a force-unwrap, a failed allocation, a segfault)
@@ -33,7 +35,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BIN = ROOT / ".build/release/monkpipe"
+BIN = Path(os.environ.get("MONKPIPE_BINARY") or ROOT / ".build/release/monkpipe")
 FIXTURES = ROOT / "Tests/MonkDataTests/Fixtures"
 TIME_LIMIT = 60          # seconds per try
 MEMORY_LIMIT = 3 << 30   # address space per try (bytes); a decode bomb fails under it
@@ -393,6 +395,7 @@ def main():
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--tries", type=int, default=200)
     ap.add_argument("--kinds", default="images,weights,specs")
+    ap.add_argument("--output", default="hostile_campaign.json", help="raw outcomes (JSON)")
     args = ap.parse_args()
     if not BIN.exists():
         sys.exit(f"{BIN} is missing: swift build -c release --product monkpipe")
@@ -406,7 +409,7 @@ def main():
             campaign_weights(rng, args.tries, results, work)
         if "specs" in kinds:
             campaign_specs(rng, args.tries, results)
-    Path("hostile_campaign.json").write_text(json.dumps(results, indent=1))
+    Path(args.output).write_text(json.dumps(results, indent=1))
     print(table(results))
     bad = [r for r in results if r["outcome"] in ("crash", "hang")]
     for r in bad:
