@@ -253,7 +253,7 @@ def weight_mutations(rng, tries, checkpoint, tmp):
         p = f"{tmp}/t.pth"
         torch.save(obj, p, _use_new_zipfile_serialization=not legacy)
         return Path(p).read_bytes()
-    first = next(iter(tensors))
+    first = next(k for k, v in tensors.items() if v.is_floating_point() and v.numel() > 0)
     out.append(("non-string key {5: tensor}", saved({5: torch.zeros(4)})))
     out.append(("non-string key in a real state dict", saved({**tensors, 7: torch.zeros(1)})))
     out.append(("tuple key", saved({(1, 2): torch.zeros(1)})))
@@ -403,13 +403,12 @@ def main():
     results = []
     kinds = args.kinds.split(",")
     with tempfile.TemporaryDirectory() as work:
-        if "images" in kinds:
-            campaign_images(rng, args.tries, results)
-        if "weights" in kinds:
-            campaign_weights(rng, args.tries, results, work)
-        if "specs" in kinds:
-            campaign_specs(rng, args.tries, results)
-    Path(args.output).write_text(json.dumps(results, indent=1))
+        for kind, campaign in [("images", lambda: campaign_images(rng, args.tries, results)),
+                               ("weights", lambda: campaign_weights(rng, args.tries, results, work)),
+                               ("specs", lambda: campaign_specs(rng, args.tries, results))]:
+            if kind in kinds:
+                campaign()
+                Path(args.output).write_text(json.dumps(results, indent=1))
     print(table(results))
     bad = [r for r in results if r["outcome"] in ("crash", "hang")]
     for r in bad:
