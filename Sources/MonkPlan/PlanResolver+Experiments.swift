@@ -17,7 +17,7 @@ extension PlanResolver {
         if let grid = root["sweep"] {
             switch Sweep.points(of: grid, experiment: SpecFormat.experiment) {
             case .success(let p): points = p
-            case .failure(let error): errors.append(error); return []
+            case .failure(let error): log.append(error); return []
             }
         }
         if bases.count * max(points.count, 1) > Self.maxExperiments {
@@ -38,17 +38,17 @@ extension PlanResolver {
         var seen = Set<String>()
         for experiment in experiments {
             if let problem = NameRules.problem(with: experiment.name) {
-                errors.append(SpecError(.unsafeName, at: experiment.mark, path: experiment.path, problem))
+                log.append(SpecError(.unsafeName, at: experiment.mark, path: experiment.path, problem))
                 continue
             }
             if !seen.insert(experiment.name).inserted {
-                errors.append(SpecError(.conflict, at: experiment.mark, path: experiment.path,
+                log.append(SpecError(.conflict, at: experiment.mark, path: experiment.path,
                     "two experiments are named '\(experiment.name)'; rename one"))
                 continue
             }
             var validator = ShapeValidator(mode: .complete)
             let value = validator.check(experiment.node, shape)
-            for error in validator.errors where !errors.contains(error) { errors.append(error) }
+            log.append(contentsOf: validator.errors)
             guard let value, let written = try? value.decode(ExperimentSpec.self) else { continue }
             plans.append(resolveExperiment(experiment.name, written, node: experiment.node, projectSeed: seed))
         }

@@ -7,7 +7,8 @@ struct PlanResolver {
     let spec: Spec
     /// Absolute folder of the spec file.
     let directory: String
-    var errors: [SpecError] = []
+    var log = ErrorLog()
+    var errors: [SpecError] { log.list }
 
     init(root: YAMLNode, spec: Spec, directory: String) {
         self.root = root
@@ -189,6 +190,6 @@ struct PlanResolver {
             }
         }
         let error = SpecError(kind, at: current.mark, path: current.path, message, suggestion: suggestion)
-        if !errors.contains(error) { errors.append(error) }
+        log.append(error)
     }
 }

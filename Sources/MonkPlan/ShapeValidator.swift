@@ -9,7 +9,8 @@ struct ShapeValidator {
     enum Mode { case partial, complete }
 
     let mode: Mode
-    private(set) var errors: [SpecError] = []
+    private var log = ErrorLog()
+    var errors: [SpecError] { log.list }
 
     init(mode: Mode) { self.mode = mode }
 
@@ -137,7 +138,7 @@ struct ShapeValidator {
     mutating func fail<T>(_ kind: SpecError.Kind, at mark: SourceMark, _ path: String, _ message: String,
                           _ suggestion: String? = nil) -> T? {
         let error = SpecError(kind, at: mark, path: path, message, suggestion: suggestion)
-        if !errors.contains(error) { errors.append(error) }
+        log.append(error)
         return nil
     }
 }

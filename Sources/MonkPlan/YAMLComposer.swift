@@ -22,6 +22,9 @@ enum YAMLComposer {
         var anchor: String?
         var items: [YAMLNode] = []
         var entries: [YAMLEntry] = []
+        /// Where each key of `entries` was first written: finding a duplicate by scanning
+        /// `entries` made a mapping of 40,000 keys quadratic.
+        var keyLines: [String: SourceMark] = [:]
         var pendingKey: (key: String, mark: SourceMark)?
         var skipNextValue = false
         var weight = 1
@@ -149,10 +152,12 @@ enum YAMLComposer {
                     errors.append(SpecError(.refused, at: node.mark, path: top.path,
                         "YAML merge keys (`<<`) are not supported; put shared settings in `defaults`"))
                     top.skipNextValue = true
-                } else if let first = top.entries.first(where: { $0.key == key }) {
+                } else if let first = top.keyLines[key] {
                     errors.append(SpecError(.duplicateKey, at: node.mark, path: joinPath(top.path, key),
-                        "key '\(key)' appears twice in this mapping (first at line \(first.keyMark.line)); remove one"))
+                        "key '\(key)' appears twice in this mapping (first at line \(first.line)); remove one"))
                     top.skipNextValue = true
+                } else {
+                    top.keyLines[key] = node.mark
                 }
                 top.pendingKey = (key, node.mark)
             }
