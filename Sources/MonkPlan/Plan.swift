@@ -45,6 +45,10 @@ public enum ThreadCount: Codable, Equatable, Hashable, Sendable {
 
 /// Which experiments to compare and under what name (`workspace/comparison/<name>/`).
 public struct ComparisonPlan: Codable, Equatable, Sendable {
+    /// The workspace folder that holds every comparison (`workspace/comparison/<name>/`); a
+    /// project may not take its name, or its experiments and the comparisons would share it.
+    public static let workspaceFolder = "comparison"
+
     /// A safe single path component.
     public var name: String
     /// Experiment names in report order (default: every experiment, in plan order).

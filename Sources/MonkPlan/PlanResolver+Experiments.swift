@@ -1,5 +1,6 @@
 // Spec → Plan for experiments: defaults laid under each named experiment, the sweep
 // expanded, each result checked as a complete experiment and every default filled in.
+import Foundation
 import MonkVocabulary
 
 extension PlanResolver {
@@ -36,6 +37,7 @@ extension PlanResolver {
 
         var plans: [ExperimentPlan] = []
         var seen = Set<String>()
+        var sweepTwins = SweepTwins()
         for experiment in experiments {
             if let problem = NameRules.problem(with: experiment.name) {
                 log.append(SpecError(.unsafeName, at: experiment.mark, path: experiment.path, problem))
@@ -50,7 +52,13 @@ extension PlanResolver {
             let value = validator.check(experiment.node, shape)
             log.append(contentsOf: validator.errors)
             guard let value, let written = try? value.decode(ExperimentSpec.self) else { continue }
-            plans.append(resolveExperiment(experiment.name, written, node: experiment.node, projectSeed: seed))
+            let resolved = resolveExperiment(experiment.name, written, node: experiment.node, projectSeed: seed)
+            if experiment.path == "sweep", let twin = sweepTwins.twin(of: resolved) {
+                log.append(SpecError(.conflict, at: experiment.mark, path: experiment.path,
+                    "the sweep points '\(twin)' and '\(resolved.name)' are the same experiment (a value is repeated, e.g. 0.01 and 1e-2); remove one"))
+                continue
+            }
+            plans.append(resolved)
         }
         return plans
     }
@@ -176,5 +184,23 @@ extension PlanResolver {
         return EvaluationPlan(positiveClass: e?.positiveClass.map(PositiveClass.named) ?? .auto, threshold: threshold,
                               bootstrapSamples: e?.bootstrap?.samples ?? ExperimentDefaults.bootstrapSamples,
                               bootstrapSeed: e?.bootstrap?.seed.map(UInt64.init) ?? seed)
+    }
+}
+
+/// Finds sweep points that resolve to the same experiment: `lr: [0.01, 0.010, 1e-2]` named
+/// three points that would train the same network three times.
+struct SweepTwins {
+    /// The first point's name by its settings (the plan without its name, canonically encoded).
+    private var first: [Data: String] = [:]
+
+    mutating func twin(of plan: ExperimentPlan) -> String? {
+        var unnamed = plan
+        unnamed.name = ""
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        guard let settings = try? encoder.encode(unnamed) else { return nil }
+        if let name = first[settings] { return name }
+        first[settings] = plan.name
+        return nil
     }
 }

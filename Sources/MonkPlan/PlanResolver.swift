@@ -24,6 +24,10 @@ struct PlanResolver {
         if let problem = PathRules.workspaceProblem(written: writtenWorkspace, resolved: workspace, specDirectory: directory) {
             report(.unsafeName, at: ["workspace"], problem)
         }
+        if spec.project == ComparisonPlan.workspaceFolder {
+            report(.conflict, at: ["project"],
+                   "a project may not be named '\(spec.project)': the workspace keeps every comparison in \(writtenWorkspace)/\(spec.project)/, where this project's experiments would go too; rename the project")
+        }
         let data = resolveData(spec.data, seed: seed)
         let experiments = resolveExperiments(seed: seed)
         let comparison = resolveComparison(experiments.map(\.name))

@@ -24,10 +24,19 @@ enum Exit {
 /// Loads a spec, or exits with status 2 and every error in it.
 func loadPlan(_ path: String) throws -> Plan {
     do {
-        return try PlanLoader.load(path: path)
+        let plan = try PlanLoader.load(path: path)
+        printWarnings(plan, file: path)
+        return plan
     } catch {
         FileHandle.standardError.write(Data(error.render().utf8))
         throw ExitCode(Exit.badSpec)
+    }
+}
+
+/// The plan's warnings (valid settings that are probably not meant) on stderr.
+func printWarnings(_ plan: Plan, file: String) {
+    for warning in plan.warnings {
+        FileHandle.standardError.write(Data("warning: \(Console.printable("\(file): \(warning)"))\n".utf8))
     }
 }
 

@@ -17,6 +17,7 @@ struct Validate: ParsableCommand {
         for file in files {
             do {
                 let plan = try PlanLoader.load(path: file)
+                printWarnings(plan, file: file)
                 if json { printJSON(plan) } else {
                     print("\(file): ok — project \(plan.project), \(plan.experiments.count) experiment(s): \(plan.experiments.map(\.name).joined(separator: ", "))")
                 }

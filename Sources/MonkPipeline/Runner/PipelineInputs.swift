@@ -25,6 +25,10 @@ struct PipelineInputs {
         // A missing weights file blocks only its experiment: the others still plan and run.
         var blocked: [String: String] = [:]
         for e in plan.experiments {
+            if let problem = classWeightsProblem(e.loss, classes: sources.classes) {
+                blocked[e.name] = problem
+                continue
+            }
             do {
                 guard let url = try ModelFactory.pretrainedFile(e, environment: environment),
                       let key = e.pretrainedKey else { continue }
@@ -37,6 +41,17 @@ struct PipelineInputs {
         hashes.save()
         return PipelineInputs(sources: sources, weightFiles: weightFiles,
                               digests: ExternalDigests(dataFiles: dataDigest, weights: weightDigests), blocked: blocked)
+    }
+
+    /// Explicit class weights of the wrong length were found only when training started;
+    /// the class folders are listed here, before any stage runs.
+    static func classWeightsProblem(_ loss: MonkPlan.Loss, classes: [String]) -> String? {
+        let weights: ClassWeights
+        switch loss {
+        case .crossEntropy(let w, _), .binaryCrossEntropy(let w): weights = w
+        }
+        guard case .explicit(let list) = weights, list.count != classes.count else { return nil }
+        return "loss.class_weights has \(list.count) value\(list.count == 1 ? "" : "s") but the training data has \(classes.count) classes (\(classes.joined(separator: ", "))); give one weight per class, in that order"
     }
 
     /// Marks the stages of blocked experiments, and a comparison that includes one, as

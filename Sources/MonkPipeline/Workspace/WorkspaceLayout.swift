@@ -43,7 +43,7 @@ struct WorkspaceLayout: Sendable {
     }
 
     var comparison: ComparisonPaths {
-        ComparisonPaths(root: root.appendingPathComponent("comparison/\(comparisonName)", isDirectory: true))
+        ComparisonPaths(root: root.appendingPathComponent("\(ComparisonPlan.workspaceFolder)/\(comparisonName)", isDirectory: true))
     }
 
     func load(_ key: StageKey) -> LoadPaths {
