@@ -126,17 +126,44 @@ import Testing
         #expect(try ExperimentState.read(f.paths("sgd").state).status == .tested)
     }
 
-    /// A checkpoint cut short (a copy or a disk that lost its tail) is not trusted: training
-    /// starts again from the beginning and still ends where the reference does.
-    @Test func truncatedCheckpointRestartsFromScratch() throws {
+    /// A stop that comes while a stage that does not stop mid-way runs (here: with the last
+    /// training batch, so training completes) ends the run before the next stage, instead of
+    /// running test and compare to the end and exiting 0 (issue 13, item 13).
+    @Test func aStopBetweenStagesEndsTheRun() throws {
+        let reference = try Self.reference.get()
+        let f = try PipelineFixture()
+        defer { f.remove() }
+        do {
+            try f.runner(Self.spec, stop: StopSignal(afterBatches: 3 * Self.batchesPerEpoch)).run()
+            Issue.record("the run went on after the stop")
+        } catch let stopped as StoppedByUser {
+            #expect(stopped.detail == "train/sgd finished first; test/sgd and the stages after it have not run")
+        }
+        #expect(try f.decisions(Self.spec)["train/sgd"] == "cached")
+        #expect(!FileManager.default.fileExists(atPath: f.paths("sgd").metrics.path))
+        try f.runner(Self.spec).run()
+        #expect(try Self.outcome(f) == reference)
+    }
+
+    /// A checkpoint cut short (a copy or a disk that lost its tail) is not trusted, and not
+    /// dropped in silence either: the run names it and says what to do; `--force train/sgd`
+    /// (the choice it names) trains from the first epoch and ends where the reference does.
+    @Test func truncatedCheckpointIsRefusedUntilForced() throws {
         let reference = try Self.reference.get()
         let f = try PipelineFixture()
         defer { f.remove() }
         let resume = f.paths("sgd").models.appendingPathComponent("resume.monksnap")
         #expect(throws: StoppedByUser.self) { try f.runner(Self.spec, stop: StopSignal(afterBatches: 4)).run() }
         let bytes = try Data(contentsOf: resume)
-        try bytes.prefix(bytes.count / 2).write(to: resume)
-        try f.runner(Self.spec).run()
+        let cut = bytes.prefix(bytes.count / 2)
+        try cut.write(to: resume)
+        let refused = try f.runner(Self.spec).run()
+        let outcome = refused.stages.first { $0.identity == "train/sgd" }?.outcome
+        guard case .failed(let why)? = outcome else { Issue.record("train/sgd: \(String(describing: outcome))"); return }
+        #expect(why.hasPrefix("the saved training state \(resume.path) is damaged ("), "\(why)")
+        #expect(why.hasSuffix("delete it to train train/sgd from the first epoch, or run with --force train/sgd"), "\(why)")
+        #expect(try Data(contentsOf: resume) == cut, "the damaged state was kept for the user to decide")
+        try f.runner(Self.spec, force: ["train/sgd"]).run()
         #expect(try Self.outcome(f) == reference)
     }
 }

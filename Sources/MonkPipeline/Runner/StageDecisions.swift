@@ -48,11 +48,19 @@ struct StageDecider {
     func decide(_ s: PlannedStage) -> StageDecision {
         if let why = s.blockedBy { return StageDecision(stage: s, verdict: .cannotRun(why)) }
         if let target = forcedBy(s) { return StageDecision(stage: s, verdict: .runs(because: "--force \(target) was given")) }
-        if let record = cache.completed(s.key) {
+        switch cache.lookup(s.key) {
+        case .complete(let record):
             if record.outputDirectory == layout.outputDirectory(s).path || s.kind == .load {
                 return StageDecision(stage: s, verdict: .cached)
             }
             return StageDecision(stage: s, verdict: .cachedElsewhere(record.outputDirectory))
+        case .damaged(let why) where s.kind == .train:
+            // Training again may take hours: the user chooses, nothing is dropped in silence.
+            return StageDecision(stage: s, verdict: .cannotRun("\(why); run with --force \(s.identity) to train it again"))
+        case .damaged(let why):
+            return StageDecision(stage: s, verdict: .runs(because: "its cached result is damaged: \(why)"))
+        case .absent:
+            break
         }
         guard let last = cache.lastInputs(s.identity) else {
             return StageDecision(stage: s, verdict: .runs(because: "it has not run before"))

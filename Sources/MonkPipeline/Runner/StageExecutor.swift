@@ -33,6 +33,12 @@ struct StageExecutor {
 
         for d in decisions {
             let s = d.stage
+            // A Ctrl-C during a stage that does not stop mid-way (load, test, compare) stops
+            // the run before the next stage: exit 130, not the rest of the pipeline and 0.
+            if stop.isRequested {
+                let finished = report.stages.last.map { "\($0.identity) finished first; " } ?? ""
+                throw StoppedByUser(detail: finished + "\(s.identity) and the stages after it have not run")
+            }
             if let e = s.experiment, let why = failedExperiments[e] {
                 report.stages.append((s.identity, .notRun("\(e) failed: \(why)")))
                 continue
@@ -170,12 +176,15 @@ struct StageExecutor {
     /// Stores the stage's record once its outputs are all there.
     func complete(_ s: PlannedStage, seconds: Double) throws {
         let dir = layout.outputDirectory(s)
-        let record = StageRecord(key: s.key, kind: s.kind, identity: s.identity, inputs: s.inputs,
+        var record = StageRecord(key: s.key, kind: s.kind, identity: s.identity, inputs: s.inputs,
                                  completed: ISO8601DateFormatter().string(from: Date()),
                                  outputDirectory: dir.path, outputs: WorkspaceLayout.completionFiles(s.kind), seconds: seconds)
-        for file in record.outputs where !FileManager.default.fileExists(atPath: dir.appendingPathComponent(file).path) {
-            throw PipelineError.missingOutput(stage: s.identity, path: dir.appendingPathComponent(file).path)
+        var sums: [String: String] = [:]
+        for (file, sum) in StageRecord.checksums(of: record.outputs, in: dir) {
+            guard let sum else { throw PipelineError.missingOutput(stage: s.identity, path: dir.appendingPathComponent(file).path) }
+            sums[file] = sum
         }
+        record.outputChecksums = sums
         try layout.cache.store(record)
     }
 

@@ -16,6 +16,30 @@ public struct StageRecord: Codable, Equatable, Sendable {
     /// Files (relative to `outputDirectory`) that must exist for the record to count.
     public var outputs: [String]
     public var seconds: Double
+    /// `Checksum64` (hex) of each output when the stage completed, by its name in `outputs`:
+    /// a truncated `loaded.json` or a flipped byte in `best.safetensors` used to count as
+    /// cached. Absent in records written before checksums (those count on presence alone).
+    public var outputChecksums: [String: String]?
+
+    /// The checksums of `outputs` as they are now in `outputDirectory`, nil for a file that
+    /// cannot be read.
+    static func checksums(of outputs: [String], in directory: URL) -> [String: String?] {
+        var sums: [String: String?] = [:]
+        for file in outputs {
+            let data = try? Data(contentsOf: directory.appendingPathComponent(file), options: .alwaysMapped)
+            sums[file] = data.map { Checksum64.hex(Checksum64.of($0)) }
+        }
+        return sums
+    }
+}
+
+/// What the cache holds for one stage key.
+public enum CacheLookup: Equatable, Sendable {
+    /// Nothing usable: never completed, or an output was deleted since.
+    case absent
+    case complete(StageRecord)
+    /// The record or an output exists but is damaged; the sentence names the file.
+    case damaged(String)
 }
 
 /// The stage cache on disk: completed records by key, and the latest inputs per identity
@@ -34,15 +58,30 @@ public struct StageCache: Sendable {
         return root.appendingPathComponent("last/\(safe).json")
     }
 
-    /// The completed record for `key`, if its outputs are all still there.
+    /// The completed record for `key`, if it decodes and its outputs are all still there and
+    /// unchanged.
     public func completed(_ key: StageKey) -> StageRecord? {
-        guard let data = try? Data(contentsOf: recordURL(key)),
-              let rec = try? JSONDecoder().decode(StageRecord.self, from: data) else { return nil }
+        if case .complete(let record) = lookup(key) { return record }
+        return nil
+    }
+
+    /// The record for `key` checked against its outputs: a record that does not decode, or an
+    /// output whose checksum differs from the recorded one, is damaged (never a cache hit).
+    public func lookup(_ key: StageKey) -> CacheLookup {
+        let url = recordURL(key)
+        guard let data = try? Data(contentsOf: url) else { return .absent }
+        guard let rec = try? JSONDecoder().decode(StageRecord.self, from: data) else {
+            return .damaged("the stage record \(url.path) does not decode")
+        }
         let dir = URL(fileURLWithPath: rec.outputDirectory)
         for file in rec.outputs where !FileManager.default.fileExists(atPath: dir.appendingPathComponent(file).path) {
-            return nil
+            return .absent
         }
-        return rec
+        guard let recorded = rec.outputChecksums else { return .complete(rec) }
+        for (file, now) in StageRecord.checksums(of: rec.outputs, in: dir).sorted(by: { $0.key < $1.key }) where recorded[file] != now {
+            return .damaged("\(dir.appendingPathComponent(file).path) is damaged (its checksum is not the one recorded when \(rec.identity) completed)")
+        }
+        return .complete(rec)
     }
 
     public func lastInputs(_ identity: String) -> StageInputs? {

@@ -33,14 +33,21 @@ public final class StopSignal: @unchecked Sendable {
         }
     }
 
-    /// Routes SIGINT and SIGTERM to this flag. A second signal exits with status 130.
+    /// What a second signal prints before the process ends: its locks stay on disk.
+    static let secondSignalMessage = "\nstopped at once (second interrupt): nothing more was saved, and the experiment's lock file stays behind; the next run takes it over (a lock whose process is gone is stale)\n"
+
+    /// Routes SIGINT and SIGTERM to this flag. A second signal exits with status 130 at once.
     public func installSignalHandlers(onFirst: @escaping @Sendable () -> Void = {}) {
         for sig in [SIGINT, SIGTERM] {
             signal(sig, SIG_IGN)
             let src = DispatchSource.makeSignalSource(signal: sig, queue: .global())
             src.setEventHandler { [weak self] in
                 guard let self else { return }
-                if self.isRequested { _exit(130) }
+                if self.isRequested {
+                    let message = Array(StopSignal.secondSignalMessage.utf8)
+                    _ = message.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+                    _exit(130)
+                }
                 self.request()
                 onFirst()
             }

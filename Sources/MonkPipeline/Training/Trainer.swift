@@ -65,14 +65,22 @@ public final class Trainer {
         var state: TrainingState
         var optimizer: MonkEngine.Optimizer
         var schedule: MonkEngine.LRSchedule
+        /// The last finite training loss, for the message when one is not.
+        var lastFiniteLoss: Float?
     }
 
-    /// A saved state of this very stage (same key), if one exists and reads back.
-    public func savedState() -> TrainingState? {
-        guard let data = try? Data(contentsOf: resumeURL),
-              let state = try? SnapshotArchive.decode(TrainingState.self, from: data),
-              state.stageKey == job.stageKey else { return nil }
-        return state
+    /// A saved state of this very stage (same key), if one exists. One that exists and does
+    /// not read back is an error (`DamagedSnapshot`), never a silent restart.
+    public func savedState() throws -> TrainingState? {
+        guard FileManager.default.fileExists(atPath: resumeURL.path) else { return nil }
+        let state: TrainingState
+        do {
+            state = try SnapshotArchive.decode(TrainingState.self, from: Data(contentsOf: resumeURL))
+        } catch {
+            throw DamagedSnapshot(path: resumeURL.path, reason: "\(error)", stage: "train/\(job.paths.root.lastPathComponent)")
+        }
+        // A state of other settings (another key) is not this run's to resume.
+        return state.stageKey == job.stageKey ? state : nil
     }
 
     /// Runs (or resumes) training to the end. Throws `StoppedByUser` after saving when a stop
@@ -97,7 +105,7 @@ public final class Trainer {
     func startOrResume() throws -> Progress {
         // A state that has recorded a best epoch whose weights file is gone cannot give it
         // back (it holds the latest weights only): train again from the start.
-        let usable = savedState().flatMap { $0.best != nil && !FileManager.default.fileExists(atPath: bestURL.path) ? nil : $0 }
+        let usable = try savedState().flatMap { $0.best != nil && !FileManager.default.fileExists(atPath: bestURL.path) ? nil : $0 }
         guard let saved = usable else {
             let state = TrainingState(stageKey: job.stageKey, model: job.network.snapshot(), optimizer: job.optimizer.state,
                                       schedule: job.schedule, rng: job.context.rng, epoch: 0, batch: 0, progress: EpochProgress(),
@@ -143,6 +151,12 @@ public final class Trainer {
         ctx.training = true
         let logits = job.network.forward(batch.images, ctx)
         let (loss, dlogits) = job.loss(logits, batch.labels)
+        // Before the step: NaN gradients would make every weight NaN.
+        guard loss.isFinite else {
+            throw TrainingDiverged(epoch: epoch + 1, batch: run.state.batch + 1, phase: "training", loss: loss,
+                                   lastFiniteLoss: run.lastFiniteLoss)
+        }
+        run.lastFiniteLoss = loss
         _ = job.network.backward(dlogits, ctx)
         try run.optimizer.step(parameters, parallel: ctx.parallel, zeroingGradients: true)
         run.state.progress.lossSum += Double(loss) * Double(batch.labels.count)
@@ -157,6 +171,11 @@ public final class Trainer {
         let batches = job.train.batchesPerEpoch
         let t1 = Date()
         let (valLoss, valAccuracy) = try evaluate(job.validation, epoch: e)
+        // Weights that give a non-finite validation loss are neither "best" nor saved.
+        guard valLoss.isFinite else {
+            throw TrainingDiverged(epoch: e + 1, batch: batches, phase: "validation", loss: Float(valLoss),
+                                   lastFiniteLoss: run.lastFiniteLoss)
+        }
         let p = run.state.progress
         let lr = run.schedule.learningRate(epoch: e, step: max(0, batches - 1), stepsPerEpoch: batches)
         let record = EpochRecord(epoch: e + 1, learningRate: lr,
