@@ -22,6 +22,7 @@ let package = Package(
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CJPEG", path: "Sources/CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg-dev"])]),
         .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // Winograd's tile transforms in C, compiled per CPU level (AVX-512, AVX2, baseline) and
         // chosen at load time; optimised in debug builds too, so tests run them at speed.
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O2"])]),
@@ -31,7 +32,7 @@ let package = Package(
         .target(name: "MonkEngine", dependencies: ["MonkVocabulary", "CBLAS", "CKernels"], swiftSettings: fast,
                 linkerSettings: [.linkedLibrary("dl")]),
         .target(name: "MonkModels", dependencies: ["MonkEngine", "MonkVocabulary"], swiftSettings: fast),
-        .target(name: "MonkData", dependencies: ["MonkEngine", "MonkVocabulary", "CJPEG", "CPNG"], swiftSettings: fast),
+        .target(name: "MonkData", dependencies: ["MonkEngine", "MonkVocabulary", "CJPEG", "CPNG", "CZlib"], swiftSettings: fast),
         .target(name: "MonkPlan", dependencies: ["MonkVocabulary", "Yams"]),
         .target(name: "MonkReport"),
         .target(name: "MonkPipeline", dependencies: ["MonkVocabulary", "MonkEngine", "MonkModels", "MonkData", "MonkPlan", "MonkReport", "Yams"], swiftSettings: fast),

@@ -9,9 +9,8 @@ public struct PreparedImage: Sendable, Equatable {
     public var storedSize: ImageSize
 }
 
-/// A folder of `<key[0..2]>/<key>.px` files: a 24-byte header (magic "MPX2", channels, width,
-/// height, stored width, stored height, little-endian UInt32s after the magic), raw 8-bit
-/// pixels, and a `Checksum64` of everything before it (8 bytes, little-endian). The key is
+/// A folder of `<key[0..2]>/<key>.px` files, each one prepared image in the compact form of
+/// `PixelCache.encode` (PixelCacheEntry.swift), checksummed. The key is
 /// SHA-256 of (format, file content hash, preprocessing settings), so a changed file or changed
 /// settings simply miss; an entry whose checksum or length is wrong is reported through
 /// `reportDamaged` with its path, decoded again and rewritten. Safe for concurrent use by many
@@ -77,22 +76,11 @@ public final class PixelCache: @unchecked Sendable {
         return try prepared(data: data, contentHash: contentHash, preprocessing: preprocessing)
     }
 
-    static let magic: [UInt8] = Array("MPX2".utf8)
-
-    static func encode(_ e: PreparedImage) -> Data {
-        var d = Data(magic)
-        for v in [e.image.channels, e.image.width, e.image.height, e.storedSize.width, e.storedSize.height] {
-            withUnsafeBytes(of: UInt32(v).littleEndian) { d.append(contentsOf: $0) }
-        }
-        d.append(contentsOf: e.image.pixels)
-        withUnsafeBytes(of: Checksum64.of(d).littleEndian) { d.append(contentsOf: $0) }
-        return d
-    }
-
     /// nil for a missing or foreign entry (an earlier format): a miss, rewritten. A damaged
     /// entry (wrong length or checksum) is also a miss, and is reported.
     func read(_ url: URL) -> PreparedImage? {
-        guard let d = try? FileBytes.read(url, maxBytes: 1 << 34), d.count >= 4, Array(d.prefix(4)) == Self.magic else { return nil }
+        guard let d = try? FileBytes.read(url, maxBytes: 1 << 34), d.count >= 4,
+              [Self.magic, Self.magicAllChannels].contains(Array(d.prefix(4))) else { return nil }
         switch Self.decode(d) {
         case .success(let entry):
             return entry
@@ -101,27 +89,5 @@ public final class PixelCache: @unchecked Sendable {
             reportDamaged("pixel cache entry \(url.path) is damaged (\(why.reason)); decoding the image again")
             return nil
         }
-    }
-
-    struct Damage: Error { let reason: String }
-
-    static func decode(_ d: Data) -> Result<PreparedImage, Damage> {
-        guard d.count >= 32 else { return .failure(Damage(reason: "\(d.count) bytes, shorter than a header")) }
-        let (v, stored, computed) = d.withUnsafeBytes { raw in
-            ((0..<5).map { Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 + 4 * $0, as: UInt32.self))) },
-             UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: raw.count - 8, as: UInt64.self)),
-             Checksum64.of(UnsafeRawBufferPointer(rebasing: raw[0..<(raw.count - 8)])))
-        }
-        let (ch, w, h) = (v[0], v[1], v[2])
-        // Products of UInt32 fields can exceed Int: check before comparing with the length.
-        let (wh, o1) = w.multipliedReportingOverflow(by: h)
-        let (n, o2) = wh.multipliedReportingOverflow(by: ch)
-        guard ch == 1 || ch == 3, !o1, !o2, d.count == 24 + n + 8 else {
-            return .failure(Damage(reason: "\(d.count) bytes do not hold a \(w)x\(h)x\(ch) image"))
-        }
-        guard stored == computed else { return .failure(Damage(reason: "checksum mismatch")) }
-        let start = d.startIndex + 24
-        return .success(PreparedImage(image: Image(width: w, height: h, channels: ch, pixels: [UInt8](d[start..<(start + n)])),
-                                      storedSize: ImageSize(width: v[3], height: v[4])))
     }
 }

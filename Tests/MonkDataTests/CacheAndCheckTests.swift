@@ -2,6 +2,7 @@
 import Foundation
 import Testing
 @testable import MonkData
+import MonkEngine
 import MonkVocabulary
 
 @Suite struct PixelCacheTests {
@@ -79,15 +80,15 @@ import MonkVocabulary
         let good = try cache.prepared(data: data, contentHash: hash, preprocessing: pre)
         let entry = cache.url(forKey: PixelCache.key(contentHash: hash, preprocessing: pre))
         let original = try Data(contentsOf: entry)
-        #expect(original.count == 24 + 7 * 5 * 3 + 8)
+        #expect(original == PixelCache.encode(good))
 
         // 1. one pixel byte flipped (the header and length still look right)
         var flipped = original
-        flipped[24 + 17] ^= 0x01
+        flipped[original.count - 9] ^= 0x01
         // 2. cut short; 3. a header claiming 2^32-1 × 2^32-1 pixels (the product overflows Int)
         var huge = original
         for i in 8..<16 { huge[i] = 0xFF }
-        for (n, damaged) in [flipped, original.prefix(50), huge].enumerated() {
+        for (n, damaged) in [flipped, original.prefix(original.count - 5), huge].enumerated() {
             try damaged.write(to: entry)
             let again = try cache.prepared(data: data, contentHash: hash, preprocessing: pre)
             #expect(again == good, "case \(n)")
@@ -96,10 +97,73 @@ import MonkVocabulary
         #expect(cache.statistics.damaged == 3 && cache.statistics.decodes == 4 && cache.statistics.hits == 0)
         #expect(reports.lines.count == 3)
         #expect(reports.lines[0] == "pixel cache entry \(entry.path) is damaged (checksum mismatch); decoding the image again")
-        #expect(reports.lines[1].contains("50 bytes do not hold a 7x5x3 image"))
+        #expect(reports.lines[1].hasPrefix("pixel cache entry \(entry.path) is damaged ("))
+        #expect(reports.lines[2] == "pixel cache entry \(entry.path) is damaged (\(original.count) bytes do not hold a 4294967295x4294967295x3 image); decoding the image again")
         // An intact entry is a hit and reports nothing.
         _ = try cache.prepared(data: data, contentHash: hash, preprocessing: pre)
         #expect(cache.statistics.hits == 1 && reports.lines.count == 3)
+    }
+}
+
+/// The compact entry (issue 11, item 12): a grey image decoded as RGB is stored as one plane,
+/// rows minus the row above, deflated when that is smaller.
+@Suite struct PixelCacheFormatTests {
+    /// A 4x3 RGB image whose channels are equal (12 bytes of one plane: deflate cannot shrink it).
+    static let grey = Image(width: 4, height: 3, channels: 3, pixels: (0..<12).flatMap { i in [UInt8(i * 20), UInt8(i * 20), UInt8(i * 20)] })
+
+    /// A 64x64 grey ramp in RGB: every row is the row above plus 1, so the filtered rows are
+    /// one row of the ramp and then all ones, which deflate to almost nothing.
+    static let ramp = Image(width: 64, height: 64, channels: 3,
+                            pixels: (0..<64).flatMap { y in (0..<64).flatMap { x in Array(repeating: UInt8(x + y), count: 3) } })
+
+    static func header(_ d: Data, _ field: Int) -> UInt32 {
+        d.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: 4 + 4 * field, as: UInt32.self)) }
+    }
+
+    @Test func greyInRGBTakesOnePlane() throws {
+        let entry = PreparedImage(image: Self.grey, storedSize: ImageSize(width: 40, height: 30))
+        let encoded = PixelCache.encode(entry)
+        // 32-byte header, 4*3 bytes of one plane stored as they are, 8-byte checksum.
+        #expect(encoded.count == 32 + 12 + 8)
+        #expect((Self.header(encoded, 5), Self.header(encoded, 6)) == (1, 0), "one plane, not deflated")
+        #expect(try PixelCache.decode(encoded).get() == entry)
+        var colour = Self.grey
+        colour.pixels[7] ^= 1
+        let coloured = PreparedImage(image: colour, storedSize: ImageSize(width: 4, height: 3))
+        #expect(Self.header(PixelCache.encode(coloured), 5) == 3)
+        #expect(try PixelCache.decode(PixelCache.encode(coloured)).get() == coloured)
+    }
+
+    @Test func smoothRowsAreDeflatedAndComeBackExactly() throws {
+        let entry = PreparedImage(image: Self.ramp, storedSize: ImageSize(width: 64, height: 64))
+        let encoded = PixelCache.encode(entry)
+        #expect((Self.header(encoded, 5), Self.header(encoded, 6)) == (1, 1), "one plane, deflated")
+        // 12,288 RGB bytes, 4,096 in one plane; deflated, the ramp takes well under 200.
+        #expect(encoded.count < 32 + 200 + 8, "\(encoded.count)")
+        #expect(try PixelCache.decode(encoded).get() == entry)
+    }
+
+    /// A payload that passes its checksum but does not inflate to the declared size (made on
+    /// purpose: the checksum is recomputed) is damaged, and inflating stops at the declared size.
+    @Test func aPayloadThatDoesNotInflateIsDamage() throws {
+        let encoded = PixelCache.encode(PreparedImage(image: Self.ramp, storedSize: ImageSize(width: 64, height: 64)))
+        var body = encoded.prefix(encoded.count - 8)
+        // Declare 64x32: the stream holds 64 rows, more than the buffer.
+        body.replaceSubrange(12..<16, with: [32, 0, 0, 0])
+        var forged = Data(body)
+        withUnsafeBytes(of: Checksum64.of(forged).littleEndian) { forged.append(contentsOf: $0) }
+        #expect(throws: PixelCache.Damage.self) { try PixelCache.decode(forged).get() }
+    }
+
+    /// Entries written before the compact format (MPX2: 24-byte header, every channel) still read.
+    @Test func earlierEntriesStillRead() throws {
+        var d = Data("MPX2".utf8)
+        for v: UInt32 in [3, 4, 3, 40, 30] { withUnsafeBytes(of: v.littleEndian) { d.append(contentsOf: $0) } }
+        d.append(contentsOf: Self.grey.pixels)
+        withUnsafeBytes(of: Checksum64.of(d).littleEndian) { d.append(contentsOf: $0) }
+        #expect(try PixelCache.decode(d).get() == PreparedImage(image: Self.grey, storedSize: ImageSize(width: 40, height: 30)))
+        d[30] ^= 4
+        #expect(throws: PixelCache.Damage.self) { try PixelCache.decode(d).get() }
     }
 }
 
