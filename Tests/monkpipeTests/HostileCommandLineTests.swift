@@ -50,3 +50,40 @@ struct HostileCommandLineTests {
         #expect(k.stderr.contains("state dict key 5 is a int, not a tensor name"), "\(k)")
     }
 }
+
+/// `monkpipe gc` and the spec warnings through the binary (issues 11 item 12, 13 item 12).
+@Suite("monkpipe binary: gc and misleading specs")
+struct CacheCommandLineTests {
+    /// After the input size changes, `gc --dry-run` counts the old size's pixels and records,
+    /// `gc` deletes them, and the current spec stays cached.
+    @Test func gcDeletesWhatTheOldSizeUsed() throws {
+        let p = try TinyProject("gc", perClass: 4, testPerClass: 2, epochs: 1, experiments: "  sgd: {}\n")
+        defer { p.cleanUp() }
+        #expect(try monkpipe(["run", p.spec, "--quiet"], in: p.url).status == 0)
+        let spec = try String(contentsOf: p.dir.path(p.spec), encoding: .utf8)
+        try p.dir.write(spec.replacingOccurrences(of: "input_size: 24", with: "input_size: 28"), to: p.spec)
+        #expect(try monkpipe(["run", p.spec, "--quiet"], in: p.url).status == 0)
+        let dry = try monkpipe(["gc", p.spec, "--dry-run"], in: p.url)
+        #expect(dry.status == 0, "\(dry)")
+        // 8 train (of which 2 validation) + 4 test images; the old load, train, test, compare.
+        #expect(dry.stdout.contains("/.cache: would remove 12 pixel entries, 4 stage records, 1 load result; would free "), "\(dry)")
+        let gc = try monkpipe(["gc", p.spec], in: p.url)
+        #expect(gc.stdout.contains("/.cache: removed 12 pixel entries, 4 stage records, 1 load result; freed "), "\(gc)")
+        let plan = try monkpipe(["plan", p.spec], in: p.url)
+        #expect(plan.status == 0 && !plan.stdout.contains("runs because"), "\(plan)")
+        #expect(try monkpipe(["gc", p.spec], in: p.url).stdout.contains("freed 0 bytes"))
+    }
+
+    @Test func validateWarnsAboutLeakageAndRefusesRepeatedSweepValues() throws {
+        let dir = try TempDir("misleading")
+        defer { dir.cleanUp() }
+        try dir.write("project: p\ndata: {train: data/train, val: data/train}\n", to: "leak.yaml")
+        let leak = try monkpipe(["validate", "leak.yaml"], in: dir.url)
+        #expect(leak.status == 0, "\(leak)")
+        #expect(leak.stderr.contains("warning: leak.yaml: data.val is the training folder ("), "\(leak)")
+        try dir.write("project: p\ndata: {train: data/train}\nsweep: {optimizer.lr: [0.01, 1e-2]}\n", to: "sweep.yaml")
+        let sweep = try monkpipe(["validate", "sweep.yaml"], in: dir.url)
+        #expect(sweep.status == 2, "\(sweep)")
+        #expect(sweep.stderr.contains("the sweep points 'lr0.01' and 'lr1e-2' are the same experiment"), "\(sweep)")
+    }
+}
