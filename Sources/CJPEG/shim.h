@@ -241,7 +241,8 @@ static inline int monk_jpeg_round_trip(const unsigned char *pixels, int width, i
     jpeg_destroy_compress(&cinfo);
 
     monk_jpeg_result decoded;
-    int status = monk_jpeg_decode(encoded, encoded_size, 0, 0, &decoded);
+    // Our own encoding of a width x height image: that is all it may declare.
+    int status = monk_jpeg_decode(encoded, encoded_size, 0, 0, (unsigned long long)width * (unsigned long long)height, &decoded);
     free(encoded);
     if (status != 0) { snprintf(error, (size_t)error_size, "%s", decoded.error); return -1; }
     if (decoded.width != width || decoded.height != height || decoded.channels != channels) {
