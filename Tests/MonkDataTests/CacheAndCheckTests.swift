@@ -109,12 +109,19 @@ import MonkVocabulary
 /// rows minus the row above, deflated when that is smaller.
 @Suite struct PixelCacheFormatTests {
     /// A 4x3 RGB image whose channels are equal (12 bytes of one plane: deflate cannot shrink it).
-    static let grey = Image(width: 4, height: 3, channels: 3, pixels: (0..<12).flatMap { i in [UInt8(i * 20), UInt8(i * 20), UInt8(i * 20)] })
+    static let grey: Image = {
+        var pixels: [UInt8] = []
+        for i in 0..<12 { pixels += [UInt8](repeating: UInt8(i * 20), count: 3) }
+        return Image(width: 4, height: 3, channels: 3, pixels: pixels)
+    }()
 
     /// A 64x64 grey ramp in RGB: every row is the row above plus 1, so the filtered rows are
     /// one row of the ramp and then all ones, which deflate to almost nothing.
-    static let ramp = Image(width: 64, height: 64, channels: 3,
-                            pixels: (0..<64).flatMap { y in (0..<64).flatMap { x in Array(repeating: UInt8(x + y), count: 3) } })
+    static let ramp: Image = {
+        var pixels: [UInt8] = []
+        for y in 0..<64 { for x in 0..<64 { pixels += [UInt8](repeating: UInt8(x + y), count: 3) } }
+        return Image(width: 64, height: 64, channels: 3, pixels: pixels)
+    }()
 
     static func header(_ d: Data, _ field: Int) -> UInt32 {
         d.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: 4 + 4 * field, as: UInt32.self)) }

@@ -34,8 +34,9 @@ import Testing
         let loaded = loadDir.appendingPathComponent("loaded.json")
         let bytes = try Data(contentsOf: loaded)
         try bytes.prefix(bytes.count / 2).write(to: loaded)
-        let load = try #require(try f.decisions(Self.spec).first { $0.key.hasPrefix("load/") })
-        #expect(load.value == "runs because its cached result is damaged: \(loaded.path) is damaged (its checksum is not the one recorded when \(load.key) completed)")
+        // The load stage's identity is plain "load".
+        let load = try #require(try f.decisions(Self.spec)["load"])
+        #expect(load == "runs because its cached result is damaged: \(loaded.path) is damaged (its checksum is not the one recorded when load completed)")
         // Later stages stay cached (their keys did not change); load is redone and decodes.
         #expect(try f.decisions(Self.spec)["train/sgd"] == "cached")
         let report = try f.runner(Self.spec).run()
