@@ -91,7 +91,7 @@ extension FloatImage {
             }
         }
         // Coding a well-formed buffer in memory fails only when memory runs out.
-        guard status == 0 else { fatalError("JPEG re-encoding at quality \(quality) failed: \(String(cString: error))") }
+        guard status == 0 else { fatalError("JPEG re-encoding at quality \(quality) failed: \(String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))") }
         var out = FloatImage(width: width, height: height)
         for p in 0..<n {
             for c in 0..<3 { out.pixels[3 * p + c] = Float(decoded[p * channels + (gray ? 0 : c)]) / 255 }

@@ -6,8 +6,11 @@ import Foundation
 import MonkVocabulary
 
 @Suite struct SchemaTests {
-    static let shippedSpecs = ["pipelines/quickstart.yaml", "pipelines/pneumonia.yaml",
-                               "examples/sweep.yaml", "examples/ci.yaml"]
+    static let shippedSpecs = ["pipelines/quickstart.yaml", "pipelines/pneumonia.yaml", "pipelines/pneumonia-best.yaml",
+                               "examples/sweep.yaml", "examples/ci.yaml",
+                               "pipelines/study/r0_first_recipe.yaml", "pipelines/study/r1_jitter_5ep.yaml",
+                               "pipelines/study/r2_jitter_256.yaml", "pipelines/study/r3_frozen_head.yaml",
+                               "pipelines/study/r4_nuisance.yaml", "pipelines/study/tutorial_scratch.yaml"]
 
     @Test func committedSchemaIsTheGeneratedOne() throws {
         let path = repositoryRoot + "/schemas/monkpipe.schema.json"
