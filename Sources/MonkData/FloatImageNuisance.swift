@@ -21,34 +21,24 @@ extension FloatImage {
     /// Separable Gaussian blur; samples beyond the border repeat the edge pixel, so a flat
     /// image stays flat and no dark frame appears.
     public func blurred(sigma: Double) -> FloatImage {
-        let taps = GaussianBlur.taps(sigma: sigma), r = taps.count / 2
-        var rows = FloatImage(width: width, height: height)
+        let taps = GaussianBlur.taps(sigma: sigma)
+        return convolved(taps, horizontally: true).convolved(taps, horizontally: false)
+    }
+
+    /// One pass of a symmetric 1-D filter along rows (or columns), the edge pixel repeated.
+    private func convolved(_ taps: [Float], horizontally: Bool) -> FloatImage {
+        let r = taps.count / 2
         var out = FloatImage(width: width, height: height)
         pixels.withUnsafeBufferPointer { src in
-            rows.pixels.withUnsafeMutableBufferPointer { dst in
-                for y in 0..<height {
-                    let row = y * width
-                    for x in 0..<width {
-                        var acc: (Float, Float, Float) = (0, 0, 0)
-                        for k in 0..<taps.count {
-                            let sx = Swift.min(Swift.max(x + k - r, 0), width - 1)
-                            let i = (row + sx) * 3, t = taps[k]
-                            acc.0 += t * src[i]; acc.1 += t * src[i + 1]; acc.2 += t * src[i + 2]
-                        }
-                        let o = (row + x) * 3
-                        dst[o] = acc.0; dst[o + 1] = acc.1; dst[o + 2] = acc.2
-                    }
-                }
-            }
-        }
-        rows.pixels.withUnsafeBufferPointer { src in
             out.pixels.withUnsafeMutableBufferPointer { dst in
                 for y in 0..<height {
                     for x in 0..<width {
                         var acc: (Float, Float, Float) = (0, 0, 0)
                         for k in 0..<taps.count {
-                            let sy = Swift.min(Swift.max(y + k - r, 0), height - 1)
-                            let i = (sy * width + x) * 3, t = taps[k]
+                            let i = horizontally
+                                ? (y * width + Swift.min(Swift.max(x + k - r, 0), width - 1)) * 3
+                                : (Swift.min(Swift.max(y + k - r, 0), height - 1) * width + x) * 3
+                            let t = taps[k]
                             acc.0 += t * src[i]; acc.1 += t * src[i + 1]; acc.2 += t * src[i + 2]
                         }
                         let o = (y * width + x) * 3
