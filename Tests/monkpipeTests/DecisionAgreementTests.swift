@@ -33,6 +33,15 @@ struct DecisionAgreementTests {
         defer { p.cleanUp() }
         let run = try monkpipe(["run", p.spec], in: p.url)
         try #require(run.status == 0, "\(run)")
+        // The run shows the whole test summary (issue 11 item 2), not its first six lines:
+        // every metric, and per class a row in the table and in the confusion matrix.
+        for needle in ["Sensitivity", "Specificity", "ROC AUC", "Average precision", "Confusion matrix"] {
+            #expect(run.stdout.contains(needle), "\(needle): \(run)")
+        }
+        for name in ["NORMAL", "PNEUMONIA"] {
+            let rows = run.stdout.split(separator: "\n").filter { $0.trimmingCharacters(in: .whitespaces).hasPrefix(name + " ") }
+            #expect(rows.count >= 2, "\(name): \(run)")
+        }
         let experiment = p.experiment("youden").path
         let tested = try Self.metrics(String(contentsOf: p.experiment("youden").appendingPathComponent("output/test/metrics.json"), encoding: .utf8))
         let binary = try #require(tested["binary"] as? [String: Any])

@@ -130,7 +130,9 @@ struct StageExecutor {
         try RunLock.holding(paths.lock, console: console) {
             let evaluation = try TestStage.run(plan: plan, experiment: e, loaded: loaded, paths: paths, cache: pixels, cores: cores, console: console)
             try states.testFinished(e, classes: loaded.classes, metrics: evaluation.metrics, key: s.key)
-            console.info("  " + evaluation.metrics.textSummary().split(separator: "\n").prefix(6).joined(separator: "\n  "))
+            // All of it: a cut after six lines hid specificity, the AUC and whole classes.
+            console.info(evaluation.metrics.textSummary().split(separator: "\n", omittingEmptySubsequences: false)
+                .dropLast().map { $0.isEmpty ? "" : "  " + $0 }.joined(separator: "\n"))
             try complete(s, seconds: Date().timeIntervalSince(start))
         }
     }
