@@ -141,6 +141,15 @@ struct DecisionAgreementTests {
         // 12 + 12 training images, a quarter split off for validation.
         #expect(threshold["validation_images"] as? Int == 6, "\(threshold)")
 
+        // Exported, the checkpoint carries that decision: alone it gives the same numbers.
+        let export = try monkpipe(["export", "--experiment", experiment, "--to", "published/model.safetensors"], in: p.url)
+        try #require(export.status == 0, "\(export)")
+        let alone = try monkpipe(["evaluate", "--checkpoint", "published/model.safetensors", "--data", "data/test", "--json"], in: p.url)
+        try #require(alone.status == 0, "\(alone)")
+        var fromFile = try Self.metrics(alone.stdout)
+        fromFile["checkpoint"] = before["checkpoint"]
+        #expect(NSDictionary(dictionary: fromFile).isEqual(to: before), "\(alone.stdout)")
+
         let test = try monkpipe(["run", p.spec, "--stage", "test"], in: p.url)
         try #require(test.status == 0, "\(test)")
         let tested = try Self.metrics(String(contentsOf: p.experiment("youden").appendingPathComponent("output/test/metrics.json"), encoding: .utf8))

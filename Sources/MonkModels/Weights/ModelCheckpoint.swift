@@ -97,10 +97,14 @@ public enum ModelCheckpoint {
         try update(sidecar: sidecar) { $0.metadata.merge(changes) { _, new in new } }
     }
 
-    /// Records the decision a test stage applied with the weights beside `sidecar`, so the
+    /// Records the decision a test stage applied with the weights beside `sidecar`, and the
+    /// evaluation input if the sidecar lacks it (written before it was recorded), so the
     /// checkpoint alone decides as its experiment did (rewritten atomically, weights untouched).
-    public static func recordDecision(sidecar: URL, _ decision: CheckpointDecision?) throws {
-        try update(sidecar: sidecar) { $0.decision = decision }
+    public static func recordDecision(sidecar: URL, _ decision: CheckpointDecision?, input: CheckpointInput) throws {
+        try update(sidecar: sidecar) {
+            $0.decision = decision
+            if $0.input == nil { $0.input = input }
+        }
     }
 
     private static func update(sidecar: URL, _ change: (inout CheckpointInfo) -> Void) throws {

@@ -16,6 +16,8 @@ public enum ModelSource: Sendable, Equatable {
 }
 
 public struct TrainedModel {
+    /// The weights file (its sidecar beside it).
+    public let weights: URL
     public let predictor: Predictor
     public let decision: ModelDecision
     /// Which weights, as reports name them ("best (best.safetensors)", a file path).
@@ -36,6 +38,7 @@ public struct TrainedModel {
             guard FileManager.default.fileExists(atPath: weights.path) else {
                 throw PipelineError.invalid("\(weights.path) does not exist: has the experiment finished training?")
             }
+            self.weights = weights
             predictor = try Predictor(weights: weights, pipelines: DataPipelines(exp.state.data), threads: threads,
                                       batchSize: exp.state.data.batchSize)
             checkpointName = "\(checkpoint.rawValue) (\(weights.lastPathComponent))"
@@ -44,6 +47,7 @@ public struct TrainedModel {
             }
             decision = try exp.decision(for: predictor, override: override, console: console)
         case .file(let url):
+            weights = url
             predictor = try Predictor(weights: url, pipelines: nil, threads: threads)
             checkpointName = url.path
             testFolder = nil

@@ -86,7 +86,9 @@ enum TestStage {
         let decision = evaluation.metrics.binary.map {
             CheckpointDecision(positiveClass: $0.positiveClass, threshold: $0.threshold, bootstrap: options.bootstrap)
         }
-        try ModelCheckpoint.recordDecision(sidecar: ModelCheckpoint.sidecarURL(for: weights), decision)
+        try ModelCheckpoint.recordDecision(sidecar: ModelCheckpoint.sidecarURL(for: weights), decision,
+                                           input: CheckpointInput(preprocessing: predictor.preprocessing, pipeline: predictor.pipeline,
+                                                                  batchSize: plan.data.batchSize))
         return evaluation
     }
 }
