@@ -90,13 +90,17 @@ public struct ResultsTable: Sendable, Equatable {
         var table = [header]
         for r in rows {
             let tested = r.accuracy != nil
-            table.append([r.best ? "*" : "", r.experiment] + varying.map { r.settings[$0] ?? "" } + [
-                tested ? interval(r.accuracy, percent: true) : r.status,
-                interval(r.sensitivity, percent: true), interval(r.specificity, percent: true), interval(r.auc, percent: false),
-                r.bestEpoch.map { "\($0) (val \(NumberText.percent(r.bestValidationAccuracy)))" } ?? "—",
-                r.trainingSeconds.map(Self.duration) ?? "—",
-                r.peakMemoryMb.map { "\(Int($0.rounded())) MB" } ?? "—",
-            ])
+            let mark: [String] = [r.best ? "*" : "", r.experiment]
+            let settings: [String] = varying.map { r.settings[$0] ?? "" }
+            let accuracy: String = tested ? interval(r.accuracy, percent: true) : r.status
+            let rates: [String] = [interval(r.sensitivity, percent: true), interval(r.specificity, percent: true),
+                                   interval(r.auc, percent: false)]
+            var epoch = "—"
+            if let e = r.bestEpoch { epoch = "\(e) (val \(NumberText.percent(r.bestValidationAccuracy)))" }
+            let time: String = r.trainingSeconds.map(Self.duration) ?? "—"
+            var memory = "—"
+            if let m = r.peakMemoryMb { memory = "\(Int(m.rounded())) MB" }
+            table.append(mark + settings + [accuracy] + rates + [epoch, time, memory])
         }
         let widths = header.indices.map { c in table.map { $0[c].count }.max() ?? 0 }
         var lines = table.map { row in
