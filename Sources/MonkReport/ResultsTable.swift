@@ -45,7 +45,8 @@ public struct ResultsTable: Sendable, Equatable {
     public var rows: [Row]
 
     public init(_ entries: [Entry]) {
-        varying = Self.varying(entries.map(\.settings))
+        let varying = Self.varying(entries.map(\.settings))
+        self.varying = varying
         let bestValidation = entries.compactMap { $0.run?.bestValidation?.accuracy }.max()
         rows = entries.map { entry in
             let run = entry.run, m = run?.evaluation?.metrics, b = m?.binary
