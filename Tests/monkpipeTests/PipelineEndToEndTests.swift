@@ -57,10 +57,10 @@ struct PipelineEndToEndTests {
         try #require(show.status == 0, "\(show)")
         let table = try #require(try parseJSON(show.stdout) as? [String: Any], "\(show)")
         #expect((table["varying_settings"] as? [String])?.contains("optimizer") == true, "\(show)")
-        let rows = try #require(table["experiments"] as? [[String: Any]], "\(show)")
-        #expect(rows.compactMap { $0["experiment"] as? String } == ["adam", "sgd"], "\(show)")
-        #expect(rows.filter { $0["best"] as? Bool == true }.count == 1, "\(show)")
-        for row in rows {
+        let showRows = try #require(table["experiments"] as? [[String: Any]], "\(show)")
+        #expect(showRows.compactMap { $0["experiment"] as? String } == ["adam", "sgd"], "\(show)")
+        #expect(showRows.filter { $0["best"] as? Bool == true }.count == 1, "\(show)")
+        for row in showRows {
             let name = row["experiment"] as? String ?? ""
             let tested = try #require(try parseJSON(String(contentsOf: p.dir.path("workspace/tiny/\(name)/output/test/metrics.json"), encoding: .utf8)) as? [String: Any])
             #expect(NSDictionary(dictionary: row["accuracy"] as? [String: Any] ?? [:]).isEqual(to: tested["accuracy"] as? [String: Any] ?? ["": 0]), "\(name): \(show)")
