@@ -31,7 +31,7 @@ let package = Package(
         .target(name: "MonkVocabulary"),
         .target(name: "MonkEngine", dependencies: ["MonkVocabulary", "CBLAS", "CKernels"], swiftSettings: fast,
                 linkerSettings: [.linkedLibrary("dl")]),
-        .target(name: "MonkModels", dependencies: ["MonkEngine", "MonkVocabulary"], swiftSettings: fast),
+        .target(name: "MonkModels", dependencies: ["MonkEngine", "MonkVocabulary", "MonkData", "MonkReport"], swiftSettings: fast),
         .target(name: "MonkData", dependencies: ["MonkEngine", "MonkVocabulary", "CJPEG", "CPNG", "CZlib"], swiftSettings: fast),
         .target(name: "MonkPlan", dependencies: ["MonkVocabulary", "Yams"]),
         .target(name: "MonkReport"),

@@ -18,8 +18,13 @@ public enum ComparisonCSV {
         "train_images", "val_images", "test_images", "test_checkpoint",
     ]
 
+    /// The fixed columns, then one `setting:<key>` column per setting whose value differs
+    /// between the experiments (a sweep's values, or what each experiment sets), as in the spec.
     public static func table(_ runs: [ExperimentRun]) -> CSVTable {
-        CSVTable(header: columns, rows: runs.map(row))
+        let varying = ResultsTable.varying(runs.map(\.settings))
+        return CSVTable(header: columns + varying.map { "setting:\($0)" }, rows: runs.map { run in
+            row(run) + varying.map { key in run.settings.first { $0.key == key }?.value ?? "" }
+        })
     }
 
     static func row(_ run: ExperimentRun) -> [String] {

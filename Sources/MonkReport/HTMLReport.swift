@@ -63,7 +63,10 @@ struct HTMLReport {
     }
 
     func resultsTable() -> String {
-        var rows = ["<table><tr><th class=\"l\">experiment</th><th class=\"l\">model</th><th>test accuracy</th>"
+        // Settings that differ between the experiments (a sweep's values) get a column each.
+        let varying = ResultsTable.varying(runs.map(\.settings))
+        var rows = ["<table><tr><th class=\"l\">experiment</th><th class=\"l\">model</th>"
+                    + varying.map { "<th class=\"l\">\(escapeXML($0))</th>" }.joined() + "<th>test accuracy</th>"
                     + "<th>sensitivity</th><th>specificity</th><th>AUC</th><th>best val accuracy (epoch)</th>"
                     + "<th>training time (s)</th><th>peak memory (MB)</th><th>train images/s</th><th class=\"l\">tested checkpoint</th></tr>"]
         for (i, run) in runs.enumerated() {
@@ -76,6 +79,7 @@ struct HTMLReport {
                          run.facts.trainImagesPerSecond.map { NumberText.fixed($0, 2) } ?? "n/a"]
             rows.append("<tr><td class=\"l\">\(swatch(i))\(escapeXML(run.label))</td>"
                         + "<td class=\"l\">\(escapeXML(run.configuration.model))</td>"
+                        + varying.map { key in "<td class=\"l\">\(escapeXML(run.settings.first { $0.key == key }?.value ?? ""))</td>" }.joined()
                         + cells.map { "<td>\($0)</td>" }.joined()
                         + "<td class=\"l\">\(escapeXML(m?.checkpoint ?? "not tested"))</td></tr>")
         }

@@ -3,9 +3,10 @@
 import Foundation
 
 extension TestMetrics {
-    /// A plain-text report for people; every number in it is also in metrics.json.
-    public func textSummary() -> String {
-        var lines = ["Test metrics for checkpoint: \(checkpoint)",
+    /// A plain-text report for people; every number in it is also in metrics.json. `heading`
+    /// replaces the first line (e.g. to say that the images are not the test set).
+    public func textSummary(heading: String? = nil) -> String {
+        var lines = [heading ?? "Test metrics for checkpoint: \(checkpoint)",
                      "\(images) images; classes: \(classes.joined(separator: ", "))",
                      ""]
         func row(_ name: String, _ e: Estimate, _ how: String) -> String {

@@ -13,13 +13,17 @@ struct Classify: ParsableCommand {
         mean (0.485, 0.456, 0.406) and std (0.229, 0.224, 0.225) — for efficientnet_lite0 \
         mean 127/255 and std 128/255 instead. --resize-shorter R --crop C switches to \
         torchvision's recipe (shorter side to R, centre crop C×C).
+
+        A monkpipe checkpoint (FILE.safetensors with its FILE.json sidecar, as `run` writes \
+        them) brings its network, class names and the preprocessing and normalisation its \
+        experiment evaluated with: --model and --labels may then be left out.
         """)
 
-    @Option(name: .long, help: "Network name (see `monkpipe models`).")
-    var model: String
+    @Option(name: .long, help: "Network name (see `monkpipe models`); read from a monkpipe checkpoint's sidecar when left out.")
+    var model: String?
     @Option(name: .long, help: "Weights file: PyTorch .pth (zip or legacy), safetensors, or a monkpipe checkpoint.")
     var weights: String
-    @Option(name: .long, help: "Text file with one class name per line.")
+    @Option(name: .long, help: "Text file with one class name per line (default: a monkpipe checkpoint's classes).")
     var labels: String?
     @Option(name: .long, help: "How many classes to print per image.")
     var top = 5

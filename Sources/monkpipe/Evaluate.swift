@@ -1,35 +1,43 @@
-// `monkpipe evaluate`: a trained experiment's metrics on a labelled folder.
+// `monkpipe evaluate`: a trained model's metrics on a labelled folder.
 import ArgumentParser
 import Foundation
 import MonkPipeline
 
 struct Evaluate: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Evaluate a trained experiment on a folder-per-class dataset (accuracy, sensitivity, specificity, AUC with intervals).")
+        abstract: "Evaluate a trained model on a folder-per-class dataset (accuracy, sensitivity, specificity, AUC with intervals).",
+        discussion: """
+        The model is an experiment's checkpoint (--experiment DIR) or a checkpoint file alone \
+        (--checkpoint FILE.safetensors). Either way it decides exactly as the experiment's test \
+        stage did (same threshold, positive class and bootstrap), so on the test folder the \
+        numbers equal the test stage's.
+        """)
 
-    @Option(name: .long, help: "The experiment directory, workspace/<project>/<experiment>.")
-    var experiment: String
+    @OptionGroup var model: ModelOptions
     @Option(name: .long, help: "A folder with one sub-folder per class.")
     var data: String
-    @Option(name: .long, help: "The epoch with the best validation metric, or the last one.")
-    var checkpoint = CheckpointChoice.best
     @Option(name: .long, help: "Write metrics.json, predictions.csv and plots into this folder.")
     var output: String?
-    @Option(name: .long) var threads = 2
     @OptionGroup var out: OutputOptions
 
     func run() throws {
-        let evaluation = try reportingErrors {
-            let exp = try TrainedExperiment(directory: URL(fileURLWithPath: experiment))
-            let e = try ExperimentInference.evaluate(exp, checkpoint: checkpoint, data: URL(fileURLWithPath: data),
-                                                     threads: threads, console: out.console)
-            if let output { try e.writeReport(to: URL(fileURLWithPath: output), experiment: exp.state.experiment) }
-            return e
+        let console = out.console
+        let (evaluation, heading) = try reportingErrors {
+            let trained = try model.load(console: console)
+            console.info("decision: \(trained.decision.summary)")
+            let folder = URL(fileURLWithPath: data)
+            let e = try ExperimentInference.evaluate(trained, data: folder, console: console)
+            if let output {
+                let name = model.experiment.map { URL(fileURLWithPath: $0).lastPathComponent }
+                    ?? URL(fileURLWithPath: trained.checkpointName).deletingPathExtension().lastPathComponent
+                try e.writeReport(to: URL(fileURLWithPath: output), experiment: name)
+            }
+            return (e, ExperimentInference.heading(trained, folder: data))
         }
         if out.json {
             print(String(decoding: (try? evaluation.metrics.jsonData()) ?? Data(), as: UTF8.self))
         } else {
-            print(evaluation.metrics.textSummary(), terminator: "")
+            print(evaluation.metrics.textSummary(heading: heading), terminator: "")
         }
     }
 }

@@ -1,19 +1,21 @@
-// `monkpipe infer`: a trained experiment's predictions for images or folders.
+// `monkpipe infer`: a trained model's predictions for images or folders.
 import ArgumentParser
 import Foundation
 import MonkPipeline
 
 struct Infer: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Predict the class of images (files or folders) with a trained experiment's best checkpoint.")
+        abstract: "Predict the class of images (files or folders) with a trained model.",
+        discussion: """
+        The model is an experiment's checkpoint (--experiment DIR) or a checkpoint file alone \
+        (--checkpoint FILE.safetensors). Two classes are decided as the experiment's test stage \
+        decided (its threshold on P(positive class), e.g. chosen by Youden's J on validation), \
+        printed before the predictions; --threshold overrides it.
+        """)
 
-    @Option(name: .long, help: "The experiment directory, workspace/<project>/<experiment>.")
-    var experiment: String
-    @Option(name: .long, help: "The epoch with the best validation metric, or the last one.")
-    var checkpoint = CheckpointChoice.best
+    @OptionGroup var model: ModelOptions
     @Option(name: .long, help: "Write a CSV of the predictions here.")
     var output: String?
-    @Option(name: .long) var threads = 2
     @OptionGroup var out: OutputOptions
     @Argument(help: "Image files or folders.")
     var inputs: [String]
@@ -21,15 +23,16 @@ struct Infer: ParsableCommand {
     func run() throws {
         let console = out.console
         let (rows, classes) = try reportingErrors { () throws -> ([InferenceRow], [String]) in
-            let exp = try TrainedExperiment(directory: URL(fileURLWithPath: experiment))
-            let predictor = try exp.predictor(checkpoint: checkpoint, threads: threads)
+            let trained = try model.load(console: console)
+            // Before the predictions, so a reader knows how each was decided (JSON rows carry the threshold).
+            console.info("decision: \(trained.decision.summary)")
             let files = ExperimentInference.imageFiles(inputs.map { URL(fileURLWithPath: $0) })
             guard !files.isEmpty else { throw PipelineError.invalid("no images found in \(inputs.joined(separator: ", "))") }
-            let rows = try ExperimentInference.infer(predictor, images: files, console: console)
+            let rows = try ExperimentInference.infer(trained, images: files, console: console)
             if let output {
-                try ExperimentInference.writeCSV(rows, classes: predictor.info.classes, to: URL(fileURLWithPath: output))
+                try ExperimentInference.writeCSV(rows, classes: trained.predictor.info.classes, to: URL(fileURLWithPath: output))
             }
-            return (rows, predictor.info.classes)
+            return (rows, trained.predictor.info.classes)
         }
         if out.json { rows.forEach { printJSON($0) }; return }
         for r in rows { print(String(format: "%@\t%@\t%.4f", r.image, r.predicted, r.probability)) }

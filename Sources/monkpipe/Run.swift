@@ -30,7 +30,8 @@ struct Run: ParsableCommand {
             try PipelineRunner(plan: plan, options: stages.options, console: console, stop: stop).run()
         }
         if output.json {
-            printJSON(report.stages.map { ["stage": $0.identity, "outcome": "\($0.outcome)"] })
+            // Each test stage (run or cached) carries its metrics, as its metrics.json has them.
+            print(String(decoding: try reportingErrors { try ResultsOverview.runJSON(plan, report) }, as: UTF8.self))
         } else {
             console.info("done: " + report.stages.map { "\($0.identity) \(Run.word($0.outcome))" }.joined(separator: ", "))
         }
@@ -49,3 +50,4 @@ struct Run: ParsableCommand {
         }
     }
 }
+

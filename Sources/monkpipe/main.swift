@@ -13,7 +13,7 @@ struct Monkpipe: ParsableCommand {
         """,
         version: MonkpipeVersion.string,
         subcommands: [Run.self, PlanCommand.self, Validate.self, Schema.self, Infer.self, Evaluate.self,
-                      Compare.self, Submit.self, Status.self, Models.self, CheckData.self, Bench.self, Classify.self, GC.self])
+                      Compare.self, Show.self, Export.self, Submit.self, Status.self, Models.self, CheckData.self, Bench.self, Classify.self, GC.self])
 }
 
 Monkpipe.main()

@@ -11,13 +11,19 @@ struct PipelineEndToEndTests {
 
         let run = try monkpipe(["run", p.spec, "--json"], in: p.url)
         try #require(run.status == 0, "\(run)")
-        // --json: one array of {stage, outcome}, one entry per stage.
-        let stages = try #require(try parseJSON(run.stdout) as? [[String: String]], "\(run)")
-        let ids = Set(stages.compactMap { $0["stage"] })
+        // --json: one array of {stage, outcome}, one entry per stage; test stages add their metrics.
+        let stages = try #require(try parseJSON(run.stdout) as? [[String: Any]], "\(run)")
+        let ids = Set(stages.compactMap { $0["stage"] as? String })
         for id in ["load", "train/sgd", "train/adam", "test/sgd", "test/adam", "compare/cmp"] {
             #expect(ids.contains(id), "stage \(id) missing from \(ids.sorted())")
         }
-        #expect(stages.allSatisfy { $0["outcome"]?.hasPrefix("ran") == true }, "\(stages)")
+        #expect(stages.allSatisfy { ($0["outcome"] as? String)?.hasPrefix("ran") == true }, "\(stages)")
+        var runMetrics: [String: [String: Any]] = [:]
+        for stage in stages {
+            let id = stage["stage"] as? String ?? ""
+            #expect((stage["metrics"] != nil) == id.hasPrefix("test/"), "\(stage)")
+            runMetrics[id] = stage["metrics"] as? [String: Any]
+        }
 
         for name in ["sgd", "adam"] {
             let base = "workspace/tiny/\(name)/"
@@ -36,6 +42,7 @@ struct PipelineEndToEndTests {
             #expect(predictions.split(separator: "\n").count == 9, "\(predictions)")
             let metrics = try #require(try parseJSON(String(contentsOf: p.dir.path(base + "output/test/metrics.json"), encoding: .utf8)) as? [String: Any])
             #expect(metrics["images"] as? Int == 8, "\(metrics.keys.sorted())")
+            #expect(NSDictionary(dictionary: runMetrics["test/\(name)"] ?? [:]).isEqual(to: metrics), "run --json: \(name)")
             let sidecar = try #require(try parseJSON(String(contentsOf: p.dir.path(base + "output/models/best.json"), encoding: .utf8)) as? [String: Any])
             #expect(sidecar["classes"] as? [String] == ["NORMAL", "PNEUMONIA"], "\(sidecar)")
         }
@@ -43,6 +50,25 @@ struct PipelineEndToEndTests {
         #expect(p.exists("workspace/comparison/cmp/index.html"))
         let comparison = try String(contentsOf: p.dir.path("workspace/comparison/cmp/comparison.csv"), encoding: .utf8)
         #expect(comparison.split(separator: "\n").count == 3, "header + two experiments:\n\(comparison)")
+
+        // show: one row per experiment (plan order) with the test stage's numbers; the optimizer,
+        // which the two experiments set differently, is a column; one experiment is marked.
+        let show = try monkpipe(["show", p.spec, "--json"], in: p.url)
+        try #require(show.status == 0, "\(show)")
+        let table = try #require(try parseJSON(show.stdout) as? [String: Any], "\(show)")
+        #expect((table["varying_settings"] as? [String])?.contains("optimizer") == true, "\(show)")
+        let showRows = try #require(table["experiments"] as? [[String: Any]], "\(show)")
+        #expect(showRows.compactMap { $0["experiment"] as? String } == ["adam", "sgd"], "\(show)")
+        #expect(showRows.filter { $0["best"] as? Bool == true }.count == 1, "\(show)")
+        for row in showRows {
+            let name = row["experiment"] as? String ?? ""
+            let tested = try #require(try parseJSON(String(contentsOf: p.dir.path("workspace/tiny/\(name)/output/test/metrics.json"), encoding: .utf8)) as? [String: Any])
+            #expect(NSDictionary(dictionary: row["accuracy"] as? [String: Any] ?? [:]).isEqual(to: tested["accuracy"] as? [String: Any] ?? ["": 0]), "\(name): \(show)")
+            #expect(row["best_epoch"] is Int && row["training_seconds"] is Double && row["peak_memory_mb"] is Double, "\(row)")
+        }
+        let showText = try monkpipe(["show", p.spec], in: p.url)
+        #expect(showText.status == 0 && showText.stdout.contains("test accuracy") && showText.stdout.contains("sensitivity"), "\(showText)")
+        #expect(showText.stdout.split(separator: "\n").contains { $0.hasPrefix("*") }, "\(showText)")
 
         // Nothing changed: every stage is cached.
         let plan = try monkpipe(["plan", p.spec], in: p.url)

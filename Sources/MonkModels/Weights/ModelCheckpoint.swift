@@ -28,6 +28,12 @@ public struct CheckpointInfo: Codable, Sendable, Equatable {
     /// damaged checkpoint is refused instead of evaluated. Absent in checkpoints written
     /// before it existed (their size is still checked).
     public var weightsChecksum: String?
+    /// The experiment's evaluation preprocessing; absent in checkpoints written before it was
+    /// recorded (then images are resized to `inputSize` and normalised with `mean`/`std`).
+    public var input: CheckpointInput?
+    /// The decision the experiment's test stage applied with these weights; absent until a
+    /// test stage has evaluated them, and for more than two classes (most probable class).
+    public var decision: CheckpointDecision?
 
     public init(model: String, classes: [String], inputSize: Int, mean: [Float], std: [Float], metadata: [String: String] = [:]) {
         self.formatVersion = CheckpointInfo.currentFormatVersion
@@ -51,6 +57,8 @@ public struct CheckpointInfo: Codable, Sendable, Equatable {
         guard (1...8192).contains(inputSize) else { throw fail("input size \(inputSize)") }
         guard [1, 3].contains(mean.count), std.count == mean.count else { throw fail("mean \(mean) and std \(std) need 1 or 3 values each") }
         guard mean.allSatisfy(\.isFinite), std.allSatisfy({ $0.isFinite && $0 > 0 }) else { throw fail("std must be positive and finite, mean finite") }
+        try input?.validate()
+        try decision?.validate(classes: classes)
     }
 }
 
@@ -96,8 +104,23 @@ public enum ModelCheckpoint {
     /// Sets `changes` in the metadata of the sidecar at `sidecar` (rewritten atomically); the
     /// weights file is untouched. For a checkpoint copied to a new owner (a renamed experiment).
     public static func updateMetadata(sidecar: URL, _ changes: [String: String]) throws {
+        try update(sidecar: sidecar) { $0.metadata.merge(changes) { _, new in new } }
+    }
+
+    /// Records the decision a test stage applied with the weights beside `sidecar`, and the
+    /// evaluation input if the sidecar lacks it (written before it was recorded), so the
+    /// checkpoint alone decides as its experiment did (rewritten atomically, weights untouched).
+    public static func recordDecision(sidecar: URL, _ decision: CheckpointDecision?, input: CheckpointInput) throws {
+        try update(sidecar: sidecar) {
+            $0.decision = decision
+            if $0.input == nil { $0.input = input }
+        }
+    }
+
+    private static func update(sidecar: URL, _ change: (inout CheckpointInfo) -> Void) throws {
         var info = try readSidecar(sidecar)
-        info.metadata.merge(changes) { _, new in new }
+        change(&info)
+        try info.validate()
         try writeSidecar(info, to: sidecar)
     }
 

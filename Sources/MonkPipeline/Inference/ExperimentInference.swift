@@ -1,5 +1,6 @@
-// `monkpipe infer` and `monkpipe evaluate`: a trained experiment (its best checkpoint by
-// default, unlike Monk, which used the last epoch) applied to new images or a labelled folder.
+// `monkpipe infer` and `monkpipe evaluate`: a trained model (an experiment's checkpoint, the one
+// its test stage evaluates by default, or a checkpoint file) applied to new images or a
+// labelled folder, deciding exactly as the experiment's test stage did.
 import Foundation
 import MonkData
 import MonkEngine
@@ -18,21 +19,16 @@ public struct TrainedExperiment {
         self.paths = paths
         self.state = try ExperimentState.read(paths.state)
     }
-
-    public func predictor(checkpoint: CheckpointChoice, threads: Int) throws -> Predictor {
-        let url = checkpoint == .final ? paths.finalWeights : paths.bestWeights
-        guard FileManager.default.fileExists(atPath: url.path) else {
-            throw PipelineError.invalid("\(url.path) does not exist: has the experiment finished training?")
-        }
-        return try Predictor(weights: url, pipelines: DataPipelines(state.data), threads: threads)
-    }
 }
 
 public struct InferenceRow: Codable, Sendable, Equatable {
     public var image: String
     public var predicted: String
+    /// The probability of the predicted class.
     public var probability: Double
     public var probabilities: [String: Double]
+    /// The threshold on P(positive class) that decided (two classes), nil for the most probable class.
+    public var threshold: Double?
 }
 
 public enum ExperimentInference {
@@ -57,15 +53,17 @@ public enum ExperimentInference {
         return out
     }
 
-    public static func infer(_ predictor: Predictor, images: [URL], console: Console) throws -> [InferenceRow] {
+    /// Each image's probabilities and the class `model.decision` picks from them.
+    public static func infer(_ model: TrainedModel, images: [URL], console: Console) throws -> [InferenceRow] {
         let bar = console.progress("predicting", total: images.count, unit: "img")
-        let probs = try predictor.probabilities(images, progress: bar)
+        let probs = try model.predictor.probabilities(images, progress: bar)
         bar.finish()
-        let classes = predictor.info.classes
+        let classes = model.predictor.info.classes
         return zip(images, probs).map { url, p in
-            let best = p.indices.max { p[$0] < p[$1] }!
-            return InferenceRow(image: url.path, predicted: classes[best], probability: p[best],
-                                probabilities: Dictionary(uniqueKeysWithValues: zip(classes, p)))
+            let chosen = model.decision.decide(p)
+            return InferenceRow(image: url.path, predicted: classes[chosen], probability: p[chosen],
+                                probabilities: Dictionary(uniqueKeysWithValues: zip(classes, p)),
+                                threshold: model.decision.threshold)
         }
     }
 
@@ -80,26 +78,29 @@ public enum ExperimentInference {
         try AtomicFile.write(csv(rows, classes: classes), to: url)
     }
 
-    /// Metrics of the experiment on a labelled folder (folder per class, the experiment's classes).
-    public static func evaluate(_ experiment: TrainedExperiment, checkpoint: CheckpointChoice, data: URL, threads: Int,
-                                console: Console) throws -> Evaluation {
-        let predictor = try experiment.predictor(checkpoint: checkpoint, threads: threads)
-        let ds = try Dataset.load(root: data, layout: .folderPerClass, classes: predictor.info.classes)
+    /// Metrics of the model on a labelled folder (folder per class, the model's classes), in the
+    /// order and with the decision and bootstrap of the test stage, so that on the experiment's
+    /// test folder every number equals the test stage's.
+    public static func evaluate(_ model: TrainedModel, data: URL, console: Console) throws -> Evaluation {
+        let classes = model.predictor.info.classes
+        let ds = try Dataset.load(root: data, layout: .folderPerClass, classes: classes)
         let files = ds.items.map { ds.url(of: $0) }
         let bar = console.progress("evaluating", total: files.count, unit: "img")
-        let probs = try predictor.probabilities(files, progress: bar)
+        let probs = try model.predictor.probabilities(files, progress: bar)
         bar.finish()
-        let set = try PredictionSet(classNames: predictor.info.classes, samples: zip(ds.items, probs).map {
+        let set = try PredictionSet(classNames: classes, samples: zip(ds.items, probs).map {
             PredictedSample(file: ds.url(of: $0).path, trueLabel: $0.label, probabilities: $1)
         })
-        let e = experiment.state.config.evaluation
-        var positive: String?
-        if case .named(let n) = e.positiveClass { positive = n }
-        var threshold = 0.5
-        if let t = experiment.state.test?.threshold { threshold = t }
-        return try Evaluation(test: set, options: EvaluationOptions(
-            positiveClass: positive, threshold: .fixed(threshold),
-            bootstrap: BootstrapSettings(samples: e.bootstrapSamples, seed: e.bootstrapSeed),
-            checkpoint: checkpoint.rawValue))
+        return try Evaluation(test: set, options: model.decision.evaluationOptions(checkpoint: model.checkpointName))
+    }
+
+    /// The summary's first line: "Test metrics" only for the experiment's own test folder.
+    /// `folder` is the path as the user gave it.
+    public static func heading(_ model: TrainedModel, folder: String) -> String {
+        func canonical(_ u: URL) -> String { u.standardizedFileURL.resolvingSymlinksInPath().path }
+        if let test = model.testFolder, canonical(test) == canonical(URL(fileURLWithPath: folder)) {
+            return "Test metrics (the experiment's test set, \(folder)) for checkpoint: \(model.checkpointName)"
+        }
+        return "Metrics on \(folder) (not the experiment's test set) for checkpoint: \(model.checkpointName)"
     }
 }

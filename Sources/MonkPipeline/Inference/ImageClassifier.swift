@@ -51,32 +51,15 @@ public enum ImageClassifier {
 
     /// Builds `model`, loads `weights` (a PyTorch .pth, safetensors or monkpipe checkpoint; the
     /// class count is read from the file's classifier head), and classifies each image.
-    public static func classify(model: String, weights: URL, labels: [String]?, top k: Int, raw: Bool,
+    /// A monkpipe checkpoint (a .json sidecar beside the weights) brings its own network, class
+    /// names and evaluation preprocessing, so `model` may be nil and `labels` default to its classes.
+    public static func classify(model: String?, weights: URL, labels: [String]?, top k: Int, raw: Bool,
                                 images: [URL], preprocessing: ClassifyPreprocessing?,
                                 threads: Int = 2, limits: ImageLimits = ImageLimits()) throws -> [ClassifyResult] {
-        guard let arch = Architecture(word: model) else { throw PipelineError.unknownModel(model) }
         if let preprocessing, let why = sizeProblem(preprocessing) { throw PipelineError.invalid(why) }
-        let dict = try PretrainedWeights.loadStateDict(weights)
-        var rng = RNG(seed: 0)
-        let probe = arch.build(numClasses: 1000, rng: &rng)
-        // The head's output count, from the file: the first dimension of its weight tensor.
-        let headWeight = probe.headParameterNames.first { $0.hasSuffix("weight") } ?? probe.headParameterNames[0]
-        let classes = dict[headWeight]?.shape.first ?? 1000
-        guard classes >= 1 else {
-            throw PipelineError.invalid("\(weights.path): the classifier head \(headWeight) has shape \(dict[headWeight]?.shape ?? []), no outputs")
-        }
-        let net = classes == 1000 ? probe : arch.build(numClasses: classes, rng: &rng)
-        try loadTorchStateDict(dict, into: net)
-        let size = arch.defaultInputSize
-        let prep = preprocessing ?? .resize(size)
-        let (pre, steps): (Preprocessing, [MonkData.Transform])
-        switch prep {
-        case .resize(let s): (pre, steps) = (Preprocessing(resize: .exact(size: ImageSize(s)), scaledDecode: false, limits: limits), [])
-        case let .resizeShorterThenCrop(r, c):
-            (pre, steps) = (Preprocessing(resize: .shorterSide(side: r), scaledDecode: false, limits: limits), [.centerCrop(size: ImageSize(c))])
-        }
-        let norm = arch.normalization
-        let pipeline = SamplePipeline(transforms: steps, normalization: Normalization(mean: norm.mean.map(Float.init), std: norm.std.map(Float.init)))
+        let (net, pre, pipeline, names) = try network(model: model, weights: weights, preprocessing: preprocessing,
+                                                      threads: threads, limits: limits)
+        let labels = labels ?? names
         let ctx = Context(training: false, parallel: ComputeThreads.configure(threads), keepsForBackward: false)
         var results: [ClassifyResult] = []
         for url in images {
@@ -99,6 +82,54 @@ public enum ImageClassifier {
                 logits: raw ? logits.array : nil))
         }
         return results
+    }
+
+    /// The network with its weights, how images reach it, and its class names when the file says.
+    static func network(model: String?, weights: URL, preprocessing: ClassifyPreprocessing?,
+                        threads: Int, limits: ImageLimits) throws -> (any ClassifierNetwork, Preprocessing, SamplePipeline, [String]?) {
+        let sidecar = ModelCheckpoint.sidecarURL(for: weights)
+        if weights.pathExtension == "safetensors", FileManager.default.fileExists(atPath: sidecar.path) {
+            let predictor = try Predictor(weights: weights, pipelines: nil, threads: threads)
+            let info = predictor.info
+            if let model {
+                guard let asked = Architecture(word: model) else { throw PipelineError.unknownModel(model) }
+                guard asked == Architecture(word: info.model) else {
+                    throw PipelineError.invalid("\(weights.path) is a \(info.model) checkpoint (its sidecar says so), not \(model)")
+                }
+            }
+            var pre = predictor.preprocessing, pipeline = predictor.pipeline
+            if let preprocessing {
+                (pre, pipeline.transforms) = steps(preprocessing, limits: limits)
+            }
+            return (predictor.network, pre, pipeline, info.classes)
+        }
+        guard let model else {
+            throw PipelineError.invalid("--model is needed: \(weights.lastPathComponent) has no monkpipe sidecar (\(sidecar.lastPathComponent)) naming its network")
+        }
+        guard let arch = Architecture(word: model) else { throw PipelineError.unknownModel(model) }
+        let dict = try PretrainedWeights.loadStateDict(weights)
+        var rng = RNG(seed: 0)
+        let probe = arch.build(numClasses: 1000, rng: &rng)
+        // The head's output count, from the file: the first dimension of its weight tensor.
+        let headWeight = probe.headParameterNames.first { $0.hasSuffix("weight") } ?? probe.headParameterNames[0]
+        let classes = dict[headWeight]?.shape.first ?? 1000
+        guard classes >= 1 else {
+            throw PipelineError.invalid("\(weights.path): the classifier head \(headWeight) has shape \(dict[headWeight]?.shape ?? []), no outputs")
+        }
+        let net = classes == 1000 ? probe : arch.build(numClasses: classes, rng: &rng)
+        try loadTorchStateDict(dict, into: net)
+        let (pre, transforms) = steps(preprocessing ?? .resize(arch.defaultInputSize), limits: limits)
+        let norm = arch.normalization
+        let pipeline = SamplePipeline(transforms: transforms, normalization: Normalization(mean: norm.mean.map(Float.init), std: norm.std.map(Float.init)))
+        return (net, pre, pipeline, nil)
+    }
+
+    static func steps(_ prep: ClassifyPreprocessing, limits: ImageLimits) -> (Preprocessing, [MonkData.Transform]) {
+        switch prep {
+        case .resize(let s): return (Preprocessing(resize: .exact(size: ImageSize(s)), scaledDecode: false, limits: limits), [])
+        case let .resizeShorterThenCrop(r, c):
+            return (Preprocessing(resize: .shorterSide(side: r), scaledDecode: false, limits: limits), [.centerCrop(size: ImageSize(c))])
+        }
     }
 
     static func label(_ i: Int, _ labels: [String]?) -> String {

@@ -14,10 +14,13 @@ public final class Predictor {
     public let pipeline: SamplePipeline
     let threads: Int
 
+    /// Images per forward pass unless a call says otherwise.
+    public let batchSize: Int
+
     /// Loads `weights` (a monkpipe checkpoint). `pipelines` gives the evaluation transforms of
-    /// the experiment; without it, images are resized to the checkpoint's input size and
-    /// normalised with its mean/std.
-    public init(weights: URL, pipelines: DataPipelines?, threads: Int) throws {
+    /// the experiment; without it, the sidecar's recorded evaluation input is used, or for a
+    /// checkpoint that records none, images resized to its input size and normalised with its mean/std.
+    public init(weights: URL, pipelines: DataPipelines?, threads: Int, batchSize: Int? = nil) throws {
         let (info, dict) = try ModelCheckpoint.load(weights)
         guard let arch = Architecture(word: info.model) else { throw PipelineError.unknownModel(info.model) }
         var rng = RNG(seed: 0)
@@ -29,21 +32,31 @@ public final class Predictor {
         if let pipelines {
             preprocessing = pipelines.preprocessing
             pipeline = pipelines.eval
+        } else if let input = info.input {
+            preprocessing = input.preprocessing
+            pipeline = input.pipeline
         } else {
             preprocessing = Preprocessing(resize: .exact(size: ImageSize(info.inputSize)))
-            pipeline = SamplePipeline(transforms: [], normalization: Normalization(mean: info.mean, std: info.std))
+            pipeline = SamplePipeline(transforms: [], normalization: Predictor.normalization(info))
         }
+        self.batchSize = batchSize ?? info.input?.batchSize ?? 16
+    }
+
+    /// The sidecar's mean/std as a 3-channel normalisation (one value stands for all three).
+    static func normalization(_ info: CheckpointInfo) -> Normalization {
+        func three(_ v: [Float]) -> [Float] { v.count == 1 ? [v[0], v[0], v[0]] : v }
+        return Normalization(mean: three(info.mean), std: three(info.std))
     }
 
     /// Softmax probabilities per image, in input order, `batchSize` images at a time.
-    public func probabilities(_ files: [URL], hashes: [String]? = nil, cache: PixelCache? = nil, batchSize: Int = 16,
+    public func probabilities(_ files: [URL], hashes: [String]? = nil, cache: PixelCache? = nil, batchSize: Int? = nil,
                               progress: ProgressBar? = nil) throws -> [[Double]] {
         let samples = files.enumerated().map { i, url in
             LoaderSample(url: url, contentHash: hashes?[i] ?? "", label: 0, index: i)
         }
         let loader = try BatchLoader(samples: samples, preprocessing: preprocessing, pipeline: pipeline,
                                      seed: AugmentationSeed(seed: 0),
-                                     settings: LoaderSettings(batchSize: batchSize, shuffle: false, threads: threads),
+                                     settings: LoaderSettings(batchSize: batchSize ?? self.batchSize, shuffle: false, threads: threads),
                                      cache: hashes == nil ? nil : cache)
         let ctx = Context(training: false, parallel: ComputeThreads.configure(threads), keepsForBackward: false)
         var out: [[Double]] = []

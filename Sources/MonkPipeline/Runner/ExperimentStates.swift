@@ -21,9 +21,12 @@ struct ExperimentStates {
     }
 
     /// Written before training starts, so an interrupted or failed run shows as training.
-    func trainingStarts(_ e: ExperimentPlan, classes: [String], key: StageKey) throws -> ExperimentState {
+    func trainingStarts(_ e: ExperimentPlan, classes: [String], key: StageKey, loadKey: StageKey?) throws -> ExperimentState {
         var state = current(e, classes: classes)
         state.status = .training
+        // Names the validation images the weights were chosen on, so `evaluate` and `infer`
+        // can choose a threshold on them when no test stage has.
+        if let loadKey { state.stageKeys[StageKind.load.rawValue] = loadKey.hex }
         // The same key again (forced, or outputs deleted) trains the same weights, so the
         // cached test results still describe them; a new key makes them stale.
         if state.stageKeys[StageKind.train.rawValue] != key.hex { state.test = nil }

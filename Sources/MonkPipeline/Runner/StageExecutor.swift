@@ -29,6 +29,7 @@ struct StageExecutor {
     func run(_ decisions: [StageDecision]) throws -> RunReport {
         var report = RunReport()
         var loaded: LoadedData?
+        var loadKey: StageKey?
         var failedExperiments: [String: String] = [:]
 
         for d in decisions {
@@ -56,6 +57,7 @@ struct StageExecutor {
             }
             console.info("\(s.identity): " + d.line.dropFirst(s.identity.count).trimmingCharacters(in: .whitespaces))
             let start = Date()
+            if s.kind == .load { loadKey = s.key }
             do {
                 switch (s.kind, d.verdict) {
                 case (.load, .runs):
@@ -64,7 +66,7 @@ struct StageExecutor {
                     loaded = try LoadedData.read(layout.load(s.key).loaded)
                 // The load stage comes first whenever train or test stages are selected.
                 case (.train, .runs):
-                    try runTrain(s, loaded: loaded!, start: start)
+                    try runTrain(s, loaded: loaded!, loadKey: loadKey, start: start)
                 case (.test, .runs):
                     try runTest(s, loaded: loaded!, start: start)
                 case (.train, .cachedElsewhere(let from)), (.test, .cachedElsewhere(let from)):
@@ -113,13 +115,13 @@ struct StageExecutor {
         return loaded
     }
 
-    func runTrain(_ s: PlannedStage, loaded: LoadedData, start: Date) throws {
+    func runTrain(_ s: PlannedStage, loaded: LoadedData, loadKey: StageKey?, start: Date) throws {
         let e = experiment(s)
         let paths = layout.experiment(e.name)
         try RunLock.holding(paths.lock, console: console) {
             // A forced run trains from the first epoch, not from a saved state of this key.
             if decider.forcedBy(s) != nil { try? FileManager.default.removeItem(at: paths.resume) }
-            let state = try states.trainingStarts(e, classes: loaded.classes, key: s.key)
+            let state = try states.trainingStarts(e, classes: loaded.classes, key: s.key, loadKey: loadKey)
             let weightFile = e.pretrainedKey.flatMap { weights[$0] }
             let summary = try TrainStage.run(plan: plan, experiment: e, key: s.key, loaded: loaded, paths: paths,
                                              cache: pixels, weights: weightFile, cores: cores, console: console, stop: stop)
@@ -134,7 +136,9 @@ struct StageExecutor {
         try RunLock.holding(paths.lock, console: console) {
             let evaluation = try TestStage.run(plan: plan, experiment: e, loaded: loaded, paths: paths, cache: pixels, cores: cores, console: console)
             try states.testFinished(e, classes: loaded.classes, metrics: evaluation.metrics, key: s.key)
-            console.info("  " + evaluation.metrics.textSummary().split(separator: "\n").prefix(6).joined(separator: "\n  "))
+            // All of it: a cut after six lines hid specificity, the AUC and whole classes.
+            console.info(evaluation.metrics.textSummary().split(separator: "\n", omittingEmptySubsequences: false)
+                .dropLast().map { $0.isEmpty ? "" : "  " + $0 }.joined(separator: "\n"))
             try complete(s, seconds: Date().timeIntervalSince(start))
         }
     }

@@ -3,6 +3,7 @@
 import Foundation
 import MonkEngine
 import MonkData
+import MonkModels
 import MonkPlan
 import MonkReport
 
@@ -80,6 +81,14 @@ enum TestStage {
             validationImages: threshold?.validationImages,
             bootstrapSamples: e.evaluation.bootstrapSamples, bootstrapSeed: e.evaluation.bootstrapSeed)
         try AtomicFile.writeJSON(stored, to: paths.storedPredictions)
+        // The evaluated checkpoint carries the decision made with it, so `infer` and
+        // `evaluate --checkpoint FILE` decide exactly as this stage did, without the experiment.
+        let decision = evaluation.metrics.binary.map {
+            CheckpointDecision(positiveClass: $0.positiveClass, threshold: $0.threshold, bootstrap: options.bootstrap)
+        }
+        try ModelCheckpoint.recordDecision(sidecar: ModelCheckpoint.sidecarURL(for: weights), decision,
+                                           input: CheckpointInput(preprocessing: predictor.preprocessing, pipeline: predictor.pipeline,
+                                                                  batchSize: plan.data.batchSize))
         return evaluation
     }
 }

@@ -52,9 +52,11 @@ enum TrainStage {
         var counts = [Int](repeating: 0, count: loaded.classes.count)
         for image in loaded.train { counts[image.label] += 1 }
         let pipelines = DataPipelines(plan.data)
-        let info = CheckpointInfo(model: e.model.rawValue, classes: loaded.classes, inputSize: plan.data.inputSize,
+        var info = CheckpointInfo(model: e.model.rawValue, classes: loaded.classes, inputSize: plan.data.inputSize,
                                   mean: pipelines.eval.normalization.mean, std: pipelines.eval.normalization.std,
                                   metadata: ["experiment": e.name, "project": plan.project, "stage_key": key.hex])
+        // The checkpoint alone must evaluate as its experiment does (`evaluate --checkpoint FILE`).
+        info.input = CheckpointInput(preprocessing: pipelines.preprocessing, pipeline: pipelines.eval, batchSize: plan.data.batchSize)
         let job = TrainingJob(
             network: network,
             optimizer: try MonkEngine.Optimizer(e.optimizer),

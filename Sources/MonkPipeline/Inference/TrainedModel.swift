@@ -1,0 +1,140 @@
+// A trained model as `infer` and `evaluate` use it: weights, the preprocessing they were
+// evaluated with and the decision their test stage applied, from an experiment folder or from
+// a checkpoint file alone (its sidecar carries all three).
+import Foundation
+import MonkData
+import MonkModels
+import MonkPlan
+import MonkReport
+
+/// Which weights to use: an experiment's best or final checkpoint, or a checkpoint file.
+public enum ModelSource: Sendable, Equatable {
+    /// `checkpoint` nil: the one the experiment's test stage evaluates.
+    case experiment(directory: URL, checkpoint: CheckpointChoice?)
+    /// A `.safetensors` file with its `.json` sidecar beside it.
+    case file(URL)
+}
+
+public struct TrainedModel {
+    /// The weights file (its sidecar beside it).
+    public let weights: URL
+    public let predictor: Predictor
+    public let decision: ModelDecision
+    /// Which weights, as reports name them ("best (best.safetensors)", a file path).
+    public let checkpointName: String
+    /// The experiment's own test folder, when it has one (so `evaluate` can say whether it
+    /// was given the test set or another folder).
+    public let testFolder: URL?
+
+    /// Loads the model. `threshold` overrides the decision threshold of a two-class model.
+    /// An experiment whose threshold is chosen on validation, and whose test stage has not
+    /// recorded it yet, gets it chosen now on the same validation images (`console` shows progress).
+    public init(_ source: ModelSource, threshold override: Double? = nil, threads: Int, console: Console) throws {
+        switch source {
+        case let .experiment(directory, choice):
+            let exp = try TrainedExperiment(directory: directory)
+            let checkpoint = choice ?? exp.state.config.testCheckpoint
+            let weights = exp.weights(checkpoint)
+            guard FileManager.default.fileExists(atPath: weights.path) else {
+                throw PipelineError.invalid("\(weights.path) does not exist: has the experiment finished training?")
+            }
+            self.weights = weights
+            predictor = try Predictor(weights: weights, pipelines: DataPipelines(exp.state.data), threads: threads,
+                                      batchSize: exp.state.data.batchSize)
+            checkpointName = "\(checkpoint.rawValue) (\(weights.lastPathComponent))"
+            testFolder = exp.state.data.test.flatMap {
+                if case .folder(let path) = $0 { return URL(fileURLWithPath: path) } else { return nil }
+            }
+            decision = try exp.decision(for: predictor, override: override, console: console)
+        case .file(let url):
+            weights = url
+            predictor = try Predictor(weights: url, pipelines: nil, threads: threads)
+            checkpointName = url.path
+            testFolder = nil
+            let info = predictor.info
+            let bootstrap = info.decision?.bootstrap ?? BootstrapSettings()
+            if let override {
+                decision = try .make(classes: info.classes, positive: info.decision?.positiveClass,
+                                     threshold: DecisionThreshold(value: override, method: .fixed), bootstrap: bootstrap,
+                                     origin: "--threshold")
+            } else if let d = info.decision {
+                decision = try .make(classes: info.classes, positive: d.positiveClass, threshold: d.threshold,
+                                     bootstrap: d.bootstrap, origin: "recorded in the checkpoint by its test stage")
+            } else {
+                decision = try .make(classes: info.classes, positive: nil, threshold: DecisionThreshold(value: 0.5, method: .fixed),
+                                     bootstrap: bootstrap, origin: "the checkpoint records no threshold; 0.5 by default")
+            }
+        }
+    }
+}
+
+extension TrainedExperiment {
+    /// The workspace holding this experiment (`<workspace>/<project>/<experiment>`).
+    var workspace: URL { paths.root.deletingLastPathComponent().deletingLastPathComponent() }
+
+    func weights(_ checkpoint: CheckpointChoice) -> URL {
+        checkpoint == .final ? paths.finalWeights : paths.bestWeights
+    }
+
+    /// The decision the test stage applies to these weights: the one it recorded in their
+    /// sidecar, else the experiment's rule resolved now (a fixed threshold, or Youden's J on
+    /// the experiment's validation images).
+    func decision(for predictor: Predictor, override: Double?, console: Console) throws -> ModelDecision {
+        let e = state.config.evaluation
+        let classes = predictor.info.classes
+        var positive: String?
+        if case .named(let name) = e.positiveClass { positive = name }
+        let bootstrap = BootstrapSettings(samples: e.bootstrapSamples, seed: e.bootstrapSeed)
+        if let override {
+            return try .make(classes: classes, positive: positive, threshold: DecisionThreshold(value: override, method: .fixed),
+                             bootstrap: bootstrap, origin: "--threshold")
+        }
+        if let recorded = predictor.info.decision {
+            return try .make(classes: classes, positive: recorded.positiveClass, threshold: recorded.threshold,
+                             bootstrap: recorded.bootstrap, origin: "chosen by the experiment's test stage")
+        }
+        switch e.threshold {
+        case .fixed(let t):
+            return try .make(classes: classes, positive: positive, threshold: DecisionThreshold(value: t, method: .fixed),
+                             bootstrap: bootstrap, origin: "the experiment's setting")
+        case .youden:
+            guard classes.count == 2 else {
+                return ModelDecision(classes: classes, rule: .mostProbable, bootstrap: bootstrap, origin: "more than two classes")
+            }
+            let validation = try validationPredictions(predictor, console: console)
+            let index = try Evaluation.positiveClassIndex(classes, requested: positive)
+            let threshold = try DecisionThreshold(rule: .youdenJ(validation: validation), positive: index)
+            return try .make(classes: classes, positive: positive, threshold: threshold, bootstrap: bootstrap,
+                             origin: "the experiment's rule, chosen now on its validation images")
+        }
+    }
+
+    /// The predictor's probabilities on the validation images of the load stage that fed
+    /// this experiment's training (recorded in its state), read through the workspace's pixel cache.
+    func validationPredictions(_ predictor: Predictor, console: Console) throws -> PredictionSet {
+        let cache = StageCache(workspace: workspace)
+        guard let key = state.stageKeys[StageKind.load.rawValue] else {
+            throw PipelineError.invalid("""
+                \(paths.root.path) chooses its threshold by Youden's J on validation, but its test stage has not \
+                recorded one and its state does not name the validation images (trained by an older monkpipe): \
+                run its test stage (`monkpipe run FILE --stage test`) or pass --threshold
+                """)
+        }
+        let loadedURL = cache.root.appendingPathComponent("load/\(key)/\(LoadPaths.loadedName)")
+        guard let loaded = try? LoadedData.read(loadedURL) else {
+            throw PipelineError.invalid("""
+                the validation images of \(paths.root.path) are listed in \(loadedURL.path), which is missing: \
+                run `monkpipe run FILE --stage load` again, or pass --threshold
+                """)
+        }
+        let bar = console.progress("predicting validation set (threshold)", total: loaded.validation.count, unit: "img")
+        let probs = try predictor.probabilities(loaded.validation.map { URL(fileURLWithPath: $0.path) },
+                                                hashes: loaded.validation.map(\.hash),
+                                                cache: PixelCache(root: cache.root.appendingPathComponent("pixels", isDirectory: true)),
+                                                progress: bar)
+        bar.finish()
+        return try PredictionSet(classNames: loaded.classes, samples: zip(loaded.validation, probs).map {
+            PredictedSample(file: $0.path, trueLabel: $0.label, probabilities: $1)
+        })
+    }
+}

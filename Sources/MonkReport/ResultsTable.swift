@@ -1,0 +1,126 @@
+// The experiments' results as one table (`monkpipe show`): test accuracy, sensitivity,
+// specificity and AUC with their 95% intervals, best epoch, training time and memory, with the
+// settings that differ between experiments as columns and the experiment validation prefers marked.
+import Foundation
+
+public struct ResultsTable: Sendable, Equatable {
+    /// One experiment as the table gets it: its settings, and its run once it has trained.
+    public struct Entry: Sendable, Equatable {
+        public var experiment: String
+        /// "tested", "trained", "not run", … (the experiment's state).
+        public var status: String
+        public var settings: [Setting]
+        public var run: ExperimentRun?
+
+        public init(experiment: String, status: String, settings: [Setting], run: ExperimentRun?) {
+            self.experiment = experiment
+            self.status = status
+            self.settings = settings
+            self.run = run
+        }
+    }
+
+    /// One experiment's line; a value is `nil` where it was not measured (not trained, not tested).
+    public struct Row: Sendable, Equatable, Codable {
+        public var experiment: String
+        public var status: String
+        /// The experiment's value of each setting in `ResultsTable.varying`.
+        public var settings: [String: String]
+        public var testImages: Int?
+        public var accuracy: Estimate?
+        public var sensitivity: Estimate?
+        public var specificity: Estimate?
+        public var auc: Estimate?
+        public var decisionThreshold: Double?
+        public var bestEpoch: Int?
+        public var bestValidationAccuracy: Double?
+        public var trainingSeconds: Double?
+        public var peakMemoryMb: Double?
+        /// The highest best-validation accuracy of the table: the choice made without the test set.
+        public var best: Bool
+    }
+
+    /// Settings whose value differs between the experiments (swept or written per experiment), in spec order.
+    public var varying: [String]
+    public var rows: [Row]
+
+    public init(_ entries: [Entry]) {
+        let varying = Self.varying(entries.map(\.settings))
+        self.varying = varying
+        let bestValidation = entries.compactMap { $0.run?.bestValidation?.accuracy }.max()
+        rows = entries.map { entry in
+            let run = entry.run, m = run?.evaluation?.metrics, b = m?.binary
+            var settings: [String: String] = [:]
+            for s in entry.settings where varying.contains(s.key) { settings[s.key] = s.value }
+            let validation = run?.bestValidation
+            return Row(experiment: entry.experiment, status: entry.status, settings: settings, testImages: m?.images,
+                       accuracy: m?.accuracy, sensitivity: b?.sensitivity, specificity: b?.specificity, auc: b?.auc,
+                       decisionThreshold: b?.threshold.value, bestEpoch: validation?.epoch,
+                       bestValidationAccuracy: validation?.accuracy, trainingSeconds: run?.facts.trainingSeconds,
+                       peakMemoryMb: run?.facts.peakMemoryMB,
+                       best: validation != nil && validation?.accuracy == bestValidation && entries.count > 1)
+        }
+    }
+
+    /// Keys whose values are not the same in every list (a key missing from a list counts as a value).
+    public static func varying(_ lists: [[Setting]]) -> [String] {
+        var order: [String] = []
+        for list in lists { for s in list where !order.contains(s.key) { order.append(s.key) } }
+        return order.filter { key in Set(lists.map { list in list.first { $0.key == key }?.value ?? "" }).count > 1 }
+    }
+
+    /// `--json`: the varying settings and one object per experiment; snake_case keys, `null` where undefined.
+    public func jsonData() throws -> Data {
+        struct Document: Encodable { var varyingSettings: [String]; var experiments: [Row] }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        return try encoder.encode(Document(varyingSettings: varying, experiments: rows))
+    }
+
+    /// Aligned text for the terminal, with a legend under the table.
+    public func text() -> String {
+        func interval(_ e: Estimate?, percent: Bool) -> String {
+            guard let e, let v = e.value else { return "—" }
+            func f(_ x: Double) -> String { percent ? NumberText.percent(x) : NumberText.fixed(x, 3) }
+            guard let l = e.lower, let u = e.upper else { return f(v) }
+            return "\(f(v)) (\(f(l))–\(f(u)))"
+        }
+        let header = ["", "experiment"] + varying + ["test accuracy", "sensitivity", "specificity", "AUC",
+                                                     "best epoch", "training time", "peak memory"]
+        var table = [header]
+        for r in rows {
+            let tested = r.accuracy != nil
+            let mark: [String] = [r.best ? "*" : "", r.experiment]
+            let settings: [String] = varying.map { r.settings[$0] ?? "" }
+            let accuracy: String = tested ? interval(r.accuracy, percent: true) : r.status
+            let rates: [String] = [interval(r.sensitivity, percent: true), interval(r.specificity, percent: true),
+                                   interval(r.auc, percent: false)]
+            var epoch = "—"
+            if let e = r.bestEpoch { epoch = "\(e) (val \(NumberText.percent(r.bestValidationAccuracy)))" }
+            let time: String = r.trainingSeconds.map(Self.duration) ?? "—"
+            var memory = "—"
+            if let m = r.peakMemoryMb { memory = "\(Int(m.rounded())) MB" }
+            table.append(mark + settings + [accuracy] + rates + [epoch, time, memory])
+        }
+        let widths = header.indices.map { c in table.map { $0[c].count }.max() ?? 0 }
+        var lines = table.map { row in
+            row.indices.map { c in row[c].padding(toLength: widths[c], withPad: " ", startingAt: 0) }.joined(separator: "  ")
+                .replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+        }
+        lines.append("")
+        if rows.contains(where: \.best) {
+            lines.append("* the best validation accuracy (the choice made without looking at the test set)")
+        }
+        lines.append("Intervals are 95%: Wilson for proportions, percentile bootstrap for the AUC.")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// "42.1 s", "8 min 27 s", "1 h 03 min".
+    static func duration(_ seconds: Double) -> String {
+        if seconds < 60 { return NumberText.fixed(seconds, 1) + " s" }
+        let s = Int(seconds.rounded())
+        if s < 3600 { return "\(s / 60) min \(String(format: "%02d", s % 60)) s" }
+        return "\(s / 3600) h \(String(format: "%02d", s % 3600 / 60)) min"
+    }
+}

@@ -1,0 +1,28 @@
+// `monkpipe show FILE`: the results of a pipeline's experiments as a table in the terminal.
+import ArgumentParser
+import Foundation
+import MonkPipeline
+
+struct Show: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show a pipeline's results: test accuracy, sensitivity, specificity and AUC (95% intervals), best epoch, time and memory per experiment.",
+        discussion: """
+        Reads the workspace only; nothing runs. Settings that differ between experiments (a \
+        sweep's values, or what each experiment sets) are columns; * marks the experiment with \
+        the best validation accuracy, the choice made without the test set.
+        """)
+
+    @Argument(help: "The pipeline file (YAML).")
+    var file: String
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        let plan = try loadPlan(file)
+        let table = ResultsOverview.table(plan)
+        if output.json {
+            print(String(decoding: try reportingErrors { try table.jsonData() }, as: UTF8.self))
+        } else {
+            print(table.text(), terminator: "")
+        }
+    }
+}

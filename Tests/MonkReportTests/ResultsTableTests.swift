@@ -1,0 +1,81 @@
+// `monkpipe show`'s table and the comparison's varying-setting columns: the numbers of the two
+// fixture experiments (RunFixtures, hand-computed there), laid out and marked as documented.
+import Foundation
+import Testing
+@testable import MonkReport
+
+@Suite("results table (show) and varying settings")
+struct ResultsTableTests {
+    /// Exp_A (the tied set, 6/9 correct) with lr 0.01, best validation 80% at epoch 2;
+    /// Exp_B (9/9 correct) with lr 0.001, validation only 75% (one epoch).
+    static func runs() throws -> [ExperimentRun] {
+        var a = try RunFixtures.run("Exp_A", scores: ([0.9, 0.8, 0.6, 0.4], [0.7, 0.6, 0.3, 0.2, 0.1]), history: RunFixtures.history)
+        var b = try RunFixtures.run("Exp_B", scores: ([0.9, 0.9, 0.9, 0.9], [0.1, 0.1, 0.1, 0.1, 0.1]),
+                                    history: Array(RunFixtures.history.prefix(1)))
+        a.settings = [Setting("model", "resnet18_v1"), Setting("optimizer.lr", "0.01")]
+        b.settings = [Setting("model", "resnet18_v1"), Setting("optimizer.lr", "0.001")]
+        return [a, b]
+    }
+
+    static func table() throws -> ResultsTable {
+        ResultsTable(try runs().map { ResultsTable.Entry(experiment: $0.experiment, status: "tested", settings: $0.settings, run: $0) }
+                     + [ResultsTable.Entry(experiment: "Exp_C", status: "not run",
+                                           settings: [Setting("model", "resnet18_v1"), Setting("optimizer.lr", "0.1")], run: nil)])
+    }
+
+    @Test func onlyDifferingSettingsAreColumns() {
+        let same = [Setting("model", "x"), Setting("lr", "1")]
+        #expect(ResultsTable.varying([same, same]) == [])
+        #expect(ResultsTable.varying([same, [Setting("model", "x"), Setting("lr", "2")]]) == ["lr"])
+        // A setting only one experiment has differs from its absence.
+        #expect(ResultsTable.varying([same, same + [Setting("extra", "y")]]) == ["extra"])
+    }
+
+    @Test func textShowsEveryNumberAndMarksTheValidationChoice() throws {
+        let text = try Self.table().text()
+        let lines = text.split(separator: "\n").map(String.init)
+        #expect(lines[0].contains("experiment  optimizer.lr  test accuracy"), "\(text)")
+        let a = try #require(lines.first { $0.contains("Exp_A") }, "\(text)")
+        let b = try #require(lines.first { $0.contains("Exp_B") }, "\(text)")
+        let c = try #require(lines.first { $0.contains("Exp_C") }, "\(text)")
+        // Exp_A: accuracy 6/9 with Wilson 0.3542–0.8794, sensitivity 3/4, specificity 3/5, AUC
+        // 16.5/20 (RunFixtures / ClassificationMetricsTests); best validation 80% at epoch 2,
+        // higher than Exp_B's 75%, so Exp_A is marked although Exp_B tests better.
+        #expect(a.hasPrefix("*"), "\(text)")
+        #expect(!b.hasPrefix("*") && !c.hasPrefix("*"), "\(text)")
+        for cell in ["0.01", "66.7% (35.4%–87.9%)", "75.0% (", "60.0% (", "0.825 (", "2 (val 80.0%)", "12.5 s", "812 MB"] {
+            #expect(a.contains(cell), "\(cell): \(a)")
+        }
+        #expect(b.contains("100.0% (") && b.contains("0.001") && b.contains("1 (val 75.0%)"), "\(b)")
+        #expect(c.contains("0.1") && c.contains("not run"), "\(c)")
+        #expect(text.contains("* the best validation accuracy"), "\(text)")
+    }
+
+    @Test func jsonHasEveryRowWithSnakeCaseKeys() throws {
+        let json = try #require(try JSONSerialization.jsonObject(with: try Self.table().jsonData()) as? [String: Any])
+        #expect(json["varying_settings"] as? [String] == ["optimizer.lr"])
+        let rows = try #require(json["experiments"] as? [[String: Any]])
+        #expect(rows.map { $0["experiment"] as? String } == ["Exp_A", "Exp_B", "Exp_C"])
+        #expect(rows.map { $0["best"] as? Bool } == [true, false, false])
+        let accuracy = try #require(rows[0]["accuracy"] as? [String: Any])
+        #expect(abs((accuracy["value"] as? Double ?? 0) - 6.0 / 9) < 1e-12)
+        #expect(rows[0]["peak_memory_mb"] as? Double == 812.4 && rows[0]["best_epoch"] as? Int == 2)
+        #expect(rows[2]["accuracy"] is NSNull || rows[2]["accuracy"] == nil)
+        #expect((rows[1]["settings"] as? [String: String])?["optimizer.lr"] == "0.001")
+    }
+
+    @Test func comparisonCSVAndHTMLGetTheVaryingColumns() throws {
+        let runs = try Self.runs()
+        let csv = ComparisonCSV.table(runs)
+        #expect(csv.header.last == "setting:optimizer.lr" && csv.header.count == ComparisonCSV.columns.count + 1)
+        #expect(csv.rows.map { $0.last } == ["0.01", "0.001"])
+        let html = try #require(ComparisonReport(name: "c", runs: runs).files.first { $0.name == ComparisonReport.indexFileName }).contents
+        #expect(html.contains("<th class=\"l\">optimizer.lr</th>") && html.contains("<td class=\"l\">0.001</td>"), "\(html)")
+    }
+
+    @Test func durations() {
+        #expect(ResultsTable.duration(42.14) == "42.1 s")
+        #expect(ResultsTable.duration(507) == "8 min 27 s")
+        #expect(ResultsTable.duration(3780) == "1 h 03 min")
+    }
+}
