@@ -26,20 +26,15 @@ public enum ClassifyPreprocessing: Sendable, Equatable {
 }
 
 public enum ImageClassifier {
-    /// Builds `model`, loads `weights` (a PyTorch .pth, safetensors or monkpipe checkpoint; the
-    /// class count is read from the file's classifier head), and classifies each image.
+    /// Builds `model`, loads `weights` (a PyTorch .pth, safetensors, monkpipe checkpoint or MXNet
+    /// Gluon .params; the class count is read from the file's classifier head), and classifies
+    /// the images, `batchSize` at a time in one forward pass each.
     public static func classify(model: String, weights: URL, labels: [String]?, top k: Int, raw: Bool,
                                 images: [URL], preprocessing: ClassifyPreprocessing?,
-                                threads: Int = 2) throws -> [ClassifyResult] {
+                                threads: Int = 2, batchSize: Int = 16) throws -> [ClassifyResult] {
         guard let arch = Architecture(word: model) else { throw PipelineError.unknownModel(model) }
-        let dict = try PretrainedWeights.loadStateDict(weights)
         var rng = RNG(seed: 0)
-        let probe = arch.build(numClasses: 1000, rng: &rng)
-        // The head's output count, from the file: the first dimension of its weight tensor.
-        let headWeight = probe.headParameterNames.first { $0.hasSuffix("weight") } ?? probe.headParameterNames[0]
-        let classes = dict[headWeight]?.shape.first ?? 1000
-        let net = classes == 1000 ? probe : arch.build(numClasses: classes, rng: &rng)
-        try loadTorchStateDict(dict, into: net)
+        let (net, _) = try arch.build(loading: try WeightsFile.read(weights), numClasses: nil, rng: &rng)
         let size = arch.defaultInputSize
         let prep = preprocessing ?? .resize(size)
         let (pre, steps): (Preprocessing, [MonkData.Transform])
@@ -52,20 +47,36 @@ public enum ImageClassifier {
         let pipeline = SamplePipeline(transforms: steps, normalization: Normalization(mean: norm.mean.map(Float.init), std: norm.std.map(Float.init)))
         let ctx = Context(training: false, parallel: ComputeThreads.configure(threads))
         var results: [ClassifyResult] = []
-        for url in images {
-            let data = try Data(contentsOf: url)
-            let (image, _) = try pre.prepare(data)
-            var r = RNG(seed: 0)
-            let im = pipeline.transform(image.rgb(), rng: &r)
-            let x = Tensor(shape: [1, im.height, im.width, 3])
-            pipeline.normalization.write(im, to: x.data)
+        var start = 0
+        while start < images.count {
+            let chunk = images[start..<min(start + max(1, batchSize), images.count)]
+            start = chunk.endIndex
+            // Every image of a chunk has the same size after preprocessing: one batch tensor.
+            var prepared: [FloatImage] = []
+            for url in chunk {
+                let (image, _) = try pre.prepare(try Data(contentsOf: url))
+                var r = RNG(seed: 0)
+                prepared.append(pipeline.transform(image.rgb(), rng: &r))
+            }
+            let (h, w) = (prepared[0].height, prepared[0].width)
+            if let odd = zip(chunk, prepared).first(where: { $0.1.height != h || $0.1.width != w }) {
+                throw PipelineError.invalid("\(odd.0.path) became \(odd.1.width)×\(odd.1.height) after preprocessing, the others \(w)×\(h)")
+            }
+            let x = Tensor(shape: [prepared.count, h, w, 3])
+            for (i, im) in prepared.enumerated() {
+                pipeline.normalization.write(im, to: x.data + i * h * w * 3)
+            }
             let logits = net.forward(x, ctx)
-            let probs = Predictor.softmax(logits)[0]
-            let order = probs.indices.sorted { probs[$0] > probs[$1] }.prefix(max(1, k))
-            results.append(ClassifyResult(
-                image: url.path,
-                top: order.map { .init(index: $0, label: label($0, labels), probability: probs[$0]) },
-                logits: raw ? logits.array : nil))
+            let classes = logits.shape[1]
+            for (i, url) in chunk.enumerated() {
+                let row = Tensor(shape: [1, classes], values: Array(logits.buffer[(i * classes)..<((i + 1) * classes)]))
+                let probs = Predictor.softmax(row)[0]
+                let order = probs.indices.sorted { probs[$0] > probs[$1] }.prefix(max(1, k))
+                results.append(ClassifyResult(
+                    image: url.path,
+                    top: order.map { .init(index: $0, label: label($0, labels), probability: probs[$0]) },
+                    logits: raw ? row.array : nil))
+            }
         }
         return results
     }

@@ -26,12 +26,14 @@ enum ModelFactory {
     /// classifier head is replaced when the class count differs) and applies freezing.
     static func build(_ e: ExperimentPlan, classes: [String], weights: URL?, console: Console) throws -> ClassifierNetwork {
         var rng = RNG(seed: e.seed, stream: 1)
-        let net = e.model.build(numClasses: classes.count, rng: &rng)
+        let net: ClassifierNetwork
         if let weights {
-            let dict = try PretrainedWeights.loadStateDict(weights)
-            let report = try loadTorchStateDict(dict, into: net, head: net.headParameterNames)
+            let report: WeightLoadReport
+            (net, report) = try e.model.build(loading: try WeightsFile.read(weights), numClasses: classes.count, rng: &rng)
             console.info("  loaded \(report.loaded.count) tensors from \(weights.lastPathComponent)"
                 + (report.replaced.isEmpty ? "" : "; new head for \(classes.count) classes (\(report.replaced.joined(separator: ", ")))"))
+        } else {
+            net = e.model.build(numClasses: classes.count, rng: &rng)
         }
         if e.freezeBaseNetwork {
             net.freezeBaseNetwork()
