@@ -6,6 +6,7 @@ import Foundation
 import Testing
 import MonkEngine
 @testable import MonkModels
+import MonkVocabulary
 
 struct GluonFixtures: Decodable {
     struct Model: Decodable {

@@ -18,6 +18,8 @@ extension Architecture {
         case .densenet169: DenseNet(.densenet169, numClasses: numClasses, rng: &rng)
         case .mobilenet_v2: MobileNetV2(layout: gluonLayout ? .gluon : .torchvision, numClasses: numClasses, rng: &rng)
         case .efficientnet_lite0: EfficientNetLite(.lite0, numClasses: numClasses, rng: &rng)
+        case .efficientnet_lite1: EfficientNetLite(.lite1, numClasses: numClasses, rng: &rng)
+        case .efficientnet_lite2: EfficientNetLite(.lite2, numClasses: numClasses, rng: &rng)
         case .tiny_cnn: TinyCNN(numClasses: numClasses, rng: &rng)
         }
         net.prepareBackward()
