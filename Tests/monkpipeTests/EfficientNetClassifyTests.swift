@@ -4,7 +4,8 @@
 import Foundation
 import Testing
 
-@Suite("monkpipe classify: EfficientNet-Lite0/1/2 on ImageNet samples")
+// Serialized: three classify processes at once on a loaded 2-core machine take minutes each.
+@Suite("monkpipe classify: EfficientNet-Lite0/1/2 on ImageNet samples", .serialized)
 struct EfficientNetClassifyTests {
     static let weightsName = "efficientnet-lite0-57934424.pth"
     static let lite1 = "efficientnet-lite1-77cc7160.pth"
@@ -106,7 +107,7 @@ struct EfficientNetClassifyTests {
         defer { dir.cleanUp() }
         let r = try monkpipe(["classify", "--model", model, "--weights", weights.path,
                               "--labels", samples.appendingPathComponent("imagenet_labels.txt").path, "--top", "1", "--raw", "--json"]
-                             + expected.map { samples.appendingPathComponent($0.0).path }, in: dir.url, timeout: 180)
+                             + expected.map { samples.appendingPathComponent($0.0).path }, in: dir.url, timeout: 600)
         #expect(r.status == 0, "\(r)")
         let lines = r.stdout.split(separator: "\n")
         try #require(lines.count == expected.count, "\(r)")

@@ -3,19 +3,18 @@
 // rename it into place. Any failure leaves nothing behind and says what to do by hand.
 import Crypto
 import Foundation
+import MonkVocabulary
 import ZIPFoundation
 
 /// One file to fetch and where it goes.
 public struct WeightsDownload: Sendable {
-    /// The hash whose leading hex digits the file name carries.
-    public enum NameHash: String, Sendable { case sha256, sha1 }
-
     /// The name the file is saved under (`resnet50_v2-ecdde353.params`).
     public var fileName: String
     /// Where it is published.
     public var url: URL
     /// The file's path inside the zip at `url`, when it is published zipped (Gluon).
     public var zipMember: String?
+    /// The hash whose leading hex digits the file name carries.
     public var nameHash: NameHash
     /// The cache folder it goes into (created when missing).
     public var folder: URL
@@ -159,7 +158,7 @@ public struct WeightsDownloadFailure: Error, CustomStringConvertible {
     public enum Reason: Error, CustomStringConvertible {
         case transfer(DownloadFailure)
         case badArchive(String)
-        case hashMismatch(kind: WeightsDownload.NameHash, expected: String, found: String)
+        case hashMismatch(kind: NameHash, expected: String, found: String)
         case write(String)
 
         public var description: String {

@@ -6,9 +6,10 @@ import MonkPlan
 import MonkVocabulary
 
 enum ModelFactory {
-    /// The weights file an experiment starts from: its own path, or the standard torchvision
-    /// file found in the torch hub cache. Throws the "put file X in Y" error when absent.
-    static func pretrainedFile(_ e: ExperimentPlan, environment: [String: String]) throws -> URL? {
+    /// The weights file an experiment starts from: its own path, or the model's published
+    /// file, found in its framework's cache or downloaded there. Throws the "put file X in Y"
+    /// error when it is neither.
+    static func pretrainedFile(_ e: ExperimentPlan, fetch: PretrainedFetch, console: Console) throws -> URL? {
         switch e.pretrained {
         case .none: return nil
         case .file(let path):
@@ -18,7 +19,7 @@ enum ModelFactory {
             return URL(fileURLWithPath: path)
         case .imagenet:
             // A model without catalogued sources never gets here: validation refuses it.
-            return try PretrainedWeights.locate(e.model, environment: environment)
+            return try fetch.file(for: e.model, console: console)
         }
     }
 
