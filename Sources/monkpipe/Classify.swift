@@ -11,7 +11,7 @@ struct Classify: ParsableCommand {
         network's input size (224; 64 for tiny_cnn) with antialiased bilinear interpolation \
         (aspect ratio not kept), scale to 0…1 and normalise per channel with ImageNet's \
         mean (0.485, 0.456, 0.406) and std (0.229, 0.224, 0.225) — for efficientnet_lite0 \
-        mean 127/255 and std 128/255 instead. --resize-shorter R --crop C switches to \
+        mean 127/255 and std 128/255 instead. Images go through the network in batches of 16. --resize-shorter R --crop C switches to \
         torchvision's recipe (shorter side to R, centre crop C×C).
 
         A monkpipe checkpoint (FILE.safetensors with its FILE.json sidecar, as `run` writes \
@@ -21,7 +21,7 @@ struct Classify: ParsableCommand {
 
     @Option(name: .long, help: "Network name (see `monkpipe models`); read from a monkpipe checkpoint's sidecar when left out.")
     var model: String?
-    @Option(name: .long, help: "Weights file: PyTorch .pth (zip or legacy), safetensors, or a monkpipe checkpoint.")
+    @Option(name: .long, help: "Weights file: PyTorch .pth (zip or legacy), safetensors, a monkpipe checkpoint, or an MXNet Gluon .params file.")
     var weights: String
     @Option(name: .long, help: "Text file with one class name per line (default: a monkpipe checkpoint's classes).")
     var labels: String?

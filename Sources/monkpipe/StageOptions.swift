@@ -1,6 +1,8 @@
-// `--force`, `--experiment` and `--stage`, shared by `run` and `plan`: which stages to rerun
-// even if cached, and which part of a pipeline to cover.
+// `--force`, `--experiment`, `--stage` and `--offline`, shared by `run` and `plan`: which
+// stages to rerun even if cached, which part of a pipeline to cover, and whether missing
+// pretrained files may be downloaded.
 import ArgumentParser
+import Foundation
 import MonkPipeline
 
 struct StageOptions: ParsableArguments {
@@ -20,5 +22,12 @@ struct StageOptions: ParsableArguments {
         valueName: "kind"))
     var stage: [StageKind] = []
 
-    var options: RunOptions { RunOptions(force: force, selection: StageSelection(experiments: experiment, kinds: stage)) }
+    @Flag(name: .long, help: "Never download pretrained weights: a file missing from the framework's cache folders stops its experiment, with the file, folder and address to fetch it by hand. MONKPIPE_OFFLINE=1 does the same.")
+    var offline = false
+
+    var options: RunOptions {
+        let environment = ProcessInfo.processInfo.environment
+        return RunOptions(force: force, selection: StageSelection(experiments: experiment, kinds: stage), environment: environment,
+                          downloads: WeightsDownloads.from(offlineFlag: offline, environment: environment))
+    }
 }

@@ -118,7 +118,7 @@ private func randomInput(_ shape: [Int], seed: UInt64 = 5) -> Tensor {
     /// MBConv with a 5×5 stride-2 depthwise convolution and TensorFlow "SAME" padding.
     @Test func efficientNetMBConvStrided() {
         var rng = RNG(seed: 18)
-        let block = EfficientNetLite0.MBConvBlock(inChannels: 2, outChannels: 3, kernel: 5, stride: 2, expansion: 2, rng: &rng)
+        let block = EfficientNetLite.MBConvBlock(inChannels: 2, outChannels: 3, kernel: 5, stride: 2, expansion: 2, rng: &rng)
         #expect(!block.identitySkip)
         checkBlockGradients(block, input: randomInput([2, 6, 6, 2]))
     }

@@ -90,9 +90,20 @@ func expectFLOPs(_ net: any ClassifierNetwork, gmacs: Double, sourceLocation: So
     // 4,652,008: the parameters (not running statistics) in the pretrained file itself.
     @Test func efficientnetLite0() throws {
         var rng = RNG(seed: 1)
-        let net = EfficientNetLite0(numClasses: 1000, rng: &rng)
+        let net = EfficientNetLite(numClasses: 1000, rng: &rng)
         #expect(net.parameterCount == 4_652_008)
         try expectLayout(net, equals: "efficientnet_lite0")
+    }
+
+    // Lite1 (width 1.0, depth 1.1) and Lite2 (1.1, 1.2): names, shapes and parameter counts
+    // of the PyPI packages' pretrained files (5,416,680 and 6,092,072 parameters).
+    @Test(arguments: [(EfficientNetLite.Variant.lite1, 5_416_680), (.lite2, 6_092_072)])
+    func efficientnetLiteScaled(variant: EfficientNetLite.Variant, parameters: Int) throws {
+        var rng = RNG(seed: 1)
+        let net = EfficientNetLite(variant, numClasses: 1000, rng: &rng)
+        #expect(net.parameterCount == parameters)
+        try expectLayout(net, equals: "efficientnet_lite\(variant.rawValue)")
+        #expect(net._blocks.count == 21)
     }
 
     /// Pre-activation ResNet has no torchvision model: its count is computed here from the

@@ -87,7 +87,8 @@ import MonkEngine
 
         let error = thrownError { _ = try PretrainedWeights.locate(.mobilenet_v2, environment: env) }
         let notFound = try #require(error as? PretrainedWeightsNotFound)
-        #expect(notFound.searched == [torchHub.path, homeHub.path])
+        // torchvision's folders, then Gluon's (mobilenet_v2 has a file in each).
+        #expect(notFound.searched == [torchHub.path, homeHub.path, home.appendingPathComponent(".mxnet/models").path])
         #expect(notFound.description.hasPrefix("no pretrained weights for mobilenet_v2: put mobilenet_v2-b0353104.pth into \(torchHub.path)"))
         #expect(notFound.description.contains("https://download.pytorch.org/models/mobilenet_v2-b0353104.pth"))
         #expect(thrownError { _ = try PretrainedWeights.locate(.resnet18_v1, environment: [:]) } is PretrainedWeightsNotFound)

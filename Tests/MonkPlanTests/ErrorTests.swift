@@ -107,34 +107,34 @@ import MonkVocabulary
     }
 
     /// The model catalogue decides: `pretrained: true` written once in the defaults is an
-    /// error, at that line, for each experiment whose model has no published source (resnet50_v2
-    /// and resnet18_v2 have none until Gluon's files are catalogued), and not for the others.
+    /// error, at that line, for each experiment whose model has no published source (tiny_cnn
+    /// is the only one since Gluon's files are catalogued), and not for the others.
     @Test func pretrainedTrueWithoutACataloguedSourceIsAnErrorWhereWritten() throws {
-        #expect(!Architecture.resnet50_v2.hasPretrainedSource && !Architecture.resnet18_v2.hasPretrainedSource)
+        #expect(!Architecture.tiny_cnn.hasPretrainedSource)
+        #expect(Architecture.allCases.filter { !$0.hasPretrainedSource } == [.tiny_cnn])
         let errors = planErrors(minimal + """
             defaults:
               pretrained: true
             experiments:
-              a: {model: resnet50_v2}
+              a: {model: tiny_cnn}
               b: {model: densenet121}
-              c: {model: resnet18_v2}
+              c: {model: resnet50_v2}
+              d: {model: tiny_cnn, seed: 3}
 
             """)
         #expect(errors.map(\.mark) == [SourceMark(line: 5, column: 15), SourceMark(line: 5, column: 15)])
         #expect(errors.map(\.kind) == [.conflict, .conflict])
         #expect(errors.allSatisfy { $0.keyPath == "defaults.pretrained" })
         #expect(errors.map(\.message).sorted() == [
-            "experiment 'a': resnet50_v2 has no published pretrained weights in monkpipe's model catalogue (`monkpipe models`); set pretrained: false, or pretrained: <weights file>",
-            "experiment 'c': resnet18_v2 has no published pretrained weights in monkpipe's model catalogue (`monkpipe models`); set pretrained: false, or pretrained: <weights file>",
+            "experiment 'a': tiny_cnn has no published pretrained weights in monkpipe's model catalogue (`monkpipe models`); set pretrained: false, or pretrained: <weights file>",
+            "experiment 'd': tiny_cnn has no published pretrained weights in monkpipe's model catalogue (`monkpipe models`); set pretrained: false, or pretrained: <weights file>",
         ])
     }
 
-    /// Left out, `pretrained` is true for such a model too (it is meant to be fine-tuned): the
-    /// error points at the model's line. tiny_cnn's default is false, so it plans.
-    @Test func defaultPretrainedWithoutASourceIsAnErrorAtTheModel() throws {
-        let e = try onlyError(minimal + "experiments:\n  a: {model: resnet50_v2}\n")
-        #expect(e.mark == SourceMark(line: 5, column: 14))
-        #expect(e.message.hasPrefix("experiment 'a': resnet50_v2 has no published pretrained weights"))
+    /// Left out, `pretrained` is true for a model meant to be fine-tuned (resnet50_v2 then
+    /// takes Gluon's file); tiny_cnn's default is false, so it plans without weights.
+    @Test func pretrainedLeftOutFollowsTheModel() throws {
+        #expect(plan(minimal + "experiments:\n  a: {model: resnet50_v2}\n")?.experiments.first?.pretrained == .imagenet)
         #expect(plan(minimal + "defaults: {model: tiny_cnn}\n")?.experiments.first?.pretrained == Pretrained.none)
         #expect(plan(minimal + "defaults: {model: resnet50_v2, pretrained: false}\n") != nil)
         #expect(plan(minimal + "defaults: {model: resnet50_v2, pretrained: w.pth}\n") != nil)

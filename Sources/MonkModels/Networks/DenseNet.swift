@@ -17,7 +17,6 @@ public final class DenseNet: ClassifierNetwork {
     }
 
     static let growthRate = 32
-    static let bottleneckWidth = 4 * growthRate
 
     public let depth: Depth
     let features: Features   // ends with norm5, whose fused ReLU is the network's last activation
@@ -25,9 +24,16 @@ public final class DenseNet: ClassifierNetwork {
     public private(set) var classifier: Linear
     public var needsInputGradient = true
 
-    public init(_ depth: Depth, numClasses: Int = 1000, rng: inout RNG) {
+    public convenience init(_ depth: Depth, numClasses: Int = 1000, rng: inout RNG) {
+        self.init(depth, blockCounts: depth.blockCounts, initFeatures: 64, growthRate: DenseNet.growthRate,
+                  numClasses: numClasses, rng: &rng)
+    }
+
+    /// Any block counts and widths (the bottleneck is 4 × the growth rate, as in the paper);
+    /// tests use narrow ones to keep reference files small.
+    init(_ depth: Depth, blockCounts: [Int], initFeatures: Int, growthRate: Int, numClasses: Int, rng: inout RNG) {
         self.depth = depth
-        features = Features(blockCounts: depth.blockCounts, rng: &rng)
+        features = Features(blockCounts: blockCounts, initFeatures: initFeatures, growthRate: growthRate, rng: &rng)
         classifier = DenseNet.makeClassifier(features.outChannels, numClasses, &rng)
     }
 
@@ -85,15 +91,15 @@ extension DenseNet {
         let outChannels: Int
         var needsInputGradient = true
 
-        init(blockCounts n: [Int], rng: inout RNG) {
-            conv0 = Conv2D(inChannels: 3, outChannels: 64, kernelSize: 7, stride: 2, padding: .symmetric(3), bias: false, rng: &rng)
+        init(blockCounts n: [Int], initFeatures: Int, growthRate: Int, rng: inout RNG) {
+            conv0 = Conv2D(inChannels: 3, outChannels: initFeatures, kernelSize: 7, stride: 2, padding: .symmetric(3), bias: false, rng: &rng)
             conv0.initKaimingNormal(.fanIn, rng: &rng)
-            norm0 = BatchNorm2D(channels: 64, activation: .relu)
-            var c = 64
+            norm0 = BatchNorm2D(channels: initFeatures, activation: .relu)
+            var c = initFeatures
             func block(_ layers: Int) -> DenseBlock {
-                defer { c += layers * DenseNet.growthRate }
-                return DenseBlock(inChannels: c, layers: layers, growthRate: DenseNet.growthRate,
-                                  bottleneckWidth: DenseNet.bottleneckWidth, rng: &rng)
+                defer { c += layers * growthRate }
+                return DenseBlock(inChannels: c, layers: layers, growthRate: growthRate,
+                                  bottleneckWidth: 4 * growthRate, rng: &rng)
             }
             func transition() -> Transition {
                 defer { c /= 2 }

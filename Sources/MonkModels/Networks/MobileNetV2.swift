@@ -6,35 +6,54 @@ import MonkEngine
 /// (inverted residuals, `features.N.conv.*`), `features.18` (1×1 to 1280), `classifier.1`
 /// (after dropout 0.2). Convolutions start as kaiming normal (fan_out), BatchNorm as 1/0,
 /// the classifier as N(0, 0.01²) with zero bias.
+///
+/// `Layout.gluon` is MXNet Gluon's `mobilenetv2_1.0` (Monk's mobilenet_v2): its first block
+/// keeps the 1×1 expansion convolution that torchvision drops when the expansion factor is 1
+/// (32 → 32 channels, BN, ReLU6), named `features.1.conv.0` like the other blocks' expansions.
 public final class MobileNetV2: ClassifierNetwork {
+    /// Where the network's layout comes from (they differ in the first block only).
+    public enum Layout: String, Sendable, CaseIterable {
+        case torchvision, gluon
+    }
+
     /// The paper's Table 2: expansion t, output channels c, repeats n, first stride s.
     static let stages: [(t: Int, c: Int, n: Int, s: Int)] = [
         (1, 16, 1, 1), (6, 24, 2, 2), (6, 32, 3, 2), (6, 64, 4, 2), (6, 96, 3, 1), (6, 160, 3, 2), (6, 320, 1, 1),
     ]
-    static let lastChannels = 1280
-
+    public let layout: Layout
+    let lastChannels: Int
     let features: [Module]
     public let avgpool = GlobalAvgPool()
     public private(set) var classifier: Classifier
     public var needsInputGradient = true
 
-    public init(numClasses: Int = 1000, rng: inout RNG) {
-        var layers: [Module] = [convBNReLU6(3, 32, kernel: 3, stride: 2, rng: &rng)]
-        var inC = 32
-        for stage in MobileNetV2.stages {
-            for i in 0..<stage.n {
-                layers.append(InvertedResidual(inChannels: inC, outChannels: stage.c, stride: i == 0 ? stage.s : 1,
-                                               expansion: stage.t, rng: &rng))
-                inC = stage.c
-            }
-        }
-        layers.append(convBNReLU6(inC, MobileNetV2.lastChannels, kernel: 1, stride: 1, rng: &rng))
-        features = layers
-        classifier = MobileNetV2.makeClassifier(numClasses, &rng)
+    public convenience init(layout: Layout = .torchvision, numClasses: Int = 1000, rng: inout RNG) {
+        self.init(layout: layout, stemWidth: 32, stageWidths: MobileNetV2.stages.map(\.c), lastChannels: 1280,
+                  numClasses: numClasses, rng: &rng)
     }
 
-    static func makeClassifier(_ classes: Int, _ rng: inout RNG) -> Classifier {
-        let fc = Linear(inFeatures: lastChannels, outFeatures: classes, rng: &rng)
+    /// Any widths for the stem, the seven stages and the last 1×1 convolution (the paper's are
+    /// 32, 16…320, 1280); tests use narrow ones to keep reference files small.
+    init(layout: Layout, stemWidth: Int, stageWidths: [Int], lastChannels: Int, numClasses: Int, rng: inout RNG) {
+        precondition(stageWidths.count == MobileNetV2.stages.count, "one width per stage")
+        self.layout = layout
+        self.lastChannels = lastChannels
+        var layers: [Module] = [convBNReLU6(3, stemWidth, kernel: 3, stride: 2, rng: &rng)]
+        var inC = stemWidth
+        for (stage, width) in zip(MobileNetV2.stages, stageWidths) {
+            for i in 0..<stage.n {
+                layers.append(InvertedResidual(inChannels: inC, outChannels: width, stride: i == 0 ? stage.s : 1,
+                                               expansion: stage.t, keepExpansion: layout == .gluon, rng: &rng))
+                inC = width
+            }
+        }
+        layers.append(convBNReLU6(inC, lastChannels, kernel: 1, stride: 1, rng: &rng))
+        features = layers
+        classifier = MobileNetV2.makeClassifier(lastChannels, numClasses, &rng)
+    }
+
+    static func makeClassifier(_ inFeatures: Int, _ classes: Int, _ rng: inout RNG) -> Classifier {
+        let fc = Linear(inFeatures: inFeatures, outFeatures: classes, rng: &rng)
         fc.initNormal(std: 0.01, rng: &rng)
         return Classifier(fc)
     }
@@ -43,7 +62,7 @@ public final class MobileNetV2: ClassifierNetwork {
     public var headParameterNames: [String] { ["classifier.1.weight", "classifier.1.bias"] }
 
     public func replaceHead(numClasses: Int, rng: inout RNG) {
-        classifier = MobileNetV2.makeClassifier(numClasses, &rng)
+        classifier = MobileNetV2.makeClassifier(lastChannels, numClasses, &rng)
         prepareBackward()
     }
 
@@ -106,10 +125,11 @@ extension MobileNetV2 {
         let useResidual: Bool
         var needsInputGradient = true
 
-        init(inChannels: Int, outChannels: Int, stride: Int, expansion: Int, rng: inout RNG) {
+        /// `keepExpansion`: a 1×1 expansion even when `expansion` is 1 (Gluon's layout).
+        init(inChannels: Int, outChannels: Int, stride: Int, expansion: Int, keepExpansion: Bool = false, rng: inout RNG) {
             let hidden = inChannels * expansion
             var layers: [Module] = []
-            if expansion != 1 { layers.append(convBNReLU6(inChannels, hidden, kernel: 1, stride: 1, rng: &rng)) }
+            if expansion != 1 || keepExpansion { layers.append(convBNReLU6(inChannels, hidden, kernel: 1, stride: 1, rng: &rng)) }
             layers.append(convBNReLU6(hidden, hidden, kernel: 3, stride: stride, groups: hidden, rng: &rng))
             let project = Conv2D(inChannels: hidden, outChannels: outChannels, kernelSize: 1, bias: false, rng: &rng)
             project.initKaimingNormal(.fanOut, rng: &rng)

@@ -37,12 +37,19 @@ public final class ResNet: ClassifierNetwork {
     public private(set) var fc: Linear
     public var needsInputGradient = true
 
-    public init(_ depth: Depth, numClasses: Int = 1000, rng: inout RNG) {
+    public convenience init(_ depth: Depth, numClasses: Int = 1000, rng: inout RNG) {
+        self.init(depth, widths: [64, 128, 256, 512], numClasses: numClasses, rng: &rng)
+    }
+
+    /// `widths`: the four stages' widths (the stem has the first); the paper's are 64…512,
+    /// tests use narrower ones to keep reference files small.
+    init(_ depth: Depth, widths: [Int], numClasses: Int, rng: inout RNG) {
+        precondition(widths.count == 4, "four stage widths")
         self.depth = depth
-        conv1 = Conv2D(inChannels: 3, outChannels: 64, kernelSize: 7, stride: 2, padding: .symmetric(3), bias: false, rng: &rng)
+        conv1 = Conv2D(inChannels: 3, outChannels: widths[0], kernelSize: 7, stride: 2, padding: .symmetric(3), bias: false, rng: &rng)
         conv1.initKaimingNormal(.fanOut, rng: &rng)
-        bn1 = BatchNorm2D(channels: 64, activation: .relu)
-        var inC = 64
+        bn1 = BatchNorm2D(channels: widths[0], activation: .relu)
+        var inC = widths[0]
         func stage(_ width: Int, _ count: Int, _ stride: Int) -> [ResNetBlock] {
             (0..<count).map { i in
                 let block: ResNetBlock = depth.usesBottleneck
@@ -53,18 +60,18 @@ public final class ResNet: ClassifierNetwork {
             }
         }
         let n = depth.blockCounts
-        layer1 = stage(64, n[0], 1)
-        layer2 = stage(128, n[1], 2)
-        layer3 = stage(256, n[2], 2)
-        layer4 = stage(512, n[3], 2)
-        fc = Linear(inFeatures: 512 * depth.expansion, outFeatures: numClasses, rng: &rng)
+        layer1 = stage(widths[0], n[0], 1)
+        layer2 = stage(widths[1], n[1], 2)
+        layer3 = stage(widths[2], n[2], 2)
+        layer4 = stage(widths[3], n[3], 2)
+        fc = Linear(inFeatures: inC, outFeatures: numClasses, rng: &rng)
     }
 
     public var numClasses: Int { fc.weight.shape[0] }
     public var headParameterNames: [String] { ["fc.weight", "fc.bias"] }
 
     public func replaceHead(numClasses: Int, rng: inout RNG) {
-        fc = Linear(inFeatures: 512 * depth.expansion, outFeatures: numClasses, rng: &rng)
+        fc = Linear(inFeatures: fc.weight.shape[1], outFeatures: numClasses, rng: &rng)
         prepareBackward()
     }
 

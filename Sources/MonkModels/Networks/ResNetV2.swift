@@ -5,6 +5,9 @@ import MonkEngine
 /// Pre-activation ResNet-18/50 (Monk's `resnet18_v2`, `resnet50_v2`). torchvision has no such
 /// model, so the names follow torchvision's ResNet wherever the layer has a counterpart:
 ///
+/// - `bn_data`: MXNet Gluon's input BatchNorm without scale and shift, whose statistics come
+///   from a Gluon file (0/1, the identity, when training from scratch) — so that Gluon's
+///   pretrained files, where Monk's v2 models come from, give exactly Gluon's outputs;
 /// - stem `conv1` (7×7/2), `bn1` + ReLU, `maxpool` — the pre-activation papers' ImageNet stem;
 /// - blocks `layerS.B.bn1`, `conv1`, `bn2`, `conv2` (+ `bn3`, `conv3` for bottlenecks): each
 ///   `bnK` is the pre-activation of `convK`;
@@ -26,6 +29,7 @@ public final class PreActResNet: ClassifierNetwork {
     }
 
     public let depth: Depth
+    public let bn_data: FixedBatchNorm2D
     public let conv1: Conv2D
     public let bn1: BatchNorm2D   // with the ReLU fused in
     public let maxpool = MaxPool2D(kernelSize: 3, stride: 2, padding: 1)
@@ -38,12 +42,20 @@ public final class PreActResNet: ClassifierNetwork {
     public private(set) var fc: Linear
     public var needsInputGradient = true
 
-    public init(_ depth: Depth, numClasses: Int = 1000, rng: inout RNG) {
+    public convenience init(_ depth: Depth, numClasses: Int = 1000, rng: inout RNG) {
+        self.init(depth, widths: [64, 128, 256, 512], numClasses: numClasses, rng: &rng)
+    }
+
+    /// `widths`: the four stages' widths (the stem has the first); the papers' are 64…512,
+    /// tests use narrower ones to keep reference files small.
+    init(_ depth: Depth, widths: [Int], numClasses: Int, rng: inout RNG) {
+        precondition(widths.count == 4, "four stage widths")
         self.depth = depth
-        conv1 = Conv2D(inChannels: 3, outChannels: 64, kernelSize: 7, stride: 2, padding: .symmetric(3), bias: false, rng: &rng)
+        bn_data = FixedBatchNorm2D(channels: 3)
+        conv1 = Conv2D(inChannels: 3, outChannels: widths[0], kernelSize: 7, stride: 2, padding: .symmetric(3), bias: false, rng: &rng)
         conv1.initKaimingNormal(.fanOut, rng: &rng)
-        bn1 = BatchNorm2D(channels: 64, activation: .relu)
-        var inC = 64
+        bn1 = BatchNorm2D(channels: widths[0], activation: .relu)
+        var inC = widths[0]
         func stage(_ width: Int, _ count: Int, _ stride: Int) -> [Block] {
             (0..<count).map { i in
                 let s = i == 0 ? stride : 1
@@ -53,10 +65,10 @@ public final class PreActResNet: ClassifierNetwork {
             }
         }
         let n = depth.blockCounts
-        layer1 = stage(64, n[0], 1)
-        layer2 = stage(128, n[1], 2)
-        layer3 = stage(256, n[2], 2)
-        layer4 = stage(512, n[3], 2)
+        layer1 = stage(widths[0], n[0], 1)
+        layer2 = stage(widths[1], n[1], 2)
+        layer3 = stage(widths[2], n[2], 2)
+        layer4 = stage(widths[3], n[3], 2)
         bn_final = BatchNorm2D(channels: inC, activation: .relu)
         fc = Linear(inFeatures: inC, outFeatures: numClasses, rng: &rng)
     }
@@ -65,19 +77,19 @@ public final class PreActResNet: ClassifierNetwork {
     public var headParameterNames: [String] { ["fc.weight", "fc.bias"] }
 
     public func replaceHead(numClasses: Int, rng: inout RNG) {
-        fc = Linear(inFeatures: 512 * depth.expansion, outFeatures: numClasses, rng: &rng)
+        fc = Linear(inFeatures: fc.weight.shape[1], outFeatures: numClasses, rng: &rng)
         prepareBackward()
     }
 
     var blocks: [Block] { layer1 + layer2 + layer3 + layer4 }
 
     public var forwardChain: [Module] {
-        [conv1, bn1, maxpool] + blocks + [bn_final, avgpool, fc]
+        [bn_data, conv1, bn1, maxpool] + blocks + [bn_final, avgpool, fc]
     }
 
     // x: [N, H, W, 3] → logits [N, classes]
     public func forward(_ x: Tensor, _ ctx: Context) -> Tensor {
-        var h = bn1(conv1(x, ctx), ctx)              // [N, H/2, W/2, 64], BN + ReLU
+        var h = bn1(conv1(bn_data(x, ctx), ctx), ctx) // [N, H/2, W/2, 64], BN + ReLU
         h = maxpool(h, ctx)                          // [N, H/4, W/4, 64]
         for block in blocks { h = block(h, ctx) }    // … [N, H/32, W/32, 512·expansion], not activated
         h = bn_final(h, ctx)                         // BN + ReLU

@@ -12,6 +12,9 @@ public struct WeightLoadReport: Sendable, Equatable {
     /// File tensors deliberately not used: `num_batches_tracked`, and the file's own head
     /// tensors that have no counterpart in the module.
     public var ignored: [String] = []
+    /// Fixed input statistics (a pre-activation ResNet's `bn_data`) the file lacks: they stay
+    /// 0/1, the identity, which is what networks saved before the layer existed computed.
+    public var keptIdentity: [String] = []
 }
 
 /// A state dict that does not fit a module. Lists every problem at once, by name.
@@ -117,7 +120,13 @@ public func loadTorchStateDict(_ dict: StateDict, into module: Module, head: [St
     for slot in weightSlots(of: module) where !slot.isBatchCounter {
         let expected = slot.isConvWeight ? torchLayoutShape(slot.tensor.shape) : slot.tensor.shape
         guard let source = file[slot.name] else {
-            if isHead(slot.name) { report.replaced.append(slot.name) } else { mismatch.missing.append(slot.name) }
+            if isHead(slot.name) {
+                report.replaced.append(slot.name)
+            } else if slot.isFixedStatistic {
+                report.keptIdentity.append(slot.name)
+            } else {
+                mismatch.missing.append(slot.name)
+            }
             continue
         }
         used.insert(slot.name)
@@ -152,6 +161,8 @@ struct WeightSlot {
     let isConvWeight: Bool
     /// BatchNorm's `num_batches_tracked`, which exists only in files.
     let isBatchCounter: Bool
+    /// A `FixedBatchNorm2D` statistic, which older files of the same network lack.
+    var isFixedStatistic = false
 }
 
 func weightSlots(of module: Module, prefix: String = "") -> [WeightSlot] {
@@ -159,7 +170,10 @@ func weightSlots(of module: Module, prefix: String = "") -> [WeightSlot] {
         WeightSlot(name: prefix + $0.0, tensor: $0.1.value, isConvWeight: module is Conv2D && $0.0 == "weight", isBatchCounter: false)
     }
     let buffers = module.ownBuffers
-    slots += buffers.map { WeightSlot(name: prefix + $0.0, tensor: $0.1.value, isConvWeight: false, isBatchCounter: false) }
+    slots += buffers.map {
+        WeightSlot(name: prefix + $0.0, tensor: $0.1.value, isConvWeight: false, isBatchCounter: false,
+                   isFixedStatistic: module is FixedBatchNorm2D)
+    }
     if buffers.contains(where: { $0.0 == "running_mean" }) && buffers.contains(where: { $0.0 == "running_var" }) {
         slots.append(WeightSlot(name: prefix + "num_batches_tracked", tensor: Tensor(shape: []), isConvWeight: false, isBatchCounter: true))
     }

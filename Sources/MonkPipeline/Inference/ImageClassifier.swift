@@ -49,37 +49,56 @@ public enum ImageClassifier {
         }
     }
 
-    /// Builds `model`, loads `weights` (a PyTorch .pth, safetensors or monkpipe checkpoint; the
-    /// class count is read from the file's classifier head), and classifies each image.
+    /// Builds `model`, loads `weights` (a PyTorch .pth, safetensors, monkpipe checkpoint or MXNet
+    /// Gluon .params; the class count is read from the file's classifier head), and classifies
+    /// the images, `batchSize` at a time in one forward pass each.
     /// A monkpipe checkpoint (a .json sidecar beside the weights) brings its own network, class
     /// names and evaluation preprocessing, so `model` may be nil and `labels` default to its classes.
     public static func classify(model: String?, weights: URL, labels: [String]?, top k: Int, raw: Bool,
                                 images: [URL], preprocessing: ClassifyPreprocessing?,
-                                threads: Int = 2, limits: ImageLimits = ImageLimits()) throws -> [ClassifyResult] {
+                                threads: Int = 2, batchSize: Int = 16,
+                                limits: ImageLimits = ImageLimits()) throws -> [ClassifyResult] {
         if let preprocessing, let why = sizeProblem(preprocessing) { throw PipelineError.invalid(why) }
         let (net, pre, pipeline, names) = try network(model: model, weights: weights, preprocessing: preprocessing,
                                                       threads: threads, limits: limits)
         let labels = labels ?? names
         let ctx = Context(training: false, parallel: ComputeThreads.configure(threads), keepsForBackward: false)
         var results: [ClassifyResult] = []
-        for url in images {
-            let image: Image
-            do throws(ImageDecodeError) {
-                image = try pre.prepare(try ImageDecoder.read(url, limits: limits)).image
-            } catch {
-                throw PipelineError.unreadableFile(path: url.path, reason: error.description)
+        var start = 0
+        while start < images.count {
+            let chunk = images[start..<min(start + max(1, batchSize), images.count)]
+            start = chunk.endIndex
+            // Every image of a chunk has the same size after preprocessing: one batch tensor.
+            var prepared: [FloatImage] = []
+            for url in chunk {
+                let image: Image
+                do throws(ImageDecodeError) {
+                    image = try pre.prepare(try ImageDecoder.read(url, limits: limits)).image
+                } catch {
+                    throw PipelineError.unreadableFile(path: url.path, reason: error.description)
+                }
+                var r = RNG(seed: 0)
+                prepared.append(pipeline.transform(image.rgb(), rng: &r))
             }
-            var r = RNG(seed: 0)
-            let im = pipeline.transform(image.rgb(), rng: &r)
-            let x = Tensor(shape: [1, im.height, im.width, 3])
-            pipeline.normalization.write(im, to: x.data)
+            let (h, w) = (prepared[0].height, prepared[0].width)
+            if let odd = zip(chunk, prepared).first(where: { $0.1.height != h || $0.1.width != w }) {
+                throw PipelineError.invalid("\(odd.0.path) became \(odd.1.width)×\(odd.1.height) after preprocessing, the others \(w)×\(h)")
+            }
+            let x = Tensor(shape: [prepared.count, h, w, 3])
+            for (i, im) in prepared.enumerated() {
+                pipeline.normalization.write(im, to: x.data + i * h * w * 3)
+            }
             let logits = net.forward(x, ctx)
-            let probs = Predictor.softmax(logits)[0]
-            let order = probs.indices.sorted { probs[$0] > probs[$1] }.prefix(max(1, k))
-            results.append(ClassifyResult(
-                image: url.path,
-                top: order.map { .init(index: $0, label: label($0, labels), probability: probs[$0]) },
-                logits: raw ? logits.array : nil))
+            let classes = logits.shape[1]
+            for (i, url) in chunk.enumerated() {
+                let row = Tensor(shape: [1, classes], values: Array(logits.buffer[(i * classes)..<((i + 1) * classes)]))
+                let probs = Predictor.softmax(row)[0]
+                let order = probs.indices.sorted { probs[$0] > probs[$1] }.prefix(max(1, k))
+                results.append(ClassifyResult(
+                    image: url.path,
+                    top: order.map { .init(index: $0, label: label($0, labels), probability: probs[$0]) },
+                    logits: raw ? row.array : nil))
+            }
         }
         return results
     }
@@ -107,17 +126,8 @@ public enum ImageClassifier {
             throw PipelineError.invalid("--model is needed: \(weights.lastPathComponent) has no monkpipe sidecar (\(sidecar.lastPathComponent)) naming its network")
         }
         guard let arch = Architecture(word: model) else { throw PipelineError.unknownModel(model) }
-        let dict = try PretrainedWeights.loadStateDict(weights)
         var rng = RNG(seed: 0)
-        let probe = arch.build(numClasses: 1000, rng: &rng)
-        // The head's output count, from the file: the first dimension of its weight tensor.
-        let headWeight = probe.headParameterNames.first { $0.hasSuffix("weight") } ?? probe.headParameterNames[0]
-        let classes = dict[headWeight]?.shape.first ?? 1000
-        guard classes >= 1 else {
-            throw PipelineError.invalid("\(weights.path): the classifier head \(headWeight) has shape \(dict[headWeight]?.shape ?? []), no outputs")
-        }
-        let net = classes == 1000 ? probe : arch.build(numClasses: classes, rng: &rng)
-        try loadTorchStateDict(dict, into: net)
+        let (net, _) = try arch.build(loading: try WeightsFile.read(weights), numClasses: nil, rng: &rng)
         let (pre, transforms) = steps(preprocessing ?? .resize(arch.defaultInputSize), limits: limits)
         let norm = arch.normalization
         let pipeline = SamplePipeline(transforms: transforms, normalization: Normalization(mean: norm.mean.map(Float.init), std: norm.std.map(Float.init)))

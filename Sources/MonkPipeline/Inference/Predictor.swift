@@ -24,8 +24,10 @@ public final class Predictor {
         let (info, dict) = try ModelCheckpoint.load(weights)
         guard let arch = Architecture(word: info.model) else { throw PipelineError.unknownModel(info.model) }
         var rng = RNG(seed: 0)
-        let net = arch.build(numClasses: info.classes.count, rng: &rng)
-        try loadTorchStateDict(dict, into: net)
+        let (net, _) = try arch.build(loading: .torch(dict), numClasses: nil, rng: &rng)
+        guard net.numClasses == info.classes.count else {
+            throw PipelineError.invalid("\(weights.path): the network predicts \(net.numClasses) classes, the sidecar names \(info.classes.count)")
+        }
         self.info = info
         self.network = net
         self.threads = threads

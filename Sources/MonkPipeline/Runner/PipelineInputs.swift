@@ -14,7 +14,7 @@ struct PipelineInputs {
 
     /// Lists the datasets, hashes every data and weights file (trusting `hashes` for files
     /// that did not change), and saves the hashes for the next run.
-    static func fingerprint(_ plan: Plan, hashes: FileFingerprints, environment: [String: String],
+    static func fingerprint(_ plan: Plan, hashes: FileFingerprints, fetch: PretrainedFetch,
                             console: Console) throws -> PipelineInputs {
         let sources = try DataSources.list(plan.data)
         let total = sources.train.items.count + (sources.validation?.items.count ?? 0) + (sources.test?.items.count ?? 0)
@@ -30,7 +30,7 @@ struct PipelineInputs {
                 continue
             }
             do {
-                guard let url = try ModelFactory.pretrainedFile(e, environment: environment),
+                guard let url = try ModelFactory.pretrainedFile(e, fetch: fetch, console: console),
                       let key = e.pretrainedKey else { continue }
                 weightFiles[key] = url
                 weightDigests[key] = try hashes.hash(url)

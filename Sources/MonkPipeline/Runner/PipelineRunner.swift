@@ -11,11 +11,15 @@ public struct RunOptions: Sendable {
     /// The stages this run covers (`--experiment`, `--stage`); everything by default.
     public var selection: StageSelection
     public var environment: [String: String]
+    /// Whether `pretrained: true` may download a file missing from the caches (`--offline`).
+    public var downloads: WeightsDownloads
     public init(force: [ForceTarget] = [], selection: StageSelection = .everything,
-                environment: [String: String] = ProcessInfo.processInfo.environment) {
+                environment: [String: String] = ProcessInfo.processInfo.environment,
+                downloads: WeightsDownloads = .allowed) {
         self.force = force
         self.selection = selection
         self.environment = environment
+        self.downloads = downloads
     }
 }
 
@@ -51,7 +55,8 @@ public final class PipelineRunner {
     public func stages() throws -> (sources: DataSources, weights: [String: URL], stages: [PlannedStage]) {
         try options.selection.validate(against: plan)
         for target in options.force { try target.validate(against: plan) }
-        let inputs = try PipelineInputs.fingerprint(plan, hashes: hashes, environment: options.environment, console: console)
+        let inputs = try PipelineInputs.fingerprint(plan, hashes: hashes,
+            fetch: PretrainedFetch(environment: options.environment, downloads: options.downloads), console: console)
         var stages = StageGraph.build(plan, external: inputs.digests)
         inputs.markBlocked(&stages, comparison: plan.comparison)
         let decider = decider

@@ -6,9 +6,10 @@ import MonkPlan
 import MonkVocabulary
 
 enum ModelFactory {
-    /// The weights file an experiment starts from: its own path, or the standard torchvision
-    /// file found in the torch hub cache. Throws the "put file X in Y" error when absent.
-    static func pretrainedFile(_ e: ExperimentPlan, environment: [String: String]) throws -> URL? {
+    /// The weights file an experiment starts from: its own path, or the model's published
+    /// file, found in its framework's cache or downloaded there. Throws the "put file X in Y"
+    /// error when it is neither.
+    static func pretrainedFile(_ e: ExperimentPlan, fetch: PretrainedFetch, console: Console) throws -> URL? {
         switch e.pretrained {
         case .none: return nil
         case .file(let path):
@@ -18,7 +19,7 @@ enum ModelFactory {
             return URL(fileURLWithPath: path)
         case .imagenet:
             // A model without catalogued sources never gets here: validation refuses it.
-            return try PretrainedWeights.locate(e.model, environment: environment)
+            return try fetch.file(for: e.model, console: console)
         }
     }
 
@@ -26,12 +27,14 @@ enum ModelFactory {
     /// classifier head is replaced when the class count differs) and applies freezing.
     static func build(_ e: ExperimentPlan, classes: [String], weights: URL?, console: Console) throws -> ClassifierNetwork {
         var rng = RNG(seed: e.seed, stream: 1)
-        let net = e.model.build(numClasses: classes.count, rng: &rng)
+        let net: ClassifierNetwork
         if let weights {
-            let dict = try PretrainedWeights.loadStateDict(weights)
-            let report = try loadTorchStateDict(dict, into: net, head: net.headParameterNames)
+            let report: WeightLoadReport
+            (net, report) = try e.model.build(loading: try WeightsFile.read(weights), numClasses: classes.count, rng: &rng)
             console.info("  loaded \(report.loaded.count) tensors from \(weights.lastPathComponent)"
                 + (report.replaced.isEmpty ? "" : "; new head for \(classes.count) classes (\(report.replaced.joined(separator: ", ")))"))
+        } else {
+            net = e.model.build(numClasses: classes.count, rng: &rng)
         }
         if e.freezeBaseNetwork {
             net.freezeBaseNetwork()
