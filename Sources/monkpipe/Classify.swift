@@ -15,8 +15,8 @@ struct Classify: ParsableCommand {
         torchvision's recipe (shorter side to R, centre crop C×C).
         """)
 
-    @Option(name: .long, help: "Network name (see `monkpipe models`).")
-    var model: String
+    @Option(name: .long, help: "Network (see `monkpipe models`).")
+    var model: Architecture
     @Option(name: .long, help: "Weights file: PyTorch .pth (zip or legacy), safetensors, or a monkpipe checkpoint.")
     var weights: String
     @Option(name: .long, help: "Text file with one class name per line.")

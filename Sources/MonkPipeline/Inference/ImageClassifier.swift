@@ -28,10 +28,9 @@ public enum ClassifyPreprocessing: Sendable, Equatable {
 public enum ImageClassifier {
     /// Builds `model`, loads `weights` (a PyTorch .pth, safetensors or monkpipe checkpoint; the
     /// class count is read from the file's classifier head), and classifies each image.
-    public static func classify(model: String, weights: URL, labels: [String]?, top k: Int, raw: Bool,
+    public static func classify(model arch: Architecture, weights: URL, labels: [String]?, top k: Int, raw: Bool,
                                 images: [URL], preprocessing: ClassifyPreprocessing?,
                                 threads: Int = 2) throws -> [ClassifyResult] {
-        guard let arch = Architecture(word: model) else { throw PipelineError.unknownModel(model) }
         let dict = try PretrainedWeights.loadStateDict(weights)
         var rng = RNG(seed: 0)
         let probe = arch.build(numClasses: 1000, rng: &rng)
