@@ -52,6 +52,7 @@ public final class PipelineRunner {
         try options.selection.validate(against: plan)
         for target in options.force { try target.validate(against: plan) }
         let inputs = try PipelineInputs.fingerprint(plan, hashes: hashes, environment: options.environment, console: console)
+        try inputs.checkClassNames(plan)
         var stages = StageGraph.build(plan, external: inputs.digests)
         inputs.markBlocked(&stages, comparison: plan.comparison)
         let decider = decider

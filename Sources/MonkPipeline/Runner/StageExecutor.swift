@@ -8,9 +8,18 @@ import MonkPlan
 
 /// What happened to each stage in a run.
 public struct RunReport: Sendable {
-    public enum Outcome: Sendable, Equatable { case cached, ran(seconds: Double), failed(String), notRun(String) }
+    public enum Outcome: Sendable, Equatable {
+        case cached, ran(seconds: Double), failed(String), notRun(String)
+        /// Another run holds the experiment's lock: nothing was written, and the experiment is
+        /// not failed (that run may well succeed).
+        case locked(String)
+    }
     public var stages: [(identity: String, outcome: Outcome)] = []
     public var failed: Bool { stages.contains { if case .failed = $0.outcome { return true } else { return false } } }
+    /// The messages of the stages another run's lock kept from running.
+    public var locked: [(identity: String, message: String)] {
+        stages.compactMap { if case .locked(let why) = $0.outcome { return ($0.identity, why) } else { return nil } }
+    }
 }
 
 struct StageExecutor {
@@ -29,22 +38,23 @@ struct StageExecutor {
     func run(_ decisions: [StageDecision]) throws -> RunReport {
         var report = RunReport()
         var loaded: LoadedData?
-        var failedExperiments: [String: String] = [:]
+        /// Experiments whose remaining stages do not run, with the reason shown for them.
+        var stoppedExperiments: [String: String] = [:]
 
         for d in decisions {
             let s = d.stage
-            if let e = s.experiment, let why = failedExperiments[e] {
-                report.stages.append((s.identity, .notRun("\(e) failed: \(why)")))
+            if let e = s.experiment, let why = stoppedExperiments[e] {
+                report.stages.append((s.identity, .notRun(why)))
                 continue
             }
-            if s.kind == .compare && !failedExperiments.isEmpty {
-                let names = failedExperiments.keys.sorted().joined(separator: ", ")
-                report.stages.append((s.identity, .notRun("experiments failed: \(names)")))
+            if s.kind == .compare && !stoppedExperiments.isEmpty {
+                let names = stoppedExperiments.keys.sorted().joined(separator: ", ")
+                report.stages.append((s.identity, .notRun("experiments did not finish: \(names)")))
                 continue
             }
             if case .cannotRun(let why) = d.verdict {
                 console.warning("\(s.identity) cannot run: \(why)")
-                if let e = s.experiment { failedExperiments[e] = why }
+                if let e = s.experiment { stoppedExperiments[e] = "\(e) failed: \(why)" }
                 report.stages.append((s.identity, .failed(why)))
                 continue
             }
@@ -73,11 +83,17 @@ struct StageExecutor {
             } catch let stopped as StoppedByUser {
                 if let e = s.experiment { try? states.mark(e, status: .stopped, error: nil) }
                 throw stopped
+            } catch let held as RunLock.LockError {
+                // The holder owns the experiment's files, its state included: write nothing.
+                let why = "\(held)"
+                console.warning("\(s.identity) not run: \(why)")
+                if let e = s.experiment { stoppedExperiments[e] = "another run holds \(e)'s lock" }
+                report.stages.append((s.identity, .locked(why)))
             } catch {
                 guard let e = s.experiment else { throw error }
                 let why = "\(error)"
                 console.warning("\(s.identity) failed: \(why)")
-                failedExperiments[e] = why
+                stoppedExperiments[e] = "\(e) failed: \(why)"
                 try? states.mark(e, status: .failed, error: why)
                 report.stages.append((s.identity, .failed(why)))
             }
@@ -176,7 +192,7 @@ struct StageExecutor {
         for file in record.outputs where !FileManager.default.fileExists(atPath: dir.appendingPathComponent(file).path) {
             throw PipelineError.missingOutput(stage: s.identity, path: dir.appendingPathComponent(file).path)
         }
-        try layout.cache.store(record)
+        try layout.cache.store(record, project: layout.project)
     }
 
     /// The experiment of a train or test stage (StageGraph names only planned experiments).
