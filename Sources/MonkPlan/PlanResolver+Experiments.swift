@@ -104,11 +104,14 @@ extension PlanResolver {
             optimizer = .rmsprop(s)
         }
 
+        let stopping = earlyStopping(e.earlyStopping)
         return ExperimentPlan(
             name: name, model: model, pretrained: pretrained, freezeBaseNetwork: e.freezeBaseNetwork ?? false,
             freezeLayers: e.freezeLayers ?? 0, epochs: epochs, optimizer: optimizer,
             lrSchedule: schedule(e.lrSchedule, epochs: epochs, node: node), loss: loss(e.loss),
-            earlyStopping: earlyStopping(e.earlyStopping), testCheckpoint: e.testCheckpoint ?? .best,
+            earlyStopping: stopping, testCheckpoint: e.testCheckpoint ?? .best,
+            // The best checkpoint follows what early stopping watches, so the two agree.
+            bestMetric: e.bestMetric ?? stopping?.metric ?? .val_loss,
             evaluation: evaluation(e.evaluation, seed: seed), seed: seed)
     }
 
