@@ -66,7 +66,7 @@ public struct TrainingState: Codable, Sendable {
 }
 
 /// Where a stopped run of a train stage continues, read from the resume archive's JSON
-/// header alone (the file is mapped, so the weights after the header are not read).
+/// header alone (the floats after it are never read); used by `plan` and `status`.
 public struct ResumePoint: Decodable, Equatable, Sendable {
     public var stageKey: String
     /// 0-based epoch and batch to run next.
@@ -76,7 +76,6 @@ public struct ResumePoint: Decodable, Equatable, Sendable {
 
     /// The resume point saved at `url`, if the file is a readable training state.
     public static func read(_ url: URL) -> ResumePoint? {
-        guard let data = try? Data(contentsOf: url, options: .mappedIfSafe) else { return nil }
-        return try? SnapshotArchive.decode(ResumePoint.self, from: data)
+        try? SnapshotArchive.decodeHeader(ResumePoint.self, at: url)
     }
 }
