@@ -11,6 +11,8 @@ public enum ExperimentDefaults {
     public static let freezeBaseNetwork = false
     public static let freezeLayers = 0
     public static let testCheckpoint = CheckpointChoice.best
+    /// The validation metric that picks the best checkpoint when early stopping watches none.
+    public static let bestMetric = ValidationMetric.val_loss
     /// The positive-class probability above which an image counts as positive.
     public static let threshold = 0.5
     /// Bootstrap resamples of the test AUC's confidence interval.

@@ -17,6 +17,8 @@ public struct ExperimentPlan: Codable, Equatable, Sendable {
     public var loss: Loss
     public var earlyStopping: EarlyStopping?
     public var testCheckpoint: CheckpointChoice
+    /// The validation metric that picks the best checkpoint (improving in its default direction).
+    public var bestMetric: ValidationMetric
     public var evaluation: EvaluationPlan
     /// Seed for weight initialisation, shuffling and augmentation.
     public var seed: UInt64
@@ -24,7 +26,7 @@ public struct ExperimentPlan: Codable, Equatable, Sendable {
     public init(name: String, model: Architecture, pretrained: Pretrained, freezeBaseNetwork: Bool,
                 freezeLayers: Int, epochs: Int, optimizer: OptimizerConfig, lrSchedule: LRSchedule,
                 loss: Loss, earlyStopping: EarlyStopping?, testCheckpoint: CheckpointChoice,
-                evaluation: EvaluationPlan, seed: UInt64) {
+                bestMetric: ValidationMetric = .val_loss, evaluation: EvaluationPlan, seed: UInt64) {
         self.name = name
         self.model = model
         self.pretrained = pretrained
@@ -36,6 +38,7 @@ public struct ExperimentPlan: Codable, Equatable, Sendable {
         self.loss = loss
         self.earlyStopping = earlyStopping
         self.testCheckpoint = testCheckpoint
+        self.bestMetric = bestMetric
         self.evaluation = evaluation
         self.seed = seed
     }

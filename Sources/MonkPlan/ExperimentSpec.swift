@@ -13,6 +13,7 @@ public struct ExperimentSpec: Codable, Equatable, Sendable {
     public var loss: LossSpec?
     public var earlyStopping: EarlyStoppingSpec?
     public var testCheckpoint: CheckpointChoice?
+    public var bestMetric: ValidationMetric?
     public var evaluation: EvaluationSpec?
     public var seed: Int?
 
@@ -20,6 +21,7 @@ public struct ExperimentSpec: Codable, Equatable, Sendable {
         case model, pretrained, epochs, optimizer, loss, evaluation, seed
         case freezeBaseNetwork = "freeze_base_network", freezeLayers = "freeze_layers"
         case lrSchedule = "lr_schedule", earlyStopping = "early_stopping", testCheckpoint = "test_checkpoint"
+        case bestMetric = "best_metric"
     }
 }
 

@@ -24,7 +24,10 @@ public enum SpecLoader {
 public enum PlanLoader {
     /// The plan for spec `text` whose file lives in `specDirectory` (absolute; relative paths
     /// in the spec are resolved against it). Pure: reads nothing from the disk.
-    public static func plan(text: String, specDirectory: String, file: String = "<spec>") throws(SpecErrors) -> Plan {
+    /// `classes` names the classes of a training source when they are known without reading
+    /// the data; class names written in the spec are then checked against them.
+    public static func plan(text: String, specDirectory: String, file: String = "<spec>",
+                            classes: (DatasetSource) -> [String]? = { _ in nil }) throws(SpecErrors) -> Plan {
         let parsed = SpecParse(text: text)
         guard let spec = parsed.spec, let root = parsed.root, parsed.errors.isEmpty else {
             throw SpecErrors(file: file, errors: parsed.errors, source: text)
@@ -32,6 +35,10 @@ public enum PlanLoader {
         var resolver = PlanResolver(root: root, spec: spec, directory: specDirectory)
         guard let plan = resolver.resolve() else {
             throw SpecErrors(file: file, errors: resolver.errors, source: text)
+        }
+        if let names = classes(plan.data.train) {
+            let errors = ClassNameCheck.errors(in: root, classes: names)
+            if !errors.isEmpty { throw SpecErrors(file: file, errors: errors, source: text) }
         }
         return plan
     }
@@ -44,10 +51,12 @@ public enum PlanLoader {
         }
     }
 
-    /// The plan for the spec file at `path` (relative to the current directory).
+    /// The plan for the spec file at `path` (relative to the current directory). Class
+    /// names in the spec are checked against the training folder's class folders (a
+    /// directory listing; no image is read).
     public static func load(path: String) throws(SpecErrors) -> Plan {
         let file = try SpecFile.read(path)
-        return try plan(text: file.text, specDirectory: file.directory, file: path)
+        return try plan(text: file.text, specDirectory: file.directory, file: path, classes: ClassNameCheck.classes(of:))
     }
 }
 
@@ -95,7 +104,7 @@ enum SpecFile {
         guard fstat(fd, &st) == 0 else { throw failure("cannot read the file: \(String(cString: strerror(errno)))") }
         switch st.st_mode & S_IFMT {
         case S_IFREG: break
-        case S_IFDIR: throw failure("is a directory; give the pipeline's YAML file")
+        case S_IFDIR: throw failure("this is a folder; expected a pipeline file (YAML)")
         case S_IFIFO: throw failure("is a FIFO (named pipe), not a regular file")
         default: throw failure("is a device or special file, not a regular file")
         }

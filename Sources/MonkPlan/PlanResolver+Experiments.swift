@@ -112,11 +112,14 @@ extension PlanResolver {
             optimizer = .rmsprop(s)
         }
 
+        let stopping = earlyStopping(e.earlyStopping)
         return ExperimentPlan(
             name: name, model: model, pretrained: pretrained, freezeBaseNetwork: e.freezeBaseNetwork ?? ExperimentDefaults.freezeBaseNetwork,
             freezeLayers: e.freezeLayers ?? ExperimentDefaults.freezeLayers, epochs: epochs, optimizer: optimizer,
             lrSchedule: schedule(e.lrSchedule, epochs: epochs, node: node), loss: loss(e.loss),
-            earlyStopping: earlyStopping(e.earlyStopping), testCheckpoint: e.testCheckpoint ?? ExperimentDefaults.testCheckpoint,
+            earlyStopping: stopping, testCheckpoint: e.testCheckpoint ?? ExperimentDefaults.testCheckpoint,
+            // The best checkpoint follows what early stopping watches, so the two agree.
+            bestMetric: e.bestMetric ?? stopping?.metric ?? ExperimentDefaults.bestMetric,
             evaluation: evaluation(e.evaluation, seed: seed), seed: seed)
     }
 

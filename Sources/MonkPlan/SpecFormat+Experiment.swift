@@ -153,6 +153,8 @@ extension SpecFormat {
               doc: "false, or settings for stopping when validation stops improving (default: false)"),
         Field(name: "test_checkpoint", shape: .words(CheckpointChoice.self),
               doc: "Weights the test stage uses: best (on validation) or final (default: \(ExperimentDefaults.testCheckpoint.word))"),
+        Field(name: "best_metric", shape: metric,
+              doc: "Validation metric that picks the best checkpoint: val_loss, val_accuracy or val_auc (default: early_stopping's metric, else \(ExperimentDefaults.bestMetric.rawValue))"),
         Field(name: "evaluation", shape: .object(evaluation), doc: "Test metrics settings"),
         Field(name: "seed", shape: .integer(min: 0, max: Int.max), doc: "Seed of this experiment (default: the project seed)"),
     ], definition: "experiment")

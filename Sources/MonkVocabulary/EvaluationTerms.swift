@@ -18,9 +18,10 @@ public enum CheckpointChoice: String, Vocabulary {
     }
 }
 
-/// A validation metric that early stopping and the plateau schedule can watch.
+/// A validation metric that picks the best checkpoint, and that early stopping and the
+/// plateau schedule can watch.
 public enum ValidationMetric: String, Vocabulary {
-    case val_loss, val_accuracy
+    case val_loss, val_accuracy, val_auc
 
     public static let concept = "validation metric"
 
@@ -28,6 +29,7 @@ public enum ValidationMetric: String, Vocabulary {
         switch self {
         case .val_loss: "validation loss (smaller is better)"
         case .val_accuracy: "validation accuracy (larger is better)"
+        case .val_auc: "validation ROC AUC (larger is better; the mean of one-vs-rest AUCs for more than two classes)"
         }
     }
 

@@ -8,8 +8,8 @@ struct Bench: ParsableCommand {
         abstract: "Measure training (forward + backward + SGD step) and inference images/s and GFLOP/s.",
         discussion: "Median of --iterations timed steps after --warmup untimed ones; random data, 2 classes. Compare with shared/bench/torch_baseline.py run right before or after on the same machine.")
 
-    @Option(name: .long, help: "Network name (see `monkpipe models`).")
-    var model = "resnet18_v1"
+    @Option(name: .long, help: "Network (see `monkpipe models`).")
+    var model = Architecture.resnet18_v1
     @Option(name: .long, help: "Square input size in pixels (default 128; 224 with --data).")
     var size: Int?
     @Option(name: .long, help: "Batch size.")

@@ -19,8 +19,8 @@ struct Classify: ParsableCommand {
         experiment evaluated with: --model and --labels may then be left out.
         """)
 
-    @Option(name: .long, help: "Network name (see `monkpipe models`); read from a monkpipe checkpoint's sidecar when left out.")
-    var model: String?
+    @Option(name: .long, help: "Network (see `monkpipe models`); read from a monkpipe checkpoint's sidecar when left out.")
+    var model: Architecture?
     @Option(name: .long, help: "Weights file: PyTorch .pth (zip or legacy), safetensors, a monkpipe checkpoint, or an MXNet Gluon .params file.")
     var weights: String
     @Option(name: .long, help: "Text file with one class name per line (default: a monkpipe checkpoint's classes).")

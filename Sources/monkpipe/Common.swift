@@ -61,8 +61,12 @@ func reportingErrors<T>(_ body: () throws -> T) throws -> T {
     }
 }
 
-func printJSON<T: Encodable>(_ value: T) {
+/// Prints `value` as one line of JSON. `specKeys` spells the keys of Swift properties as the
+/// YAML does (`batch_size`, not `batchSize`); only for values without user-named keys, since
+/// it would rewrite a key like a class name too.
+func printJSON<T: Encodable>(_ value: T, specKeys: Bool = false) {
     let enc = JSONEncoder()
     enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    if specKeys { enc.keyEncodingStrategy = .convertToSnakeCase }
     if let data = try? enc.encode(value), let s = String(data: data, encoding: .utf8) { print(s) }
 }

@@ -39,6 +39,11 @@ struct Run: ParsableCommand {
             for (id, outcome) in report.stages { if case .failed(let why) = outcome { FileHandle.standardError.write(Data("error: \(id): \(why)\n".utf8)) } }
             throw ExitCode(Exit.failure)
         }
+        // Only another run's lock kept stages from running: the documented status 3.
+        if !report.locked.isEmpty {
+            for (id, why) in report.locked { FileHandle.standardError.write(Data("error: \(id): \(why)\n".utf8)) }
+            throw ExitCode(Exit.locked)
+        }
     }
 
     static func word(_ o: RunReport.Outcome) -> String {
@@ -47,6 +52,7 @@ struct Run: ParsableCommand {
         case .ran(let s): return String(format: "ran (%.1f s)", s)
         case .failed: return "FAILED"
         case .notRun: return "not run"
+        case .locked: return "LOCKED"
         }
     }
 }

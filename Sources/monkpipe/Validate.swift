@@ -4,12 +4,18 @@ import Foundation
 import MonkPipeline
 
 struct Validate: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Check pipeline files without touching any data.")
+    static let configuration = CommandConfiguration(
+        abstract: "Check pipeline files without touching any data.",
+        discussion: """
+        With --json, one line per file: {"file", "valid": true, "plan"} with the resolved plan \
+        (keys spelt as in the YAML, e.g. batch_size), or {"file", "valid": false, "errors"} with \
+        each error's kind, mark (line, column), key_path, message and suggestion.
+        """)
 
     @Argument(help: "Pipeline files (YAML).")
     var files: [String]
 
-    @Flag(name: .long, help: "Print the resolved plan as JSON.")
+    @Flag(name: .long, help: "Print one JSON line per file: the resolved plan, or the errors.")
     var json = false
 
     func run() throws {
@@ -18,14 +24,25 @@ struct Validate: ParsableCommand {
             do {
                 let plan = try PlanLoader.load(path: file)
                 printWarnings(plan, file: file)
-                if json { printJSON(plan) } else {
+                if json { printJSON(ValidationResult(file: file, valid: true, plan: plan, errors: nil), specKeys: true) } else {
                     print("\(file): ok — project \(plan.project), \(plan.experiments.count) experiment(s): \(plan.experiments.map(\.name).joined(separator: ", "))")
                 }
             } catch {
                 bad = true
-                FileHandle.standardError.write(Data(error.render().utf8))
+                if json { printJSON(ValidationResult(file: file, valid: false, plan: nil, errors: error.errors), specKeys: true) } else {
+                    FileHandle.standardError.write(Data(error.render().utf8))
+                }
             }
         }
         if bad { throw ExitCode(Exit.badSpec) }
     }
+}
+
+/// One line of `validate --json`, printed with the YAML's key spelling (the plan has no
+/// user-named keys: experiments are a list).
+struct ValidationResult: Encodable {
+    var file: String
+    var valid: Bool
+    var plan: Plan?
+    var errors: [SpecError]?
 }

@@ -32,7 +32,7 @@ import MonkModels
         #expect(afterLR["load"] == "cached")
         #expect(afterLR["train/sgd"] == "cached")
         #expect(afterLR["test/sgd"] == "cached")
-        #expect(afterLR["train/adam"] == "runs because optimizer changed")
+        #expect(afterLR["train/adam"] == "runs because optimizer.adam.lr 0.002 → 0.003")
         #expect(afterLR["test/adam"] == "runs because its input from train changed")
         #expect(afterLR["compare/cmp"] == "runs because its input from test/adam changed")
 
@@ -52,7 +52,7 @@ import MonkModels
         #expect(afterRename["train/sgd"] == "cached")
         #expect(afterRename["train/adam_renamed"] == "cached (outputs copied from \(oldDirectory))")
         #expect(afterRename["test/adam_renamed"] == "cached (outputs copied from \(oldDirectory))")
-        #expect(afterRename["compare/cmp"]?.hasPrefix("runs because comparison changed") == true)
+        #expect(afterRename["compare/cmp"]?.hasPrefix("runs because comparison.experiments[0] adam → adam_renamed") == true, "\(afterRename)")
         // Running the rename copies the outputs and trains nothing.
         let renameReport = try f.runner(renamed).run()
         let ran = renameReport.stages.filter { if case .ran = $0.outcome { return true } else { return false } }.map(\.identity)
@@ -90,7 +90,7 @@ import MonkModels
         bytes.append(0)  // trailing byte after the JPEG end marker: other content, same pixels
         try bytes.write(to: url)
         let afterImage = try f.decisions(Self.base)
-        #expect(afterImage["load"] == "runs because data.files changed")
+        #expect(afterImage["load"] == "runs because data.files: train NORMAL/\(image) changed")
         for e in ["sgd", "adam"] {
             #expect(afterImage["train/\(e)"] == "runs because its input from load changed")
             #expect(afterImage["test/\(e)"] == "runs because its input from load, train changed")

@@ -38,7 +38,7 @@ import Testing
         let stages = StageGraph.build(plan, external: ExternalDigests(dataFiles: "", weights: [:]))
         urls += stages.map { runner.outputDirectory($0) }
         let cache = StageCache(workspace: workspace)
-        urls += stages.map { cache.lastURL($0.identity) }
+        urls += stages.map { cache.lastURL($0.identity, project: plan.project) }
         return urls
     }
 

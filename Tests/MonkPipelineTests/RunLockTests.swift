@@ -47,21 +47,24 @@ import Testing
         #expect(now.pid == getpid() && now.command == "monkpipe run new.yaml")
     }
 
-    /// Through the runner: the held experiment fails with the holder in its message, the
-    /// comparison is not run, and nothing under the experiment was written.
+    /// Through the runner: the held experiment is reported as locked (not failed: the holder
+    /// may well succeed) with the holder in its message, the comparison is not run, and
+    /// nothing under the experiment was written, its state included.
     @Test func runnerRefusesAnExperimentAnotherRunHolds() throws {
         let f = try PipelineFixture()
         defer { f.remove() }
         let spec = PipelineFixture.spec(epochs: 1, experiments: "  sgd: {}\n")
         let held = try RunLock(f.paths("sgd").lock, command: "monkpipe run other.yaml")
         let report = try f.runner(spec).run()
-        #expect(report.failed)
+        #expect(!report.failed)
+        #expect(report.locked.map(\.identity) == ["train/sgd"])
         let outcomes = Dictionary(uniqueKeysWithValues: report.stages.map { ($0.identity, $0.outcome) })
-        guard case .failed(let why)? = outcomes["train/sgd"] else {
-            Issue.record("train/sgd did not fail: \(String(describing: outcomes["train/sgd"]))")
+        guard case .locked(let why)? = outcomes["train/sgd"] else {
+            Issue.record("train/sgd was not reported as locked: \(String(describing: outcomes["train/sgd"]))")
             return
         }
         #expect(why.contains("pid \(getpid())") && why.contains("monkpipe run other.yaml"))
+        #expect(!FileManager.default.fileExists(atPath: f.paths("sgd").state.path))
         guard case .notRun? = outcomes["test/sgd"] else { Issue.record("test/sgd ran"); return }
         guard case .notRun? = outcomes["compare/cmp"] else { Issue.record("compare ran"); return }
         #expect(!FileManager.default.fileExists(atPath: f.paths("sgd").models.path))

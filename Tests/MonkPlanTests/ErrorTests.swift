@@ -172,7 +172,7 @@ import MonkVocabulary
             #expect(error.render() == """
                 p.yaml:5:3: error: defaults.optimiser: unknown key 'optimiser'; expected one of: model, pretrained, \
                 freeze_base_network, freeze_layers, epochs, optimizer, lr_schedule, loss, early_stopping, test_checkpoint, \
-                evaluation, seed
+                best_metric, evaluation, seed
                       optimiser: adam
                       ^
                     did you mean 'optimizer'?

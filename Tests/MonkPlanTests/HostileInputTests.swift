@@ -136,7 +136,7 @@ import MonkVocabulary
         #expect(mkfifo(fifo.path, 0o644) == 0)
         for (path, message) in [(big.path, "the file is 52,428,800 bytes (52.4 MB); a spec may be at most 1,048,576 bytes (1.0 MB)"),
                                 (fifo.path, "is a FIFO (named pipe), not a regular file"),
-                                (dir.path, "is a directory; give the pipeline's YAML file")] {
+                                (dir.path, "this is a folder; expected a pipeline file (YAML)")] {
             do {
                 _ = try PlanLoader.load(path: path)
                 Issue.record("\(path) loaded")

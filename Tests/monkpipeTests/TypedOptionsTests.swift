@@ -29,5 +29,23 @@ struct TypedOptionsTests {
         #expect(mode.stderr.contains("'train', 'infer' or 'both'"), "\(mode)")
         let conv = try monkpipe(["bench", "--conv", "fft"], in: p.url)
         #expect(conv.status == 64, "\(conv)")
+        for command in [["bench"], ["classify", "--weights", "w.pth", "a.jpeg"]] {
+            let model = try monkpipe(command + ["--model", "resnet18v1"], in: p.url)
+            #expect(model.status == 64, "\(model)")
+            #expect(model.stderr.contains("resnet18_v1") && model.stderr.contains("efficientnet_lite0"), "the choices are listed: \(model)")
+        }
+    }
+
+    /// The vocabulary's aliases are accepted on the command line too: torchvision's
+    /// `resnet18` is resnet18_v1 (one tiny inference step, to see which network ran).
+    @Test func modelAliasesAreAccepted() throws {
+        let dir = try TempDir("alias")
+        defer { dir.cleanUp() }
+        let r = try monkpipe(["bench", "--model", "resnet18", "--mode", "infer", "--size", "16", "--batch", "1",
+                              "--warmup", "0", "--iterations", "1", "--threads", "1", "--json"], in: dir.url)
+        #expect(r.status == 0, "\(r)")
+        let line = try #require(try parseJSON(r.stdout) as? [String: Any], "\(r)")
+        #expect(line["model"] as? String == "resnet18_v1", "\(line)")
+        #expect(line["mode"] as? String == "infer", "\(line)")
     }
 }

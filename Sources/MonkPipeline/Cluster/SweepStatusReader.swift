@@ -3,14 +3,6 @@
 import Foundation
 import MonkEngine
 
-/// The part of a `resume.monksnap` header status needs (the floats are never read).
-struct ResumePoint: Decodable {
-    var stageKey: String
-    /// 0-based epoch and batch to run next.
-    var epoch: Int
-    var batch: Int
-}
-
 extension PipelineRunner {
     /// The state of every experiment and of the comparison. Without readable data (no
     /// decisions) an experiment counts as finished when its state file says tested.

@@ -54,7 +54,7 @@ public enum ImageClassifier {
     /// the images, `batchSize` at a time in one forward pass each.
     /// A monkpipe checkpoint (a .json sidecar beside the weights) brings its own network, class
     /// names and evaluation preprocessing, so `model` may be nil and `labels` default to its classes.
-    public static func classify(model: String?, weights: URL, labels: [String]?, top k: Int, raw: Bool,
+    public static func classify(model: Architecture?, weights: URL, labels: [String]?, top k: Int, raw: Bool,
                                 images: [URL], preprocessing: ClassifyPreprocessing?,
                                 threads: Int = 2, batchSize: Int = 16,
                                 limits: ImageLimits = ImageLimits()) throws -> [ClassifyResult] {
@@ -104,16 +104,15 @@ public enum ImageClassifier {
     }
 
     /// The network with its weights, how images reach it, and its class names when the file says.
-    static func network(model: String?, weights: URL, preprocessing: ClassifyPreprocessing?,
+    static func network(model: Architecture?, weights: URL, preprocessing: ClassifyPreprocessing?,
                         threads: Int, limits: ImageLimits) throws -> (any ClassifierNetwork, Preprocessing, SamplePipeline, [String]?) {
         let sidecar = ModelCheckpoint.sidecarURL(for: weights)
         if weights.pathExtension == "safetensors", FileManager.default.fileExists(atPath: sidecar.path) {
             let predictor = try Predictor(weights: weights, pipelines: nil, threads: threads)
             let info = predictor.info
             if let model {
-                guard let asked = Architecture(word: model) else { throw PipelineError.unknownModel(model) }
-                guard asked == Architecture(word: info.model) else {
-                    throw PipelineError.invalid("\(weights.path) is a \(info.model) checkpoint (its sidecar says so), not \(model)")
+                guard model == Architecture(word: info.model) else {
+                    throw PipelineError.invalid("\(weights.path) is a \(info.model) checkpoint (its sidecar says so), not \(model.word)")
                 }
             }
             var pre = predictor.preprocessing, pipeline = predictor.pipeline
@@ -122,10 +121,9 @@ public enum ImageClassifier {
             }
             return (predictor.network, pre, pipeline, info.classes)
         }
-        guard let model else {
+        guard let arch = model else {
             throw PipelineError.invalid("--model is needed: \(weights.lastPathComponent) has no monkpipe sidecar (\(sidecar.lastPathComponent)) naming its network")
         }
-        guard let arch = Architecture(word: model) else { throw PipelineError.unknownModel(model) }
         var rng = RNG(seed: 0)
         let (net, _) = try arch.build(loading: try WeightsFile.read(weights), numClasses: nil, rng: &rng)
         let (pre, transforms) = steps(preprocessing ?? .resize(arch.defaultInputSize), limits: limits)

@@ -3,6 +3,7 @@
 import Foundation
 import MonkData
 import MonkPlan
+import MonkVocabulary
 
 struct PipelineInputs {
     var sources: DataSources
@@ -19,7 +20,7 @@ struct PipelineInputs {
         let sources = try DataSources.list(plan.data)
         let total = sources.train.items.count + (sources.validation?.items.count ?? 0) + (sources.test?.items.count ?? 0)
         console.info("data: \(total) files, classes \(sources.classes.joined(separator: ", "))")
-        let dataDigest = try sources.fingerprint(hashes)
+        let dataListing = try sources.listing(hashes)
         var weightFiles: [String: URL] = [:]
         var weightDigests: [String: String] = [:]
         // A missing weights file blocks only its experiment: the others still plan and run.
@@ -40,7 +41,19 @@ struct PipelineInputs {
         }
         hashes.save()
         return PipelineInputs(sources: sources, weightFiles: weightFiles,
-                              digests: ExternalDigests(dataFiles: dataDigest, weights: weightDigests), blocked: blocked)
+                              digests: ExternalDigests(dataFiles: SHA256.hex(dataListing), weights: weightDigests,
+                                                        dataFileListing: dataListing), blocked: blocked)
+    }
+
+    /// A `positive_class` that names no class of the data stops the run before anything
+    /// trains. (Folder sources are checked when the spec loads; this covers CSV labels.)
+    func checkClassNames(_ plan: Plan) throws {
+        let classes = sources.classes
+        for e in plan.experiments {
+            guard case .named(let name) = e.evaluation.positiveClass, !classes.contains(name) else { continue }
+            let near = Suggestion.nearest(to: name, in: classes).map { "; did you mean '\($0)'?" } ?? ""
+            throw PipelineError.invalid("experiment \(e.name): positive_class: no class named '\(name)' in the training data\(near) (classes: \(classes.joined(separator: ", ")))")
+        }
     }
 
     /// Explicit class weights of the wrong length were found only when training started;

@@ -57,6 +57,7 @@ public final class PipelineRunner {
         for target in options.force { try target.validate(against: plan) }
         let inputs = try PipelineInputs.fingerprint(plan, hashes: hashes,
             fetch: PretrainedFetch(environment: options.environment, downloads: options.downloads), console: console)
+        try inputs.checkClassNames(plan)
         var stages = StageGraph.build(plan, external: inputs.digests)
         inputs.markBlocked(&stages, comparison: plan.comparison)
         let decider = decider

@@ -30,8 +30,7 @@ extension PipelineRunner {
 
 extension Benchmark {
     /// Benchmarks a network of the zoo by name, with a 2-class head.
-    public static func run(model: String, settings: BenchSettings, progress: (String) -> Void = { _ in }) throws -> [BenchMeasurement] {
-        guard let arch = Architecture(word: model) else { throw PipelineError.unknownModel(model) }
+    public static func run(model arch: Architecture, settings: BenchSettings, progress: (String) -> Void = { _ in }) throws -> [BenchMeasurement] {
         var rng = RNG(seed: 0)
         let net = arch.build(numClasses: 2, rng: &rng)
         return try run(net, name: arch.rawValue, settings: settings, progress: progress)

@@ -62,24 +62,27 @@ struct StageDecider {
         case .absent:
             break
         }
-        guard let last = cache.lastInputs(s.identity) else {
+        // A run stopped with these very settings continues where it stopped, whatever
+        // changed since the last completed run.
+        if let point = resumePoint(s) {
+            return StageDecision(stage: s, verdict: .runs(because: "it resumes from epoch \(point.epoch + 1), batch \(point.batch + 1)"))
+        }
+        // Only this project's own last run of the stage says what changed.
+        guard let last = cache.lastInputs(s.identity, project: layout.project) else {
             return StageDecision(stage: s, verdict: .runs(because: "it has not run before"))
         }
         let changed = s.inputs.changes(since: last)
         if changed.isEmpty {
             return StageDecision(stage: s, verdict: .runs(because: "its last run did not complete (or its outputs were deleted)"))
         }
-        return StageDecision(stage: s, verdict: .runs(because: Self.describe(changed)))
+        return StageDecision(stage: s, verdict: .runs(because: InputChanges(old: last, new: s.inputs, names: changed).description))
     }
 
-    /// "optimizer changed; its input from load changed": the plan's own inputs first, then
-    /// the upstream stages whose keys changed.
-    static func describe(_ changed: [String]) -> String {
-        let plain = changed.filter { !$0.hasPrefix("upstream ") }
-        let upstream = changed.filter { $0.hasPrefix("upstream ") }.map { String($0.dropFirst(9)) }
-        var parts: [String] = []
-        if !plain.isEmpty { parts.append(plain.joined(separator: ", ") + " changed") }
-        if !upstream.isEmpty { parts.append("its input from " + upstream.joined(separator: ", ") + " changed") }
-        return parts.joined(separator: "; ")
+    /// The point an interrupted train stage with this key continues from (as `Trainer` does).
+    func resumePoint(_ s: PlannedStage) -> ResumePoint? {
+        guard s.kind == .train, let e = s.experiment,
+              let point = ResumePoint.read(layout.experiment(e).resume),
+              point.stageKey == s.key.hex, point.stopped == nil, point.epoch > 0 || point.batch > 0 else { return nil }
+        return point
     }
 }

@@ -8,9 +8,18 @@ import MonkPlan
 
 /// What happened to each stage in a run.
 public struct RunReport: Sendable {
-    public enum Outcome: Sendable, Equatable { case cached, ran(seconds: Double), failed(String), notRun(String) }
+    public enum Outcome: Sendable, Equatable {
+        case cached, ran(seconds: Double), failed(String), notRun(String)
+        /// Another run holds the experiment's lock: nothing was written, and the experiment is
+        /// not failed (that run may well succeed).
+        case locked(String)
+    }
     public var stages: [(identity: String, outcome: Outcome)] = []
     public var failed: Bool { stages.contains { if case .failed = $0.outcome { return true } else { return false } } }
+    /// The messages of the stages another run's lock kept from running.
+    public var locked: [(identity: String, message: String)] {
+        stages.compactMap { if case .locked(let why) = $0.outcome { return ($0.identity, why) } else { return nil } }
+    }
 }
 
 struct StageExecutor {
@@ -30,7 +39,8 @@ struct StageExecutor {
         var report = RunReport()
         var loaded: LoadedData?
         var loadKey: StageKey?
-        var failedExperiments: [String: String] = [:]
+        /// Experiments whose remaining stages do not run, with the reason shown for them.
+        var stoppedExperiments: [String: String] = [:]
 
         for d in decisions {
             let s = d.stage
@@ -40,18 +50,18 @@ struct StageExecutor {
                 let finished = report.stages.last.map { "\($0.identity) finished first; " } ?? ""
                 throw StoppedByUser(detail: finished + "\(s.identity) and the stages after it have not run")
             }
-            if let e = s.experiment, let why = failedExperiments[e] {
-                report.stages.append((s.identity, .notRun("\(e) failed: \(why)")))
+            if let e = s.experiment, let why = stoppedExperiments[e] {
+                report.stages.append((s.identity, .notRun(why)))
                 continue
             }
-            if s.kind == .compare && !failedExperiments.isEmpty {
-                let names = failedExperiments.keys.sorted().joined(separator: ", ")
-                report.stages.append((s.identity, .notRun("experiments failed: \(names)")))
+            if s.kind == .compare && !stoppedExperiments.isEmpty {
+                let names = stoppedExperiments.keys.sorted().joined(separator: ", ")
+                report.stages.append((s.identity, .notRun("experiments did not finish: \(names)")))
                 continue
             }
             if case .cannotRun(let why) = d.verdict {
                 console.warning("\(s.identity) cannot run: \(why)")
-                if let e = s.experiment { failedExperiments[e] = why }
+                if let e = s.experiment { stoppedExperiments[e] = "\(e) failed: \(why)" }
                 report.stages.append((s.identity, .failed(why)))
                 continue
             }
@@ -81,11 +91,17 @@ struct StageExecutor {
             } catch let stopped as StoppedByUser {
                 if let e = s.experiment { try? states.mark(e, status: .stopped, error: nil) }
                 throw stopped
+            } catch let held as RunLock.LockError {
+                // The holder owns the experiment's files, its state included: write nothing.
+                let why = "\(held)"
+                console.warning("\(s.identity) not run: \(why)")
+                if let e = s.experiment { stoppedExperiments[e] = "another run holds \(e)'s lock" }
+                report.stages.append((s.identity, .locked(why)))
             } catch {
                 guard let e = s.experiment else { throw error }
                 let why = "\(error)"
                 console.warning("\(s.identity) failed: \(why)")
-                failedExperiments[e] = why
+                stoppedExperiments[e] = "\(e) failed: \(why)"
                 try? states.mark(e, status: .failed, error: why)
                 report.stages.append((s.identity, .failed(why)))
             }
@@ -189,7 +205,7 @@ struct StageExecutor {
             sums[file] = sum
         }
         record.outputChecksums = sums
-        try layout.cache.store(record)
+        try layout.cache.store(record, project: layout.project)
     }
 
     /// The experiment of a train or test stage (StageGraph names only planned experiments).

@@ -49,6 +49,12 @@ public struct DataSources: Sendable {
 
     /// Every (role, path, class, content hash) line, digested: the load stage's view of the data.
     public func fingerprint(_ hashes: FileFingerprints) throws -> String {
+        SHA256.hex(try listing(hashes))
+    }
+
+    /// One line per file — split, path, class, content hash — in a fixed order: what
+    /// `fingerprint` digests, and what `plan` compares to name the files that changed.
+    public func listing(_ hashes: FileFingerprints) throws -> String {
         var text = ""
         for (role, ds) in [("train", train), ("validation", validation), ("test", test)] {
             guard let ds else { continue }
@@ -57,6 +63,6 @@ public struct DataSources: Sendable {
                 text += "\(role)\t\(item.path)\t\(ds.classes[item.label])\t\(digest)\n"
             }
         }
-        return SHA256.hex(text)
+        return text
     }
 }

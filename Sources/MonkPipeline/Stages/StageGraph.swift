@@ -11,10 +11,13 @@ public struct ExternalDigests: Codable, Equatable, Sendable {
     /// Content hash per weights file path named by `pretrained: <path>` or found for
     /// `pretrained: true`.
     public var weights: [String: String]
+    /// The text `dataFiles` digests (`DataSources.listing`), kept for naming changed files.
+    public var dataFileListing: String?
 
-    public init(dataFiles: String, weights: [String: String]) {
+    public init(dataFiles: String, weights: [String: String], dataFileListing: String? = nil) {
         self.dataFiles = dataFiles
         self.weights = weights
+        self.dataFileListing = dataFileListing
     }
 }
 
@@ -43,7 +46,7 @@ public enum StageGraph {
 
         var load = StageInputs()
         load.addProperties(of: d, prefix: "data.", excluding: KeyScope.load)
-        load.add("data.files", digest: external.dataFiles)
+        load.add("data.files", digest: external.dataFiles, shown: external.dataFileListing)
         // How the files are decoded into the pixel cache, derived from the transforms.
         load.add("data.preprocessing", DataPipelines(d).preprocessing)
         let loadKey = StageKey(kind: .load, inputs: load)

@@ -7,6 +7,10 @@ import MonkVocabulary
 /// input changes ("optimizer", "data.files", "upstream load"), so they are chosen for people.
 public struct StageInputs: Codable, Equatable, Sendable {
     public private(set) var digests: [String: String] = [:]
+    /// The value behind each digest as people read it (JSON with the spec's key spelling, or
+    /// a file list), so that `plan` can say what changed (`optimizer.lr 0.01 → 0.001`). Not
+    /// part of the key; absent in records of older monkpipes.
+    public private(set) var values: [String: String]? = nil
 
     public init() {}
 
@@ -14,11 +18,14 @@ public struct StageInputs: Codable, Equatable, Sendable {
     /// formatting never reach a key; only the resolved value does).
     public mutating func add<T: Encodable>(_ name: String, _ value: T) {
         digests[name] = StageInputs.digest(of: value)
+        values = (values ?? [:]).merging([name: StageInputs.readable(value)]) { _, new in new }
     }
 
-    /// Adds an already computed digest (a file's content hash, an upstream stage's key).
-    public mutating func add(_ name: String, digest: String) {
+    /// Adds an already computed digest (a file's content hash, an upstream stage's key), and
+    /// optionally the text it digests, for messages.
+    public mutating func add(_ name: String, digest: String, shown: String? = nil) {
         digests[name] = digest
+        if let shown { values = (values ?? [:]).merging([name: shown]) { _, new in new } }
     }
 
     /// Adds every stored property of `value` except `excluded` ones, each under
@@ -42,7 +49,7 @@ public struct StageInputs: Codable, Equatable, Sendable {
             guard let encodable = child.value as? any Encodable else {
                 preconditionFailure("\(T.self).\(label) is not Encodable and cannot enter a cache key")
             }
-            digests[prefix + Self.specName(label)] = Self.digest(of: encodable)
+            add(prefix + Self.specName(label), encodable)
         }
     }
 
@@ -66,6 +73,14 @@ public struct StageInputs: Codable, Equatable, Sendable {
         // that passed validation); a failure is a programming error worth stopping on.
         let data = try! enc.encode(value)
         return SHA256.hex(data)
+    }
+
+    /// `value` as sorted-keys JSON with the spec's key spelling (`step_size`), for messages.
+    static func readable<T: Encodable>(_ value: T) -> String {
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        enc.keyEncodingStrategy = .convertToSnakeCase
+        return (try? enc.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? ""
     }
 
     /// Names whose digest differs between `old` and `self`, plus names only one side has.

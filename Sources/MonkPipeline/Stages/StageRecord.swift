@@ -42,8 +42,9 @@ public enum CacheLookup: Equatable, Sendable {
     case damaged(String)
 }
 
-/// The stage cache on disk: completed records by key, and the latest inputs per identity
-/// (so `plan` can say which input changed since the last run).
+/// The stage cache on disk: completed records by key, and the latest inputs per project and
+/// stage identity (so `plan` can say which input changed since this stage's last run). The
+/// workspace may be shared by several projects, whose `load` or `train/sgd` are not this one's.
 public struct StageCache: Sendable {
     public let root: URL
 
@@ -53,9 +54,10 @@ public struct StageCache: Sendable {
         root.appendingPathComponent("stages/\(key.hex).json")
     }
 
-    func lastURL(_ identity: String) -> URL {
+    /// `last/<project>/<identity>.json` (project names are safe path components).
+    func lastURL(_ identity: String, project: String) -> URL {
         let safe = identity.replacingOccurrences(of: "/", with: "__")
-        return root.appendingPathComponent("last/\(safe).json")
+        return root.appendingPathComponent("last/\(project)/\(safe).json")
     }
 
     /// The completed record for `key`, if it decodes and its outputs are all still there and
@@ -84,18 +86,19 @@ public struct StageCache: Sendable {
         return .complete(rec)
     }
 
-    public func lastInputs(_ identity: String) -> StageInputs? {
-        guard let data = try? Data(contentsOf: lastURL(identity)) else { return nil }
+    /// The inputs of the last completed run of `identity` in `project`.
+    public func lastInputs(_ identity: String, project: String) -> StageInputs? {
+        guard let data = try? Data(contentsOf: lastURL(identity, project: project)) else { return nil }
         return try? JSONDecoder().decode(StageInputs.self, from: data)
     }
 
-    public func remember(_ identity: String, inputs: StageInputs) throws {
-        try AtomicFile.writeJSON(inputs, to: lastURL(identity))
+    public func remember(_ identity: String, project: String, inputs: StageInputs) throws {
+        try AtomicFile.writeJSON(inputs, to: lastURL(identity, project: project))
     }
 
-    public func store(_ record: StageRecord) throws {
+    public func store(_ record: StageRecord, project: String) throws {
         try AtomicFile.writeJSON(record, to: recordURL(record.key))
-        try remember(record.identity, inputs: record.inputs)
+        try remember(record.identity, project: project, inputs: record.inputs)
     }
 
     public func forget(_ key: StageKey) {

@@ -62,7 +62,7 @@ enum TrainStage {
             optimizer: try MonkEngine.Optimizer(e.optimizer),
             schedule: try e.lrSchedule.engine(baseLR: e.optimizer.learningRate),
             loss: try e.loss.engine(trainCounts: counts),
-            epochs: e.epochs, earlyStopping: e.earlyStopping,
+            epochs: e.epochs, earlyStopping: e.earlyStopping, bestMetric: e.bestMetric,
             train: trainLoader, validation: valLoader,
             context: Context(training: true, rng: RNG(seed: e.seed, stream: 2), parallel: parallel),
             stageKey: key.hex, paths: paths,

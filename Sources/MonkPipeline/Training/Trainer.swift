@@ -5,6 +5,8 @@ import MonkData
 import MonkEngine
 import MonkModels
 import MonkPlan
+import MonkReport
+import MonkVocabulary
 
 /// The loss a run trains with, over logits [N, K] and class labels.
 public enum TrainingLoss: Sendable {
@@ -32,6 +34,8 @@ public struct TrainingJob {
     public var loss: TrainingLoss
     public var epochs: Int
     public var earlyStopping: EarlyStopping?
+    /// The validation metric that picks the best checkpoint.
+    public var bestMetric: ValidationMetric = .val_loss
     public var train: BatchLoader
     public var validation: BatchLoader
     public var context: Context
@@ -170,7 +174,7 @@ public final class Trainer {
         let e = run.state.epoch
         let batches = job.train.batchesPerEpoch
         let t1 = Date()
-        let (valLoss, valAccuracy) = try evaluate(job.validation, epoch: e)
+        let (valLoss, valAccuracy, valAUC) = try evaluate(job.validation, epoch: e)
         // Weights that give a non-finite validation loss are neither "best" nor saved.
         guard valLoss.isFinite else {
             throw TrainingDiverged(epoch: e + 1, batch: batches, phase: "validation", loss: Float(valLoss),
@@ -181,18 +185,18 @@ public final class Trainer {
         let record = EpochRecord(epoch: e + 1, learningRate: lr,
                                  trainLoss: p.lossSum / Double(max(p.seen, 1)),
                                  trainAccuracy: Double(p.correct) / Double(max(p.seen, 1)),
-                                 valLoss: valLoss, valAccuracy: valAccuracy,
+                                 valLoss: valLoss, valAccuracy: valAccuracy, valAUC: valAUC,
                                  seconds: p.seconds + Date().timeIntervalSince(t1),
                                  trainImagesPerSecond: Double(p.seen) / max(p.seconds, 1e-9))
         run.state.history.append(record)
         bar.finish(suffix: String(format: "loss %.4f acc %.3f | val loss %.4f acc %.3f", record.trainLoss, record.trainAccuracy, valLoss, valAccuracy))
-        // Best on validation: higher accuracy, ties broken by lower loss.
-        if run.state.best.map({ valAccuracy > $0.valAccuracy || (valAccuracy == $0.valAccuracy && valLoss < $0.valLoss) }) ?? true {
-            run.state.best = BestEpoch(epoch: e + 1, valAccuracy: valAccuracy, valLoss: valLoss)
+        let candidate = BestEpoch(epoch: e + 1, valAccuracy: valAccuracy, valLoss: valLoss, valAUC: valAUC)
+        if try run.state.best.map({ try Trainer.isBetter(candidate, than: $0, by: job.bestMetric) }) ?? true {
+            run.state.best = candidate
             try job.exportWeights(job.network, bestURL)
         }
-        run.schedule.endEpoch(e, metric: plateauMetric(record))
-        if let es = job.earlyStopping, shouldStop(es, record: record, state: &run.state) {
+        run.schedule.endEpoch(e, metric: try Trainer.value(plateauMetricKind, of: record))
+        if let es = job.earlyStopping, try shouldStop(es, record: record, state: &run.state) {
             run.state.stopped = .earlyStopping
             console.info("  early stopping: \(es.metric.rawValue) has not improved for \(es.patience) epochs")
         }
@@ -210,12 +214,36 @@ public final class Trainer {
     /// The metric reduce-on-plateau watches: the plan's choice, validation loss by default.
     var plateauMetricKind: ValidationMetric = .val_loss
 
-    func plateauMetric(_ r: EpochRecord) -> Double {
-        plateauMetricKind == .val_loss ? r.valLoss : r.valAccuracy
+    /// Whether epoch `a` beats the best so far `b` by `metric` (in its direction); equal
+    /// values go to the lower validation loss (for val_loss: the higher accuracy), and a full
+    /// tie to the earlier epoch.
+    static func isBetter(_ a: BestEpoch, than b: BestEpoch, by metric: ValidationMetric) throws -> Bool {
+        func v(_ x: BestEpoch) throws -> Double {
+            try value(metric, loss: x.valLoss, accuracy: x.valAccuracy, auc: x.valAUC)
+        }
+        let (va, vb) = (try v(a), try v(b))
+        if va != vb { return metric.defaultMode == .min ? va < vb : va > vb }
+        return metric == .val_loss ? a.valAccuracy > b.valAccuracy : a.valLoss < b.valLoss
     }
 
-    func shouldStop(_ es: EarlyStopping, record: EpochRecord, state: inout TrainingState) -> Bool {
-        let value = es.metric == .val_loss ? record.valLoss : record.valAccuracy
+    static func value(_ metric: ValidationMetric, of r: EpochRecord) throws -> Double {
+        try value(metric, loss: r.valLoss, accuracy: r.valAccuracy, auc: r.valAUC)
+    }
+
+    static func value(_ metric: ValidationMetric, loss: Double, accuracy: Double, auc: Double?) throws -> Double {
+        switch metric {
+        case .val_loss: return loss
+        case .val_accuracy: return accuracy
+        case .val_auc:
+            guard let auc else {
+                throw PipelineError.invalid("val_auc needs validation images of every class (an AUC ranks positives against negatives); choose val_loss or val_accuracy, or another validation split")
+            }
+            return auc
+        }
+    }
+
+    func shouldStop(_ es: EarlyStopping, record: EpochRecord, state: inout TrainingState) throws -> Bool {
+        let value = try Trainer.value(es.metric, of: record)
         let improved: Bool
         if let best = state.watchedBest {
             improved = es.mode == .min ? value < best - es.minDelta : value > best + es.minDelta
@@ -241,22 +269,51 @@ public final class Trainer {
         try AtomicFile.write(SnapshotArchive.encode(run.state), to: resumeURL)
     }
 
-    /// Mean loss and accuracy over a loader, in eval mode.
-    public func evaluate(_ loader: BatchLoader, epoch: Int) throws -> (loss: Double, accuracy: Double) {
+    /// Mean loss, accuracy and ROC AUC over a loader, in eval mode. The AUC is the mean over
+    /// classes of each class's one-vs-rest AUC of its softmax probability (for two classes,
+    /// the usual AUC either way round); nil when a class has no image in the loader.
+    public func evaluate(_ loader: BatchLoader, epoch: Int) throws -> (loss: Double, accuracy: Double, auc: Double?) {
         let ctx = job.context
         let (wasTraining, wasKeeping) = (ctx.training, ctx.keepsForBackward)
         ctx.training = false
         ctx.keepsForBackward = false   // no backward follows: activations are freed as they are read
         defer { ctx.training = wasTraining; ctx.keepsForBackward = wasKeeping }
         var lossSum = 0.0, correct = 0, seen = 0
+        var probabilities: [[Double]] = [], labels: [Int] = []
         let it = loader.epoch(epoch)
         while let batch = try it.next() {
             let logits = job.network.forward(batch.images, ctx)
             lossSum += Double(job.loss(logits, batch.labels).loss) * Double(batch.labels.count)
             correct += Trainer.correctCount(logits, batch.labels)
             seen += batch.labels.count
+            probabilities += Trainer.softmax(logits)
+            labels += batch.labels
         }
-        return (lossSum / Double(max(seen, 1)), Double(correct) / Double(max(seen, 1)))
+        return (lossSum / Double(max(seen, 1)), Double(correct) / Double(max(seen, 1)),
+                Trainer.meanOneVsRestAUC(probabilities, labels))
+    }
+
+    /// Row-wise softmax of logits [N, K], in Double.
+    static func softmax(_ logits: Tensor) -> [[Double]] {
+        let n = logits.shape[0], k = logits.shape[1]
+        return (0..<n).map { i in
+            let row = (0..<k).map { Double(logits[i * k + $0]) }
+            let top = row.max() ?? 0
+            let e = row.map { Foundation.exp($0 - top) }
+            let sum = e.reduce(0, +)
+            return e.map { $0 / sum }
+        }
+    }
+
+    /// The mean over classes of the AUC of P(class) for that class against the rest.
+    static func meanOneVsRestAUC(_ probabilities: [[Double]], _ labels: [Int]) -> Double? {
+        guard let k = probabilities.first?.count, k >= 2 else { return nil }
+        var sum = 0.0
+        for c in 0..<k {
+            guard let roc = ROCCurve(scores: probabilities.map { $0[c] }, isPositive: labels.map { $0 == c }) else { return nil }
+            sum += roc.auc
+        }
+        return sum / Double(k)
     }
 
     static func correctCount(_ logits: Tensor, _ labels: [Int]) -> Int {

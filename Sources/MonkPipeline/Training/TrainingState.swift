@@ -1,4 +1,5 @@
 // Everything a training run must save to resume bit-identically, and its per-epoch history.
+import Foundation
 import MonkEngine
 
 /// One line of the training log (`ExperimentPaths.historyCSV`, `historyJSON`).
@@ -10,6 +11,9 @@ public struct EpochRecord: Codable, Equatable, Sendable {
     public var trainAccuracy: Double
     public var valLoss: Double
     public var valAccuracy: Double
+    /// Validation ROC AUC (`Trainer.evaluate`); nil when a class has no validation image,
+    /// and in histories written before it was recorded.
+    public var valAUC: Double?
     /// Wall time of the epoch's training and validation, in seconds.
     public var seconds: Double
     public var trainImagesPerSecond: Double
@@ -20,6 +24,7 @@ public struct BestEpoch: Codable, Equatable, Sendable {
     public var epoch: Int
     public var valAccuracy: Double
     public var valLoss: Double
+    public var valAUC: Double?
 }
 
 /// Running sums of an epoch in progress (restored when a run stopped mid-epoch).
@@ -58,4 +63,19 @@ public struct TrainingState: Codable, Sendable {
     public var stopped: StopReason?
     /// Peak memory seen by any process that worked on this run, in MiB.
     public var peakMemoryMB: Double
+}
+
+/// Where a stopped run of a train stage continues, read from the resume archive's JSON
+/// header alone (the floats after it are never read); used by `plan` and `status`.
+public struct ResumePoint: Decodable, Equatable, Sendable {
+    public var stageKey: String
+    /// 0-based epoch and batch to run next.
+    public var epoch: Int
+    public var batch: Int
+    public var stopped: StopReason?
+
+    /// The resume point saved at `url`, if the file is a readable training state.
+    public static func read(_ url: URL) -> ResumePoint? {
+        try? SnapshotArchive.decodeHeader(ResumePoint.self, at: url)
+    }
 }
