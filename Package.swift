@@ -15,6 +15,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.0.0"),
     ],
     targets: [
         // OpenBLAS is opened with dlopen at run time (see BLAS.swift), so that the CPU kernel
@@ -31,7 +32,8 @@ let package = Package(
         .target(name: "MonkEngine", dependencies: ["MonkVocabulary", "CBLAS", "CKernels"], swiftSettings: fast,
                 linkerSettings: [.linkedLibrary("dl")]),
         .target(name: "MonkModels", dependencies: ["MonkEngine", "MonkVocabulary"], swiftSettings: fast),
-        .target(name: "MonkData", dependencies: ["MonkEngine", "MonkVocabulary", "CJPEG", "CPNG"], swiftSettings: fast),
+        .target(name: "MonkData", dependencies: ["MonkEngine", "MonkVocabulary", "CJPEG", "CPNG",
+                                                 .product(name: "Crypto", package: "swift-crypto")], swiftSettings: fast),
         .target(name: "MonkPlan", dependencies: ["MonkVocabulary", "Yams"]),
         .target(name: "MonkReport"),
         .target(name: "MonkPipeline", dependencies: ["MonkVocabulary", "MonkEngine", "MonkModels", "MonkData", "MonkPlan", "MonkReport", "Yams"], swiftSettings: fast),
