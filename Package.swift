@@ -13,9 +13,10 @@ let package = Package(
         .executable(name: "monkpipe", targets: ["monkpipe"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.0.0"),
+        // Only for writing Kubernetes manifests (YAMLEncoder); specs are read with the system's libyaml.
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
     ],
     targets: [
         // OpenBLAS is opened with dlopen at run time (see BLAS.swift), so that the CPU kernel
@@ -23,6 +24,7 @@ let package = Package(
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CJPEG", path: "Sources/CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg-dev"])]),
         .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CYAML", path: "Sources/CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         // Winograd's tile transforms in C, compiled per CPU level (AVX-512, AVX2, baseline) and
         // chosen at load time; optimised in debug builds too, so tests run them at speed.
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O2"])]),
@@ -34,7 +36,7 @@ let package = Package(
         .target(name: "MonkModels", dependencies: ["MonkEngine", "MonkVocabulary"], swiftSettings: fast),
         .target(name: "MonkData", dependencies: ["MonkEngine", "MonkVocabulary", "CJPEG", "CPNG",
                                                  .product(name: "Crypto", package: "swift-crypto")], swiftSettings: fast),
-        .target(name: "MonkPlan", dependencies: ["MonkVocabulary", "Yams"]),
+        .target(name: "MonkPlan", dependencies: ["MonkVocabulary", "CYAML"]),
         .target(name: "MonkReport"),
         .target(name: "MonkPipeline", dependencies: ["MonkVocabulary", "MonkEngine", "MonkModels", "MonkData", "MonkPlan", "MonkReport", "Yams"], swiftSettings: fast),
         .executableTarget(name: "monkpipe", dependencies: [
