@@ -1,7 +1,7 @@
 # Makes stand-ins for full-size chest X-rays for the data-path benchmark: the shared copies are
 # only 224x224, so shared images are upscaled to 1040x816 grayscale JPEGs (quality 90, every
 # third one progressive) with mild film-grain noise so that they compress like real radiographs
-# (~100 KiB each, FACTS.md measured ~110 KiB originals). Output goes to a temporary folder:
+# (~100 KiB each, docs/FACTS.md measured ~110 KiB originals). Output goes to a temporary folder:
 #   python3 benchmarks/data_make_originals.py /tmp/monk-originals 200
 import os, random, sys
 import numpy as np

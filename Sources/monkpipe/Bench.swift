@@ -6,7 +6,7 @@ import MonkPipeline
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure training (forward + backward + SGD step) and inference images/s and GFLOP/s.",
-        discussion: "Median of --iterations timed steps after --warmup untimed ones; random data, 2 classes. Compare with shared/bench/torch_baseline.py run right before or after on the same machine.")
+        discussion: "Median of --iterations timed steps after --warmup untimed ones; random data, 2 classes. Compare with benchmarks/torch_baseline.py (PyTorch) run right before or after on the same machine.")
 
     @Option(name: .long, help: "Network name (see `monkpipe models`).")
     var model = "resnet18_v1"
