@@ -6,3 +6,4 @@ import MonkPipeline
 extension StageKind: ExpressibleByArgument {}
 extension CheckpointChoice: ExpressibleByArgument {}
 extension ConvAlgorithm: ExpressibleByArgument {}
+extension KernelSuite: ExpressibleByArgument {}
