@@ -2,7 +2,7 @@
 # machine with the Swift toolchain, as root or through sudo.
 
 SWIFT ?= swift
-DEBIAN_PACKAGES := libopenblas-dev libjpeg-dev libpng-dev zlib1g-dev
+DEBIAN_PACKAGES := libopenblas-dev libjpeg-dev libpng-dev zlib1g-dev libyaml-dev
 TEST_PACKAGES := slurmctld slurmd slurm-client munge shellcheck
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN := .build/release/monkpipe

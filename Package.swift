@@ -13,11 +13,12 @@ let package = Package(
         .executable(name: "monkpipe", targets: ["monkpipe"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.0.0"),
         // Unzips Gluon's model zoo downloads (zlib underneath: libz-dev on Debian).
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
+        // Only for writing Kubernetes manifests (YAMLEncoder); specs are read with the system's libyaml.
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
     ],
     targets: [
         // OpenBLAS is opened with dlopen at run time (see BLAS.swift), so that the CPU kernel
@@ -26,6 +27,7 @@ let package = Package(
         .systemLibrary(name: "CJPEG", path: "Sources/CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg-dev"])]),
         .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CYAML", path: "Sources/CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         // Winograd's tile transforms in C, compiled per CPU level (AVX-512, AVX2, baseline) and
         // chosen at load time; optimised in debug builds too, so tests run them at speed.
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O2"])]),
@@ -35,8 +37,9 @@ let package = Package(
         .target(name: "MonkEngine", dependencies: ["MonkVocabulary", "CBLAS", "CKernels"], swiftSettings: fast,
                 linkerSettings: [.linkedLibrary("dl")]),
         .target(name: "MonkModels", dependencies: ["MonkEngine", "MonkVocabulary", "MonkData", "MonkReport"], swiftSettings: fast),
-        .target(name: "MonkData", dependencies: ["MonkEngine", "MonkVocabulary", "CJPEG", "CPNG", "CZlib"], swiftSettings: fast),
-        .target(name: "MonkPlan", dependencies: ["MonkVocabulary", "Yams"]),
+        .target(name: "MonkData", dependencies: ["MonkEngine", "MonkVocabulary", "CJPEG", "CPNG", "CZlib",
+                                                 .product(name: "Crypto", package: "swift-crypto")], swiftSettings: fast),
+        .target(name: "MonkPlan", dependencies: ["MonkVocabulary", "CYAML"]),
         .target(name: "MonkReport"),
         .target(name: "MonkPipeline", dependencies: [
             "MonkVocabulary", "MonkEngine", "MonkModels", "MonkData", "MonkPlan", "MonkReport", "Yams",
@@ -53,6 +56,8 @@ let package = Package(
         .testTarget(name: "MonkPlanTests", dependencies: ["MonkPlan", "MonkVocabulary"]),
         .testTarget(name: "MonkReportTests", dependencies: ["MonkReport"], exclude: ["bootstrap_reference.py"]),
         .testTarget(name: "MonkPipelineTests", dependencies: ["MonkPipeline", "ZIPFoundation"], exclude: ["weights_server.py"]),
-        .testTarget(name: "monkpipeTests", dependencies: ["MonkPipeline", "Yams"]),
+        // Reads its fixtures by path (the binary it runs needs real files), so they are not resources.
+        // Yams: the CI workflow test reads the GitHub Actions file.
+        .testTarget(name: "monkpipeTests", dependencies: ["MonkPipeline", "Yams"], exclude: ["Fixtures", "efficientnet_lite_reference.py"]),
     ]
 )

@@ -1,15 +1,17 @@
 # Makes stand-ins for full-size chest X-rays for the data-path benchmark: the shared copies are
 # only 224x224, so shared images are upscaled to 1040x816 grayscale JPEGs (quality 90, every
 # third one progressive) with mild film-grain noise so that they compress like real radiographs
-# (~100 KiB each, FACTS.md measured ~110 KiB originals). Output goes to a temporary folder:
-#   python3 benchmarks/data_make_originals.py /tmp/monk-originals 200
+# (~100 KiB each, docs/FACTS.md measured ~110 KiB originals). Output goes to a temporary folder:
+#   python3 benchmarks/data_make_originals.py /tmp/monk-originals 200 [source folder]
+# The source folder defaults to the shared data beside the repository.
 import os, random, sys
 import numpy as np
 from PIL import Image
 
 OUT = sys.argv[1] if len(sys.argv) > 1 else "/tmp/monk-originals"
 COUNT = int(sys.argv[2]) if len(sys.argv) > 2 else 200
-SOURCE = "/work/shared/data/chest_xray/train/PNEUMONIA"
+HERE = os.path.dirname(os.path.abspath(__file__))
+SOURCE = sys.argv[3] if len(sys.argv) > 3 else os.path.join(HERE, "..", "..", "shared", "data", "chest_xray", "train", "PNEUMONIA")
 
 os.makedirs(OUT, exist_ok=True)
 names = sorted(os.listdir(SOURCE))

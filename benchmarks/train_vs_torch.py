@@ -1,22 +1,19 @@
 #!/usr/bin/env python3
 """Training speed and peak memory of monkpipe against PyTorch, measured in the same run.
 
-For each model, runs `monkpipe bench --mode train --json` and shared/bench/torch_baseline.py
+For each model, runs `monkpipe bench --mode train --json` and torch_baseline.py (beside this file)
 (NCHW and channels_last) alternately, `--rounds` times, and prints every measurement, the
 median of each, and the ratios monkpipe / PyTorch. Alternating means a change in machine
 load hits both sides alike; the load average is printed with each round.
 
 Usage: python3 benchmarks/train_vs_torch.py [--monkpipe .build/release/monkpipe]
            [--rounds 2] [--iterations 10] [--only resnet18_v1]
-The baseline script is ../shared/bench/torch_baseline.py (or $MONKPIPE_SHARED_DIR/bench/…).
 Needs: a release build of monkpipe, and `pip install torch torchvision` for the baseline.
 """
 import argparse, json, os, statistics, subprocess, sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-# The shared folder beside the repository, as the tests find it (MONKPIPE_SHARED_DIR overrides).
-SHARED = os.environ.get("MONKPIPE_SHARED_DIR", os.path.join(HERE, "..", "..", "shared"))
-TORCH = os.path.join(SHARED, "bench", "torch_baseline.py")
+TORCH = os.path.join(HERE, "torch_baseline.py")
 
 # (monkpipe network, torchvision network, size). resnet50_v2 is compared with torchvision's
 # resnet50 (v1): torchvision has no pre-activation ResNet, and the two cost the same FLOPs.
@@ -37,11 +34,8 @@ def main():
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--only", help="one monkpipe network name")
     a = p.parse_args()
-    if not os.path.exists(TORCH):
-        sys.exit(f"PyTorch baseline not found at {TORCH}: set MONKPIPE_SHARED_DIR to the shared folder")
     if not os.path.exists(a.monkpipe):
         sys.exit(f"{a.monkpipe} not found: build it with `swift build -c release` or pass --monkpipe")
-    torch_script = TORCH
     for ours, theirs, size in CASES:
         if a.only and a.only != ours:
             continue
@@ -52,7 +46,7 @@ def main():
                           "--mode", "train", "--iterations", str(a.iterations), "--threads", str(a.threads), "--json"])
             rows["monkpipe"].append((m["images_per_s"], m["peak_rss_mb"]))
             for label, extra in (("torch NCHW", []), ("torch channels_last", ["--channels-last"])):
-                t = run_json([sys.executable, torch_script, "--model", theirs, "--size", str(size), "--batch", str(a.batch),
+                t = run_json([sys.executable, TORCH, "--model", theirs, "--size", str(size), "--batch", str(a.batch),
                               "--iters", str(a.iterations), "--threads", str(a.threads)] + extra)
                 rows[label].append((t["images_per_s"], t["peak_rss_mb"]))
             print(f"{ours} {size}px round {r + 1} (load {load:.1f}): "

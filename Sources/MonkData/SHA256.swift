@@ -1,100 +1,40 @@
-// SHA-256 (FIPS 180-4): content hashes of images and cache keys. Foundation on Linux has no
-// CryptoKit, and a file hash must not depend on which machine computed it.
+// SHA-256 content hashes of images, files and cache keys, as lowercase hex. The hashing is
+// swift-crypto's (BoringSSL, which uses the CPU's SHA extensions where present); this type
+// only fixes the one output form every caller stores, so keys computed anywhere compare.
+import Crypto
 import Foundation
 
-/// Incremental SHA-256. `update` any number of times, then `finalize()` once.
+/// Incremental SHA-256: `update` any number of times (files are hashed in pieces), then read
+/// `hexDigest()`.
 public struct SHA256: Sendable {
-    private var h: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) =
-        (0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19)
-    private var pending: [UInt8] = []
-    private var length: UInt64 = 0
+    private var hasher = Crypto.SHA256()
 
-    public init() { pending.reserveCapacity(64) }
+    public init() {}
 
-    private static let k: [UInt32] = [
-        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-        0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-        0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-        0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-        0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-        0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-        0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
-    ]
-
-    public mutating func update(_ bytes: UnsafeRawBufferPointer) {
-        length &+= UInt64(bytes.count)
-        var i = 0
-        if !pending.isEmpty {
-            let take = min(64 - pending.count, bytes.count)
-            pending.append(contentsOf: bytes[0..<take])
-            i = take
-            if pending.count == 64 {
-                pending.withUnsafeBytes { compress(UnsafeRawBufferPointer(rebasing: $0[0..<64])) }
-                pending.removeAll(keepingCapacity: true)
-            }
-        }
-        while i + 64 <= bytes.count {
-            compress(UnsafeRawBufferPointer(rebasing: bytes[i..<(i + 64)]))
-            i += 64
-        }
-        if i < bytes.count { pending.append(contentsOf: bytes[i...]) }
+    public mutating func update(_ bytes: UnsafeRawBufferPointer) { hasher.update(bufferPointer: bytes) }
+    public mutating func update(_ data: Data) { hasher.update(data: data) }
+    public mutating func update(_ bytes: [UInt8]) { bytes.withUnsafeBytes { hasher.update(bufferPointer: $0) } }
+    public mutating func update(_ string: String) {
+        var text = string
+        text.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
     }
 
-    public mutating func update(_ data: Data) { data.withUnsafeBytes { update($0) } }
-    public mutating func update(_ bytes: [UInt8]) { bytes.withUnsafeBytes { update($0) } }
-    public mutating func update(_ string: String) { update(Array(string.utf8)) }
-
-    /// The 32-byte digest. Padding is appended to a copy, so `self` is unchanged.
-    public func finalize() -> [UInt8] {
-        var copy = self
-        let bitLength = length &* 8
-        var tail: [UInt8] = [0x80]
-        let used = (pending.count + 1) % 64
-        tail += [UInt8](repeating: 0, count: (used <= 56 ? 56 - used : 120 - used))
-        for s in stride(from: 56, through: 0, by: -8) { tail.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(s))) }
-        let savedLength = copy.length
-        copy.update(tail)
-        copy.length = savedLength
-        precondition(copy.pending.isEmpty)
-        let words = [copy.h.0, copy.h.1, copy.h.2, copy.h.3, copy.h.4, copy.h.5, copy.h.6, copy.h.7]
-        return words.flatMap { w in (0..<4).map { UInt8(truncatingIfNeeded: w >> UInt32(24 - 8 * $0)) } }
-    }
+    /// The 32-byte digest of everything so far; `self` may still be updated afterwards.
+    public func finalize() -> [UInt8] { Array(hasher.finalize()) }
 
     /// The digest as 64 lowercase hex digits.
-    public func hexDigest() -> String { finalize().map { String(format: "%02x", $0) }.joined() }
+    public func hexDigest() -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(64)
+        for byte in hasher.finalize() {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 15)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
 
     /// One-shot helpers.
     public static func hex(_ data: Data) -> String { var s = SHA256(); s.update(data); return s.hexDigest() }
     public static func hex(_ string: String) -> String { var s = SHA256(); s.update(string); return s.hexDigest() }
-
-    private mutating func compress(_ block: UnsafeRawBufferPointer) {
-        // The message schedule lives on the stack: a heap array per 64-byte block would cost
-        // more than the compression itself.
-        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
-            for t in 0..<16 {
-                w[t] = UInt32(block[4 * t]) << 24 | UInt32(block[4 * t + 1]) << 16 | UInt32(block[4 * t + 2]) << 8 | UInt32(block[4 * t + 3])
-            }
-            for t in 16..<64 {
-                let s0 = rotr(w[t - 15], 7) ^ rotr(w[t - 15], 18) ^ (w[t - 15] >> 3)
-                let s1 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^ (w[t - 2] >> 10)
-                w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
-            }
-            var (a, b, c, d, e, f, g, hh) = h
-            SHA256.k.withUnsafeBufferPointer { k in
-                for t in 0..<64 {
-                    let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
-                    let ch = (e & f) ^ (~e & g)
-                    let t1 = hh &+ s1 &+ ch &+ k[t] &+ w[t]
-                    let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
-                    let maj = (a & b) ^ (a & c) ^ (b & c)
-                    let t2 = s0 &+ maj
-                    hh = g; g = f; f = e; e = d &+ t1; d = c; c = b; b = a; a = t1 &+ t2
-                }
-            }
-            h = (h.0 &+ a, h.1 &+ b, h.2 &+ c, h.3 &+ d, h.4 &+ e, h.5 &+ f, h.6 &+ g, h.7 &+ hh)
-        }
-    }
-
-    @inline(__always) private func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
 }

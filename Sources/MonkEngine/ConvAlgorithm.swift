@@ -14,7 +14,7 @@ public enum ConvAlgorithm: String, Sendable, CaseIterable {
     /// they save) and calls with fewer than 64 output tiles in all (there the filter transform,
     /// 16·in·out values per call, outweighs the products saved). On ResNet-18's 3×3 layers at
     /// 128 px, batch 16 (64–4096 tiles), Winograd took 45–70% of im2col's time per pass on
-    /// one thread (`Conv2DBench.winogradVersusIm2col`).
+    /// one thread (`monkpipe bench --kernels conv --threads 1`).
     func usesWinograd(_ g: ConvGeometry) -> Bool {
         guard ConvWinograd.applies(g) else { return false }
         switch self {

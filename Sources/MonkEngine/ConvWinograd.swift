@@ -33,7 +33,7 @@ enum ConvWinograd {
     /// Tiles per chunk: 16·tiles·(in + out) floats near twice `workspace.chunkLimit`, kept
     /// between minRows/2 and minRows tiles (128–256 by default): GEMMs of 64 rows ran at
     /// 84–97 GFLOP/s on ResNet-18's layers against 97–115 with 128–256
-    /// (`Conv2DBench.winogradPhases`, one thread), and larger chunks made layer1's backward
+    /// (`monkpipe bench --kernels winograd`, one thread), and larger chunks made layer1's backward
     /// slower (its V and dM leave the L2 cache).
     static func chunkTiles(_ g: ConvGeometry, workspace: ConvWorkspace, total: Int) -> Int {
         let perTile = 16 * (g.c + g.o)
@@ -44,7 +44,7 @@ enum ConvWinograd {
     /// The stride between the 16 planes of `floats` values each: one cache line more, so that
     /// when `floats` is a power of two (it usually is) the 16 streams a transform writes or
     /// reads do not all map to the same cache sets. A precaution: on this machine the filter
-    /// transform timed the same either way (`Conv2DBench.winogradPhases`).
+    /// transform timed the same either way (`monkpipe bench --kernels winograd`).
     static func plane(_ floats: Int) -> Int { floats + 16 }
 
     /// One worker's scratch: the transformed inputs (or their gradients) and products of a
@@ -82,7 +82,7 @@ enum ConvWinograd {
         let workerFloats = WorkerScratch.floats(g, per: per)
         // U is transformed as [16][out][in], then stored [16][in][out] for untransposed GEMMs:
         // OpenBLAS' small-matrix path ran these chunk products (e.g. 128×64·64×64) at 117–123
-        // GFLOP/s untransposed against 65–69 transposed (`Conv2DBench.winogradPhases`).
+        // GFLOP/s untransposed against 65–69 transposed (`monkpipe bench --kernels winograd`).
         nonisolated(unsafe) let scratch = workspace.buffer(2 * filterFloats + zeroFloats + team * workerFloats)
         nonisolated(unsafe) let zeros = scratch + 2 * filterFloats
         zeros.update(repeating: 0, count: zeroFloats)

@@ -7,7 +7,7 @@ import Foundation
 /// one GEMM whose rows are the N·H·W output pixels (the batch sits in the large GEMM dimension,
 /// which OpenBLAS needs on small 7×7 and 14×14 maps) and a 1×1 convolution is a GEMM on the
 /// activation buffer as it is, with no im2col copy at all. PyTorch itself trains ResNet-18 at
-/// 224 px faster in channels_last (17 vs 13 img/s, FACTS.md) for the same reasons.
+/// 224 px faster in channels_last (17 vs 13 img/s, docs/FACTS.md) for the same reasons.
 ///
 /// Tensors are classes: layers cache them for backward and the optimiser updates parameters in
 /// place, so copying must always be explicit (`copy()`).

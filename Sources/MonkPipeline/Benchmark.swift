@@ -25,7 +25,7 @@ public struct BenchMeasurement: Codable, Sendable, Equatable {
 }
 
 /// Settings of a benchmark run. Training steps are forward + backward + SGD (momentum 0.9)
-/// update with a 2-class head and cross-entropy, as `shared/bench/torch_baseline.py` does.
+/// update with a 2-class head and cross-entropy, as `benchmarks/torch_baseline.py` does.
 public struct BenchSettings: Sendable {
     public var size: Int
     public var batch: Int
@@ -98,7 +98,7 @@ public enum Benchmark {
             }
             let median = times.sorted()[times.count / 2]
             // A training step costs forward + backward ≈ 3× forward (backward computes both
-            // dX and dW): the same convention as FACTS.md's "≈ 2.93× forward".
+            // dX and dW): the same convention as docs/FACTS.md's "≈ 2.93× forward".
             let flops = flopsPerImage * Double(s.batch) * (mode == .train ? 3 : 1)
             out.append(BenchMeasurement(mode: mode, model: name, size: s.size, batch: s.batch,
                                         images_per_s: Double(s.batch) / median,

@@ -1,7 +1,7 @@
 // How monkpipe spends its cores: its own loops split work across threads, and OpenBLAS runs
 // single-threaded inside each of them.
 
-/// Returns the `Parallel` for `threads` and sets OpenBLAS to one thread. FACTS.md: OpenBLAS'
+/// Returns the `Parallel` for `threads` and sets OpenBLAS to one thread. docs/FACTS.md: OpenBLAS'
 /// worker threads spin after each call and compete with Swift threads, so one of the two
 /// must own the cores. Conv2D's row/image-parallel path (each worker: im2col, GEMM, col2im on
 /// its own rows) measured faster than OpenBLAS' own threading: ResNet-18 training at 128 px,

@@ -1,7 +1,8 @@
-// Builds a YAMLNode tree from libyaml's event stream (Yams' CYaml), refusing what a spec
-// never needs and an attacker would use: alias expansion past a node budget, deep nesting,
-// several documents, tags, complex keys, duplicate keys. Yams.compose bounds none of these.
-import CYaml
+// Builds a YAMLNode tree from the event stream of the system's libyaml (module CYAML), refusing
+// what a spec never needs and an attacker would use: alias expansion past a node budget, deep
+// nesting, several documents, tags, complex keys, duplicate keys. Aliases are expanded here,
+// by reference and counted, never by libyaml (its event API reports an alias, not a copy).
+import CYAML
 
 enum YAMLComposer {
     /// Deeper than any sensible spec (the format itself nests about 5 levels).
@@ -42,12 +43,14 @@ enum YAMLComposer {
         return bytes.withUnsafeMutableBufferPointer { buffer in
             yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
             yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
-            var state = State()
+            var state = State(bytes: UnsafeBufferPointer(buffer))
             return state.run(&parser)
         }
     }
 
     private struct State {
+        /// The text being parsed, to place errors that libyaml reports by byte offset.
+        let bytes: UnsafeBufferPointer<UInt8>
         var stack: [Frame] = []
         var anchors: [String: YAMLNode] = [:]
         var root: YAMLNode?
@@ -179,17 +182,44 @@ enum YAMLComposer {
                 "YAML tags (\(tag)) are not used in specs; quote a value to make it a string")
         }
 
+        /// libyaml's error, placed: scanner and parser errors carry a mark; reader errors
+        /// (a character YAML does not allow, such as a C1 control code) only a byte offset;
+        /// a memory error neither, so it is placed where the parser had got to.
         func syntaxError(_ parser: yaml_parser_t) -> SpecError {
-            let problem = parser.problem.map { String(cString: $0) } ?? "unreadable YAML"
+            var problem = parser.problem.map { String(cString: $0) } ?? "unreadable YAML"
             let context = parser.context.map { " " + String(cString: $0) } ?? ""
-            let m = parser.problem_mark
+            let mark: SourceMark
+            switch parser.error {
+            case YAML_READER_ERROR:
+                mark = position(ofByte: Int(parser.problem_offset))
+                if parser.problem_value >= 0 {
+                    let code = String(parser.problem_value, radix: 16, uppercase: true)
+                    problem += " (U+\(String(repeating: "0", count: max(0, 4 - code.count)))\(code))"
+                }
+            case YAML_SCANNER_ERROR, YAML_PARSER_ERROR, YAML_COMPOSER_ERROR:
+                mark = SourceMark(line: Int(parser.problem_mark.line) + 1, column: Int(parser.problem_mark.column) + 1)
+            default:
+                mark = SourceMark(line: Int(parser.mark.line) + 1, column: Int(parser.mark.column) + 1)
+            }
             if problem.hasPrefix("Maximum nesting level") {
                 // libyaml's own cap (1000 levels) can trigger before ours, while scanning ahead.
-                return SpecError(.refused, at: SourceMark(line: Int(m.line) + 1, column: Int(m.column) + 1), path: childPath(),
+                return SpecError(.refused, at: mark, path: childPath(),
                     "nesting deeper than \(YAMLComposer.maxDepth) levels; a spec never needs this")
             }
-            return SpecError(.syntax, at: SourceMark(line: Int(m.line) + 1, column: Int(m.column) + 1),
-                path: childPath(), "YAML syntax: \(problem)\(context)")
+            return SpecError(.syntax, at: mark, path: childPath(), "YAML syntax: \(problem)\(context)")
+        }
+
+        /// Line and column (counted in characters, as libyaml's marks are) of a byte offset.
+        func position(ofByte offset: Int) -> SourceMark {
+            var line = 1, column = 1
+            for byte in bytes.prefix(min(max(offset, 0), bytes.count)) {
+                if byte == UInt8(ascii: "\n") {
+                    line += 1; column = 1
+                } else if byte & 0xC0 != 0x80 {   // not a UTF-8 continuation byte
+                    column += 1
+                }
+            }
+            return SourceMark(line: line, column: column)
         }
     }
 

@@ -13,3 +13,4 @@ extension StageKind: ExpressibleByArgument {}
 extension CheckpointChoice: ExpressibleByArgument {}
 extension Architecture: ExpressibleByArgument {}
 extension ConvAlgorithm: ExpressibleByArgument {}
+extension KernelSuite: ExpressibleByArgument {}

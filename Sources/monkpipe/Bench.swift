@@ -6,7 +6,7 @@ import MonkPipeline
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure training (forward + backward + SGD step) and inference images/s and GFLOP/s.",
-        discussion: "Median of --iterations timed steps after --warmup untimed ones; random data, 2 classes. Compare with shared/bench/torch_baseline.py run right before or after on the same machine.")
+        discussion: "Median of --iterations timed steps after --warmup untimed ones; random data, 2 classes. Compare with benchmarks/torch_baseline.py (PyTorch) run right before or after on the same machine.")
 
     @Option(name: .long, help: "Network (see `monkpipe models`).")
     var model = Architecture.resnet18_v1
@@ -22,6 +22,8 @@ struct Bench: ParsableCommand {
     var threads = 2
     @Option(name: .long, help: "Instead of a network: decode + resize a folder of JPEGs to --size (default 224) and report images/s (compare with benchmarks/data_pillow.py).")
     var data: String?
+    @Option(name: .long, help: "Instead of a network: time the engine's kernels — conv (convolution layers on ResNet-18 shapes against raw sgemm), winograd (its phases, one thread) or layers (the memory-bound passes against a copy); best of --iterations runs.")
+    var kernels: KernelSuite?
     @Option(name: .long, help: "Convolution products: automatic (Winograd F(2x2,3x3) for wide 3x3 stride-1 layers, im2col + GEMM elsewhere), im2col, or winograd (wherever it applies).")
     var conv = ConvAlgorithm.automatic
     @Flag(name: .long, help: "Also time every op of the timed steps and print where the time goes (by kind, then by layer shape).")
@@ -36,6 +38,15 @@ struct Bench: ParsableCommand {
     }
 
     func run() throws {
+        if let kernels {
+            let timings = try reportingErrors {
+                try KernelBenchmarks.run(kernels, threads: threads, runs: iterations,
+                                         progress: json ? { _ in } : { FileHandle.standardError.write(Data("\r\($0)   ".utf8)) })
+            }
+            if !json { FileHandle.standardError.write(Data("\r".utf8)); print("OpenBLAS kernel \(KernelBenchmarks.blasKernel)") }
+            for t in timings { if json { printJSON(t) } else { print(t.line) } }
+            return
+        }
         if let data {
             let side = size ?? 224
             let r = try reportingErrors { try DataPathBenchmark.run(folder: URL(fileURLWithPath: data), side: side, threads: threads) }

@@ -1,4 +1,5 @@
-// SHA-256 against the FIPS 180-2 (Appendix B) test vectors.
+// SHA-256 against the FIPS 180-2 (Appendix B) test vectors: the hex form every stored key
+// uses, one-shot and fed in pieces.
 import Foundation
 import Testing
 @testable import MonkData

@@ -57,9 +57,8 @@ import MonkEngine
         #expect(Safetensors.encode(exported) == Safetensors.encode(original))
     }
 
-    @Test(.enabled(if: SharedWeights.tinyZip != nil, "tiny-zip-format.pth is absent"))
-    func tinyZipLoadsOnceItsExtraTensorsAreDropped() throws {
-        let file = try TorchFile.load(SharedWeights.tinyZip!)
+    @Test func tinyZipLoadsOnceItsExtraTensorsAreDropped() throws {
+        let file = try TorchFile.load(try SharedWeights.tinyZip())
         let net = TinyNet()
         let error = thrownError { try loadTorchStateDict(file, into: net) }
         #expect((error as? StateDictMismatch)?.unexpected == ["fc.weight_t", "half"])

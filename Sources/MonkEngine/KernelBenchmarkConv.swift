@@ -1,0 +1,102 @@
+// `monkpipe bench --kernels conv` and `--kernels winograd`: convolution layers on ResNet-18
+// shapes against raw sgemm on the same products, and the phases of a Winograd forward.
+
+extension KernelBenchmark {
+    /// Forward and backward of each shape with im2col + GEMM and (3×3, stride 1) Winograd, and
+    /// single-threaded sgemm on the im2col products' M/N/K: forward C[M,N] = A[M,K]·B[N,K]ᵀ,
+    /// backward dW[N,K] += Cᵀ·A and dA[M,K] = C·B.
+    static func convolutions(_ timer: KernelTimer, _ parallel: Parallel, _ progress: (String) -> Void) -> [KernelTiming] {
+        let ctx = Context(training: true, parallel: parallel)
+        return convShapes.map { s in
+            progress(s.name)
+            var rng = RNG(seed: 1)
+            let conv = Conv2D(inChannels: s.input[3], outChannels: s.out, kernelSize: s.kernel, stride: s.stride,
+                              padding: s.padding, groups: s.groups, bias: false, rng: &rng)
+            let x = random(s.input, seed: 2)
+            let g = conv.geometry(x.shape)
+            let flops = 2.0 * Double(g.rows) * Double(g.og) * Double(g.patch) * Double(g.groups)
+            func rate(_ f: Double, _ ms: Double) -> Double { f / ms * 1e-6 }
+            var out: [KernelTiming.Measurement] = []
+            var algorithms: [ConvAlgorithm] = [.im2col]
+            if ConvWinograd.applies(g) { algorithms.append(.winograd) }
+            for algorithm in algorithms {
+                conv.algorithm = algorithm
+                let y = conv.forward(x, ctx)
+                let dy = random(y.shape, seed: 3)
+                let fwd = timer.best { _ = conv.forward(x, ctx) }
+                let bwd = timer.best { _ = conv.backward(dy, ctx) }
+                out.append(.init(what: "\(algorithm.rawValue) fwd", ms: fwd, gflops: rate(flops, fwd)))
+                out.append(.init(what: "\(algorithm.rawValue) bwd", ms: bwd, gflops: rate(2 * flops, bwd)))
+            }
+            if s.groups == 1 {
+                let (m, n, k) = (g.rows, g.o, g.patch)
+                let a = random([m, k], seed: 4), b = random([n, k], seed: 5), c = Tensor(shape: [m, n])
+                let dW = Tensor(shape: [n, k]), dA = Tensor(shape: [m, k])
+                let fwd = timer.best {
+                    BLAS.gemm(transB: true, m: m, n: n, k: k, a: a.data, lda: k, b: b.data, ldb: k, c: c.data, ldc: n)
+                }
+                let bwd = timer.best {
+                    BLAS.gemm(transA: true, m: n, n: k, k: m, a: c.data, lda: n, b: a.data, ldb: k, beta: 1, c: dW.data, ldc: k)
+                    BLAS.gemm(m: m, n: k, k: n, a: c.data, lda: n, b: b.data, ldb: k, c: dA.data, ldc: k)
+                }
+                out.append(.init(what: "sgemm fwd (1 thread)", ms: fwd, gflops: rate(flops, fwd)))
+                out.append(.init(what: "sgemm bwd (1 thread)", ms: bwd, gflops: rate(2 * flops, bwd)))
+            }
+            return KernelTiming(suite: .conv, name: s.name, shape: s.input, threads: parallel.threads, clock: timer.clock, measurements: out)
+        }
+    }
+
+    /// One thread: for each 3×3 stride-1 shape and chunks of 64, 128 and 256 tiles, the filter
+    /// transform, and the input transform, the 16 GEMMs (filters stored transposed, and not)
+    /// and the output transform of every chunk of the layer.
+    static func winogradPhases(_ timer: KernelTimer, _ progress: (String) -> Void) -> [KernelTiming] {
+        var out: [KernelTiming] = []
+        for s in convShapes where s.kernel == 3 && s.stride == 1 && s.groups == 1 {
+            progress(s.name)
+            let g = ConvGeometry(input: s.input, outChannels: s.out, kernel: 3, stride: 1, padding: s.padding, groups: 1)
+            let tiles = ConvWinograd.Tiles(g)
+            let x = random(s.input, seed: 2), w = random([g.o, 3, 3, g.c], seed: 3)
+            let y = Tensor(shape: g.outputShape)
+            for per in [64, 128, 256] {
+                // Planes padded by a cache line, as the layer lays them out.
+                let uP = ConvWinograd.plane(g.o * g.c), vP = ConvWinograd.plane(per * g.c), mP = ConvWinograd.plane(per * g.o)
+                let u = Tensor(shape: [16 * uP]), v = Tensor(shape: [16 * vP]), m = Tensor(shape: [16 * mP])
+                let zeros = Tensor(shape: [max(g.c, g.o)]), sink = Tensor(shape: [16, max(g.c, g.o)])
+                let edges = ConvWinograd.Edges(zeros: zeros.data, sink: sink.data)
+                let chunks = stride(from: 0, to: tiles.count, by: per).map { $0..<min($0 + per, tiles.count) }
+                let filters = timer.best { ConvWinograd.transformFilters(w.data, into: u.data, plane: uP, g, parallel: .serial) }
+                let input = timer.best {
+                    for c in chunks { ConvWinograd.transformInput(x.data, g, tiles, c, into: v.data, plane: vP, edges) }
+                }
+                let gemm = timer.best {
+                    for c in chunks {
+                        for p in 0..<16 {
+                            BLAS.gemm(transB: true, m: c.count, n: g.o, k: g.c, a: v.data + p * vP, lda: g.c,
+                                      b: u.data + p * uP, ldb: g.c, beta: 0, c: m.data + p * mP, ldc: g.o)
+                        }
+                    }
+                }
+                let gemmNN = timer.best {
+                    for c in chunks {
+                        for p in 0..<16 {
+                            BLAS.gemm(m: c.count, n: g.o, k: g.c, a: v.data + p * vP, lda: g.c,
+                                      b: u.data + p * uP, ldb: g.o, beta: 0, c: m.data + p * mP, ldc: g.o)
+                        }
+                    }
+                }
+                let output = timer.best {
+                    for c in chunks { ConvWinograd.transformOutput(m.data, plane: mP, g, tiles, c, bias: nil, into: y.data, edges) }
+                }
+                let flops = 2.0 * Double(tiles.count) * 16 * Double(g.c * g.o)
+                out.append(KernelTiming(suite: .winograd, name: "\(s.name), \(per) tiles per chunk", shape: s.input, threads: 1,
+                                        clock: timer.clock, measurements: [
+                    .init(what: "filters", ms: filters), .init(what: "input", ms: input),
+                    .init(what: "gemm (filters transposed)", ms: gemm, gflops: flops / gemm * 1e-6),
+                    .init(what: "gemm (filters untransposed)", ms: gemmNN, gflops: flops / gemmNN * 1e-6),
+                    .init(what: "output", ms: output),
+                ]))
+            }
+        }
+        return out
+    }
+}
