@@ -26,7 +26,7 @@ let package = Package(
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CJPEG", path: "Sources/CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg-dev"])]),
         .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
-        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CSystemZlib", path: "Sources/CSystemZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CYAML", path: "Sources/CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         // Winograd's tile transforms in C, compiled per CPU level (AVX-512, AVX2, baseline) and
         // chosen at load time; optimised in debug builds too, so tests run them at speed.
@@ -37,7 +37,7 @@ let package = Package(
         .target(name: "MonkEngine", dependencies: ["MonkVocabulary", "CBLAS", "CKernels"], swiftSettings: fast,
                 linkerSettings: [.linkedLibrary("dl")]),
         .target(name: "MonkModels", dependencies: ["MonkEngine", "MonkVocabulary", "MonkData", "MonkReport"], swiftSettings: fast),
-        .target(name: "MonkData", dependencies: ["MonkEngine", "MonkVocabulary", "CJPEG", "CPNG", "CZlib",
+        .target(name: "MonkData", dependencies: ["MonkEngine", "MonkVocabulary", "CJPEG", "CPNG", "CSystemZlib",
                                                  .product(name: "Crypto", package: "swift-crypto")], swiftSettings: fast),
         .target(name: "MonkPlan", dependencies: ["MonkVocabulary", "CYAML"]),
         .target(name: "MonkReport"),
@@ -55,7 +55,7 @@ let package = Package(
         .testTarget(name: "MonkDataTests", dependencies: ["MonkData", "MonkVocabulary"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MonkPlanTests", dependencies: ["MonkPlan", "MonkVocabulary"]),
         .testTarget(name: "MonkReportTests", dependencies: ["MonkReport"], exclude: ["bootstrap_reference.py"]),
-        .testTarget(name: "MonkPipelineTests", dependencies: ["MonkPipeline", "ZIPFoundation"], exclude: ["weights_server.py"]),
+        .testTarget(name: "MonkPipelineTests", dependencies: ["MonkPipeline", "MonkVocabulary", "ZIPFoundation"], exclude: ["weights_server.py"]),
         // Reads its fixtures by path (the binary it runs needs real files), so they are not resources.
         // Yams: the CI workflow test reads the GitHub Actions file.
         .testTarget(name: "monkpipeTests", dependencies: ["MonkPipeline", "Yams"], exclude: ["Fixtures", "efficientnet_lite_reference.py"]),

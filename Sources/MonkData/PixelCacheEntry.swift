@@ -1,6 +1,6 @@
 // The bytes of one pixel-cache entry: compact (one plane for a grey image decoded as RGB, rows
 // delta-coded and deflated) and checksummed, so a damaged entry is found before it is inflated.
-import CZlib
+import CSystemZlib
 import Foundation
 import MonkEngine
 

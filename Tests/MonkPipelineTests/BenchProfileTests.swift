@@ -2,6 +2,7 @@
 import Testing
 @testable import MonkEngine
 @testable import MonkPipeline
+import MonkVocabulary
 
 @Suite struct BenchProfileTests {
     /// ResNet-18 (v1) has 20 convolutions (the stem, two per basic block × 8, three
@@ -9,7 +10,7 @@ import Testing
     @Test func resnet18StepIsAccountedFor() throws {
         let settings = BenchSettings(size: 32, batch: 2, modes: [.train, .infer], warmup: 1, iterations: 2,
                                      threads: 2, profile: true)
-        let results = try Benchmark.run(model: "resnet18_v1", settings: settings)
+        let results = try Benchmark.run(model: .resnet18_v1, settings: settings)
         for r in results {
             let rows = try #require(r.profile)
             func calls(_ prefix: String, _ pass: String) -> Double {
