@@ -9,8 +9,15 @@
 """
 import http.server
 import os
+import signal
 import sys
 import time
+
+# The test process that starts this server may have set SIGTERM and SIGINT to "ignore" (monkpipe's
+# Ctrl-C handling does, in-process, when a test runs the trainer), and ignored signals are
+# inherited: without this the tests' terminate() would never end the server, and they would hang.
+signal.signal(signal.SIGTERM, signal.SIG_DFL)
+signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 ROOT = sys.argv[1]
 

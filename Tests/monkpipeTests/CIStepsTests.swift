@@ -201,7 +201,7 @@ struct CIStepsTests {
         let third = try Self.runWorkflow(checkout, restore: saved)
         let why = third.steps["Plan"]?.stdout ?? ""
         #expect(why.contains("\ntrain/smoke                 cached"), "\(why)")
-        #expect(why.contains("\ntest/smoke                  runs because evaluation changed"), "\(why)")
+        #expect(why.contains("\ntest/smoke                  runs because evaluation.threshold.fixed 0.5 → 0.6"), "\(why)")
         let ran = third.steps["Run"].map { $0.stdout + $0.stderr } ?? ""
         #expect(ran.contains("test/smoke ran") && !ran.contains("train/smoke ran"), "\(ran)")
     }

@@ -48,14 +48,16 @@ struct EfficientNetClassifyTests {
     /// `python3 efficientnet_reference.py efficientnet-lite0-57934424.pth <images>` in
     /// Fixtures/imagenet-samples: a functional EfficientNet-Lite0 (torch 2.x F.conv2d with
     /// TF-"SAME" padding via F.pad, F.batch_norm eps 1e-3, F.relu6, the stage table of
-    /// docs/shared-data.md) on PIL's `resize((224, 224), BILINEAR)` of the RGB image,
-    /// (x - 127) / 128. The bound is the rounding plus float32 sums in another order.
+    /// docs/shared-data.md) on the RGB image, (x - 127) / 128, run 2026-12-06. The shipped images
+    /// are 224×224 already, so neither side resamples. The bound is the rounding plus float32
+    /// sums in another order. (The PNGs' logits equal those of the shared originals: the
+    /// fixtures are Pillow's 224×224 bilinear resize of them, the reference's own first step.)
     static let torchLogits: [String: [(Int, Double)]] = [
-        "grace_hopper.png": [(652, 7.5588), (834, 5.8789), (465, 5.8015), (906, 5.3845), (400, 4.8973)],
-        "cat.png": [(285, 7.9448), (282, 7.5395), (281, 7.2987), (811, 4.519), (284, 4.0725)],
-        "parrot.jpg": [(88, 8.8491), (92, 5.2735), (90, 3.4718), (14, 3.3562), (95, 3.3482)],
-        "hot_dog.jpg": [(934, 11.6546), (930, 7.6934), (965, 6.6501), (964, 5.8351), (998, 4.456)],
-        "bird.png": [(19, 9.6678), (18, 6.8163), (16, 5.197), (20, 4.8382), (17, 4.1955)],
+        "grace_hopper.png": [(652, 7.9832), (465, 6.0752), (834, 5.8211), (906, 5.554), (457, 5.1741)],
+        "cat.png": [(285, 8.1813), (282, 7.3714), (281, 7.1643), (811, 3.9857), (284, 3.9613)],
+        "parrot.jpg": [(88, 8.6534), (92, 4.9413), (90, 3.8688), (14, 3.6072), (130, 2.9161)],
+        "hot_dog.jpg": [(934, 12.068), (930, 7.4948), (965, 6.4849), (964, 5.4701), (940, 4.5573)],
+        "bird.png": [(19, 10.1578), (18, 6.5237), (16, 4.7791), (20, 4.4721), (17, 4.0517)],
     ]
 
     /// Lite1 (240×240) and Lite2 (260×260): the packages' own model (efficientnet-lite-pytorch

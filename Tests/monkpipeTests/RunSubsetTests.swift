@@ -35,9 +35,11 @@ struct RunSubsetTests {
         for name in ["sgd", "adam"] {
             let r = try monkpipe(["run", p.spec, "--experiment", name, "--json"], in: p.url)
             #expect(r.status == 0, "\(r)")
-            let stages = try #require(try parseJSON(r.stdout) as? [[String: String]], "\(r)")
-            #expect(stages.map { $0["stage"] ?? "" } == ["load", "train/\(name)", "test/\(name)"], "\(stages)")
-            #expect(stages.first?["outcome"] == "cached", "\(stages)")
+            // Each entry: stage and outcome; a test stage's also carries its metrics (an object).
+            let stages = try #require(try parseJSON(r.stdout) as? [[String: Any]], "\(r)")
+            #expect(stages.map { $0["stage"] as? String ?? "" } == ["load", "train/\(name)", "test/\(name)"], "\(stages)")
+            #expect(stages.first?["outcome"] as? String == "cached", "\(stages)")
+            #expect((stages.last?["metrics"] as? [String: Any])?["accuracy"] != nil, "\(stages)")
             #expect(!p.exists("workspace/comparison/cmp/comparison.csv"))
         }
         let compare = try monkpipe(["run", p.spec, "--stage", "compare"], in: p.url)

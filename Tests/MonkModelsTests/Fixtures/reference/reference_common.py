@@ -85,12 +85,15 @@ class PreActBlock(nn.Module):
 
 
 class PreActResNet(nn.Module):
-    """Stem conv 7×7/2, BN + ReLU, max pool 3/2; four stages (64, 128, 256, 512 wide, the
-    first block of stages 2–4 strided); a final BN + ReLU, global average pool, linear."""
+    """A BatchNorm without scale and shift on the input (Gluon's bn_data: its statistics come
+    from the weights file); stem conv 7×7/2, BN + ReLU, max pool 3/2; four stages (64, 128,
+    256, 512 wide, the first block of stages 2–4 strided); a final BN + ReLU, global average
+    pool, linear."""
 
     def __init__(self, depth, num_classes):
         super().__init__()
         counts, bottleneck = {18: ([2, 2, 2, 2], False), 50: ([3, 4, 6, 3], True)}[depth]
+        self.bn_data = nn.BatchNorm2d(3, affine=False)
         self.conv1 = nn.Conv2d(3, 64, 7, 2, 3, bias=False)
         self.bn1 = nn.BatchNorm2d(64)
         cin = 64
@@ -104,7 +107,7 @@ class PreActResNet(nn.Module):
         self.fc = nn.Linear(cin, num_classes)
 
     def forward(self, x):
-        h = nn.functional.max_pool2d(torch.relu(self.bn1(self.conv1(x))), 3, 2, 1)
+        h = nn.functional.max_pool2d(torch.relu(self.bn1(self.conv1(self.bn_data(x)))), 3, 2, 1)
         h = self.layer4(self.layer3(self.layer2(self.layer1(h))))
         h = torch.relu(self.bn_final(h))
         return self.fc(h.mean(dim=(2, 3)))
