@@ -42,6 +42,28 @@ public struct ExperimentPlan: Codable, Equatable, Sendable {
         self.evaluation = evaluation
         self.seed = seed
     }
+
+    /// Reads a plan as recorded in an experiment's state. Experiments trained before
+    /// `best_metric` existed have no `bestMetric`: their best checkpoint was the epoch with the
+    /// highest validation accuracy, so that is what they read as (they stay usable by
+    /// evaluate, infer, export and show).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = try c.decode(String.self, forKey: .name)
+        model = try c.decode(Architecture.self, forKey: .model)
+        pretrained = try c.decode(Pretrained.self, forKey: .pretrained)
+        freezeBaseNetwork = try c.decode(Bool.self, forKey: .freezeBaseNetwork)
+        freezeLayers = try c.decode(Int.self, forKey: .freezeLayers)
+        epochs = try c.decode(Int.self, forKey: .epochs)
+        optimizer = try c.decode(OptimizerConfig.self, forKey: .optimizer)
+        lrSchedule = try c.decode(LRSchedule.self, forKey: .lrSchedule)
+        loss = try c.decode(Loss.self, forKey: .loss)
+        earlyStopping = try c.decodeIfPresent(EarlyStopping.self, forKey: .earlyStopping)
+        testCheckpoint = try c.decode(CheckpointChoice.self, forKey: .testCheckpoint)
+        bestMetric = try c.decodeIfPresent(ValidationMetric.self, forKey: .bestMetric) ?? .val_accuracy
+        evaluation = try c.decode(EvaluationPlan.self, forKey: .evaluation)
+        seed = try c.decode(UInt64.self, forKey: .seed)
+    }
 }
 
 /// Which weights a model starts from.

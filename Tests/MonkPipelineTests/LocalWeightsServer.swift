@@ -37,7 +37,9 @@ final class LocalWeightsServer {
     func url(_ mode: String, _ name: String) -> URL { base.appendingPathComponent("\(mode)/\(name)") }
 
     deinit {
-        process.terminate()
+        // SIGKILL: the test process may block SIGTERM (see weights_server.py), and a server
+        // that outlived its test would keep the whole run waiting here.
+        kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         try? FileManager.default.removeItem(at: root)
     }

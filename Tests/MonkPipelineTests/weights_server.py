@@ -13,11 +13,12 @@ import signal
 import sys
 import time
 
-# The test process that starts this server may have set SIGTERM and SIGINT to "ignore" (monkpipe's
-# Ctrl-C handling does, in-process, when a test runs the trainer), and ignored signals are
-# inherited: without this the tests' terminate() would never end the server, and they would hang.
+# The test process that starts this server may ignore and block SIGTERM and SIGINT (monkpipe's
+# Ctrl-C handling does, in-process, when a test runs the trainer), and both the ignoring and the
+# blocking are inherited: without this the tests' terminate() would never end the server.
 signal.signal(signal.SIGTERM, signal.SIG_DFL)
 signal.signal(signal.SIGINT, signal.SIG_DFL)
+signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
 
 ROOT = sys.argv[1]
 

@@ -16,6 +16,19 @@ import MonkVocabulary
         try values.allSatisfy { try JSONDecoder().decode(T.self, from: JSONEncoder().encode($0)) == $0 }
     }
 
+    /// The `config` of a real experiment-state.json written before `best_metric` existed (the
+    /// study's r0_first_recipe, trained 2026-12-06 by monkpipe 6ff97f2): it still reads, as the
+    /// validation-accuracy choice those versions made, and a current plan round-trips.
+    @Test func planRecordedBeforeBestMetricStillReads() throws {
+        let old = #"{"epochs": 2, "evaluation": {"bootstrapSamples": 1000, "bootstrapSeed": 2024, "positiveClass": {"named": "PNEUMONIA"}, "threshold": {"fixed": 0.5}}, "freezeBaseNetwork": false, "freezeLayers": 0, "loss": {"crossEntropy": {"classWeights": "balanced", "labelSmoothing": 0.1}}, "lrSchedule": {"cosine": {"etaMin": 0, "tMax": 2, "warmupEpochs": 0}}, "model": "efficientnet_lite0", "name": "r0_first_recipe", "optimizer": {"sgd": {"lr": 0.01, "momentum": 0.9, "nesterov": false, "weightDecay": 0}}, "pretrained": {"file": "/work/shared/weights/efficientnet-lite0-57934424.pth"}, "seed": 2024, "testCheckpoint": "best"}"#
+        let plan = try JSONDecoder().decode(ExperimentPlan.self, from: Data(old.utf8))
+        #expect(plan.bestMetric == .val_accuracy)
+        #expect(plan.name == "r0_first_recipe" && plan.epochs == 2 && plan.earlyStopping == nil)
+        var current = plan
+        current.bestMetric = .val_auc
+        #expect(try roundTrips([plan, current]))
+    }
+
     @Test func readableEncodings() throws {
         #expect(try json(OptimizerConfig.sgd(SGDConfig(lr: 0.01, momentum: 0.9, nesterov: false, weightDecay: 0)))
                 == #"{"sgd":{"lr":0.01,"momentum":0.9,"nesterov":false,"weightDecay":0}}"#)
