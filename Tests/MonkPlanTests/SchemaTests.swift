@@ -10,7 +10,8 @@ import MonkVocabulary
                                "examples/sweep.yaml", "examples/ci.yaml",
                                "pipelines/study/r0_first_recipe.yaml", "pipelines/study/r1_jitter_5ep.yaml",
                                "pipelines/study/r2_jitter_256.yaml", "pipelines/study/r3_frozen_head.yaml",
-                               "pipelines/study/r4_nuisance.yaml", "pipelines/study/tutorial_scratch.yaml"]
+                               "pipelines/study/r4_nuisance.yaml", "pipelines/study/r5_lite1.yaml",
+                               "pipelines/study/tutorial_scratch.yaml"]
 
     @Test func committedSchemaIsTheGeneratedOne() throws {
         let path = repositoryRoot + "/schemas/monkpipe.schema.json"
