@@ -59,7 +59,7 @@ public struct TrainedModel {
                                      origin: "--threshold")
             } else if let d = info.decision {
                 decision = try .make(classes: info.classes, positive: d.positiveClass, threshold: d.threshold,
-                                     bootstrap: d.bootstrap, origin: "recorded in the checkpoint by its test stage")
+                                     bootstrap: d.bootstrap, origin: "recorded in the checkpoint (by its test stage or by export)")
             } else {
                 decision = try .make(classes: info.classes, positive: nil, threshold: DecisionThreshold(value: 0.5, method: .fixed),
                                      bootstrap: bootstrap, origin: "the checkpoint records no threshold; 0.5 by default")
