@@ -27,11 +27,13 @@ public struct DataSpec: Codable, Hashable, Sendable {
     public var test: DatasetSource?
     public var preprocessing: Preprocessing
     public var onBadImage: BadImagePolicy
+    /// Read only this part of each folder (train before the split, validation, test).
+    public var limit: DatasetLimit?
 
     public init(train: DatasetSource, validation: ValidationSource, test: DatasetSource? = nil,
-                preprocessing: Preprocessing, onBadImage: BadImagePolicy = .fail) {
+                preprocessing: Preprocessing, onBadImage: BadImagePolicy = .fail, limit: DatasetLimit? = nil) {
         self.train = train; self.validation = validation; self.test = test
-        self.preprocessing = preprocessing; self.onBadImage = onBadImage
+        self.preprocessing = preprocessing; self.onBadImage = onBadImage; self.limit = limit
     }
 }
 
@@ -57,16 +59,21 @@ public enum DataPreparation {
     /// their dataset root and prefixed by the split name). To get a report that lists bad
     /// files instead of an error (`check-data`), pass a spec with `onBadImage = .skip`.
     public static func prepare(_ spec: DataSpec, cache: PixelCache?, manifestURL: URL?, threads: Int) throws -> PreparedData {
-        let train = try Dataset.load(root: spec.train.url, layout: spec.train.layout)
+        // A limit is applied before anything is read, so a quick run decodes only its images.
+        func limited(_ d: Dataset, _ split: SplitName) -> Dataset {
+            guard let limit = spec.limit else { return d }
+            return d.limited(limit, stream: UInt64(SplitName.allCases.firstIndex(of: split)!))
+        }
+        let train = limited(try Dataset.load(root: spec.train.url, layout: spec.train.layout), .train)
         func scan(_ d: Dataset) -> [ScannedImage] { ImageScanner.scan(d, preprocessing: spec.preprocessing, cache: cache, threads: threads) }
 
         var parts: [(SplitName, Dataset, [ScannedImage])] = [(.train, train, scan(train))]
         if case .dataset(let source) = spec.validation {
-            let d = try Dataset.load(root: source.url, layout: source.layout, classes: train.classes)
+            let d = limited(try Dataset.load(root: source.url, layout: source.layout, classes: train.classes), .val)
             parts.append((.val, d, scan(d)))
         }
         if let source = spec.test {
-            let d = try Dataset.load(root: source.url, layout: source.layout, classes: train.classes)
+            let d = limited(try Dataset.load(root: source.url, layout: source.layout, classes: train.classes), .test)
             parts.append((.test, d, scan(d)))
         }
 

@@ -19,9 +19,16 @@ public struct Plan: Codable, Equatable, Sendable {
     public var experiments: [ExperimentPlan]
     /// The comparison across experiments.
     public var comparison: ComparisonPlan
+    /// The `--set KEY=VALUE` options laid over the file, as given (their values are in the
+    /// settings above; this list is what the experiment state records).
+    public var overrides: [String]
+    /// Settings written in the file that an override replaced whole (`DiscardWarnings`), one
+    /// sentence each; `warnings` prints them.
+    public var discardedSettings: [String]
 
     public init(project: String, workspace: String, seed: UInt64, threads: ThreadCount,
-                data: DataPlan, experiments: [ExperimentPlan], comparison: ComparisonPlan) {
+                data: DataPlan, experiments: [ExperimentPlan], comparison: ComparisonPlan,
+                overrides: [String] = [], discardedSettings: [String] = []) {
         self.project = project
         self.workspace = workspace
         self.seed = seed
@@ -29,6 +36,8 @@ public struct Plan: Codable, Equatable, Sendable {
         self.data = data
         self.experiments = experiments
         self.comparison = comparison
+        self.overrides = overrides
+        self.discardedSettings = discardedSettings
     }
 
     /// The experiment with this name, if any.

@@ -26,13 +26,16 @@ public enum PlanLoader {
     /// in the spec are resolved against it). Pure: reads nothing from the disk.
     /// `classes` names the classes of a training source when they are known without reading
     /// the data; class names written in the spec are then checked against them.
+    /// `overrides` (`--set`) are laid over the file's settings before anything is checked.
     public static func plan(text: String, specDirectory: String, file: String = "<spec>",
+                            overrides: [SpecOverride] = [],
                             classes: (DatasetSource) -> [String]? = { _ in nil }) throws(SpecErrors) -> Plan {
-        let parsed = SpecParse(text: text)
+        let parsed = SpecParse(text: text, overrides: overrides)
         guard let spec = parsed.spec, let root = parsed.root, parsed.errors.isEmpty else {
             throw SpecErrors(file: file, errors: parsed.errors, source: text)
         }
-        var resolver = PlanResolver(root: root, spec: spec, directory: specDirectory)
+        var resolver = PlanResolver(root: root, spec: spec, directory: specDirectory, overrides: overrides)
+        resolver.discards.add(parsed.discarded, experiment: nil)
         guard let plan = resolver.resolve() else {
             throw SpecErrors(file: file, errors: resolver.errors, source: text)
         }
@@ -54,9 +57,10 @@ public enum PlanLoader {
     /// The plan for the spec file at `path` (relative to the current directory). Class
     /// names in the spec are checked against the training folder's class folders (a
     /// directory listing; no image is read).
-    public static func load(path: String) throws(SpecErrors) -> Plan {
+    public static func load(path: String, overrides: [SpecOverride] = []) throws(SpecErrors) -> Plan {
         let file = try SpecFile.read(path)
-        return try plan(text: file.text, specDirectory: file.directory, file: path, classes: ClassNameCheck.classes(of:))
+        return try plan(text: file.text, specDirectory: file.directory, file: path, overrides: overrides,
+                        classes: ClassNameCheck.classes(of:))
     }
 }
 
@@ -65,11 +69,19 @@ struct SpecParse {
     var root: YAMLNode?
     var spec: Spec?
     var errors: [SpecError] = []
+    /// Settings of the file that a `--set` replaced whole.
+    var discarded: [Overlay.Discarded] = []
 
-    init(text: String) {
+    init(text: String, overrides: [SpecOverride] = []) {
         let composed = YAMLComposer.compose(text)
         errors = composed.errors
-        guard let root = composed.node else { return }
+        guard var root = composed.node else { return }
+        if !overrides.isEmpty {
+            var applied = SpecOverrides(overrides)
+            root = applied.apply(to: root)
+            errors += applied.errors
+            discarded = applied.discarded
+        }
         self.root = root
         var validator = ShapeValidator(mode: .partial)
         let value = validator.check(root, .object(SpecFormat.root))

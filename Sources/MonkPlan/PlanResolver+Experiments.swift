@@ -11,8 +11,12 @@ extension PlanResolver {
         let shape = Shape.object(SpecFormat.experiment)
         let defaults = root["defaults"] ?? Overlay.empty(at: root.mark, path: "defaults")
         let named = (root["experiments"]?.entries ?? []).sorted { $0.key < $1.key }
-        var bases = named.map { (name: $0.key, node: Overlay.merge(defaults, $0.value, shape), mark: $0.keyMark) }
-        if bases.isEmpty { bases = [("default", defaults, defaults.mark)] }
+        var bases = named.map { entry -> (name: String, node: YAMLNode, mark: SourceMark, discarded: [Overlay.Discarded]) in
+            var discarded: [Overlay.Discarded] = []
+            let node = Overlay.merge(defaults, entry.value, shape, discarded: &discarded)
+            return (entry.key, node, entry.keyMark, discarded)
+        }
+        if bases.isEmpty { bases = [("default", defaults, defaults.mark, [])] }
 
         var points: [Sweep.Point] = []
         if let grid = root["sweep"] {
@@ -27,11 +31,17 @@ extension PlanResolver {
         }
         var experiments: [(name: String, node: YAMLNode, mark: SourceMark, path: String)] = []
         for base in bases {
-            if points.isEmpty { experiments.append((base.name, base.node, base.mark, "experiments." + base.name)) }
+            if points.isEmpty {
+                experiments.append((base.name, base.node, base.mark, "experiments." + base.name))
+                discards.add(base.discarded, experiment: base.name)
+            }
             for point in points {
                 let name = named.isEmpty ? point.name : base.name + "-" + point.name
-                let node = point.overrides.reduce(base.node) { Overlay.merge($0, $1, shape) }
+                var discarded = base.discarded
+                var node = base.node
+                for override in point.overrides { node = Overlay.merge(node, override, shape, discarded: &discarded) }
                 experiments.append((name, node, root["sweep"]?.mark ?? root.mark, "sweep"))
+                discards.add(discarded, experiment: name)
             }
         }
 

@@ -9,10 +9,16 @@ struct PlanResolver {
     let directory: String
     var log = ErrorLog()
     var errors: [SpecError] { log.list }
+    /// Settings replaced whole by an override (warnings, not errors).
+    var discards = DiscardWarnings()
 
-    init(root: YAMLNode, spec: Spec, directory: String) {
+    /// The `--set` options already laid over `root`, recorded in the plan.
+    let overrides: [SpecOverride]
+
+    init(root: YAMLNode, spec: Spec, directory: String, overrides: [SpecOverride] = []) {
         self.root = root
         self.spec = spec
+        self.overrides = overrides
         self.directory = PathRules.absolute(directory, relativeTo: "/")
     }
 
@@ -33,7 +39,8 @@ struct PlanResolver {
         let comparison = resolveComparison(experiments.map(\.name))
         guard errors.isEmpty else { return nil }
         return Plan(project: spec.project, workspace: workspace, seed: seed, threads: threads(spec.threads),
-                    data: data, experiments: experiments, comparison: comparison)
+                    data: data, experiments: experiments, comparison: comparison,
+                    overrides: overrides.map(\.description), discardedSettings: discards.messages)
     }
 
     // MARK: data
@@ -57,7 +64,13 @@ struct PlanResolver {
         return DataPlan(train: source(d.train, key: "train"), validation: validation,
                         test: d.test.map { source($0, key: "test") }, inputSize: inputSize,
                         batchSize: d.batchSize ?? 4, workers: threads(d.workers), color: color,
-                        trainTransforms: train, evalTransforms: eval, onBadImage: d.onBadImage ?? .fail)
+                        trainTransforms: train, evalTransforms: eval, onBadImage: d.onBadImage ?? .fail,
+                        limit: d.limit.map { limit in
+                            switch limit {
+                            case .images(let n): return DataLimit(amount: .images(n), seed: seed)
+                            case .fraction(let f): return DataLimit(amount: .fraction(f), seed: seed)
+                            }
+                        })
     }
 
     private var imagenet: Transform { .normalize(mean: Transform.imagenetMean, std: Transform.imagenetStd) }

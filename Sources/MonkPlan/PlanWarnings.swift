@@ -1,11 +1,12 @@
 // Settings that are valid but almost certainly not meant, said before anything runs: the
-// same folder used for two splits makes the numbers read from one of them optimistic.
+// same folder used for two splits makes the numbers read from one of them optimistic, and an
+// override that replaces a whole setting drops what was written beside it.
 
 extension Plan {
     /// One sentence per problem, for `validate`, `plan` and `run` to print as warnings.
     /// Paths are compared as resolved (absolute, `..` removed), without following links.
     public var warnings: [String] {
-        var out: [String] = []
+        var out = discardedSettings
         let train = data.train.path
         if case .folder(let val) = data.validation, val == train {
             out.append("data.val is the training folder (\(val)): the network is validated on images it trains on, so validation accuracy, early stopping, the best epoch and a threshold chosen on validation are all optimistic (leakage)")

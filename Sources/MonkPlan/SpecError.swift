@@ -1,13 +1,17 @@
 // Located spec errors: what went wrong, where (file:line:column and key path), and the fix.
 
-/// A position in the spec file, 1-based. Line 0 means "no position" (e.g. a missing file).
+/// A position in the spec file, 1-based. Line 0 means "no position" (e.g. a missing file),
+/// or a value given on the command line: then `option` names it (`--set defaults.epochs=x`).
 public struct SourceMark: Codable, Equatable, Hashable, Sendable, Comparable {
     public var line: Int
     public var column: Int
+    /// The command-line option that wrote the value, for values that are not in the file.
+    public var option: String?
 
-    public init(line: Int, column: Int) {
+    public init(line: Int, column: Int, option: String? = nil) {
         self.line = line
         self.column = column
+        self.option = option
     }
 
     public static let none = SourceMark(line: 0, column: 0)
@@ -82,7 +86,12 @@ public struct SpecErrors: Error, Equatable, Sendable, CustomStringConvertible {
         let file = Self.printable(self.file)
         for error in errors.prefix(Self.maxRendered) {
             let position = error.mark.line > 0 ? "\(file):\(error.mark.line):\(error.mark.column)" : file
-            let path = error.keyPath.isEmpty ? "" : "\(Self.printable(error.keyPath)): "
+            var path = error.keyPath.isEmpty ? "" : "\(Self.printable(error.keyPath)): "
+            if let option = error.mark.option {
+                // `--set K=V: message`; the key path only when the error is deeper than K.
+                let key = option.dropFirst("--set ".count).prefix { $0 != "=" }
+                path = "\(Self.printable(option)): " + (error.keyPath == key || error.keyPath.isEmpty ? "" : path)
+            }
             out += "\(position): error: \(path)\(Self.printable(error.message))\n"
             if error.mark.line > 0, error.mark.line <= lines.count {
                 let text = String(lines[error.mark.line - 1].prefix(200))

@@ -66,6 +66,8 @@ enum SpecFormat {
               doc: "Validation and test transforms in order (default: resize, normalize)"),
         Field(name: "on_bad_image", shape: .words(BadImagePolicy.self),
               doc: "fail, or skip and report images that cannot be decoded (default: fail)"),
+        Field(name: "limit", shape: .choice([.integer(min: 1, max: 100_000_000), .number(.openUnit)]),
+              doc: "For quick runs: at most this many images (a whole number) or this fraction (below 1) of each folder read — train (before the validation split), val and test — chosen per class in proportion, seeded by the project seed (default: all images)"),
     ])
 
     static let size = Shape.integer(min: 1, max: 4096)

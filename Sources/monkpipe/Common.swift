@@ -23,8 +23,13 @@ enum Exit {
 
 /// Loads a spec, or exits with status 2 and every error in it.
 func loadPlan(_ path: String) throws -> Plan {
+    try loadPlan(path, nil)
+}
+
+/// Loads a spec with `--set` options laid over it, or exits with status 2 and every error.
+func loadPlan(_ path: String, _ settings: SetOptions?) throws -> Plan {
     do {
-        let plan = try PlanLoader.load(path: path)
+        let plan = try PlanLoader.load(path: path, overrides: settings?.overrides ?? [])
         printWarnings(plan, file: path)
         return plan
     } catch {

@@ -9,10 +9,12 @@ struct Compare: ParsableCommand {
 
     @Argument(help: "The pipeline file (YAML).")
     var file: String
+    @OptionGroup var settings: SetOptions
+
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let plan = try loadPlan(file)
+        let plan = try loadPlan(file, settings)
         let comparison = try reportingErrors {
             try PipelineRunner(plan: plan, console: output.console).compareOnly()
         }

@@ -13,10 +13,12 @@ struct PlanCommand: ParsableCommand {
 
     @OptionGroup var stages: StageOptions
 
+    @OptionGroup var settings: SetOptions
+
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let plan = try loadPlan(file)
+        let plan = try loadPlan(file, settings)
         let runner = PipelineRunner(plan: plan, options: stages.options, console: output.console)
         let decisions = try reportingErrors { try runner.decisions(runner.stages().stages) }
         if output.json {

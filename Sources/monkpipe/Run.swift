@@ -17,10 +17,12 @@ struct Run: ParsableCommand {
 
     @OptionGroup var stages: StageOptions
 
+    @OptionGroup var settings: SetOptions
+
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let plan = try loadPlan(file)
+        let plan = try loadPlan(file, settings)
         let stop = StopSignal()
         let console = output.console
         stop.installSignalHandlers {

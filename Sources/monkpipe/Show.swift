@@ -14,10 +14,12 @@ struct Show: ParsableCommand {
 
     @Argument(help: "The pipeline file (YAML).")
     var file: String
+    @OptionGroup var settings: SetOptions
+
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let plan = try loadPlan(file)
+        let plan = try loadPlan(file, settings)
         let table = ResultsOverview.table(plan)
         if output.json {
             print(String(decoding: try reportingErrors { try table.jsonData() }, as: UTF8.self))

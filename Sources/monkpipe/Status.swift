@@ -22,6 +22,8 @@ struct Status: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Seconds between checks with --wait.", valueName: "seconds"))
     var interval: Double = 30
 
+    @OptionGroup var settings: SetOptions
+
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
@@ -29,7 +31,7 @@ struct Status: ParsableCommand {
     }
 
     func run() throws {
-        let plan = try loadPlan(file)
+        let plan = try loadPlan(file, settings)
         let stop = StopSignal()
         let runner = PipelineRunner(plan: plan, console: Console(quiet: true, isTerminal: false), stop: stop)
         let status: SweepStatus

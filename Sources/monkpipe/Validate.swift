@@ -15,6 +15,8 @@ struct Validate: ParsableCommand {
     @Argument(help: "Pipeline files (YAML).")
     var files: [String]
 
+    @OptionGroup var settings: SetOptions
+
     @Flag(name: .long, help: "Print one JSON line per file: the resolved plan, or the errors.")
     var json = false
 
@@ -22,7 +24,7 @@ struct Validate: ParsableCommand {
         var bad = false
         for file in files {
             do {
-                let plan = try PlanLoader.load(path: file)
+                let plan = try PlanLoader.load(path: file, overrides: settings.overrides)
                 printWarnings(plan, file: file)
                 if json { printJSON(ValidationResult(file: file, valid: true, plan: plan, errors: nil), specKeys: true) } else {
                     print("\(file): ok — project \(plan.project), \(plan.experiments.count) experiment(s): \(plan.experiments.map(\.name).joined(separator: ", "))")

@@ -34,13 +34,29 @@ import MonkVocabulary
         for type in types {
             let listed = KeyScope.noEffect[type.name] ?? [:]
             let names = inputs(type.kinds)
-            for label in Self.labels(type.value) where !type.decomposed.contains(label) {
+            for child in Mirror(reflecting: type.value).children {
+                guard let label = child.label, !type.decomposed.contains(label) else { continue }
+                // Left out while absent (KeyScope.absentLeavesKey); `absentPropertiesStayOutOfKeys` checks them set.
+                if KeyScope.absentLeavesKey.contains(label) && StageInputs.isAbsent(child.value) { continue }
                 let inAKey = names.contains(type.prefix + StageInputs.specName(label))
                 #expect(inAKey != (listed[label] != nil),
                         "\(type.name).\(label) must be in exactly one of: a stage key, KeyScope.noEffect")
                 if let reason = listed[label] { #expect(reason.count > 20, "\(type.name).\(label): give a reason") }
             }
         }
+    }
+
+    /// `data.limit`, added after the keys were pinned: absent, no key has it (the golden keys
+    /// hold); set, the load key has it and the train key reaches it through 'upstream load'.
+    @Test func absentPropertiesStayOutOfKeys() throws {
+        let data = Set(Self.labels(try Self.plan().data))
+        #expect(KeyScope.absentLeavesKey.isSubset(of: data))
+        let without = Self.stages(try Self.plan())
+        #expect(!without.contains { $0.inputs.digests.keys.contains("data.limit") })
+        let limited = Self.stages(try Self.plan(PlanKeyGoldenTests.spec.replacingOccurrences(of: "  batch_size: 8\n", with: "  batch_size: 8\n  limit: 40\n")))
+        #expect(limited.first { $0.kind == .load }?.inputs.digests.keys.contains("data.limit") == true)
+        #expect(limited.filter { $0.kind != .load }.allSatisfy { !$0.inputs.digests.keys.contains("data.limit") })
+        #expect(limited.first { $0.kind == .load }?.key != without.first { $0.kind == .load }?.key)
     }
 
     @Test func everyListedNameIsAProperty() throws {

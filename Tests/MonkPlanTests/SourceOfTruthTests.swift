@@ -35,6 +35,7 @@ import MonkVocabulary
             - normalize: {mean: [0.5], std: [0.2]}
           eval_transforms: [{random_crop: {size: 32}}, {normalize: {mean: [0.5], std: [0.2]}}]
           on_bad_image: skip
+          limit: 0.5
         defaults:
           model: resnet18
           pretrained: w.bin

@@ -15,6 +15,7 @@ struct ExperimentStates {
         var state = (try? ExperimentState.read(paths.state)) ?? ExperimentState(project: plan.project, experiment: e, data: plan.data, status: .planned)
         state.config = e
         state.data = plan.data
+        state.overrides = plan.overrides.isEmpty ? nil : plan.overrides
         state.classes = classes
         state.error = nil
         return state

@@ -18,6 +18,8 @@ enum KeyScope {
             "workspace": "where outputs are written, not what they are",
             "seed": "resolved into each experiment's and the split's own seed, which are in the keys",
             "threads": "compute threads change speed only: every result is the same on any thread count",
+            "overrides": "the --set options as typed: the values they set are in the data and experiment settings, which are in the keys",
+            "discardedSettings": "warnings about the file, for people: what they describe is already in (or out of) the resolved settings",
         ],
         "DataPlan": [
             "workers": "decoding threads change speed only: images, batches and augmentation are the same",
@@ -26,6 +28,11 @@ enum KeyScope {
             "name": "a display name: renaming an experiment reruns nothing (the comparison lists the names)",
         ],
     ]
+
+    /// Optional properties added after keys were first pinned: when absent (nil) they stay
+    /// out of the key, so a spec that does not use them keeps the keys, and the caches, it
+    /// had. When set they enter the keys like any other property.
+    static let absentLeavesKey: Set<String> = ["limit"]
 
     /// The load stage: the data settings that decide which images are read, checked and split,
     /// and how they are decoded into the pixel cache (`data.preprocessing`, derived below).
@@ -47,6 +54,7 @@ enum KeyScope {
         "validation": "read by load; reaches train through 'upstream load'",
         "test": "read by load; reaches train through 'upstream load'",
         "onBadImage": "applied by load; reaches train through 'upstream load'",
+        "limit": "applied by load (which images are read); reaches train through 'upstream load'",
     ]) { a, _ in a }
 
     /// The test stage reads the trained weights (through 'upstream train', whose key has every

@@ -51,7 +51,16 @@ enum LoadStage {
                                                        stratified: s.stratified))
         }
         return MonkData.DataSpec(train: try source(plan.data.train), validation: validation, test: try plan.data.test.map(source),
-                        preprocessing: DataPipelines(plan.data).preprocessing, onBadImage: policy ?? plan.data.onBadImage)
+                        preprocessing: DataPipelines(plan.data).preprocessing, onBadImage: policy ?? plan.data.onBadImage,
+                        limit: plan.data.limit.map(LoadStage.limit))
+    }
+
+    /// The plan's `data.limit` as MonkData's.
+    static func limit(_ l: DataLimit) -> DatasetLimit {
+        switch l.amount {
+        case .images(let n): return DatasetLimit(amount: .images(n), seed: l.seed)
+        case .fraction(let f): return DatasetLimit(amount: .fraction(f), seed: l.seed)
+        }
     }
 
     /// Runs the stage into its folder (split manifest, data check, loaded data) and returns
@@ -68,6 +77,9 @@ enum LoadStage {
         let result = LoadedData(classes: prepared.classes, train: images(prepared.train),
                                 validation: images(prepared.validation), test: images(prepared.test),
                                 skipped: prepared.skipped, check: prepared.report)
+        if plan.data.limit != nil {
+            console.info("  data.limit: \(result.train.count) train, \(result.validation.count) validation and \(result.test.count) test images")
+        }
         guard !result.train.isEmpty else { throw PipelineError.emptySplit("training") }
         guard !result.validation.isEmpty else { throw PipelineError.emptySplit("validation") }
         try AtomicFile.write(prepared.report.render(), to: paths.dataCheck)

@@ -45,12 +45,19 @@ public struct StageInputs: Codable, Equatable, Sendable {
     private mutating func addProperties<T>(of value: T, prefix: String, where wanted: (String) -> Bool) {
         for child in Mirror(reflecting: value).children {
             guard let label = child.label, wanted(label) else { continue }
+            if KeyScope.absentLeavesKey.contains(label), Self.isAbsent(child.value) { continue }
             // Plan types are Codable throughout; a property that is not is a programming error.
             guard let encodable = child.value as? any Encodable else {
                 preconditionFailure("\(T.self).\(label) is not Encodable and cannot enter a cache key")
             }
             add(prefix + Self.specName(label), encodable)
         }
+    }
+
+    /// Whether `value` is an optional holding nothing.
+    static func isAbsent(_ value: Any) -> Bool {
+        let mirror = Mirror(reflecting: value)
+        return mirror.displayStyle == .optional && mirror.children.isEmpty
     }
 
     /// A Swift property name in the spec's snake_case (`freezeBaseNetwork` → `freeze_base_network`).

@@ -25,6 +25,9 @@ public struct ExperimentState: Codable, Sendable {
     public var experiment: String
     public var config: ExperimentPlan
     public var data: DataPlan
+    /// The `--set` options of the run that last wrote this state (nil for none): `config` and
+    /// `data` hold the values they set; this says they did not come from the file.
+    public var overrides: [String]?
     public var classes: [String]?
     public var status: Status
     /// Stage kind → key of the last completed run of that stage for this experiment.
