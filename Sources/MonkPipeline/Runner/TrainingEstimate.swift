@@ -66,8 +66,8 @@ struct MeasuredSpeed: Equatable {
     /// The speed the experiment's last run logged, if it trained the same network at the same
     /// input size, batch and freezing (other settings do not change the speed).
     static func lastRun(_ paths: ExperimentPaths, _ e: ExperimentPlan, _ data: DataPlan) -> MeasuredSpeed? {
-        guard let state = try? ExperimentState.read(paths.state), let summary = state.training,
-              state.config.model == e.model, state.data.inputSize == data.inputSize, state.data.batchSize == data.batchSize,
+        guard let state = try? JSONDecoder().decode(LastRun.self, from: Data(contentsOf: paths.state)), let summary = state.training,
+              state.config.model == e.model.rawValue, state.data.inputSize == data.inputSize, state.data.batchSize == data.batchSize,
               state.config.freezeBaseNetwork == e.freezeBaseNetwork, state.config.freezeLayers == e.freezeLayers,
               let history = try? JSONDecoder().decode([EpochRecord].self, from: Data(contentsOf: paths.historyJSON)),
               !history.isEmpty, history.allSatisfy({ $0.trainImagesPerSecond > 0 }) else { return nil }
@@ -80,5 +80,16 @@ struct MeasuredSpeed: Equatable {
         let eval = validationSeconds > 0 && summary.validationImages > 0
             ? Double(summary.validationImages * history.count) / validationSeconds : nil
         return MeasuredSpeed(train: train, eval: eval, source: .lastRun)
+    }
+
+    /// The part of experiment-state.json the speed depends on: read alone, so that a state
+    /// written by an earlier monkpipe (whose plan lacked a later setting) still gives its speed.
+    private struct LastRun: Decodable {
+        struct Config: Decodable { var model: String; var freezeBaseNetwork: Bool; var freezeLayers: Int }
+        struct DataSettings: Decodable { var inputSize: Int; var batchSize: Int }
+        struct Training: Decodable { var trainImages: Int; var validationImages: Int }
+        var config: Config
+        var data: DataSettings
+        var training: Training?
     }
 }
