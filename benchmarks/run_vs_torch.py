@@ -1,0 +1,175 @@
+#!/usr/bin/env python3
+"""A real `monkpipe run` epoch against `monkpipe bench` and a plain PyTorch training loop.
+
+What a user compares: the images/s of a whole pipeline epoch (loader, augmentation, metrics,
+progress, checkpoint) against the bare training step (`monkpipe bench`), and against the
+loop they would otherwise write: torchvision ImageFolder + DataLoader (2 workers) + SGD,
+on the same images, same batch and input size, from scratch.
+
+For each model and round, in this order (so a change in machine load hits all three):
+  1. `monkpipe run` of a fresh workspace: one epoch from scratch on a subset of the chest
+     X-ray training folder (default 400 images, 0.3 held out for validation as Monk does);
+     the epoch's training-loop images/s (waits for data included) and its validation pass
+     are read from the experiment's history.json, the train stage's time from the run.
+  2. `monkpipe bench --mode train` at the same model, size and batch (random data).
+  3. PyTorch: the same number of training images from the same folder, Resize + flip +
+     normalisation as monkpipe's default train transforms, DataLoader(num_workers=2,
+     shuffle=True), SGD(lr 0.01), one epoch, then a validation pass under no_grad.
+The load average is printed with every round; ratios are taken between medians.
+
+Usage: python3 benchmarks/run_vs_torch.py [--monkpipe .build/release/monkpipe]
+           [--models resnet50_v2 densenet121] [--images 400] [--batch 4] [--size 224]
+           [--rounds 2] [--threads 2] [--workdir /tmp/monkpipe-run-bench]
+Needs a release build of monkpipe and `pip install torch torchvision`. The data folder is
+$MONKPIPE_SHARED_DIR/data/chest_xray/train (default ../shared beside the repository).
+"""
+import argparse, json, os, random, re, shutil, statistics, subprocess, sys, time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SHARED = os.environ.get("MONKPIPE_SHARED_DIR", os.path.join(HERE, "..", "..", "shared"))
+TRAIN = os.path.join(SHARED, "data", "chest_xray", "train")
+# monkpipe network → torchvision network (resnet50 v1 has the FLOPs of the pre-activation v2).
+TORCH_NAMES = {"resnet50_v2": "resnet50", "resnet50_v1": "resnet50", "resnet18_v1": "resnet18",
+               "densenet121": "densenet121", "mobilenet_v2": "mobilenet_v2"}
+
+
+def make_subset(root, count):
+    """`count` images of the training folder, both classes in their proportion, as symlinks."""
+    classes = sorted(d for d in os.listdir(TRAIN) if os.path.isdir(os.path.join(TRAIN, d)))
+    files = {c: sorted(f for f in os.listdir(os.path.join(TRAIN, c)) if f.lower().endswith((".jpeg", ".jpg", ".png")))
+             for c in classes}
+    total = sum(len(v) for v in files.values())
+    rng = random.Random(0)
+    for c in classes:
+        take = round(count * len(files[c]) / total)
+        os.makedirs(os.path.join(root, c), exist_ok=True)
+        for f in rng.sample(files[c], take):
+            os.symlink(os.path.join(TRAIN, c, f), os.path.join(root, c, f))
+    return classes
+
+
+PIPELINE = """project: speed
+workspace: {workspace}
+seed: 1
+threads: {threads}
+data:
+  train: {train}
+  val: {{fraction: 0.3, stratified: true, seed: 1}}
+  input_size: {size}
+  batch_size: {batch}
+  workers: 2
+defaults:
+  pretrained: false
+  epochs: 1
+  optimizer: {{type: sgd, lr: 0.01}}
+  lr_schedule: fixed
+experiments:
+  e: {{model: {model}}}
+"""
+
+
+def monkpipe_run(a, model, work, data, tag):
+    workspace = os.path.join(work, f"ws-{tag}")
+    shutil.rmtree(workspace, ignore_errors=True)
+    spec = os.path.join(work, f"{tag}.yaml")
+    with open(spec, "w") as f:
+        f.write(PIPELINE.format(workspace=workspace, threads=a.threads, train=data, size=a.size, batch=a.batch, model=model))
+    t0 = time.perf_counter()
+    out = subprocess.run([a.monkpipe, "run", spec], check=True, capture_output=True, text=True)
+    wall = time.perf_counter() - t0
+    stage = re.search(r"train/e ran \(([\d.]+) s\)", out.stdout + out.stderr)
+    with open(os.path.join(workspace, "speed", "e", "output", "logs", "history.json")) as f:
+        epoch = json.load(f)[0]
+    counts = re.search(r"(\d+) train / (\d+) validation images", out.stdout + out.stderr)
+    return {"train_ips": epoch["trainImagesPerSecond"], "val_s": epoch.get("validationSeconds"),
+            "epoch_s": epoch["seconds"], "stage_s": float(stage.group(1)) if stage else None, "wall_s": wall,
+            "train_images": int(counts.group(1)), "val_images": int(counts.group(2))}
+
+
+def monkpipe_bench(a, model):
+    out = subprocess.run([a.monkpipe, "bench", "--model", model, "--size", str(a.size), "--batch", str(a.batch),
+                          "--mode", "train", "--iterations", str(a.iterations), "--threads", str(a.threads), "--json"],
+                         check=True, capture_output=True, text=True).stdout
+    return json.loads([l for l in out.splitlines() if l.startswith("{")][-1])["images_per_s"]
+
+
+TORCH_LOOP = r"""
+import json, random, sys, time, torch, torchvision
+from torchvision import transforms as T
+root, name, size, batch, threads, train_n = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6])
+torch.set_num_threads(threads); torch.manual_seed(0)
+norm = T.Normalize([0.485, 0.456, 0.406], [0.229, 0.224, 0.225])
+train_tf = T.Compose([T.Resize((size, size)), T.RandomHorizontalFlip(), T.ToTensor(), norm])
+eval_tf = T.Compose([T.Resize((size, size)), T.ToTensor(), norm])
+full = torchvision.datasets.ImageFolder(root)
+idx = list(range(len(full))); random.Random(1).shuffle(idx)
+train_set = torch.utils.data.Subset(torchvision.datasets.ImageFolder(root, train_tf), idx[:train_n])
+val_set = torch.utils.data.Subset(torchvision.datasets.ImageFolder(root, eval_tf), idx[train_n:])
+train = torch.utils.data.DataLoader(train_set, batch_size=batch, shuffle=True, num_workers=2)
+val = torch.utils.data.DataLoader(val_set, batch_size=batch, shuffle=False, num_workers=2)
+model = getattr(torchvision.models, name)(num_classes=len(full.classes))
+opt = torch.optim.SGD(model.parameters(), lr=0.01)
+loss_fn = torch.nn.CrossEntropyLoss()
+t0 = time.perf_counter(); model.train()
+for x, y in train:
+    opt.zero_grad(set_to_none=True); loss_fn(model(x), y).backward(); opt.step()
+t1 = time.perf_counter(); model.eval()
+with torch.no_grad():
+    for x, y in val: model(x)
+t2 = time.perf_counter()
+print(json.dumps({"train_ips": train_n / (t1 - t0), "train_s": t1 - t0, "val_s": t2 - t1, "val_images": len(val_set)}))
+"""
+
+
+def torch_loop(a, model, data, train_n):
+    out = subprocess.run([sys.executable, "-c", TORCH_LOOP, data, TORCH_NAMES[model], str(a.size), str(a.batch),
+                          str(a.threads), str(train_n)], check=True, capture_output=True, text=True).stdout
+    return json.loads(out.splitlines()[-1])
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--monkpipe", default=os.path.join(HERE, "..", ".build", "release", "monkpipe"))
+    p.add_argument("--models", nargs="+", default=["resnet50_v2", "densenet121"])
+    p.add_argument("--images", type=int, default=400)
+    p.add_argument("--batch", type=int, default=4)
+    p.add_argument("--size", type=int, default=224)
+    p.add_argument("--rounds", type=int, default=2)
+    p.add_argument("--iterations", type=int, default=10, help="timed bench steps")
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--workdir", default="/tmp/monkpipe-run-bench")
+    p.add_argument("--skip-torch", action="store_true")
+    a = p.parse_args()
+    a.monkpipe = os.path.abspath(a.monkpipe)
+    if not os.path.isdir(TRAIN):
+        sys.exit(f"chest X-ray training folder not found at {TRAIN}: set MONKPIPE_SHARED_DIR")
+    if not os.path.exists(a.monkpipe):
+        sys.exit(f"{a.monkpipe} not found: build it with `swift build -c release` or pass --monkpipe")
+    shutil.rmtree(a.workdir, ignore_errors=True)
+    data = os.path.join(a.workdir, "data", "train")
+    make_subset(data, a.images)
+    for model in a.models:
+        rows = {"run": [], "bench": [], "torch": [], "run_val": [], "torch_val": []}
+        for r in range(a.rounds):
+            load = os.getloadavg()[0]
+            run = monkpipe_run(a, model, a.workdir, data, f"{model}-{r}")
+            bench = monkpipe_bench(a, model)
+            rows["run"].append(run["train_ips"]); rows["bench"].append(bench)
+            rows["run_val"].append(run["val_images"] / run["val_s"] if run["val_s"] else float("nan"))
+            line = (f"{model} {a.size}px batch {a.batch} round {r + 1} (load {load:.1f}): run epoch {run['train_ips']:.2f} img/s "
+                    f"({run['train_images']} images; validation {run['val_images']} in {run['val_s'] or float('nan'):.1f} s; "
+                    f"train stage {run['stage_s']} s, whole run {run['wall_s']:.1f} s), bench {bench:.2f} img/s")
+            if not a.skip_torch:
+                t = torch_loop(a, model, data, run["train_images"])
+                rows["torch"].append(t["train_ips"]); rows["torch_val"].append(t["val_images"] / t["val_s"])
+                line += f", PyTorch loop {t['train_ips']:.2f} img/s (validation {t['val_images']} in {t['val_s']:.1f} s)"
+            print(line + f", load after {os.getloadavg()[0]:.1f}", flush=True)
+        med = {k: statistics.median(v) for k, v in rows.items() if v}
+        print(f"  {model}: run / bench = {med['run'] / med['bench']:.3f} ({med['run']:.2f} / {med['bench']:.2f} img/s)")
+        if "torch" in med:
+            print(f"  {model}: run / PyTorch loop = {med['run'] / med['torch']:.2f} ({med['run']:.2f} / {med['torch']:.2f} img/s); "
+                  f"validation {med['run_val']:.2f} / {med['torch_val']:.2f} img/s = {med['run_val'] / med['torch_val']:.2f}")
+
+
+if __name__ == "__main__":
+    main()
