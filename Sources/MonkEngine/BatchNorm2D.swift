@@ -98,12 +98,17 @@ public final class BatchNorm2D: Module {
     /// Picks the statistics (batch or running), moves the running ones in training, and sets
     /// the per-channel `scale` and `shift` the output is computed with; caches `x` for backward.
     private func normalise(_ x: Tensor, _ ctx: Context) {
-        let c = channels
-        precondition(x.rank >= 2 && x.shape.last == c, "BatchNorm2D(\(c)) got input \(x.shape)")
-        let rows = x.count / c
+        precondition(x.rank >= 2 && x.shape.last == channels, "BatchNorm2D(\(channels)) got input \(x.shape)")
+        normalise(ChannelRows(x, channels: channels), shape: x.shape, ctx)
+        input = ctx.keepsForBackward ? x : nil
+    }
+
+    /// `normalise` of a row view (`shape` only names it in errors); caches nothing.
+    func normalise(_ x: ChannelRows, shape: [Int], _ ctx: Context) {
+        let c = channels, rows = x.rows
         usedBatchStatistics = ctx.training && weight.trainable
         if usedBatchStatistics {
-            precondition(rows > 1, "BatchNorm2D needs more than one value per channel when training (input \(x.shape))")
+            precondition(rows > 1, "BatchNorm2D needs more than one value per channel when training (input \(shape))")
             let (m, v) = ChannelReduce.meanAndVariance(x, channels: c, parallel: ctx.parallel)
             let unbias = Double(rows) / Double(rows - 1)
             let rm = running_mean.value.data, rv = running_var.value.data
@@ -118,7 +123,6 @@ public final class BatchNorm2D: Module {
             mean = Array(running_mean.value.buffer)
             invStd = running_var.value.buffer.map { 1 / ($0 + eps).squareRoot() }
         }
-        input = ctx.keepsForBackward ? x : nil
         scale = (0..<c).map { weight.value[$0] * invStd[$0] }
         shift = (0..<c).map { bias.value[$0] - mean[$0] * scale[$0] }
     }
@@ -130,12 +134,22 @@ public final class BatchNorm2D: Module {
     }
 
     private func backward(_ dy: Tensor, _ x: Tensor, _ ctx: Context) -> Tensor? {
-        let c = channels, rows = x.count / c
+        let dx = Tensor(uninitializedShape: x.shape)  // every element is written, if at all
+        let c = channels
+        let wrote = backward(ChannelRows(dy, channels: c), ChannelRows(x, channels: c), into: ChannelRows(dx, channels: c),
+                             accumulating: false, ctx)
+        return wrote ? dx : nil
+    }
+
+    /// Adds the parameter gradients, and writes dL/dx into `out` (or adds it, `accumulating`)
+    /// when the input needs a gradient; returns whether it did.
+    func backward(_ dy: ChannelRows, _ x: ChannelRows, into out: ChannelRows, accumulating: Bool, _ ctx: Context) -> Bool {
+        let c = channels, rows = x.rows
         let clamp = activation.cap.map { ChannelAffine.ClampMask(scale: scale, shift: shift, cap: $0) }
         // Batch statistics imply a trainable weight, so the sums below are needed exactly
         // when a parameter trains; frozen eval-style BatchNorm only scales dy.
         let needSums = weight.trainable || bias.trainable
-        guard needSums || needsInputGradient else { return nil }
+        guard needSums || needsInputGradient else { return false }
         var sumDy = [Float](repeating: 0, count: c), sumDyXhat = sumDy
         if needSums {
             let sums = ChannelReduce.gradientSums(dy, x, mean: mean, clamp: clamp, parallel: ctx.parallel)
@@ -146,7 +160,7 @@ public final class BatchNorm2D: Module {
             if weight.trainable { for j in 0..<c { weight.grad[j] += sumDyXhat[j] } }
             if bias.trainable { for j in 0..<c { bias.grad[j] += sumDy[j] } }
         }
-        guard needsInputGradient else { return nil }
+        guard needsInputGradient else { return false }
 
         // dx = a·dy + b·x + k per channel (dy masked by the fused activation).
         var a = [Float](repeating: 0, count: c), b = a, k = a
@@ -160,12 +174,13 @@ public final class BatchNorm2D: Module {
                 k[j] = -g * sumDy[j] / n - b[j] * mean[j]
             }
         }
-        let dx = Tensor(uninitializedShape: x.shape)  // every element is written below
-        if usedBatchStatistics || clamp != nil {
-            ChannelAffine.apply2(dy, a: a, x, b: b, shift: k, clamp: clamp, into: dx, parallel: ctx.parallel)
+        // b is 0 without batch statistics: the second form skips x, but cannot accumulate.
+        if usedBatchStatistics || clamp != nil || accumulating {
+            ChannelAffine.apply2(dy, a: a, x, b: b, shift: k, clamp: clamp, into: out, accumulating: accumulating,
+                                 parallel: ctx.parallel)
         } else {
-            ChannelAffine.apply(dy, scale: a, shift: k, into: dx, parallel: ctx.parallel)
+            ChannelAffine.apply(dy, scale: a, shift: k, into: out, parallel: ctx.parallel)
         }
-        return dx
+        return true
     }
 }

@@ -1,46 +1,62 @@
-// BatchNorm without its cached input: for blocks that rebuild a layer's input (and output) in
-// backward instead of keeping it alive (memory-efficient DenseNet, Pleiss et al. 2017).
+// BatchNorm on the leading channels of a wider buffer, keeping nothing: for blocks that rebuild
+// a layer's output in backward instead of keeping it alive (memory-efficient DenseNet, Pleiss
+// et al. 2017), and that read the layer's input where it already is.
 
 extension BatchNorm2D {
-    /// Drops the input the last forward cached, so its memory is free until backward. That
-    /// backward must then be `backward(_:input:_:)`, with the input rebuilt.
-    public func releaseInput() { input = nil }
-
-    /// The last forward's input and output, rebuilt in one pass from `source`, whose leading
-    /// `channels` channels of every pixel hold that input (a DenseNet block buffer, `[…, total]`).
-    /// The output is normalised with the mean, variance and affine weights that forward used;
-    /// the running statistics are not moved again, so a recomputation never counts as a
-    /// second step. Per element it evaluates exactly what `forward` does (`ChannelAffine.applyRow`,
-    /// which `ChannelAffine.apply` runs), so the output is bit-identical to forward's.
-    // source: [N, H, W, total ≥ C] → input, output: [N, H, W, C]
-    public func recomputeInputAndOutput(fromLeadingChannelsOf source: Tensor, _ ctx: Context) -> (input: Tensor, output: Tensor) {
-        ctx.timed(profileLabel(Array(source.shape.dropLast()) + [channels], "recompute")) { recompute(source, ctx) }
-    }
-
-    private func recompute(_ source: Tensor, _ ctx: Context) -> (input: Tensor, output: Tensor) {
-        let c = channels, total = source.shape.last ?? 0
-        precondition(scale.count == c, "BatchNorm2D.recomputeInputAndOutput called before forward")
-        precondition(source.rank >= 2 && total >= c, "BatchNorm2D(\(c)) cannot read its input from \(source.shape)")
-        let shape = Array(source.shape.dropLast()) + [c]
-        let x = Tensor(uninitializedShape: shape), y = Tensor(uninitializedShape: shape)  // both written in full
-        let rows = source.count / total, cap = activation.cap, scale = scale, shift = shift
-        ctx.parallel.chunks(rows, minChunk: max(1, 16_384 / total)) { range in
-            withFloatPointers(scale, shift) { s, h, _ in
-                for r in range {
-                    let src = source.data + r * total, xo = x.data + r * c, yo = y.data + r * c
-                    xo.update(from: src, count: c)
-                    ChannelAffine.applyRow(xo, yo, s, h, c, cap: cap)
-                }
-            }
+    /// `forward` of the leading `channels` channels of every pixel of `source` (a DenseNet
+    /// block buffer, `[…, total ≥ C]`), read in place: no copy of the input is made, and none
+    /// is kept. The backward must be `backward(_:inputLeadingChannelsOf:addingInto:_:)` with
+    /// the same `source`, unchanged in those channels. Bit-identical to `forward` of a copy.
+    // source: [N, H, W, total ≥ C] → [N, H, W, C]
+    public func forward(leadingChannelsOf source: Tensor, _ ctx: Context) -> Tensor {
+        let shape = leadingShape(source)
+        return ctx.timed(profileLabel(shape, "forward")) {
+            let x = ChannelRows(leading: channels, of: source)
+            normalise(x, shape: shape, ctx)
+            input = nil
+            let y = Tensor(uninitializedShape: shape)  // every element is written below
+            ChannelAffine.apply(x, scale: scale, shift: shift, cap: activation.cap,
+                                into: ChannelRows(y, channels: channels), parallel: ctx.parallel)
+            return y
         }
-        return (x, y)
     }
 
-    /// `backward` after `releaseInput()`: `x` must hold the values of the last forward's input.
-    /// The layer does not keep `x` afterwards.
-    public func backward(_ dy: Tensor, input x: Tensor, _ ctx: Context) -> Tensor? {
-        input = x
-        defer { input = nil }
-        return backward(dy, ctx)
+    /// The last forward's output, rebuilt from the leading channels of `source` with the
+    /// mean, variance and affine weights that forward used; the running statistics are not
+    /// moved again, so a recomputation never counts as a second step. Per element it
+    /// evaluates exactly what `forward` does (`ChannelAffine.applyRow`), so it is bit-identical.
+    // source: [N, H, W, total ≥ C] → [N, H, W, C]
+    public func recomputeOutput(fromLeadingChannelsOf source: Tensor, _ ctx: Context) -> Tensor {
+        let shape = leadingShape(source)
+        return ctx.timed(profileLabel(shape, "recompute")) {
+            precondition(scale.count == channels, "BatchNorm2D.recomputeOutput called before forward")
+            let y = Tensor(uninitializedShape: shape)  // every element is written below
+            ChannelAffine.apply(ChannelRows(leading: channels, of: source), scale: scale, shift: shift,
+                                cap: activation.cap, into: ChannelRows(y, channels: channels), parallel: ctx.parallel)
+            return y
+        }
+    }
+
+    /// `backward` of `forward(leadingChannelsOf: source)`: adds the parameter gradients, and
+    /// adds dL/dx into the leading `channels` channels of `gradient` (shaped like `source`) —
+    /// where a dense block gathers its input gradients — instead of returning it. Returns
+    /// whether an input gradient was added. The sum is bit for bit `gradient += backward(dy)`.
+    // dy: [N, H, W, C]; source, gradient: [N, H, W, total ≥ C]
+    @discardableResult
+    public func backward(_ dy: Tensor, inputLeadingChannelsOf source: Tensor, addingInto gradient: Tensor,
+                         _ ctx: Context) -> Bool {
+        let shape = leadingShape(source)
+        precondition(dy.shape == shape, "BatchNorm2D.backward: dy \(dy.shape) for input \(shape)")
+        precondition(gradient.shape == source.shape, "BatchNorm2D.backward: gradient \(gradient.shape) vs input \(source.shape)")
+        return ctx.timed(profileLabel(shape, "backward")) {
+            backward(ChannelRows(dy, channels: channels), ChannelRows(leading: channels, of: source),
+                     into: ChannelRows(leading: channels, of: gradient), accumulating: true, ctx)
+        }
+    }
+
+    private func leadingShape(_ source: Tensor) -> [Int] {
+        precondition(source.rank >= 2 && (source.shape.last ?? 0) >= channels,
+                     "BatchNorm2D(\(channels)) cannot read its input from \(source.shape)")
+        return Array(source.shape.dropLast()) + [channels]
     }
 }

@@ -1,6 +1,27 @@
 // Per-channel reductions and affine maps over the contiguous last (channel) axis of a tensor.
 // BatchNorm is memory-bound: each kernel makes one pass and its inner loop runs over C.
 
+/// A `[rows, C]` view whose rows lie `stride` floats apart (stride ≥ C): a contiguous tensor
+/// (stride C), or the leading C channels of a wider buffer — a dense block's features, which
+/// its layers then read and update in place instead of through copies.
+struct ChannelRows: @unchecked Sendable {
+    let base: UnsafeMutablePointer<Float>
+    let rows: Int
+    let stride: Int
+
+    /// The whole tensor as rows of `c` channels.
+    init(_ t: Tensor, channels c: Int) { base = t.data; rows = t.count / c; stride = c }
+
+    /// The leading `c` channels of every pixel of `t` (`[…, total ≥ c]`).
+    init(leading c: Int, of t: Tensor) {
+        stride = t.shape.last ?? 1
+        precondition(c <= stride, "cannot view \(c) channels of \(t.shape)")
+        base = t.data; rows = t.count / stride
+    }
+
+    @inline(__always) func row(_ r: Int) -> UnsafeMutablePointer<Float> { base + r * stride }
+}
+
 /// Per-channel sums over every row of a `[rows, C]` view.
 ///
 /// Rows are summed in fixed blocks of `blockRows` in Float (short sums, accurate), blocks are
@@ -12,11 +33,15 @@ enum ChannelReduce {
     /// the first row (a shift K per channel), so E[(x−K)²] − E[x−K]² does not cancel
     /// catastrophically when the mean is large compared to the spread.
     static func meanAndVariance(_ x: Tensor, channels c: Int, parallel: Parallel) -> (mean: [Double], variance: [Double]) {
-        let rows = x.count / c
+        meanAndVariance(ChannelRows(x, channels: c), channels: c, parallel: parallel)
+    }
+
+    static func meanAndVariance(_ x: ChannelRows, channels c: Int, parallel: Parallel) -> (mean: [Double], variance: [Double]) {
+        let rows = x.rows
         let totals = blockSums(rows: rows, channels: c, parallel: parallel) { r0, r1, s1, s2 in
-            let xp = x.data
+            let xp = x.base
             for r in r0..<r1 {
-                let row = xp + r * c
+                let row = x.row(r)
                 var j = 0
                 while j + 16 <= c {
                     let d = loadVec(row + j) - loadVec(xp + j)
@@ -35,7 +60,7 @@ enum ChannelReduce {
         let n = Double(rows)
         for j in 0..<c {
             let m1 = totals[j] / n
-            mean[j] = Double(x.data[j]) + m1
+            mean[j] = Double(x.base[j]) + m1
             variance[j] = max(0, totals[c + j] / n - m1 * m1)
         }
         return (mean, variance)
@@ -43,15 +68,15 @@ enum ChannelReduce {
 
     /// Σ g and Σ g·(x − mean) per channel, in one pass over both tensors; g = dy, or with
     /// `clamp` g = dy where 0 < x·scale + shift < cap (the gradient through a fused ReLU/ReLU6).
-    static func gradientSums(_ dy: Tensor, _ x: Tensor, mean: [Float], clamp: ChannelAffine.ClampMask? = nil,
+    static func gradientSums(_ dy: ChannelRows, _ x: ChannelRows, mean: [Float], clamp: ChannelAffine.ClampMask? = nil,
                              parallel: Parallel) -> (dy: [Double], dyCentered: [Double]) {
-        let c = mean.count, rows = x.count / c
+        let c = mean.count, rows = x.rows
         let totals = blockSums(rows: rows, channels: c, parallel: parallel) { r0, r1, s1, s2 in
             mean.withUnsafeBufferPointer { mp in
                 let m = mp.baseAddress!
                 guard let clamp else {
                     for r in r0..<r1 {
-                        let g = dy.data + r * c, v = x.data + r * c
+                        let g = dy.row(r), v = x.row(r)
                         var j = 0
                         while j + 16 <= c {
                             let gv = loadVec(g + j)
@@ -69,7 +94,7 @@ enum ChannelReduce {
                 clamp.withPointers { sc, sh in
                     let cap = clamp.cap, vcap = Vec16(repeating: cap)
                     for r in r0..<r1 {
-                        let g = dy.data + r * c, v = x.data + r * c
+                        let g = dy.row(r), v = x.row(r)
                         var j = 0
                         while j + 16 <= c {
                             let xv = loadVec(v + j)
@@ -124,10 +149,17 @@ enum ChannelAffine {
     /// (a fused ReLU for cap = ∞, ReLU6 for 6; NaN stays NaN).
     static func apply(_ x: Tensor, scale: [Float], shift: [Float], cap: Float? = nil,
                       into y: Tensor, parallel: Parallel) {
-        let c = scale.count, rows = x.count / c
-        parallel.chunks(rows, minChunk: max(1, 16_384 / c)) { range in
+        let c = scale.count
+        apply(ChannelRows(x, channels: c), scale: scale, shift: shift, cap: cap, into: ChannelRows(y, channels: c),
+              parallel: parallel)
+    }
+
+    static func apply(_ x: ChannelRows, scale: [Float], shift: [Float], cap: Float? = nil,
+                      into y: ChannelRows, parallel: Parallel) {
+        let c = scale.count
+        parallel.chunks(x.rows, minChunk: max(1, 16_384 / c)) { range in
             withFloatPointers(scale, shift) { s, h, _ in
-                for r in range { applyRow(x.data + r * c, y.data + r * c, s, h, c, cap: cap) }
+                for r in range { applyRow(x.row(r), y.row(r), s, h, c, cap: cap) }
             }
         }
     }
@@ -189,35 +221,42 @@ enum ChannelAffine {
 
     /// out = g·a[c] + x·b[c] + shift[c], with g = dy, or with `clamp` g = dy where
     /// 0 < x·scale + shift < cap.
-    static func apply2(_ dy: Tensor, a: [Float], _ x: Tensor, b: [Float], shift: [Float],
-                       clamp: ClampMask? = nil, into out: Tensor, parallel: Parallel) {
-        let c = a.count, rows = dy.count / c
+    /// With `accumulating`, out += that value instead (bit for bit the value, then an add).
+    static func apply2(_ dy: ChannelRows, a: [Float], _ x: ChannelRows, b: [Float], shift: [Float],
+                       clamp: ClampMask? = nil, into out: ChannelRows, accumulating: Bool = false, parallel: Parallel) {
+        let c = a.count, rows = dy.rows
         parallel.chunks(rows, minChunk: max(1, 16_384 / c)) { range in
             withFloatPointers(a, b, shift) { pa, pb, hp in
                 let h = hp!
                 guard let clamp else {
                     for r in range {
-                        let gi = dy.data + r * c, xi = x.data + r * c, o = out.data + r * c
-                        for j in 0..<c { o[j] = gi[j] * pa[j] + xi[j] * pb[j] + h[j] }
+                        let gi = dy.row(r), xi = x.row(r), o = out.row(r)
+                        if accumulating {
+                            for j in 0..<c { o[j] += gi[j] * pa[j] + xi[j] * pb[j] + h[j] }
+                        } else {
+                            for j in 0..<c { o[j] = gi[j] * pa[j] + xi[j] * pb[j] + h[j] }
+                        }
                     }
                     return
                 }
                 clamp.withPointers { sc, sh in
                     let cap = clamp.cap, vcap = Vec16(repeating: cap)
                     for r in range {
-                        let gi = dy.data + r * c, xi = x.data + r * c, o = out.data + r * c
+                        let gi = dy.row(r), xi = x.row(r), o = out.row(r)
                         var j = 0
                         while j + 16 <= c {
                             let xv = loadVec(xi + j)
                             let z = xv * loadVec(sc + j) + loadVec(sh + j)
                             let gv = Vec16().replacing(with: loadVec(gi + j), where: (z .> 0) .& (z .< vcap))
-                            storeVec(gv * loadVec(pa + j) + xv * loadVec(pb + j) + loadVec(h + j), o + j)
+                            let v = gv * loadVec(pa + j) + xv * loadVec(pb + j) + loadVec(h + j)
+                            storeVec(accumulating ? loadVec(o + j) + v : v, o + j)
                             j += 16
                         }
                         for j in j..<c {
                             let z = xi[j] * sc[j] + sh[j]
                             let g: Float = z > 0 && z < cap ? gi[j] : 0
-                            o[j] = g * pa[j] + xi[j] * pb[j] + h[j]
+                            let v = g * pa[j] + xi[j] * pb[j] + h[j]
+                            o[j] = accumulating ? o[j] + v : v
                         }
                     }
                 }

@@ -53,9 +53,7 @@ extension DenseNet {
             for (i, layer) in layers.enumerated().reversed() {
                 let c = inChannels + i * growthRate               // layer i reads channels 0..<c, writes c..<c+k
                 let dOut = ctx.timed(label) { DenseChannels.copy(g, c..<(c + growthRate), ctx.parallel) }
-                if let dIn = layer.backward(dOut, ctx) {
-                    ctx.timed(label) { DenseChannels.addLeading(dIn, into: g, ctx.parallel) }
-                }
+                layer.backward(dOut, addingInputGradientInto: g, ctx)   // into channels 0..<c
             }
             guard needsInputGradient else { return nil }
             return DenseChannels.copy(g, 0..<inChannels, ctx.parallel)

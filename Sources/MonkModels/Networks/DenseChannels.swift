@@ -1,5 +1,5 @@
 // Channel-range copies between a dense block's shared buffer [N, H, W, total] and contiguous
-// tensors [N, H, W, width]: the concatenation DenseNet's layers read, and its gradient.
+// tensors [N, H, W, width]: each layer's new maps in, gradients of a channel range out.
 import MonkEngine
 
 enum DenseChannels {
@@ -22,18 +22,6 @@ enum DenseChannels {
                      "DenseChannels.write: \(x.shape) at channel \(offset) of \(g.shape)")
         parallel.chunks(rows, minChunk: max(1, 16_384 / total)) { r in
             for p in r { (g.data + p * total + offset).update(from: x.data + p * width, count: width) }
-        }
-    }
-
-    /// g[…, 0..<c] += d where d is [..., c]: a layer's input gradient lands on the leading channels.
-    static func addLeading(_ d: Tensor, into g: Tensor, _ parallel: Parallel) {
-        let total = g.shape.last ?? 1, c = d.shape.last ?? 1, rows = d.count / c
-        precondition(c <= total && rows * total == g.count, "DenseChannels.addLeading: \(d.shape) into \(g.shape)")
-        parallel.chunks(rows, minChunk: max(1, 16_384 / total)) { r in
-            for p in r {
-                let src = d.data + p * c, dst = g.data + p * total
-                for j in 0..<c { dst[j] += src[j] }
-            }
         }
     }
 }

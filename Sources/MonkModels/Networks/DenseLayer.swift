@@ -10,11 +10,13 @@ extension DenseNet {
     /// Its input, the concatenation of all earlier feature maps, is the first C channels of the
     /// block's shared buffer. Keeping that concatenation and its BN-ReLU output alive until
     /// backward, as a plain chain would, costs 2·C channels per layer — memory quadratic in
-    /// the depth, 1.16 GB of densenet121's activations at 224 px, batch 16. Instead both are
-    /// temporary: backward copies the channels again and recomputes norm1 + ReLU with the
-    /// statistics forward used (running statistics move once per forward), in one
-    /// memory-bound pass, no convolution. conv1 runs through `DensePointwise` because a
-    /// `Conv2D` would keep its input; norm2's input and conv2's input are kept as usual.
+    /// the depth, 1.16 GB of densenet121's activations at 224 px, batch 16. Instead norm1
+    /// reads its input in place from the block buffer (no concatenation is ever copied out),
+    /// its output is temporary, and backward recomputes it with the statistics forward used
+    /// (running statistics move once per forward), in one memory-bound pass, no convolution;
+    /// norm1's backward adds the input gradient straight into the block's gradient buffer.
+    /// conv1 runs through `DensePointwise` because a `Conv2D` would keep its input; norm2's
+    /// input and conv2's input are kept as usual.
     final class DenseLayer: Module, GradientFlow {
         let norm1: BatchNorm2D   // BN + ReLU
         let conv1: Conv2D        // 1×1; its forward and backward run through DensePointwise
@@ -39,31 +41,41 @@ extension DenseNet {
         // features: [N, H, W, total], of which channels 0..<c are this layer's input → [N, H, W, k]
         func forward(features: Tensor, channels c: Int, _ ctx: Context) -> Tensor {
             source = ctx.keepsForBackward ? features : nil
-            let x = ctx.timed("dense copy \(c) @\(OpProfile.map(features.shape))") {
-                DenseChannels.copy(features, 0..<c, ctx.parallel)                   // [N, H, W, c]
-            }
-            let z = norm1(x, ctx)
-            norm1.releaseInput()
+            precondition(c == norm1.channels, "DenseLayer(\(norm1.channels)) asked to read \(c) channels")
+            let z = norm1.forward(leadingChannelsOf: features, ctx)                 // [N, H, W, c], read in place
             let u = ctx.timed(conv1Label(z, "forward")) { DensePointwise.forward(conv1, z, ctx.parallel) }  // [N, H, W, 4k]
             return conv2(norm2(u, ctx), ctx)
         }
 
-        // x: [N, H, W, C] (all earlier features, concatenated) → [N, H, W, k]
+        // x: [N, H, W, C] (all earlier features, concatenated) → [N, H, W, k]; a layer on its
+        // own (tests), whose backward is then `backward(_:_:)`.
         func forward(_ x: Tensor, _ ctx: Context) -> Tensor {
             forward(features: x, channels: x.shape.last ?? 0, ctx)
         }
 
-        // dy: [N, H, W, k] → dL/d(input channels): [N, H, W, c]
-        func backward(_ dy: Tensor, _ ctx: Context) -> Tensor? {
+        /// Backward of `forward(features:channels:)`: adds dL/d(input channels) into the
+        /// leading c channels of `gradient` (shaped like the block buffer, where the block
+        /// gathers every layer's input gradient) and returns whether it added anything.
+        // dy: [N, H, W, k]; gradient: [N, H, W, total]
+        @discardableResult
+        func backward(_ dy: Tensor, addingInputGradientInto gradient: Tensor, _ ctx: Context) -> Bool {
             guard let source else { preconditionFailure("DenseLayer.backward called before forward") }
-            guard let du = backwardChain([norm2, conv2], dy, ctx) else { return nil }
-            guard conv1.weight.trainable || conv1.needsInputGradient else { return nil }
-            // The concatenation and its BN-ReLU output again, in one pass over the block buffer.
-            let (x, z) = norm1.recomputeInputAndOutput(fromLeadingChannelsOf: source, ctx)
+            guard let du = backwardChain([norm2, conv2], dy, ctx) else { return false }
+            guard conv1.weight.trainable || conv1.needsInputGradient else { return false }
+            // norm1 + ReLU's output again, in one pass over the block buffer's leading channels.
+            let z = norm1.recomputeOutput(fromLeadingChannelsOf: source, ctx)
             guard let dz = ctx.timed(conv1Label(z, "backward"), {
                 DensePointwise.backward(conv1, z, du, needsInputGradient: conv1.needsInputGradient, ctx.parallel)
-            }) else { return nil }
-            return norm1.backward(dz, input: x, ctx)
+            }) else { return false }
+            return norm1.backward(dz, inputLeadingChannelsOf: source, addingInto: gradient, ctx)
+        }
+
+        /// The layer on its own, after `forward(_:_:)`: dL/dx as a new tensor.
+        // dy: [N, H, W, k] → [N, H, W, c]
+        func backward(_ dy: Tensor, _ ctx: Context) -> Tensor? {
+            guard let source else { preconditionFailure("DenseLayer.backward called before forward") }
+            let gradient = Tensor(shape: source.shape)
+            return backward(dy, addingInputGradientInto: gradient, ctx) ? gradient : nil
         }
 
         /// conv1's name in an `OpProfile`, as a `Conv2D` would call it.
