@@ -132,10 +132,15 @@ public final class Trainer {
         let batches = job.train.batchesPerEpoch
         // From the first batch a previous, interrupted run had not trained on.
         let iterator = job.train.epoch(epoch, from: run.state.batch)
+        // Each batch is timed from the end of the one before: the wait for its data, the
+        // step, the metrics and the progress line all count, so a loader that falls behind
+        // shows in the epoch's images/s.
+        var last = Date()
         while let batch = try iterator.next() {
-            let t0 = Date()
             try step(batch, epoch: epoch, &run)
-            run.state.progress.seconds += Date().timeIntervalSince(t0)
+            let now = Date()
+            run.state.progress.seconds += now.timeIntervalSince(last)
+            last = now
             run.state.batch += 1
             stop.batchFinished()
             let p = run.state.progress
@@ -175,6 +180,7 @@ public final class Trainer {
         let batches = job.train.batchesPerEpoch
         let t1 = Date()
         let (valLoss, valAccuracy, valAUC) = try evaluate(job.validation, epoch: e)
+        let validationSeconds = Date().timeIntervalSince(t1)
         // Weights that give a non-finite validation loss are neither "best" nor saved.
         guard valLoss.isFinite else {
             throw TrainingDiverged(epoch: e + 1, batch: batches, phase: "validation", loss: Float(valLoss),
@@ -186,8 +192,9 @@ public final class Trainer {
                                  trainLoss: p.lossSum / Double(max(p.seen, 1)),
                                  trainAccuracy: Double(p.correct) / Double(max(p.seen, 1)),
                                  valLoss: valLoss, valAccuracy: valAccuracy, valAUC: valAUC,
-                                 seconds: p.seconds + Date().timeIntervalSince(t1),
-                                 trainImagesPerSecond: Double(p.seen) / max(p.seconds, 1e-9))
+                                 seconds: p.seconds + validationSeconds,
+                                 trainImagesPerSecond: Double(p.seen) / max(p.seconds, 1e-9),
+                                 validationSeconds: validationSeconds)
         run.state.history.append(record)
         bar.finish(suffix: String(format: "loss %.4f acc %.3f | val loss %.4f acc %.3f", record.trainLoss, record.trainAccuracy, valLoss, valAccuracy))
         let candidate = BestEpoch(epoch: e + 1, valAccuracy: valAccuracy, valLoss: valLoss, valAUC: valAUC)

@@ -16,7 +16,11 @@ public struct EpochRecord: Codable, Equatable, Sendable {
     public var valAUC: Double?
     /// Wall time of the epoch's training and validation, in seconds.
     public var seconds: Double
+    /// Images per second of the epoch's training loop, wall clock, waits for data included:
+    /// the rate a user sees, comparable with `monkpipe bench` (which has no data to wait for).
     public var trainImagesPerSecond: Double
+    /// Wall time of the epoch's validation pass (absent in histories written before it was kept).
+    public var validationSeconds: Double?
 }
 
 /// The best epoch so far by the selection metric.
