@@ -10,11 +10,12 @@ For each model and round, in this order (so a change in machine load hits all th
   1. `monkpipe run` of a fresh workspace: one epoch from scratch on a subset of the chest
      X-ray training folder (default 400 images, 0.3 held out for validation as Monk does);
      the epoch's training-loop images/s (waits for data included) and its validation pass
-     are read from the experiment's history.json, the train stage's time from the run.
+     are read from the experiment's history.json and experiment-state.json, the whole run's wall time beside them.
   2. `monkpipe bench --mode train` at the same model, size and batch (random data).
   3. PyTorch: the same number of training images from the same folder, Resize + flip +
      normalisation as monkpipe's default train transforms, DataLoader(num_workers=2,
-     shuffle=True), SGD(lr 0.01), one epoch, then a validation pass under no_grad.
+     shuffle=True), SGD(lr 0.01, momentum 0.9, as monkpipe's default), one epoch, then a
+     validation pass under no_grad.
 The load average is printed with every round; ratios are taken between medians.
 
 Usage: python3 benchmarks/run_vs_torch.py [--monkpipe .build/release/monkpipe]
@@ -77,13 +78,14 @@ def monkpipe_run(a, model, work, data, tag):
     t0 = time.perf_counter()
     out = subprocess.run([a.monkpipe, "run", spec], check=True, capture_output=True, text=True)
     wall = time.perf_counter() - t0
-    stage = re.search(r"train/e ran \(([\d.]+) s\)", out.stdout + out.stderr)
-    with open(os.path.join(workspace, "speed", "e", "output", "logs", "history.json")) as f:
+    root = os.path.join(workspace, "speed", "e")
+    with open(os.path.join(root, "output", "logs", "history.json")) as f:
         epoch = json.load(f)[0]
-    counts = re.search(r"(\d+) train / (\d+) validation images", out.stdout + out.stderr)
+    with open(os.path.join(root, "experiment-state.json")) as f:
+        training = json.load(f)["training"]
     return {"train_ips": epoch["trainImagesPerSecond"], "val_s": epoch.get("validationSeconds"),
-            "epoch_s": epoch["seconds"], "stage_s": float(stage.group(1)) if stage else None, "wall_s": wall,
-            "train_images": int(counts.group(1)), "val_images": int(counts.group(2))}
+            "epoch_s": epoch["seconds"], "wall_s": wall,
+            "train_images": training["trainImages"], "val_images": training["validationImages"]}
 
 
 def monkpipe_bench(a, model):
@@ -108,7 +110,7 @@ val_set = torch.utils.data.Subset(torchvision.datasets.ImageFolder(root, eval_tf
 train = torch.utils.data.DataLoader(train_set, batch_size=batch, shuffle=True, num_workers=2)
 val = torch.utils.data.DataLoader(val_set, batch_size=batch, shuffle=False, num_workers=2)
 model = getattr(torchvision.models, name)(num_classes=len(full.classes))
-opt = torch.optim.SGD(model.parameters(), lr=0.01)
+opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
 loss_fn = torch.nn.CrossEntropyLoss()
 t0 = time.perf_counter(); model.train()
 for x, y in train:
@@ -158,12 +160,13 @@ def main():
             rows["run_val"].append(run["val_images"] / run["val_s"] if run["val_s"] else float("nan"))
             line = (f"{model} {a.size}px batch {a.batch} round {r + 1} (load {load:.1f}): run epoch {run['train_ips']:.2f} img/s "
                     f"({run['train_images']} images; validation {run['val_images']} in {run['val_s'] or float('nan'):.1f} s; "
-                    f"train stage {run['stage_s']} s, whole run {run['wall_s']:.1f} s), bench {bench:.2f} img/s")
+                    f"epoch {run['epoch_s']:.1f} s, whole run {run['wall_s']:.1f} s), bench {bench:.2f} img/s")
+            print(line + f" (load {os.getloadavg()[0]:.1f})", flush=True)
             if not a.skip_torch:
                 t = torch_loop(a, model, data, run["train_images"])
                 rows["torch"].append(t["train_ips"]); rows["torch_val"].append(t["val_images"] / t["val_s"])
-                line += f", PyTorch loop {t['train_ips']:.2f} img/s (validation {t['val_images']} in {t['val_s']:.1f} s)"
-            print(line + f", load after {os.getloadavg()[0]:.1f}", flush=True)
+                print(f"    PyTorch loop {t['train_ips']:.2f} img/s (validation {t['val_images']} in {t['val_s']:.1f} s), "
+                      f"load after {os.getloadavg()[0]:.1f}", flush=True)
         med = {k: statistics.median(v) for k, v in rows.items() if v}
         print(f"  {model}: run / bench = {med['run'] / med['bench']:.3f} ({med['run']:.2f} / {med['bench']:.2f} img/s)")
         if "torch" in med:
