@@ -51,5 +51,15 @@ import Testing
         let lowest = history.min { $0.valLoss < $1.valLoss }!.epoch
         let state = try ExperimentState.read(f.paths("sgd").state)
         #expect(state.training?.bestEpoch == lowest, "\(history.map(\.valLoss))")
+        // The timing accounting, from its definitions: an epoch's seconds are its training
+        // loop (every wait for data included) plus its validation pass, and the training rate
+        // is the epoch's images over the loop's seconds alone.
+        let images = Double(state.training?.trainImages ?? 0)
+        for r in history {
+            guard let validation = r.validationSeconds else { Issue.record("epoch \(r.epoch) has no validation time"); continue }
+            #expect(validation > 0 && validation < r.seconds, "\(r)")
+            let rate = images / (r.seconds - validation)
+            #expect(abs(r.trainImagesPerSecond - rate) <= 1e-9 * rate, "\(r.trainImagesPerSecond) vs \(rate)")
+        }
     }
 }
