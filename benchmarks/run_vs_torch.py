@@ -16,7 +16,10 @@ For each model and round, in this order (so a change in machine load hits all th
      normalisation as monkpipe's default train transforms, DataLoader(num_workers=2,
      shuffle=True), SGD(lr 0.01, momentum 0.9, as monkpipe's default), one epoch, then a
      validation pass under no_grad.
-The load average is printed with every round; ratios are taken between medians.
+The load average is printed with every round; ratios are taken between medians. Beside the
+wall-clock ratio, CPU milliseconds per training image (the run's whole process over its
+training loop, loader threads included, against bench's step): on a shared machine that
+ratio still says whether the pipeline costs anything beyond its step.
 
 Usage: python3 benchmarks/run_vs_torch.py [--monkpipe .build/release/monkpipe]
            [--models resnet50_v2 densenet121] [--images 400] [--batch 4] [--size 224]
@@ -83,7 +86,9 @@ def monkpipe_run(a, model, work, data, tag):
         epoch = json.load(f)[0]
     with open(os.path.join(root, "experiment-state.json")) as f:
         training = json.load(f)["training"]
+    cpu = epoch.get("trainCPUSeconds")
     return {"train_ips": epoch["trainImagesPerSecond"], "val_s": epoch.get("validationSeconds"),
+            "cpu_ms_per_image": cpu * 1000 / training["trainImages"] if cpu else float("nan"),
             "epoch_s": epoch["seconds"], "wall_s": wall,
             "train_images": training["trainImages"], "val_images": training["validationImages"]}
 
@@ -92,7 +97,8 @@ def monkpipe_bench(a, model):
     out = subprocess.run([a.monkpipe, "bench", "--model", model, "--size", str(a.size), "--batch", str(a.batch),
                           "--mode", "train", "--iterations", str(a.iterations), "--threads", str(a.threads), "--json"],
                          check=True, capture_output=True, text=True).stdout
-    return json.loads([l for l in out.splitlines() if l.startswith("{")][-1])["images_per_s"]
+    m = json.loads([l for l in out.splitlines() if l.startswith("{")][-1])
+    return m["images_per_s"], m["cpu_ms_per_iter"] / a.batch
 
 
 TORCH_LOOP = r"""
@@ -151,16 +157,18 @@ def main():
     data = os.path.join(a.workdir, "data", "train")
     make_subset(data, a.images)
     for model in a.models:
-        rows = {"run": [], "bench": [], "torch": [], "run_val": [], "torch_val": []}
+        rows = {"run": [], "bench": [], "torch": [], "run_val": [], "torch_val": [], "run_cpu": [], "bench_cpu": []}
         for r in range(a.rounds):
             load = os.getloadavg()[0]
             run = monkpipe_run(a, model, a.workdir, data, f"{model}-{r}")
-            bench = monkpipe_bench(a, model)
+            bench, bench_cpu = monkpipe_bench(a, model)
             rows["run"].append(run["train_ips"]); rows["bench"].append(bench)
+            rows["run_cpu"].append(run["cpu_ms_per_image"]); rows["bench_cpu"].append(bench_cpu)
             rows["run_val"].append(run["val_images"] / run["val_s"] if run["val_s"] else float("nan"))
             line = (f"{model} {a.size}px batch {a.batch} round {r + 1} (load {load:.1f}): run epoch {run['train_ips']:.2f} img/s "
                     f"({run['train_images']} images; validation {run['val_images']} in {run['val_s'] or float('nan'):.1f} s; "
-                    f"epoch {run['epoch_s']:.1f} s, whole run {run['wall_s']:.1f} s), bench {bench:.2f} img/s")
+                    f"epoch {run['epoch_s']:.1f} s, whole run {run['wall_s']:.1f} s), bench {bench:.2f} img/s; "
+                    f"CPU ms per training image: run {run['cpu_ms_per_image']:.0f}, bench {bench_cpu:.0f}")
             print(line + f" (load {os.getloadavg()[0]:.1f})", flush=True)
             if not a.skip_torch:
                 t = torch_loop(a, model, data, run["train_images"])
@@ -168,7 +176,8 @@ def main():
                 print(f"    PyTorch loop {t['train_ips']:.2f} img/s (validation {t['val_images']} in {t['val_s']:.1f} s), "
                       f"load after {os.getloadavg()[0]:.1f}", flush=True)
         med = {k: statistics.median(v) for k, v in rows.items() if v}
-        print(f"  {model}: run / bench = {med['run'] / med['bench']:.3f} ({med['run']:.2f} / {med['bench']:.2f} img/s)")
+        print(f"  {model}: run / bench = {med['run'] / med['bench']:.3f} ({med['run']:.2f} / {med['bench']:.2f} img/s); "
+              f"CPU per image bench / run = {med['bench_cpu'] / med['run_cpu']:.3f} ({med['bench_cpu']:.0f} / {med['run_cpu']:.0f} ms)")
         if "torch" in med:
             print(f"  {model}: run / PyTorch loop = {med['run'] / med['torch']:.2f} ({med['run']:.2f} / {med['torch']:.2f} img/s); "
                   f"validation {med['run_val']:.2f} / {med['torch_val']:.2f} img/s = {med['run_val'] / med['torch_val']:.2f}")

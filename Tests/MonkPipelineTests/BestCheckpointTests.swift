@@ -60,6 +60,10 @@ import Testing
             #expect(validation > 0 && validation < r.seconds, "\(r)")
             let rate = images / (r.seconds - validation)
             #expect(abs(r.trainImagesPerSecond - rate) <= 1e-9 * rate, "\(r.trainImagesPerSecond) vs \(rate)")
+            // CPU time of the loop (the whole process's, other tests in it included): some was
+            // spent, and no more than every CPU of the machine busy for the whole loop.
+            let cpu = r.trainCPUSeconds ?? -1, cores = Double(ProcessInfo.processInfo.activeProcessorCount)
+            #expect(cpu > 0 && cpu <= cores * (r.seconds - validation) + 0.05, "\(r)")
         }
     }
 }

@@ -135,12 +135,13 @@ public final class Trainer {
         // Each batch is timed from the end of the one before: the wait for its data, the
         // step, the metrics and the progress line all count, so a loader that falls behind
         // shows in the epoch's images/s.
-        var last = Date()
+        var last = Date(), lastCPU = OpProfile.processCPUSeconds()
         while let batch = try iterator.next() {
             try step(batch, epoch: epoch, &run)
-            let now = Date()
+            let now = Date(), cpu = OpProfile.processCPUSeconds()
             run.state.progress.seconds += now.timeIntervalSince(last)
-            last = now
+            run.state.progress.cpuSeconds = (run.state.progress.cpuSeconds ?? 0) + (cpu - lastCPU)
+            last = now; lastCPU = cpu
             run.state.batch += 1
             stop.batchFinished()
             let p = run.state.progress
@@ -194,7 +195,7 @@ public final class Trainer {
                                  valLoss: valLoss, valAccuracy: valAccuracy, valAUC: valAUC,
                                  seconds: p.seconds + validationSeconds,
                                  trainImagesPerSecond: Double(p.seen) / max(p.seconds, 1e-9),
-                                 validationSeconds: validationSeconds)
+                                 validationSeconds: validationSeconds, trainCPUSeconds: p.cpuSeconds)
         run.state.history.append(record)
         bar.finish(suffix: String(format: "loss %.4f acc %.3f | val loss %.4f acc %.3f", record.trainLoss, record.trainAccuracy, valLoss, valAccuracy))
         let candidate = BestEpoch(epoch: e + 1, valAccuracy: valAccuracy, valLoss: valLoss, valAUC: valAUC)

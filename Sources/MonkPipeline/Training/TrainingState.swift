@@ -21,6 +21,10 @@ public struct EpochRecord: Codable, Equatable, Sendable {
     public var trainImagesPerSecond: Double
     /// Wall time of the epoch's validation pass (absent in histories written before it was kept).
     public var validationSeconds: Double?
+    /// CPU time of the whole process (compute and loader threads) over the training loop: on
+    /// a machine shared with other jobs it grows far less than the wall time, so per image it
+    /// is the figure to compare with `monkpipe bench`'s CPU ms per step (absent in older logs).
+    public var trainCPUSeconds: Double?
 }
 
 /// The best epoch so far by the selection metric.
@@ -37,6 +41,8 @@ public struct EpochProgress: Codable, Equatable, Sendable {
     public var correct: Int = 0
     public var seen: Int = 0
     public var seconds: Double = 0
+    /// Process CPU seconds of the loop so far (optional: states saved before it was kept).
+    public var cpuSeconds: Double?
     public init() {}
 }
 
