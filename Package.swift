@@ -17,8 +17,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.0.0"),
         // Unzips Gluon's model zoo downloads (zlib underneath: libz-dev on Debian).
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
-        // Only for writing Kubernetes manifests (YAMLEncoder); specs are read with the system's libyaml.
-        .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
     ],
     targets: [
         // OpenBLAS is opened with dlopen at run time (see BLAS.swift), so that the CPU kernel
@@ -42,7 +40,7 @@ let package = Package(
         .target(name: "MonkPlan", dependencies: ["MonkVocabulary", "CYAML"]),
         .target(name: "MonkReport"),
         .target(name: "MonkPipeline", dependencies: [
-            "MonkVocabulary", "MonkEngine", "MonkModels", "MonkData", "MonkPlan", "MonkReport", "Yams",
+            "MonkVocabulary", "MonkEngine", "MonkModels", "MonkData", "MonkPlan", "MonkReport",
             .product(name: "Crypto", package: "swift-crypto"), "ZIPFoundation",
         ], swiftSettings: fast),
         .executableTarget(name: "monkpipe", dependencies: [
@@ -57,7 +55,7 @@ let package = Package(
         .testTarget(name: "MonkReportTests", dependencies: ["MonkReport"], exclude: ["bootstrap_reference.py"]),
         .testTarget(name: "MonkPipelineTests", dependencies: ["MonkPipeline", "MonkVocabulary", "ZIPFoundation"], exclude: ["weights_server.py"]),
         // Reads its fixtures by path (the binary it runs needs real files), so they are not resources.
-        // Yams: the CI workflow test reads the GitHub Actions file.
-        .testTarget(name: "monkpipeTests", dependencies: ["MonkPipeline", "Yams"], exclude: ["Fixtures", "efficientnet_lite_reference.py"]),
+        // MonkPlan: the CI workflow tests read the CI files with its YAML composer (libyaml).
+        .testTarget(name: "monkpipeTests", dependencies: ["MonkPipeline", "MonkPlan"], exclude: ["Fixtures", "efficientnet_lite_reference.py"]),
     ]
 )

@@ -8,7 +8,7 @@
 // on two cores): `.build/release` is linked to the monkpipe the tests built instead.
 import Foundation
 import Testing
-import Yams
+@testable import MonkPlan
 
 @Suite("examples/ci: the CI files' shell steps")
 struct CIStepsTests {
@@ -90,9 +90,24 @@ struct CIStepsTests {
         var summary = ""
     }
 
+    /// A YAML file as plain values (mappings, lists, strings), read with monkpipe's own YAML
+    /// composer (the system's libyaml); a file it refuses fails the test with its errors.
+    static func yamlDocument(_ text: String) throws -> Any {
+        let outcome = YAMLComposer.compose(text)
+        let node = try #require(outcome.node, "\(outcome.errors)")
+        func plain(_ n: YAMLNode) -> Any {
+            switch n.value {
+            case .scalar(let text, _): return text
+            case .sequence(let items): return items.map(plain)
+            case .mapping(let entries): return Dictionary(entries.map { ($0.key, plain($0.value)) }, uniquingKeysWith: { a, _ in a })
+            }
+        }
+        return plain(node)
+    }
+
     static func loadWorkflow() throws -> (env: [String: String], steps: [[String: Any]]) {
         let text = try String(contentsOf: TestEnvironment.repoRoot.appendingPathComponent("examples/ci/github-actions.yml"), encoding: .utf8)
-        let doc = try #require(try Yams.load(yaml: text) as? [String: Any])
+        let doc = try #require(try Self.yamlDocument(text) as? [String: Any])
         let env = (doc["env"] as? [String: Any] ?? [:]).mapValues { "\($0)" }
         let jobs = try #require(doc["jobs"] as? [String: Any])
         try #require(jobs.count == 1, "one job")
@@ -210,7 +225,7 @@ struct CIStepsTests {
 
     @Test func gitlabScriptRunsAndLeavesItsCachesAndArtifacts() throws {
         let text = try String(contentsOf: TestEnvironment.repoRoot.appendingPathComponent("examples/ci/gitlab-ci.yml"), encoding: .utf8)
-        let doc = try #require(try Yams.load(yaml: text) as? [String: Any])
+        let doc = try #require(try Self.yamlDocument(text) as? [String: Any])
         let variables = (doc["variables"] as? [String: Any] ?? [:]).mapValues { "\($0)" }
         let job = try #require(doc["pipelines"] as? [String: Any])
         #expect(job["image"] as? String == "swift:6.0-bookworm")

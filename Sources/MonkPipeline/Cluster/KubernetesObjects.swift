@@ -1,5 +1,5 @@
 // The subset of Kubernetes' batch/v1 Job that monkpipe writes, as typed Codable values in the
-// API's own field names and order (encoded to YAML by Yams; nil fields are left out).
+// API's own field names and order (written as JSON documents of a YAML stream; nil fields are left out).
 import Foundation
 
 public enum Kube {

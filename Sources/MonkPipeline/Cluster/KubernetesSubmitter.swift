@@ -1,7 +1,6 @@
 // `monkpipe submit --kubernetes`: writes the Jobs' manifests under the workspace and, when
 // kubectl is installed, applies them.
 import Foundation
-import Yams
 
 public struct KubernetesSubmitter {
     public let runner: PipelineRunner
@@ -46,13 +45,15 @@ public struct KubernetesSubmitter {
         return .applied(manifest: url, jobs: names, kubectl: report)
     }
 
-    /// The Jobs as one YAML stream, a document each.
+    /// The Jobs as one YAML stream, a document each, every document written in JSON (which is
+    /// YAML too: kubectl, kubernetes-validate and PyYAML read it), so no YAML emitter is needed.
     public static func yaml(_ jobs: [Kube.Job]) throws -> String {
-        let encoder = YAMLEncoder()
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .withoutEscapingSlashes]
         var text = "# Written by `monkpipe submit --kubernetes`: one Indexed Job with a completion per experiment,\n"
             + "# then a Job that waits for them and writes the comparison. Apply with `kubectl apply -f`.\n"
         for job in jobs {
-            text += "---\n" + (try encoder.encode(job))
+            text += "---\n" + String(decoding: try encoder.encode(job), as: UTF8.self) + "\n"
         }
         return text
     }
