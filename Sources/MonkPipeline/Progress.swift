@@ -81,8 +81,10 @@ public final class ProgressBar {
         console.draw(line(done: done, suffix: suffix, now: now), final: false)
     }
 
-    public func finish(suffix: String = "") {
-        console.draw(line(done: total, suffix: suffix, now: Date()), final: true)
+    /// Draws the last line: all done, or `done` of them when the work stopped early (a bar
+    /// that says 229/229 after stopping at 196 misleads).
+    public func finish(done: Int? = nil, suffix: String = "") {
+        console.draw(line(done: done ?? total, suffix: suffix, now: Date()), final: true)
     }
 
     func line(done: Int, suffix: String, now: Date) -> String {

@@ -145,6 +145,33 @@ import Testing
         #expect(try Self.outcome(f) == reference)
     }
 
+    /// A stop during the test stage's predictions ends them after the current batch: exit
+    /// 130 with nothing of the test stage written (no metrics, no half prediction file), the
+    /// trained stage cached, and the next run tests and ends where the reference does
+    /// (issue 13, item 13). Batches of 2: 6 training batches, then 2 test batches of 2 images.
+    @Test func aStopDuringTestPredictionsEndsTheStage() throws {
+        let spec = PipelineFixture.spec(epochs: 1, experiments: "  sgd: {}\n")
+            .replacingOccurrences(of: "batch_size: 4", with: "batch_size: 2")
+        let f = try PipelineFixture()
+        defer { f.remove() }
+        do {
+            try f.runner(spec, stop: StopSignal(afterBatches: 6 + 1)).run()
+            Issue.record("the run went on after the stop")
+        } catch let stopped as StoppedByUser {
+            #expect(stopped.detail == "predictions stopped after 2 of 4 images; nothing of this stage was saved")
+        }
+        let p = f.paths("sgd")
+        #expect(try ExperimentState.read(p.state).status == .stopped)
+        #expect(try f.decisions(spec)["train/sgd"] == "cached")
+        #expect(try f.decisions(spec)["test/sgd"] == "runs because it has not run before")
+        #expect(!FileManager.default.fileExists(atPath: p.metrics.path))
+        #expect(!FileManager.default.fileExists(atPath: p.storedPredictions.path))
+        let report = try f.runner(spec).run()
+        #expect(!report.failed)
+        #expect(try ExperimentState.read(p.state).status == .tested)
+        #expect(FileManager.default.fileExists(atPath: p.metrics.path))
+    }
+
     /// A checkpoint cut short (a copy or a disk that lost its tail) is not trusted, and not
     /// dropped in silence either: the run names it and says what to do; `--force train/sgd`
     /// (the choice it names) trains from the first epoch and ends where the reference does.

@@ -26,6 +26,12 @@ struct InterruptResumeTests {
         let stopped = first.wait()
         #expect(stopped.status == 130, "\(stopped)")
         #expect(stopped.stderr.contains("Run the same command again to resume"), "\(stopped)")
+        // The bar's last line shows the batch it stopped at, the one the message names, not
+        // a full bar (it used to draw 12/12 whatever the batch).
+        let barLine = try #require(stopped.stdout.split(separator: "\n").last { $0.hasSuffix("stopped") }, "\(stopped)")
+        let counts = try #require(barLine.firstMatch(of: #/ (\d+)/(\d+) [0-9.]+ batch\/s/#), "\(barLine)")
+        let saved = try #require(stopped.stderr.firstMatch(of: #/saved at epoch \d+, batch (\d+)/#), "\(stopped)")
+        #expect(counts.1 == saved.1 && Int(counts.1)! < Int(counts.2)!, "\(barLine) / \(stopped.stderr)")
         #expect(interrupted.exists("workspace/tiny/only/output/models/resume.monksnap"), "no checkpoint after Ctrl-C")
         let state = try #require(try parseJSON(String(contentsOf: interrupted.dir.path("workspace/tiny/only/experiment-state.json"), encoding: .utf8)) as? [String: Any])
         #expect(state["status"] as? String == "stopped", "\(state["status"] ?? "nil")")

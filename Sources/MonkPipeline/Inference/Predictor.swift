@@ -50,9 +50,11 @@ public final class Predictor {
         return Normalization(mean: three(info.mean), std: three(info.std))
     }
 
-    /// Softmax probabilities per image, in input order, `batchSize` images at a time.
+    /// Softmax probabilities per image, in input order, `batchSize` images at a time. A
+    /// requested `stop` ends the work after the current batch with `StoppedByUser`: nothing
+    /// is returned, so nothing half-done can be written.
     public func probabilities(_ files: [URL], hashes: [String]? = nil, cache: PixelCache? = nil, batchSize: Int? = nil,
-                              progress: ProgressBar? = nil) throws -> [[Double]] {
+                              progress: ProgressBar? = nil, stop: StopSignal? = nil) throws -> [[Double]] {
         let samples = files.enumerated().map { i, url in
             LoaderSample(url: url, contentHash: hashes?[i] ?? "", label: 0, index: i)
         }
@@ -67,6 +69,11 @@ public final class Predictor {
             let logits = network.forward(batch.images, ctx)
             out += Predictor.softmax(logits)
             progress?.update(done: out.count)
+            stop?.batchFinished()
+            if let stop, stop.isRequested, out.count < files.count {
+                progress?.finish(done: out.count, suffix: "stopped")
+                throw StoppedByUser(detail: "predictions stopped after \(out.count) of \(files.count) images; nothing of this stage was saved")
+            }
         }
         return out
     }

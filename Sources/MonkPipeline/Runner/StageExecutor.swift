@@ -44,8 +44,9 @@ struct StageExecutor {
 
         for d in decisions {
             let s = d.stage
-            // A Ctrl-C during a stage that does not stop mid-way (load, test, compare) stops
-            // the run before the next stage: exit 130, not the rest of the pipeline and 0.
+            // A Ctrl-C during a stage that does not stop mid-way (load, compare) stops the run
+            // before the next stage: exit 130, not the rest of the pipeline and 0. Training
+            // and test predictions stop after their current batch.
             if stop.isRequested {
                 let finished = report.stages.last.map { "\($0.identity) finished first; " } ?? ""
                 throw StoppedByUser(detail: finished + "\(s.identity) and the stages after it have not run")
@@ -150,7 +151,8 @@ struct StageExecutor {
         let e = experiment(s)
         let paths = layout.experiment(e.name)
         try RunLock.holding(paths.lock, console: console) {
-            let evaluation = try TestStage.run(plan: plan, experiment: e, loaded: loaded, paths: paths, cache: pixels, cores: cores, console: console)
+            let evaluation = try TestStage.run(plan: plan, experiment: e, loaded: loaded, paths: paths, cache: pixels, cores: cores,
+                                           console: console, stop: stop)
             try states.testFinished(e, classes: loaded.classes, metrics: evaluation.metrics, key: s.key)
             // All of it: a cut after six lines hid specificity, the AUC and whole classes.
             console.info(evaluation.metrics.textSummary().split(separator: "\n", omittingEmptySubsequences: false)

@@ -42,13 +42,14 @@ public struct StoredPredictions: Codable, Sendable {
 
 enum TestStage {
     static func run(plan: Plan, experiment e: ExperimentPlan, loaded: LoadedData, paths: ExperimentPaths,
-                    cache: PixelCache, cores: CoreAllowance, console: Console) throws -> Evaluation {
+                    cache: PixelCache, cores: CoreAllowance, console: Console,
+                    stop: StopSignal = StopSignal()) throws -> Evaluation {
         let weights = e.testCheckpoint == .best ? paths.bestWeights : paths.finalWeights
         let predictor = try Predictor(weights: weights, pipelines: DataPipelines(plan.data), threads: cores.threads(plan.threads))
         func predict(_ images: [LoadedImage], _ what: String) throws -> PredictionSet {
             let bar = console.progress("  predicting \(what)", total: images.count, unit: "img")
             let probs = try predictor.probabilities(images.map { URL(fileURLWithPath: $0.path) }, hashes: images.map(\.hash),
-                                                    cache: cache, batchSize: plan.data.batchSize, progress: bar)
+                                                    cache: cache, batchSize: plan.data.batchSize, progress: bar, stop: stop)
             bar.finish()
             return try PredictionSet(classNames: loaded.classes, samples: zip(images, probs).map {
                 PredictedSample(file: $0.path, trueLabel: $0.label, probabilities: $1)

@@ -16,15 +16,16 @@ public final class StopSignal: @unchecked Sendable {
 
     public init() {}
 
-    /// A signal that requests itself once `batches` training batches have finished: an
-    /// interruption at an exact, reproducible point (resume tests), with no timing involved.
+    /// A signal that requests itself once `batches` batches have finished (training batches,
+    /// then the test stage's prediction batches): an interruption at an exact, reproducible
+    /// point (resume tests), with no timing involved.
     public init(afterBatches batches: Int) { batchesLeft = batches }
 
     public var isRequested: Bool { lock.withLock { requested } }
 
     public func request() { lock.withLock { requested = true } }
 
-    /// Called by the trainer after each training batch; counts down `afterBatches`.
+    /// Called after each training or prediction batch; counts down `afterBatches`.
     func batchFinished() {
         lock.withLock {
             guard let left = batchesLeft else { return }

@@ -148,7 +148,7 @@ public final class Trainer {
             bar.update(done: run.state.batch, suffix: String(format: "loss %.4f acc %.3f", p.lossSum / Double(p.seen), Double(p.correct) / Double(p.seen)))
             if stop.isRequested && run.state.batch < batches {
                 try save(&run)
-                bar.finish(suffix: "stopped")
+                bar.finish(done: run.state.batch, suffix: "stopped")
                 throw StoppedByUser(detail: "saved at epoch \(epoch + 1), batch \(run.state.batch)")
             }
         }
