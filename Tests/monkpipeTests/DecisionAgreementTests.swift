@@ -79,10 +79,17 @@ struct DecisionAgreementTests {
         let text = try monkpipe(["evaluate", "--experiment", experiment, "--data", "data/test"], in: p.url)
         #expect(text.stdout.contains("Test metrics (the experiment's test set"), "\(text)")
         // Another folder is not the test set, and the summary says so.
-        let other = try monkpipe(["evaluate", "--experiment", experiment, "--data", "data/train"], in: p.url)
+        let other = try monkpipe(["evaluate", "--experiment", experiment, "--data", "data/train", "--output", "train-report"], in: p.url)
         try #require(other.status == 0, "\(other)")
         #expect(!other.stdout.contains("Test metrics"), "\(other)")
         #expect(other.stdout.contains("Metrics on data/train (not the experiment's test set)"), "\(other)")
+        // So do the files --output writes: summary.txt and the plots' titles name the folder.
+        let summary = try String(contentsOf: p.dir.path("train-report/summary.txt"), encoding: .utf8)
+        #expect(summary.hasPrefix("Metrics on data/train (not the experiment's test set)"), "\(summary)")
+        let roc = try String(contentsOf: p.dir.path("train-report/roc.svg"), encoding: .utf8)
+        #expect(roc.contains("youden: ROC (train)") && !roc.contains("(test)"), "\(roc.prefix(400))")
+        let confusion = try String(contentsOf: p.dir.path("train-report/confusion_matrix.svg"), encoding: .utf8)
+        #expect(confusion.contains(" train images)") && !confusion.contains("test images"), "\(confusion.prefix(400))")
 
         // The checkpoint alone, copied away from its experiment: same decisions, same numbers
         // (all but the checkpoint's name, which is now the file's path).
@@ -144,6 +151,10 @@ struct DecisionAgreementTests {
         // Exported, the checkpoint carries that decision: alone it gives the same numbers.
         let export = try monkpipe(["export", "--experiment", experiment, "--to", "published/model.safetensors"], in: p.url)
         try #require(export.status == 0, "\(export)")
+        // The sidecar names its origin inside the project, not the exporting machine's folders.
+        let sidecar = try #require(try parseJSON(String(contentsOf: p.dir.path("published/model.json"), encoding: .utf8)) as? [String: Any])
+        #expect((sidecar["metadata"] as? [String: Any])?["exported_from"] as? String == "workspace/tiny/youden/output/models/best.safetensors",
+                "\(sidecar["metadata"] ?? "none")")
         let alone = try monkpipe(["evaluate", "--checkpoint", "published/model.safetensors", "--data", "data/test", "--json"], in: p.url)
         try #require(alone.status == 0, "\(alone)")
         var fromFile = try Self.metrics(alone.stdout)

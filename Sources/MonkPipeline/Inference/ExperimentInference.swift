@@ -97,10 +97,21 @@ public enum ExperimentInference {
     /// The summary's first line: "Test metrics" only for the experiment's own test folder.
     /// `folder` is the path as the user gave it.
     public static func heading(_ model: TrainedModel, folder: String) -> String {
-        func canonical(_ u: URL) -> String { u.standardizedFileURL.resolvingSymlinksInPath().path }
-        if let test = model.testFolder, canonical(test) == canonical(URL(fileURLWithPath: folder)) {
+        if isTestFolder(model, folder) {
             return "Test metrics (the experiment's test set, \(folder)) for checkpoint: \(model.checkpointName)"
         }
         return "Metrics on \(folder) (not the experiment's test set) for checkpoint: \(model.checkpointName)"
+    }
+
+    /// What the report's plot titles call the images: "test" for the experiment's own test
+    /// folder, else the folder's name ("val" → "ROC (val)", "1565 val images").
+    public static func imagesName(_ model: TrainedModel, folder: String) -> String {
+        isTestFolder(model, folder) ? "test" : URL(fileURLWithPath: folder).standardizedFileURL.lastPathComponent
+    }
+
+    static func isTestFolder(_ model: TrainedModel, _ folder: String) -> Bool {
+        func canonical(_ u: URL) -> String { u.standardizedFileURL.resolvingSymlinksInPath().path }
+        guard let test = model.testFolder else { return false }
+        return canonical(test) == canonical(URL(fileURLWithPath: folder))
     }
 }
