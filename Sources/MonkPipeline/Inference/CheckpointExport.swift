@@ -26,8 +26,18 @@ public enum CheckpointExport {
             info.decision = CheckpointDecision(positiveClass: info.classes[positive], threshold: threshold,
                                                bootstrap: model.decision.bootstrap)
         }
-        info.metadata["exported_from"] = model.weights.path
+        info.metadata["exported_from"] = CheckpointExport.provenance(model.weights)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         return try ModelCheckpoint.save(loaded.weights, info: info, to: url)
+    }
+
+    /// Where the exported checkpoint came from, as a path relative to the directory export ran
+    /// in when it lies below it: a published sidecar then names the file in the project
+    /// (`pipelines/study/workspace/…`), not the exporting machine's home or work folders.
+    static func provenance(_ weights: URL, from directory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)) -> String {
+        let file = weights.standardizedFileURL.resolvingSymlinksInPath().path
+        let base = directory.standardizedFileURL.resolvingSymlinksInPath().path
+        let prefix = base.hasSuffix("/") ? base : base + "/"
+        return file.hasPrefix(prefix) ? String(file.dropFirst(prefix.count)) : file
     }
 }
