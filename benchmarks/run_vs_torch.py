@@ -27,10 +27,9 @@ Usage: python3 benchmarks/run_vs_torch.py [--monkpipe .build/release/monkpipe]
 Needs a release build of monkpipe and `pip install torch torchvision`. The data folder is
 $MONKPIPE_SHARED_DIR/data/chest_xray/train (default ../shared beside the repository).
 """
-import argparse, json, os, random, re, shutil, statistics, subprocess, sys, time
+import json, os, random, re, shutil, statistics, subprocess, sys, time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-SHARED = os.environ.get("MONKPIPE_SHARED_DIR", os.path.join(HERE, "..", "..", "shared"))
+from benchcommon import SHARED, bench, parse, parser
 TRAIN = os.path.join(SHARED, "data", "chest_xray", "train")
 # monkpipe network → torchvision network (resnet50 v1 has the FLOPs of the pre-activation v2).
 TORCH_NAMES = {"resnet50_v2": "resnet50", "resnet50_v1": "resnet50", "resnet18_v1": "resnet18",
@@ -94,10 +93,7 @@ def monkpipe_run(a, model, work, data, tag):
 
 
 def monkpipe_bench(a, model):
-    out = subprocess.run([a.monkpipe, "bench", "--model", model, "--size", str(a.size), "--batch", str(a.batch),
-                          "--mode", "train", "--iterations", str(a.iterations), "--threads", str(a.threads), "--json"],
-                         check=True, capture_output=True, text=True).stdout
-    m = json.loads([l for l in out.splitlines() if l.startswith("{")][-1])
+    m = bench(a, model, a.size, a.batch, "train", a.iterations)
     return m["images_per_s"], m["cpu_ms_per_iter"] / a.batch
 
 
@@ -136,23 +132,18 @@ def torch_loop(a, model, data, train_n):
 
 
 def main():
-    p = argparse.ArgumentParser()
-    p.add_argument("--monkpipe", default=os.path.join(HERE, "..", ".build", "release", "monkpipe"))
+    p = parser(__doc__)
     p.add_argument("--models", nargs="+", default=["resnet50_v2", "densenet121"])
     p.add_argument("--images", type=int, default=400)
     p.add_argument("--batch", type=int, default=4)
     p.add_argument("--size", type=int, default=224)
     p.add_argument("--rounds", type=int, default=2)
     p.add_argument("--iterations", type=int, default=10, help="timed bench steps")
-    p.add_argument("--threads", type=int, default=2)
     p.add_argument("--workdir", default="/tmp/monkpipe-run-bench")
     p.add_argument("--skip-torch", action="store_true")
-    a = p.parse_args()
-    a.monkpipe = os.path.abspath(a.monkpipe)
+    a = parse(p)
     if not os.path.isdir(TRAIN):
         sys.exit(f"chest X-ray training folder not found at {TRAIN}: set MONKPIPE_SHARED_DIR")
-    if not os.path.exists(a.monkpipe):
-        sys.exit(f"{a.monkpipe} not found: build it with `swift build -c release` or pass --monkpipe")
     shutil.rmtree(a.workdir, ignore_errors=True)
     data = os.path.join(a.workdir, "data", "train")
     make_subset(data, a.images)
