@@ -2,6 +2,7 @@
 // parallel, a bounded number of batches ahead of training, as NHWC float tensors.
 import Foundation
 import MonkEngine
+import MonkVocabulary
 
 /// One image to load: where it is, its content hash (from the scan), its class, and its index
 /// in the dataset (which, with the epoch and the seed, picks its augmentation).
@@ -141,9 +142,9 @@ extension SamplePipeline {
         if case .exact(let s) = preprocessing.resize { size = s }
         for t in transforms {
             switch t {
-            case .resize(let s), .centerCrop(let s), .randomResizedCrop(let s, _, _), .randomCrop(let s, _): size = s
-            case .resizeShorterSide: size = nil
-            case .horizontalFlip, .verticalFlip, .rotation, .colorJitter, .grayscale, .gaussianBlur, .gamma, .jpegQuality: break
+            case .resize(let s), .centerCrop(let s), .randomResizedCrop(let s, _, _), .randomCrop(let s, _): size = ImageSize(s)
+            case .horizontalFlip, .verticalFlip, .randomRotation, .colorJitter, .grayscale, .gaussianBlur, .randomGamma,
+                 .jpegQuality, .normalize: break
             }
         }
         return size

@@ -1,6 +1,7 @@
 // The data-path benchmark behind `monkpipe bench` (and a gated test): decode + resize
 // throughput of a folder of JPEGs, and SHA-256 throughput, timed in this process.
 import Foundation
+import MonkVocabulary
 
 /// Images per second (best of the repeats) for each way of turning a file into 224×224 pixels.
 public struct DataBenchmarkResult: Codable, Sendable {
@@ -90,7 +91,7 @@ public enum DataBenchmark {
             LoaderSample(url: folder.appendingPathComponent(names[i]), contentHash: SHA256.hex(blobs[i]), label: 0, index: i)
         }
         let loader = try BatchLoader(samples: samples, preprocessing: Preprocessing(resize: .shorterSide(side: side * 8 / 7)),
-                                     pipeline: SamplePipeline(transforms: [.randomResizedCrop(size: ImageSize(side)), .horizontalFlip(p: 0.5)]),
+                                     pipeline: SamplePipeline(transforms: [.randomResizedCrop(size: side), .horizontalFlip(probability: 0.5)]),
                                      seed: AugmentationSeed(seed: 0), settings: LoaderSettings(batchSize: 16, shuffle: true, threads: threads),
                                      cache: PixelCache(root: cacheDir))
         var rates: [Double] = []

@@ -10,6 +10,13 @@ public struct Normalization: Codable, Hashable, Sendable {
         self.mean = mean; self.std = std
     }
 
+    /// Statistics as a plan gives them (0–1 scale): three values each, or one that serves the
+    /// three equal channels of a grayscale image.
+    public static func expanding(mean: [Double], std: [Double]) -> Normalization {
+        func three(_ v: [Double]) -> [Float] { v.count == 1 ? Array(repeating: Float(v[0]), count: 3) : v.map(Float.init) }
+        return Normalization(mean: three(mean), std: three(std))
+    }
+
     /// The ImageNet statistics torchvision's pretrained models expect.
     public static let imagenet = Normalization(mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225])
     /// Pixels in [0, 1] unchanged.

@@ -2,6 +2,7 @@
 // per-epoch part (transforms, normalisation) that turns it into network input.
 import Foundation
 import MonkEngine
+import MonkVocabulary
 
 /// How a file becomes the 8-bit image stored in the pixel cache. Everything here is
 /// deterministic, so the result can be keyed by (file content, these settings).
@@ -73,8 +74,14 @@ public struct Preprocessing: Codable, Hashable, Sendable {
         case .exact(let s): return s
         // The output size follows the stored aspect ratio, not the DCT-rounded one, so a
         // scaled decode yields the same size as a full one.
-        case .shorterSide(let n): return Transform.shorterSideSize(stored, n)
+        case .shorterSide(let n): return Self.shorterSideSize(stored, n)
         }
+    }
+
+    static func shorterSideSize(_ s: ImageSize, _ side: Int) -> ImageSize {
+        // torchvision: the long side is int(side * long / short) (truncated).
+        if s.width <= s.height { return ImageSize(width: side, height: side * s.height / s.width) }
+        return ImageSize(width: side * s.width / s.height, height: side)
     }
 
     func resized(_ image: Image, storedSize: ImageSize) -> Image {
@@ -91,6 +98,20 @@ public struct SamplePipeline: Codable, Hashable, Sendable {
     public init(transforms: [Transform] = [], normalization: Normalization = .imagenet) {
         self.transforms = transforms
         self.normalization = normalization
+    }
+
+    enum CodingKeys: String, CodingKey { case transforms, normalization }
+
+    /// Reads a pipeline as this version writes it, or as a sidecar written before the
+    /// transforms were declared once recorded its steps (`LegacyEvalStep`).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        normalization = try c.decode(Normalization.self, forKey: .normalization)
+        if let steps = try? c.decode([Transform].self, forKey: .transforms) {
+            transforms = steps
+        } else {
+            transforms = try c.decode([LegacyEvalStep].self, forKey: .transforms).map { try $0.transform() }
+        }
     }
 
     /// Whether two epochs can see different pixels for the same image.

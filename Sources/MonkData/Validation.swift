@@ -1,5 +1,6 @@
 // Range checks for configuration values: Codable decoding skips the initialisers, so the
 // loader asks each part what, if anything, is wrong with it before using it.
+import MonkVocabulary
 
 extension LoaderSettings {
     /// Why these settings cannot be used, or nil.
@@ -32,34 +33,37 @@ extension SamplePipeline {
 
 extension Transform {
     public var problem: String? {
-        func positive(_ s: ImageSize) -> Bool { s.width > 0 && s.height > 0 }
+        func positive(_ side: Int) -> Bool { side > 0 }
         func probability(_ p: Double) -> Bool { p >= 0 && p <= 1 }
         switch self {
         case .resize(let s), .centerCrop(let s):
             return positive(s) ? nil : "size \(s) must be positive"
-        case .resizeShorterSide(let n):
-            return n > 0 ? nil : "shorter side \(n) must be positive"
         case let .randomResizedCrop(s, scale, ratio):
             if !positive(s) { return "size \(s) must be positive" }
-            if !(scale.lo > 0 && scale.lo <= scale.hi && scale.hi <= 1) { return "random resized crop scale must satisfy 0 < lo ≤ hi ≤ 1" }
-            return ratio.lo > 0 && ratio.lo <= ratio.hi ? nil : "random resized crop ratio must satisfy 0 < lo ≤ hi"
+            if !(scale.lower > 0 && scale.lower <= scale.upper && scale.upper <= 1) { return "random resized crop scale must satisfy 0 < lo ≤ hi ≤ 1" }
+            return ratio.lower > 0 && ratio.lower <= ratio.upper ? nil : "random resized crop ratio must satisfy 0 < lo ≤ hi"
         case let .randomCrop(s, padding):
             return positive(s) && padding >= 0 ? nil : "random crop needs a positive size and padding ≥ 0"
         case .horizontalFlip(let p), .verticalFlip(let p):
             return probability(p) ? nil : "flip probability \(p) must be in [0, 1]"
-        case .rotation(let d):
+        case .randomRotation(let d):
             return d >= 0 && d <= 180 ? nil : "rotation range \(d) must be in [0, 180] degrees"
         case let .colorJitter(b, c):
             return b >= 0 && c >= 0 ? nil : "colour jitter amounts must be ≥ 0"
         case let .gaussianBlur(sigma, p):
             if !probability(p) { return "blur probability \(p) must be in [0, 1]" }
-            return sigma.lo > 0 && sigma.hi <= GaussianBlur.maxSigma ? nil : "blur sigma must satisfy 0 < lo ≤ hi ≤ \(GaussianBlur.maxSigma) pixels"
-        case let .gamma(range, p):
+            return sigma.lower > 0 && sigma.lower <= sigma.upper && sigma.upper <= GaussianBlur.maxSigma ? nil
+                : "blur sigma must satisfy 0 < lo ≤ hi ≤ \(GaussianBlur.maxSigma) pixels"
+        case let .randomGamma(range, p):
             if !probability(p) { return "gamma probability \(p) must be in [0, 1]" }
-            return range.lo > 0 && range.hi <= 10 ? nil : "gamma must satisfy 0 < lo ≤ hi ≤ 10"
+            return range.lower > 0 && range.lower <= range.upper && range.upper <= 10 ? nil : "gamma must satisfy 0 < lo ≤ hi ≤ 10"
         case let .jpegQuality(quality, p):
             if !probability(p) { return "JPEG re-encoding probability \(p) must be in [0, 1]" }
-            return quality.lo >= 1 && quality.hi <= 100 ? nil : "JPEG quality must satisfy 1 ≤ lo ≤ hi ≤ 100"
+            return quality.lower >= 1 && quality.lower <= quality.upper && quality.upper <= 100 ? nil
+                : "JPEG quality must satisfy 1 ≤ lo ≤ hi ≤ 100"
+        case let .normalize(mean, std):
+            guard [1, 3].contains(mean.count), std.count == mean.count else { return "normalize needs 1 or 3 means and as many standard deviations" }
+            return std.allSatisfy({ $0 > 0 }) && (mean + std).allSatisfy(\.isFinite) ? nil : "normalize needs finite means and positive standard deviations"
         case .grayscale:
             return nil
         }

@@ -58,7 +58,7 @@ struct PlanResolver {
         }
         let color = d.color ?? .rgb
         let train = transforms(d.trainTransforms, key: "train_transforms", inputSize: inputSize, color: color,
-                               defaults: [.resize(size: inputSize), .horizontalFlip(probability: 0.5), imagenet])
+                               defaults: [.resize(size: inputSize), .horizontalFlip(probability: TransformDefaults.flipProbability), imagenet])
         let eval = transforms(d.evalTransforms, key: "eval_transforms", inputSize: inputSize, color: color,
                               defaults: [.resize(size: inputSize), imagenet])
         return DataPlan(train: source(d.train, key: "train"), validation: validation,
@@ -101,23 +101,26 @@ struct PlanResolver {
             case .resize(let n): transform = .resize(size: n ?? inputSize)
             case .centerCrop(let n): transform = .centerCrop(size: n ?? inputSize)
             case .randomResizedCrop(let c):
-                let scale = c?.scale ?? [0.08, 1.0], ratio = c?.ratio ?? [0.75, 4.0 / 3.0]
-                if scale[0] > scale[1] || ratio[0] > ratio[1] {
+                let scale = c?.scale.map { ClosedInterval($0[0], $0[1]) } ?? TransformDefaults.resizedCropScale
+                let ratio = c?.ratio.map { ClosedInterval($0[0], $0[1]) } ?? TransformDefaults.resizedCropRatio
+                if scale.lower > scale.upper || ratio.lower > ratio.upper {
                     report(.conflict, at: at, "scale and ratio are [low, high] ranges; low must not exceed high")
                 }
-                transform = .randomResizedCrop(size: c?.size ?? inputSize, scale: ClosedInterval(scale[0], scale[1]),
-                                               ratio: ClosedInterval(ratio[0], ratio[1]))
-            case .randomCrop(let c): transform = .randomCrop(size: c?.size ?? inputSize, padding: c?.padding ?? 0)
-            case .horizontalFlip(let p): transform = .horizontalFlip(probability: p ?? 0.5)
-            case .verticalFlip(let p): transform = .verticalFlip(probability: p ?? 0.5)
+                transform = .randomResizedCrop(size: c?.size ?? inputSize, scale: scale, ratio: ratio)
+            case .randomCrop(let c): transform = .randomCrop(size: c?.size ?? inputSize, padding: c?.padding ?? TransformDefaults.cropPadding)
+            case .horizontalFlip(let p): transform = .horizontalFlip(probability: p ?? TransformDefaults.flipProbability)
+            case .verticalFlip(let p): transform = .verticalFlip(probability: p ?? TransformDefaults.flipProbability)
             case .randomRotation(let d): transform = .randomRotation(degrees: d)
-            case .colorJitter(let j): transform = .colorJitter(brightness: j.brightness ?? 0, contrast: j.contrast ?? 0)
+            case .colorJitter(let j): transform = .colorJitter(brightness: j.brightness ?? TransformDefaults.jitter, contrast: j.contrast ?? TransformDefaults.jitter)
             case .gaussianBlur(let b):
-                transform = .gaussianBlur(sigma: range(b?.sigma, default: [0.1, 2.0], "sigma", at: at), probability: b?.p ?? 0.5)
+                transform = .gaussianBlur(sigma: range(b?.sigma, default: TransformDefaults.blurSigma, "sigma", at: at),
+                                          probability: b?.p ?? TransformDefaults.blurProbability)
             case .randomGamma(let g):
-                transform = .randomGamma(gamma: range(g?.gamma, default: [0.7, 1.5], "gamma", at: at), probability: g?.p ?? 0.5)
+                transform = .randomGamma(gamma: range(g?.gamma, default: TransformDefaults.gamma, "gamma", at: at),
+                                         probability: g?.p ?? TransformDefaults.gammaProbability)
             case .jpegQuality(let q):
-                transform = .jpegQuality(quality: range(q?.quality, default: [30, 95], "quality", at: at), probability: q?.p ?? 0.5)
+                transform = .jpegQuality(quality: range(q?.quality, default: TransformDefaults.jpegQuality, "quality", at: at),
+                                         probability: q?.p ?? TransformDefaults.jpegProbability)
             case .normalize(nil), .normalize(.imagenet?):
                 if channels != 3 { report(.conflict, at: at, "imagenet statistics have 3 channels but color is grayscale; give mean and std") }
                 transform = imagenet
@@ -148,10 +151,10 @@ struct PlanResolver {
     }
 
     /// A written [low, high] range (the format checks there are two numbers), or the default.
-    mutating func range(_ written: [Double]?, default fallback: [Double], _ name: String, at: [String]) -> ClosedInterval {
-        let v = written ?? fallback
-        if v[0] > v[1] { report(.conflict, at: at, "\(name) is a [low, high] range; low must not exceed high") }
-        return ClosedInterval(v[0], v[1])
+    mutating func range(_ written: [Double]?, default fallback: ClosedInterval, _ name: String, at: [String]) -> ClosedInterval {
+        let r = written.map { ClosedInterval($0[0], $0[1]) } ?? fallback
+        if r.lower > r.upper { report(.conflict, at: at, "\(name) is a [low, high] range; low must not exceed high") }
+        return r
     }
 
     private func paddingOf(_ t: Transform) -> Int {

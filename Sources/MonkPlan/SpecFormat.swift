@@ -72,46 +72,61 @@ enum SpecFormat {
 
     static let size = Shape.integer(min: 1, max: 4096)
 
-    static let transforms = Shape.list(.oneKey([
-        OneKeyOption(name: "resize", shape: size, bare: true, doc: "resize to N×N; bare: input_size"),
-        OneKeyOption(name: "center_crop", shape: size, bare: true, doc: "central N×N crop; bare: input_size"),
-        OneKeyOption(name: "random_resized_crop", shape: .choice([size, .object(ObjectShape(fields: [
+    /// A range default as the docs write it: "[0.75, 1.3333]".
+    static func docRange(_ r: ClosedInterval) -> String {
+        func short(_ x: Double) -> String { docNumber((x * 10_000).rounded() / 10_000) }
+        return "[\(short(r.lower)), \(short(r.upper))]"
+    }
+
+    /// One transform's option: its word and line from the vocabulary, then what a bare word gets.
+    static func transform(_ kind: TransformKind, _ shape: Shape, bare: String?) -> OneKeyOption {
+        OneKeyOption(name: kind.word, shape: shape, bare: bare != nil, doc: kind.summary + (bare.map { "; bare: \($0)" } ?? ""))
+    }
+
+    static let transforms: Shape = {
+        typealias D = TransformDefaults
+        let flip = docNumber(D.flipProbability)
+        return Shape.list(.oneKey([
+        transform(.resize, size, bare: "input_size"),
+        transform(.centerCrop, size, bare: "input_size"),
+        transform(.randomResizedCrop, .choice([size, .object(ObjectShape(fields: [
             Field(name: "size", shape: size, doc: "Output side (default: input_size)"),
             Field(name: "scale", shape: .list(.number(NumberRange(min: 0, max: 1, minExclusive: true)), minCount: 2, maxCount: 2),
-                  doc: "Range of the cut area as a fraction of the image (default: [0.08, 1.0])"),
+                  doc: "Range of the cut area as a fraction of the image (default: \(docRange(D.resizedCropScale)))"),
             Field(name: "ratio", shape: .list(.number(.positive), minCount: 2, maxCount: 2),
-                  doc: "Range of the cut's aspect ratio (default: [0.75, 1.3333])"),
-        ]))]), bare: true, doc: "random area and aspect, resized to N×N; bare: input_size"),
-        OneKeyOption(name: "random_crop", shape: .choice([size, .object(ObjectShape(fields: [
+                  doc: "Range of the cut's aspect ratio (default: \(docRange(D.resizedCropRatio)))"),
+        ]))]), bare: "input_size"),
+        transform(.randomCrop, .choice([size, .object(ObjectShape(fields: [
             Field(name: "size", shape: size, doc: "Output side (default: input_size)"),
-            Field(name: "padding", shape: .integer(min: 0, max: 1024), doc: "Zero padding on each side before cutting (default: 0)"),
-        ]))]), bare: true, doc: "random N×N crop after optional padding; bare: input_size"),
-        OneKeyOption(name: "horizontal_flip", shape: .number(.unit), bare: true, doc: "flip with probability p; bare: 0.5"),
-        OneKeyOption(name: "vertical_flip", shape: .number(.unit), bare: true, doc: "flip with probability p; bare: 0.5"),
-        OneKeyOption(name: "random_rotation", shape: .number(NumberRange(min: 0, max: 180)), bare: false,
-                     doc: "rotate by up to ± degrees"),
-        OneKeyOption(name: "color_jitter", shape: .object(ObjectShape(fields: [
-            Field(name: "brightness", shape: .number(.unit), doc: "Brightness factor drawn from [1-b, 1+b] (default: 0)"),
-            Field(name: "contrast", shape: .number(.unit), doc: "Contrast factor drawn from [1-c, 1+c] (default: 0)"),
-        ])), bare: false, doc: "random brightness and contrast"),
-        OneKeyOption(name: "gaussian_blur", shape: .object(ObjectShape(fields: [
+            Field(name: "padding", shape: .integer(min: 0, max: 1024),
+                  doc: "Zero padding on each side before cutting (default: \(D.cropPadding))"),
+        ]))]), bare: "input_size"),
+        transform(.horizontalFlip, .number(.unit), bare: flip),
+        transform(.verticalFlip, .number(.unit), bare: flip),
+        transform(.randomRotation, .number(NumberRange(min: 0, max: 180)), bare: nil),
+        transform(.colorJitter, .object(ObjectShape(fields: [
+            Field(name: "brightness", shape: .number(.unit), doc: "Brightness factor drawn from [1-b, 1+b] (default: \(docNumber(D.jitter)))"),
+            Field(name: "contrast", shape: .number(.unit), doc: "Contrast factor drawn from [1-c, 1+c] (default: \(docNumber(D.jitter)))"),
+        ])), bare: nil),
+        transform(.gaussianBlur, .object(ObjectShape(fields: [
             Field(name: "sigma", shape: .list(.number(NumberRange(min: 0, max: 20, minExclusive: true)), minCount: 2, maxCount: 2),
-                  doc: "Range of the blur's sigma in pixels (default: [0.1, 2.0])"),
-            Field(name: "p", shape: .number(.unit), doc: "Probability of blurring an image (default: 0.5)"),
-        ])), bare: true, doc: "random Gaussian blur (another detector's sharpness); bare: sigma [0.1, 2.0], p 0.5"),
-        OneKeyOption(name: "random_gamma", shape: .object(ObjectShape(fields: [
+                  doc: "Range of the blur's sigma in pixels (default: \(docRange(D.blurSigma)))"),
+            Field(name: "p", shape: .number(.unit), doc: "Probability of blurring an image (default: \(docNumber(D.blurProbability)))"),
+        ])), bare: "sigma \(docRange(D.blurSigma)), p \(docNumber(D.blurProbability))"),
+        transform(.randomGamma, .object(ObjectShape(fields: [
             Field(name: "gamma", shape: .list(.number(NumberRange(min: 0, max: 10, minExclusive: true)), minCount: 2, maxCount: 2),
-                  doc: "Range of the exponent applied to values on the 0–1 scale (default: [0.7, 1.5])"),
-            Field(name: "p", shape: .number(.unit), doc: "Probability of changing an image (default: 0.5)"),
-        ])), bare: true, doc: "random gamma curve (another exposure); bare: gamma [0.7, 1.5], p 0.5"),
-        OneKeyOption(name: "jpeg_quality", shape: .object(ObjectShape(fields: [
+                  doc: "Range of the exponent applied to values on the 0–1 scale (default: \(docRange(D.gamma)))"),
+            Field(name: "p", shape: .number(.unit), doc: "Probability of changing an image (default: \(docNumber(D.gammaProbability)))"),
+        ])), bare: "gamma \(docRange(D.gamma)), p \(docNumber(D.gammaProbability))"),
+        transform(.jpegQuality, .object(ObjectShape(fields: [
             Field(name: "quality", shape: .list(.integer(min: 1, max: 100), minCount: 2, maxCount: 2),
-                  doc: "Range of the JPEG quality, 1–100 (default: [30, 95])"),
-            Field(name: "p", shape: .number(.unit), doc: "Probability of re-encoding an image (default: 0.5)"),
-        ])), bare: true, doc: "JPEG re-compression at a random quality (another archive); bare: quality [30, 95], p 0.5"),
-        OneKeyOption(name: "normalize", shape: .choice([.keyword(["imagenet"]), .object(ObjectShape(fields: [
+                  doc: "Range of the JPEG quality, 1–100 (default: \(docRange(D.jpegQuality)))"),
+            Field(name: "p", shape: .number(.unit), doc: "Probability of re-encoding an image (default: \(docNumber(D.jpegProbability)))"),
+        ])), bare: "quality \(docRange(D.jpegQuality)), p \(docNumber(D.jpegProbability))"),
+        transform(.normalize, .choice([.keyword(["imagenet"]), .object(ObjectShape(fields: [
             Field(name: "mean", shape: .list(.number(.any), minCount: 1, maxCount: 3), doc: "Per-channel mean (0–1 scale)", required: true),
             Field(name: "std", shape: .list(.number(.positive), minCount: 1, maxCount: 3), doc: "Per-channel standard deviation", required: true),
-        ]))]), bare: true, doc: "imagenet or {mean, std}; bare: imagenet"),
-    ]), minCount: 0, maxCount: 32)
+        ]))]), bare: "imagenet"),
+        ]), minCount: 0, maxCount: 32)
+    }()
 }

@@ -1,5 +1,6 @@
 // Transforms as written: one `name: value` pair per list item, or a bare name whose value
-// is left to its default (nil here).
+// is left to its default (nil here). The words are TransformKind's.
+import MonkVocabulary
 
 public enum TransformSpec: Codable, Equatable, Sendable {
     case resize(Int?)
@@ -15,47 +16,44 @@ public enum TransformSpec: Codable, Equatable, Sendable {
     case jpegQuality(JPEGQualitySpec?)
     case normalize(NormalizeSpec?)
 
-    /// The names used in the file.
-    public enum Name: String, CodingKey, CaseIterable {
-        case resize, center_crop, random_resized_crop, random_crop, horizontal_flip, vertical_flip
-        case random_rotation, color_jitter, gaussian_blur, random_gamma, jpeg_quality, normalize
-    }
+    /// The names used in the file: the vocabulary's transform words.
+    public typealias Name = TransformKind
 
     public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: Name.self)
+        let c = try decoder.container(keyedBy: TransformKind.self)
         guard let name = c.allKeys.first, c.allKeys.count == 1 else {
             throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "one transform per item"))
         }
         switch name {
         case .resize: self = .resize(try c.decodeIfPresent(Int.self, forKey: name))
-        case .center_crop: self = .centerCrop(try c.decodeIfPresent(Int.self, forKey: name))
-        case .random_resized_crop: self = .randomResizedCrop(try c.decodeIfPresent(CropSpec.self, forKey: name))
-        case .random_crop: self = .randomCrop(try c.decodeIfPresent(CropSpec.self, forKey: name))
-        case .horizontal_flip: self = .horizontalFlip(try c.decodeIfPresent(Double.self, forKey: name))
-        case .vertical_flip: self = .verticalFlip(try c.decodeIfPresent(Double.self, forKey: name))
-        case .random_rotation: self = .randomRotation(try c.decode(Double.self, forKey: name))
-        case .color_jitter: self = .colorJitter(try c.decode(ColorJitterSpec.self, forKey: name))
-        case .gaussian_blur: self = .gaussianBlur(try c.decodeIfPresent(BlurSpec.self, forKey: name))
-        case .random_gamma: self = .randomGamma(try c.decodeIfPresent(GammaSpec.self, forKey: name))
-        case .jpeg_quality: self = .jpegQuality(try c.decodeIfPresent(JPEGQualitySpec.self, forKey: name))
+        case .centerCrop: self = .centerCrop(try c.decodeIfPresent(Int.self, forKey: name))
+        case .randomResizedCrop: self = .randomResizedCrop(try c.decodeIfPresent(CropSpec.self, forKey: name))
+        case .randomCrop: self = .randomCrop(try c.decodeIfPresent(CropSpec.self, forKey: name))
+        case .horizontalFlip: self = .horizontalFlip(try c.decodeIfPresent(Double.self, forKey: name))
+        case .verticalFlip: self = .verticalFlip(try c.decodeIfPresent(Double.self, forKey: name))
+        case .randomRotation: self = .randomRotation(try c.decode(Double.self, forKey: name))
+        case .colorJitter: self = .colorJitter(try c.decode(ColorJitterSpec.self, forKey: name))
+        case .gaussianBlur: self = .gaussianBlur(try c.decodeIfPresent(BlurSpec.self, forKey: name))
+        case .randomGamma: self = .randomGamma(try c.decodeIfPresent(GammaSpec.self, forKey: name))
+        case .jpegQuality: self = .jpegQuality(try c.decodeIfPresent(JPEGQualitySpec.self, forKey: name))
         case .normalize: self = .normalize(try c.decodeIfPresent(NormalizeSpec.self, forKey: name))
         }
     }
 
     public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: Name.self)
+        var c = encoder.container(keyedBy: TransformKind.self)
         switch self {
         case .resize(let v): try c.encode(v, forKey: .resize)
-        case .centerCrop(let v): try c.encode(v, forKey: .center_crop)
-        case .randomResizedCrop(let v): try c.encode(v, forKey: .random_resized_crop)
-        case .randomCrop(let v): try c.encode(v, forKey: .random_crop)
-        case .horizontalFlip(let v): try c.encode(v, forKey: .horizontal_flip)
-        case .verticalFlip(let v): try c.encode(v, forKey: .vertical_flip)
-        case .randomRotation(let v): try c.encode(v, forKey: .random_rotation)
-        case .colorJitter(let v): try c.encode(v, forKey: .color_jitter)
-        case .gaussianBlur(let v): try c.encode(v, forKey: .gaussian_blur)
-        case .randomGamma(let v): try c.encode(v, forKey: .random_gamma)
-        case .jpegQuality(let v): try c.encode(v, forKey: .jpeg_quality)
+        case .centerCrop(let v): try c.encode(v, forKey: .centerCrop)
+        case .randomResizedCrop(let v): try c.encode(v, forKey: .randomResizedCrop)
+        case .randomCrop(let v): try c.encode(v, forKey: .randomCrop)
+        case .horizontalFlip(let v): try c.encode(v, forKey: .horizontalFlip)
+        case .verticalFlip(let v): try c.encode(v, forKey: .verticalFlip)
+        case .randomRotation(let v): try c.encode(v, forKey: .randomRotation)
+        case .colorJitter(let v): try c.encode(v, forKey: .colorJitter)
+        case .gaussianBlur(let v): try c.encode(v, forKey: .gaussianBlur)
+        case .randomGamma(let v): try c.encode(v, forKey: .randomGamma)
+        case .jpegQuality(let v): try c.encode(v, forKey: .jpegQuality)
         case .normalize(let v): try c.encode(v, forKey: .normalize)
         }
     }

@@ -4,6 +4,7 @@ import Foundation
 import Testing
 import MonkEngine
 @testable import MonkData
+import MonkVocabulary
 
 @Suite struct BatchLoaderTests {
     func bytes(_ name: String) -> Data { try! Data(contentsOf: Fixtures.url(name)) }
@@ -37,7 +38,7 @@ import MonkEngine
 
     func trainLoader(_ samples: [LoaderSample], threads: Int, cache: PixelCache?) throws -> BatchLoader {
         try BatchLoader(samples: samples, preprocessing: Preprocessing(resize: .exact(size: ImageSize(12))),
-                        pipeline: SamplePipeline(transforms: [.randomResizedCrop(size: ImageSize(8)), .horizontalFlip(p: 0.5),
+                        pipeline: SamplePipeline(transforms: [.randomResizedCrop(size: 8), .horizontalFlip(probability: 0.5),
                                                               .colorJitter(brightness: 0.3, contrast: 0.3)]),
                         seed: AugmentationSeed(seed: 77), settings: LoaderSettings(batchSize: 2, shuffle: true, dropLast: true, threads: threads),
                         cache: cache)
@@ -117,7 +118,7 @@ import MonkEngine
         }
         #expect(throws: LoaderError.invalidSettings("flip probability 1.5 must be in [0, 1]")) {
             try BatchLoader(samples: [bad], preprocessing: Preprocessing(resize: .exact(size: ImageSize(4))),
-                            pipeline: SamplePipeline(transforms: [.horizontalFlip(p: 1.5)]),
+                            pipeline: SamplePipeline(transforms: [.horizontalFlip(probability: 1.5)]),
                             seed: AugmentationSeed(seed: 1), settings: LoaderSettings(batchSize: 1, shuffle: false), cache: nil)
         }
         #expect(throws: LoaderError.undeterminedSize) {

@@ -1,6 +1,7 @@
 // The grayscale transform puts ITU-R 601 luma into all three channels.
 import Testing
 @testable import MonkData
+import MonkVocabulary
 import MonkEngine
 
 @Suite struct GrayscaleTests {

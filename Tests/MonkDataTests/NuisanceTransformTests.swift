@@ -3,6 +3,7 @@ import Foundation
 import Testing
 import MonkEngine
 @testable import MonkData
+import MonkVocabulary
 
 @Suite struct NuisanceTransformTests {
     /// A gray float image from a byte formula (R = G = B).
@@ -72,19 +73,19 @@ import MonkEngine
     @Test func probabilityAndRange() {
         let im = Self.gray(8, 8) { x, y in x * 20 + y * 7 }
         var rng = RNG(seed: 1)
-        for t: Transform in [.gaussianBlur(sigma: .init(0.5, 2), p: 0), .gamma(.init(0.5, 2), p: 0),
-                             .jpegQuality(quality: .init(10, 20), p: 0)] {
+        for t: Transform in [.gaussianBlur(sigma: .init(0.5, 2), probability: 0), .randomGamma(gamma: .init(0.5, 2), probability: 0),
+                             .jpegQuality(quality: .init(10, 20), probability: 0)] {
             #expect(t.isRandom && t.problem == nil)
             #expect(t.apply(im, rng: &rng) == im)
         }
-        #expect(Transform.gamma(.init(2, 2), p: 1).apply(im, rng: &rng) == im.gammaAdjusted(2))
-        #expect(Transform.gaussianBlur(sigma: .init(1, 1), p: 1).apply(im, rng: &rng) == im.blurred(sigma: 1))
-        #expect(Transform.jpegQuality(quality: .init(40, 40), p: 1).apply(im, rng: &rng) == im.jpegRoundTrip(quality: 40))
+        #expect(Transform.randomGamma(gamma: .init(2, 2), probability: 1).apply(im, rng: &rng) == im.gammaAdjusted(2))
+        #expect(Transform.gaussianBlur(sigma: .init(1, 1), probability: 1).apply(im, rng: &rng) == im.blurred(sigma: 1))
+        #expect(Transform.jpegQuality(quality: .init(40, 40), probability: 1).apply(im, rng: &rng) == im.jpegRoundTrip(quality: 40))
     }
 
     @Test func badSettingsAreNamed() {
-        #expect(Transform.gaussianBlur(sigma: .init(0, 1), p: 0.5).problem?.contains("sigma") == true)
-        #expect(Transform.gamma(.init(0.5, 2), p: 1.5).problem?.contains("probability") == true)
-        #expect(Transform.jpegQuality(quality: .init(0, 50), p: 0.5).problem?.contains("quality") == true)
+        #expect(Transform.gaussianBlur(sigma: .init(0, 1), probability: 0.5).problem?.contains("sigma") == true)
+        #expect(Transform.randomGamma(gamma: .init(0.5, 2), probability: 1.5).problem?.contains("probability") == true)
+        #expect(Transform.jpegQuality(quality: .init(0, 50), probability: 0.5).problem?.contains("quality") == true)
     }
 }

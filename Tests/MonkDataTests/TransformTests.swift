@@ -3,6 +3,7 @@ import Foundation
 import Testing
 import MonkEngine
 @testable import MonkData
+import MonkVocabulary
 
 @Suite struct ResizeTests {
     // expected.json holds Pillow 13 `resize((w, h), Image.BILINEAR)` of the 37x23 v8 pattern.
@@ -57,14 +58,14 @@ import MonkEngine
             #expect(vf[x, y, c] == v(x, 2 - y, c))
         } } }
         var rng = RNG(seed: 1)
-        #expect(Transform.horizontalFlip(p: 1).apply(im, rng: &rng) == h)
-        #expect(Transform.horizontalFlip(p: 0).apply(im, rng: &rng) == im)
+        #expect(Transform.horizontalFlip(probability: 1).apply(im, rng: &rng) == h)
+        #expect(Transform.horizontalFlip(probability: 0).apply(im, rng: &rng) == im)
     }
 
     // torchvision: top = round((3 - 2) / 2) = 0 (half to even), left = round((4 - 2) / 2) = 1.
     @Test func centerCrop() {
         var rng = RNG(seed: 1)
-        let c = Transform.centerCrop(size: ImageSize(2)).apply(im, rng: &rng)
+        let c = Transform.centerCrop(size: 2).apply(im, rng: &rng)
         #expect(c.pixels == [v(1, 0, 0), v(1, 0, 1), v(1, 0, 2), v(2, 0, 0), v(2, 0, 1), v(2, 0, 2),
                              v(1, 1, 0), v(1, 1, 1), v(1, 1, 2), v(2, 1, 0), v(2, 1, 1), v(2, 1, 2)])
     }
@@ -96,15 +97,15 @@ import MonkEngine
         } }
     }
 
-    // Padding 2 around a 4x3 image, then a 4x3 crop: every pixel is either 0 or the source
+    // Padding 2 around a 4x3 image, then a 3x3 crop: every pixel is either 0 or the source
     // pixel shifted by one common offset.
     @Test func randomCropWithPaddingIsAShift() {
         for seed in UInt64(0)..<20 {
             var rng = RNG(seed: seed)
-            let out = Transform.randomCrop(size: ImageSize(width: 4, height: 3), padding: 2).apply(im, rng: &rng)
+            let out = Transform.randomCrop(size: 3, padding: 2).apply(im, rng: &rng)
             var rng2 = RNG(seed: seed)
-            let dx = rng2.below(4 + 4 - 4 + 1) - 2, dy = rng2.below(3 + 4 - 3 + 1) - 2
-            for y in 0..<3 { for x in 0..<4 { for c in 0..<3 {
+            let dx = rng2.below(4 + 4 - 3 + 1) - 2, dy = rng2.below(3 + 4 - 3 + 1) - 2
+            for y in 0..<3 { for x in 0..<3 { for c in 0..<3 {
                 let sx = x + dx, sy = y + dy
                 let want: Float = (0..<4).contains(sx) && (0..<3).contains(sy) ? v(sx, sy, c) : 0
                 #expect(out[x, y, c] == want)
@@ -123,8 +124,8 @@ import MonkEngine
 
     // Same (seed, epoch, index) → same pixels; another epoch → different pixels.
     @Test func sameSeedSameAugmentation() {
-        let pipeline = SamplePipeline(transforms: [.randomResizedCrop(size: ImageSize(16)), .horizontalFlip(p: 0.5),
-                                                   .rotation(degrees: 10), .colorJitter(brightness: 0.2, contrast: 0.2)])
+        let pipeline = SamplePipeline(transforms: [.randomResizedCrop(size: 16), .horizontalFlip(probability: 0.5),
+                                                   .randomRotation(degrees: 10), .colorJitter(brightness: 0.2, contrast: 0.2)])
         let src = Fixtures.pattern(width: 37, height: 23, channels: 3)
         func run(epoch: UInt64) -> FloatImage {
             var rng = AugmentationSeed(seed: 42).rng(epoch: epoch, index: 3)

@@ -3,6 +3,7 @@ import Foundation
 import Testing
 import MonkData
 @testable import MonkPipeline
+import MonkVocabulary
 
 @Suite struct DataMappingTests {
     func plan(_ data: String) throws -> Plan {
@@ -23,7 +24,7 @@ import MonkData
         """)
         let d = DataPipelines(p.data)
         #expect(d.preprocessing.resize == .exact(size: ImageSize(32)))
-        #expect(d.train.transforms == [.horizontalFlip(p: 0.5)])
+        #expect(d.train.transforms == [.horizontalFlip(probability: 0.5)])
         #expect(d.eval.transforms.isEmpty)
         #expect(d.train.normalization == .imagenet)
     }

@@ -2,6 +2,7 @@
 // evaluation and how its outputs become a decision, so that the two files alone reproduce
 // exactly what the experiment that trained them reported (`evaluate --checkpoint FILE`).
 import MonkData
+import MonkVocabulary
 import MonkReport
 
 /// The evaluation input path of the experiment that trained the checkpoint.
@@ -31,9 +32,9 @@ public struct CheckpointInput: Codable, Sendable, Equatable {
         }
         for t in pipeline.transforms {
             switch t {
-            case .resize(let s), .centerCrop(let s): guard size(s) else { throw .invalid("input transform \(t)") }
-            case .resizeShorterSide(let n): guard (1...8192).contains(n) else { throw .invalid("input transform \(t)") }
+            case .resize(let s), .centerCrop(let s): guard (1...8192).contains(s) else { throw .invalid("input transform \(t)") }
             case .grayscale: break
+            case .normalize: if let problem = t.problem { throw .invalid("input transform \(t): \(problem)") }
             default: throw .invalid("input transform \(t) is random; an evaluation pipeline has none")
             }
         }

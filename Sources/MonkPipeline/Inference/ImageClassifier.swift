@@ -4,6 +4,7 @@ import Foundation
 import MonkData
 import MonkEngine
 import MonkModels
+import MonkVocabulary
 
 /// One image's result.
 public struct ClassifyResult: Codable, Sendable, Equatable {
@@ -132,11 +133,11 @@ public enum ImageClassifier {
         return (net, pre, pipeline, nil)
     }
 
-    static func steps(_ prep: ClassifyPreprocessing, limits: ImageLimits) -> (Preprocessing, [MonkData.Transform]) {
+    static func steps(_ prep: ClassifyPreprocessing, limits: ImageLimits) -> (Preprocessing, [Transform]) {
         switch prep {
         case .resize(let s): return (Preprocessing(resize: .exact(size: ImageSize(s)), scaledDecode: false, limits: limits), [])
         case let .resizeShorterThenCrop(r, c):
-            return (Preprocessing(resize: .shorterSide(side: r), scaledDecode: false, limits: limits), [.centerCrop(size: ImageSize(c))])
+            return (Preprocessing(resize: .shorterSide(side: r), scaledDecode: false, limits: limits), [.centerCrop(size: c)])
         }
     }
 

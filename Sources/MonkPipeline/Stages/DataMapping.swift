@@ -1,7 +1,8 @@
-// From the plan's data settings to MonkData's: the cached preprocessing and the per-sample
-// train and eval pipelines.
+// From the plan's data settings to the loader's: the cached preprocessing and the per-sample
+// train and eval pipelines (the transforms themselves are the plan's, unchanged).
 import MonkData
 import MonkPlan
+import MonkVocabulary
 
 /// How a plan's transform lists are split between the pixel cache and the per-epoch work.
 ///
@@ -34,37 +35,19 @@ public struct DataPipelines: Sendable, Equatable {
         // image of a batch has the same size.
         for keyPath in [\DataPipelines.train, \DataPipelines.eval] {
             if self[keyPath: keyPath].outputSize(after: preprocessing) == nil {
-                self[keyPath: keyPath].transforms.append(.centerCrop(size: ImageSize(d.inputSize)))
+                self[keyPath: keyPath].transforms.append(.centerCrop(size: d.inputSize))
             }
         }
     }
 
-    static func pipeline(_ list: [MonkPlan.Transform], cachedResize: Int?) -> SamplePipeline {
-        var steps: [MonkData.Transform] = []
-        var normalization = Normalization.identity
+    /// The steps after the cached resize; the last `normalize` becomes the pipeline's
+    /// normalisation, which the loader applies as it fills the batch.
+    static func pipeline(_ list: [Transform], cachedResize: Int?) -> SamplePipeline {
         var rest = list[...]
         if case .resize(let s)? = rest.first, s == cachedResize { rest = rest.dropFirst() }
-        for t in rest {
-            switch t {
-            case .resize(let s): steps.append(.resize(size: ImageSize(s)))
-            case .centerCrop(let s): steps.append(.centerCrop(size: ImageSize(s)))
-            case let .randomResizedCrop(s, scale, ratio):
-                steps.append(.randomResizedCrop(size: ImageSize(s), scale: .init(scale.lower, scale.upper),
-                                                ratio: .init(ratio.lower, ratio.upper)))
-            case let .randomCrop(s, padding): steps.append(.randomCrop(size: ImageSize(s), padding: padding))
-            case .horizontalFlip(let p): steps.append(.horizontalFlip(p: p))
-            case .verticalFlip(let p): steps.append(.verticalFlip(p: p))
-            case .randomRotation(let deg): steps.append(.rotation(degrees: deg))
-            case let .colorJitter(b, c): steps.append(.colorJitter(brightness: b, contrast: c))
-            case let .gaussianBlur(sigma, p): steps.append(.gaussianBlur(sigma: .init(sigma.lower, sigma.upper), p: p))
-            case let .randomGamma(gamma, p): steps.append(.gamma(.init(gamma.lower, gamma.upper), p: p))
-            case let .jpegQuality(quality, p): steps.append(.jpegQuality(quality: .init(quality.lower, quality.upper), p: p))
-            case let .normalize(mean, std):
-                // A grayscale spec gives one mean and std: the same for the 3 equal channels.
-                func three(_ v: [Double]) -> [Float] { v.count == 1 ? Array(repeating: Float(v[0]), count: 3) : v.map(Float.init) }
-                normalization = Normalization(mean: three(mean), std: three(std))
-            }
-        }
-        return SamplePipeline(transforms: steps, normalization: normalization)
+        var normalization = Normalization.identity
+        for case let .normalize(mean, std) in rest { normalization = .expanding(mean: mean, std: std) }
+        return SamplePipeline(transforms: rest.filter { if case .normalize = $0 { false } else { true } },
+                              normalization: normalization)
     }
 }

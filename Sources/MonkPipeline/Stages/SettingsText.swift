@@ -27,7 +27,7 @@ enum SettingsText {
         if mirror.displayStyle == .optional {
             return mirror.children.first.map { text($0.value) } ?? "false"
         }
-        if let list = value as? [MonkPlan.Transform] { return list.map(\.reportText).joined(separator: ", ") }
+        if let list = value as? [Transform] { return list.map(\.reportText).joined(separator: ", ") }
         return String(describing: value)
     }
 }
@@ -108,22 +108,21 @@ extension EvaluationPlan: ReportText {
     }
 }
 
-extension MonkPlan.Transform: ReportText {
+extension Transform: ReportText {
     var reportText: String {
+        let word = kind?.word ?? "grayscale"
         switch self {
-        case .resize(let n): return "resize \(n)"
-        case .centerCrop(let n): return "center_crop \(n)"
-        case let .randomResizedCrop(n, scale, ratio):
-            return "random_resized_crop \(n) scale [\(scale.lower), \(scale.upper)] ratio [\(ratio.lower), \(ratio.upper)]"
-        case let .randomCrop(n, padding): return "random_crop \(n)" + (padding > 0 ? " padding \(padding)" : "")
-        case .horizontalFlip(let p): return "horizontal_flip \(p)"
-        case .verticalFlip(let p): return "vertical_flip \(p)"
-        case .randomRotation(let d): return "random_rotation \(d)"
-        case let .colorJitter(b, c): return "color_jitter brightness \(b) contrast \(c)"
-        case let .gaussianBlur(sigma, p): return "gaussian_blur sigma [\(sigma.lower), \(sigma.upper)] p \(p)"
-        case let .randomGamma(gamma, p): return "random_gamma gamma [\(gamma.lower), \(gamma.upper)] p \(p)"
-        case let .jpegQuality(quality, p): return "jpeg_quality quality [\(quality.lower), \(quality.upper)] p \(p)"
-        case let .normalize(mean, std): return "normalize mean \(mean) std \(std)"
+        case .resize(let n), .centerCrop(let n): return "\(word) \(n)"
+        case let .randomResizedCrop(n, scale, ratio): return "\(word) \(n) scale \(scale) ratio \(ratio)"
+        case let .randomCrop(n, padding): return "\(word) \(n)" + (padding > 0 ? " padding \(padding)" : "")
+        case .horizontalFlip(let p), .verticalFlip(let p): return "\(word) \(p)"
+        case .randomRotation(let d): return "\(word) \(d)"
+        case let .colorJitter(b, c): return "\(word) brightness \(b) contrast \(c)"
+        case let .gaussianBlur(sigma, p): return "\(word) sigma \(sigma) p \(p)"
+        case let .randomGamma(gamma, p): return "\(word) gamma \(gamma) p \(p)"
+        case let .jpegQuality(quality, p): return "\(word) quality \(quality) p \(p)"
+        case let .normalize(mean, std): return "\(word) mean \(mean) std \(std)"
+        case .grayscale: return word
         }
     }
 }
