@@ -3,37 +3,23 @@
 import Foundation
 import MonkVocabulary
 
-/// A folder of images and how its labels are given.
-public struct DatasetSource: Codable, Hashable, Sendable {
-    /// Absolute path of the dataset root.
-    public var root: String
-    public var layout: DatasetLayout
-    public init(root: String, layout: DatasetLayout = .folderPerClass) { self.root = root; self.layout = layout }
-    public var url: URL { URL(fileURLWithPath: root) }
-}
+extension DataPreparation {
+    /// Everything the load stage needs to know: the plan's sources and limit, as they are,
+    /// and how files become cached pixels.
+    public struct Input: Sendable {
+        public var train: DatasetSource
+        public var validation: ValidationSource
+        public var test: DatasetSource?
+        public var preprocessing: Preprocessing
+        public var onBadImage: BadImagePolicy
+        /// Read only this part of each folder (train before the split, validation, test).
+        public var limit: DataLimit?
 
-/// Where validation images come from.
-public enum ValidationSource: Codable, Hashable, Sendable {
-    /// Carved out of the training data by a saved, seeded split.
-    case split(settings: SplitSettings)
-    /// A separate dataset (its classes must be among the training classes).
-    case dataset(source: DatasetSource)
-}
-
-/// Everything the load stage needs to know. Codable and typed: the pipeline maps YAML here.
-public struct DataSpec: Codable, Hashable, Sendable {
-    public var train: DatasetSource
-    public var validation: ValidationSource
-    public var test: DatasetSource?
-    public var preprocessing: Preprocessing
-    public var onBadImage: BadImagePolicy
-    /// Read only this part of each folder (train before the split, validation, test).
-    public var limit: DatasetLimit?
-
-    public init(train: DatasetSource, validation: ValidationSource, test: DatasetSource? = nil,
-                preprocessing: Preprocessing, onBadImage: BadImagePolicy = .fail, limit: DatasetLimit? = nil) {
-        self.train = train; self.validation = validation; self.test = test
-        self.preprocessing = preprocessing; self.onBadImage = onBadImage; self.limit = limit
+        public init(train: DatasetSource, validation: ValidationSource, test: DatasetSource? = nil,
+                    preprocessing: Preprocessing, onBadImage: BadImagePolicy = .fail, limit: DataLimit? = nil) {
+            self.train = train; self.validation = validation; self.test = test
+            self.preprocessing = preprocessing; self.onBadImage = onBadImage; self.limit = limit
+        }
     }
 }
 
@@ -58,22 +44,22 @@ public enum DataPreparation {
     /// `SplitError`, or `BadImagesError` (with every bad file of every split, paths relative to
     /// their dataset root and prefixed by the split name). To get a report that lists bad
     /// files instead of an error (`check-data`), pass a spec with `onBadImage = .skip`.
-    public static func prepare(_ spec: DataSpec, cache: PixelCache?, manifestURL: URL?, threads: Int) throws -> PreparedData {
+    public static func prepare(_ spec: Input, cache: PixelCache?, manifestURL: URL?, threads: Int) throws -> PreparedData {
         // A limit is applied before anything is read, so a quick run decodes only its images.
         func limited(_ d: Dataset, _ split: SplitName) -> Dataset {
             guard let limit = spec.limit else { return d }
             return d.limited(limit, stream: UInt64(SplitName.allCases.firstIndex(of: split)!))
         }
-        let train = limited(try Dataset.load(root: spec.train.url, layout: spec.train.layout), .train)
+        let train = limited(try Dataset.load(spec.train, classes: nil), .train)
         func scan(_ d: Dataset) -> [ScannedImage] { ImageScanner.scan(d, preprocessing: spec.preprocessing, cache: cache, threads: threads) }
 
         var parts: [(SplitName, Dataset, [ScannedImage])] = [(.train, train, scan(train))]
-        if case .dataset(let source) = spec.validation {
-            let d = limited(try Dataset.load(root: source.url, layout: source.layout, classes: train.classes), .val)
+        if case .folder(let path) = spec.validation {
+            let d = limited(try Dataset.load(.folder(path: path), classes: train.classes), .val)
             parts.append((.val, d, scan(d)))
         }
         if let source = spec.test {
-            let d = limited(try Dataset.load(root: source.url, layout: source.layout, classes: train.classes), .test)
+            let d = limited(try Dataset.load(source, classes: train.classes), .test)
             parts.append((.test, d, scan(d)))
         }
 
@@ -91,7 +77,8 @@ public enum DataPreparation {
 
         var manifest: SplitManifest?, origin: SplitManifest.Origin?
         var sideOfTrainItem: [String: SplitName] = [:]
-        if case .split(let settings) = spec.validation {
+        if case .split(let plan) = spec.validation {
+            let settings = SplitSettings(plan)
             let kept = good[.train]!
             let d = Dataset(root: train.root, classes: train.classes, items: kept.map(\.item))
             if let manifestURL {

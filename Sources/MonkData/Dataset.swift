@@ -1,5 +1,6 @@
 // Datasets as lists of (file, class): read from a folder per class or from a CSV file.
 import Foundation
+import MonkVocabulary
 
 /// One image of a dataset: its path relative to the dataset root and its class index.
 public struct DatasetItem: Codable, Hashable, Sendable {
@@ -83,6 +84,32 @@ public struct Dataset: Sendable, Equatable {
         var counts = [Int](repeating: 0, count: classes.count)
         for item in items { counts[item.label] += 1 }
         return counts
+    }
+
+    /// Lists a plan's source: a folder per class, or a CSV file whose image paths are relative
+    /// to its root. Throws `DatasetError` (a CSV delimiter must be one character).
+    public static func load(_ source: DatasetSource, classes: [String]?) throws(DatasetError) -> Dataset {
+        switch source {
+        case .folder(let path):
+            return try load(root: URL(fileURLWithPath: path), layout: .folderPerClass, classes: classes)
+        case .csv(let csv):
+            guard let delimiter = csv.delimiter.first, csv.delimiter.count == 1 else {
+                throw .malformedCSV(file: csv.file, line: 0, reason: "delimiter must be one character, got \"\(csv.delimiter)\"")
+            }
+            // The layout's file is relative to the root; express the CSV's absolute path so.
+            return try load(root: URL(fileURLWithPath: csv.root),
+                            layout: .csv(file: relativePath(of: csv.file, from: csv.root), delimiter: delimiter, header: true),
+                            classes: classes)
+        }
+    }
+
+    /// `path` relative to `base` (both absolute), with `..` where needed.
+    static func relativePath(of path: String, from base: String) -> String {
+        let p = URL(fileURLWithPath: path).standardizedFileURL.pathComponents
+        let b = URL(fileURLWithPath: base).standardizedFileURL.pathComponents
+        var i = 0
+        while i < min(p.count, b.count) && p[i] == b[i] { i += 1 }
+        return (Array(repeating: "..", count: b.count - i) + p[i...]).joined(separator: "/")
     }
 
     /// Lists `root` in the given layout. With `classes` (e.g. a test set read with the

@@ -1,24 +1,11 @@
 // A quick run's part of a dataset (`data.limit`): a count or a fraction of its images, taken
 // from every class in proportion (largest remainders), seeded, so the same limit reads the
-// same images on every machine and a class never vanishes from a small sample.
+// same images on every machine and a class never vanishes from a small sample. The limit
+// itself (DataLimit) is declared in MonkVocabulary, with the plan's encoding.
 import MonkEngine
+import MonkVocabulary
 
-/// How many images of a dataset to keep, and the seed that picks them.
-public struct DatasetLimit: Codable, Hashable, Sendable {
-    public enum Amount: Codable, Hashable, Sendable {
-        case images(Int)
-        /// In (0, 1).
-        case fraction(Double)
-    }
-
-    public var amount: Amount
-    public var seed: UInt64
-
-    public init(amount: Amount, seed: UInt64) {
-        self.amount = amount
-        self.seed = seed
-    }
-
+extension DataLimit {
     /// How many of `total` images to keep (at least 1 of a non-empty dataset).
     public func count(of total: Int) -> Int {
         switch amount {
@@ -54,7 +41,7 @@ public struct DatasetLimit: Codable, Hashable, Sendable {
 extension Dataset {
     /// This dataset with only the images `limit` keeps, in their listed order. `stream`
     /// separates the draws of different folders read with one seed.
-    public func limited(_ limit: DatasetLimit, stream: UInt64) -> Dataset {
+    public func limited(_ limit: DataLimit, stream: UInt64) -> Dataset {
         let quotas = limit.quotas(classCounts)
         var chosen = Set<Int>()
         var rng = RNG(seed: limit.seed, stream: 40 + stream)

@@ -1,13 +1,15 @@
 // A seeded, stratified, optionally grouped train/validation split.
 import Foundation
 import MonkEngine
+import MonkVocabulary
 
 /// Which part of the data an image belongs to.
 public enum SplitName: String, Codable, Hashable, Sendable, CaseIterable {
     case train, val, test
 }
 
-/// How to carve a validation set out of a training folder.
+/// How to carve a validation set out of a training folder, as the split manifest records it
+/// (its field names are that file's; the plan's `SplitPlan` maps here with `init(_:)`).
 public struct SplitSettings: Codable, Hashable, Sendable {
     /// Share of each class that goes to validation (0 < f < 1); Monk's default is 0.3.
     public var validationFraction: Double
@@ -25,6 +27,13 @@ public struct SplitSettings: Codable, Hashable, Sendable {
         self.seed = seed
         self.groupPattern = groupPattern
         self.stratified = stratified
+    }
+}
+
+extension SplitSettings {
+    /// The plan's split as the splitter and the manifest record it.
+    public init(_ plan: SplitPlan) {
+        self.init(validationFraction: plan.fraction, seed: plan.seed, groupPattern: plan.groupBy, stratified: plan.stratified)
     }
 }
 

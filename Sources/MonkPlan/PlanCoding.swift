@@ -1,14 +1,8 @@
-// Readable JSON for the plan's enums whose cases carry one unnamed value: `{"sgd": {...}}`
+// Readable JSON for the plan's enums whose cases carry one unnamed value (the dataset and
+// validation sources' are beside their declarations in MonkVocabulary): `{"sgd": {...}}`
 // and `"auto"` rather than Swift's synthesised `{"sgd": {"_0": {...}}}`. The pipeline writes
 // the plan into experiment-state.json for people, and hashes it for cache keys.
-
-/// Decodes the single `case: value` pair of a one-key object.
-private func onlyKey<K: CodingKey>(_ c: KeyedDecodingContainer<K>, _ type: String) throws -> K {
-    guard c.allKeys.count == 1, let key = c.allKeys.first else {
-        throw DecodingError.dataCorrupted(.init(codingPath: c.codingPath, debugDescription: "expected one \(type) case"))
-    }
-    return key
-}
+import MonkVocabulary
 
 extension ThreadCount {
     public init(from decoder: any Decoder) throws {
@@ -25,46 +19,6 @@ extension ThreadCount {
         switch self {
         case .auto: try c.encode("auto")
         case .fixed(let n): try c.encode(n)
-        }
-    }
-}
-
-extension DatasetSource {
-    private enum Key: String, CodingKey { case folder, csv }
-
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: Key.self)
-        switch try onlyKey(c, "dataset source") {
-        case .folder: self = .folder(path: try c.decode(String.self, forKey: .folder))
-        case .csv: self = .csv(try c.decode(CSVSource.self, forKey: .csv))
-        }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: Key.self)
-        switch self {
-        case .folder(let path): try c.encode(path, forKey: .folder)
-        case .csv(let csv): try c.encode(csv, forKey: .csv)
-        }
-    }
-}
-
-extension ValidationSource {
-    private enum Key: String, CodingKey { case folder, split }
-
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: Key.self)
-        switch try onlyKey(c, "validation source") {
-        case .folder: self = .folder(path: try c.decode(String.self, forKey: .folder))
-        case .split: self = .split(try c.decode(SplitPlan.self, forKey: .split))
-        }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: Key.self)
-        switch self {
-        case .folder(let path): try c.encode(path, forKey: .folder)
-        case .split(let split): try c.encode(split, forKey: .split)
         }
     }
 }

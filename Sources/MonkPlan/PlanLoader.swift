@@ -1,6 +1,7 @@
 // The public entry points: a spec file (or its text) → the Spec as written, or → the Plan.
 // Reading the file is the only I/O; everything after it is pure.
 import Foundation
+import MonkVocabulary
 
 /// Reads and validates a spec into `Spec`, the Codable mirror of the file.
 public enum SpecLoader {

@@ -9,10 +9,10 @@ import MonkVocabulary
         .deletingLastPathComponent().appendingPathComponent("examples/chest_xray_small")
     static let patient = #"^(person\d+|(?:NORMAL2-)?IM-\d+)"#
 
-    func spec(fraction: Double = 0.25) -> DataSpec {
-        DataSpec(train: DatasetSource(root: Self.example.appendingPathComponent("train").path),
-                 validation: .split(settings: SplitSettings(validationFraction: fraction, seed: 11, groupPattern: Self.patient)),
-                 test: DatasetSource(root: Self.example.appendingPathComponent("test").path),
+    func spec(fraction: Double = 0.25) -> DataPreparation.Input {
+        DataPreparation.Input(train: .folder(path: Self.example.appendingPathComponent("train").path),
+                 validation: .split(SplitPlan(fraction: fraction, stratified: true, groupBy: Self.patient, seed: 11)),
+                 test: .folder(path: Self.example.appendingPathComponent("test").path),
                  preprocessing: Preprocessing(resize: .exact(size: ImageSize(32))))
     }
 
@@ -72,9 +72,9 @@ import MonkVocabulary
         _ = tmp.file("train/a/empty.jpg", Data())
         _ = tmp.file("test/b/gif.jpg", try Data(contentsOf: Fixtures.url("bad_gif_named.jpg")))
         _ = tmp.file("test/a/ok.png", png)
-        var s = DataSpec(train: DatasetSource(root: tmp.url.appendingPathComponent("train").path),
-                         validation: .split(settings: SplitSettings(validationFraction: 0.5, seed: 1)),
-                         test: DatasetSource(root: tmp.url.appendingPathComponent("test").path),
+        var s = DataPreparation.Input(train: .folder(path: tmp.url.appendingPathComponent("train").path),
+                         validation: .split(SplitPlan(fraction: 0.5, stratified: true, groupBy: nil, seed: 1)),
+                         test: .folder(path: tmp.url.appendingPathComponent("test").path),
                          preprocessing: Preprocessing(resize: .exact(size: ImageSize(4))))
         let manifest = tmp.url.appendingPathComponent("m.json")
         #expect(throws: BadImagesError(images: [BadImage(path: "train: a/empty.jpg", reason: "empty file (0 bytes)"),

@@ -4,6 +4,7 @@
 import Foundation
 import MonkData
 import MonkPlan
+import MonkVocabulary
 
 extension PipelineRunner {
     /// An estimate per train stage that runs (identity → estimate); cached stages need none,
@@ -47,17 +48,17 @@ extension PipelineRunner {
             LoadPaths(root: layout.cache.root.appendingPathComponent("load/\(loadKey)", isDirectory: true)).loaded) {
             return (loaded.train.count, loaded.validation.count, true)
         }
-        let spec = try LoadStage.dataSpec(plan)
+        let spec = LoadStage.input(plan)
         func limited(_ d: Dataset, _ split: SplitName) -> Dataset {
             spec.limit.map { d.limited($0, stream: UInt64(SplitName.allCases.firstIndex(of: split)!)) } ?? d
         }
         let train = limited(sources.train, .train)
         switch spec.validation {
-        case .dataset:
+        case .folder:
             let validation = sources.validation.map { limited($0, .val).items.count } ?? 0
             return (train.items.count, validation, false)
-        case .split(let settings):
-            let sides = try Splitter.split(train.items, classCount: train.classes.count, settings: settings)
+        case .split(let split):
+            let sides = try Splitter.split(train.items, classCount: train.classes.count, settings: SplitSettings(split))
             let validation = sides.filter { $0 == .val }.count
             return (sides.count - validation, validation, false)
         }

@@ -8,7 +8,7 @@ extension PipelineRunner {
     /// pixel cache is filled on the way, so a later `run` does not decode again; bad images
     /// are reported, not fatal, whatever `on_bad_image` says.
     public func checkData() throws -> DataCheckReport {
-        let prepared = try DataPreparation.prepare(try LoadStage.dataSpec(plan, policy: .skip), cache: pixels,
+        let prepared = try DataPreparation.prepare(LoadStage.input(plan, policy: .skip), cache: pixels,
                                                    manifestURL: nil, threads: cores.threads(plan.data.workers))
         return prepared.report
     }

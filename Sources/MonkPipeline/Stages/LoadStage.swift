@@ -30,37 +30,12 @@ public struct LoadedData: Codable, Equatable, Sendable {
 }
 
 enum LoadStage {
-    /// The data settings of a plan as MonkData's load-stage input.
-    static func dataSpec(_ plan: Plan, policy: BadImagePolicy? = nil) throws -> MonkData.DataSpec {
-        func source(_ s: MonkPlan.DatasetSource) throws -> MonkData.DatasetSource {
-            switch s {
-            case .folder(let path): return MonkData.DatasetSource(root: path)
-            case .csv(let csv):
-                guard let delimiter = csv.delimiter.first, csv.delimiter.count == 1 else {
-                    throw PipelineError.invalid("CSV delimiter must be one character, got \"\(csv.delimiter)\"")
-                }
-                return MonkData.DatasetSource(root: csv.root, layout: .csv(file: DataSources.relativePath(of: csv.file, from: csv.root),
-                                                                           delimiter: delimiter, header: true))
-            }
-        }
-        let validation: MonkData.ValidationSource
-        switch plan.data.validation {
-        case .folder(let path): validation = .dataset(source: MonkData.DatasetSource(root: path))
-        case .split(let s):
-            validation = .split(settings: SplitSettings(validationFraction: s.fraction, seed: s.seed, groupPattern: s.groupBy,
-                                                       stratified: s.stratified))
-        }
-        return MonkData.DataSpec(train: try source(plan.data.train), validation: validation, test: try plan.data.test.map(source),
-                        preprocessing: DataPipelines(plan.data).preprocessing, onBadImage: policy ?? plan.data.onBadImage,
-                        limit: plan.data.limit.map(LoadStage.limit))
-    }
-
-    /// The plan's `data.limit` as MonkData's.
-    static func limit(_ l: DataLimit) -> DatasetLimit {
-        switch l.amount {
-        case .images(let n): return DatasetLimit(amount: .images(n), seed: l.seed)
-        case .fraction(let f): return DatasetLimit(amount: .fraction(f), seed: l.seed)
-        }
+    /// What the load stage reads: the plan's sources and limit as they are, and the pixel
+    /// cache's preprocessing.
+    static func input(_ plan: Plan, policy: BadImagePolicy? = nil) -> DataPreparation.Input {
+        DataPreparation.Input(train: plan.data.train, validation: plan.data.validation, test: plan.data.test,
+                              preprocessing: DataPipelines(plan.data).preprocessing, onBadImage: policy ?? plan.data.onBadImage,
+                              limit: plan.data.limit)
     }
 
     /// Runs the stage into its folder (split manifest, data check, loaded data) and returns
@@ -68,7 +43,7 @@ enum LoadStage {
     static func run(plan: Plan, paths: LoadPaths, pixelCache: PixelCache, threads: Int, console: Console,
                     policy: BadImagePolicy? = nil) throws -> LoadedData {
         console.info("  scanning images (hash, decode, resize into the pixel cache)…")
-        let prepared = try DataPreparation.prepare(try dataSpec(plan, policy: policy), cache: pixelCache,
+        let prepared = try DataPreparation.prepare(input(plan, policy: policy), cache: pixelCache,
                                                    manifestURL: paths.splitManifest,
                                                    threads: threads)
         func images(_ samples: [LoaderSample]) -> [LoadedImage] {
