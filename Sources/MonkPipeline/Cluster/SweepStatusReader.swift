@@ -71,7 +71,7 @@ extension PipelineRunner {
         }
 
         var comparison = ComparisonStatus(state: .notWritten)
-        let report = comparisonDirectory.appendingPathComponent("index.html")
+        let report = layout.comparison.report
         if let v = decisions.first(where: { $0.stage.kind == .compare })?.verdict, v == .cached {
             comparison.state = .written
             comparison.report = report.path
