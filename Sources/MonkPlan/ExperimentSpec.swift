@@ -73,32 +73,12 @@ public struct ScheduleSpec: Codable, Equatable, Sendable {
 
 public struct LossSpec: Codable, Equatable, Sendable {
     public var type: LossKind?
-    public var classWeights: ClassWeightsSpec?
+    /// As written, which is also the plan's form (`none`, `balanced`, or one weight per class).
+    public var classWeights: ClassWeights?
     public var labelSmoothing: Double?
 
     enum CodingKeys: String, CodingKey {
         case type, classWeights = "class_weights", labelSmoothing = "label_smoothing"
-    }
-}
-
-/// `none`, `balanced`, or one weight per class.
-public enum ClassWeightsSpec: Codable, Equatable, Sendable {
-    case none, balanced
-    case list([Double])
-
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.singleValueContainer()
-        if let list = try? c.decode([Double].self) { self = .list(list); return }
-        self = try c.decode(String.self) == "balanced" ? .balanced : .none
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.singleValueContainer()
-        switch self {
-        case .none: try c.encode("none")
-        case .balanced: try c.encode("balanced")
-        case .list(let list): try c.encode(list)
-        }
     }
 }
 

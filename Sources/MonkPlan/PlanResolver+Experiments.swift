@@ -167,12 +167,7 @@ extension PlanResolver {
     }
 
     func loss(_ l: LossSpec?) -> Loss {
-        let weights: ClassWeights
-        switch l?.classWeights {
-        case nil, .none?: weights = .none
-        case .balanced?: weights = .balanced
-        case .list(let list)?: weights = .explicit(list)
-        }
+        let weights = l?.classWeights ?? ClassWeights.none
         switch l?.type ?? LossKind.specDefault {
         case .cross_entropy:
             return .crossEntropy(classWeights: weights, labelSmoothing: l?.labelSmoothing ?? LossKind.defaultLabelSmoothing)

@@ -24,8 +24,8 @@ struct PlanResolver {
 
     /// The plan, or nil with `errors` filled in.
     mutating func resolve() -> Plan? {
-        let seed = UInt64(spec.seed ?? 0)
-        let writtenWorkspace = spec.workspace ?? "workspace"
+        let seed = UInt64(spec.seed ?? DataDefaults.seed)
+        let writtenWorkspace = spec.workspace ?? DataDefaults.workspace
         let workspace = path(writtenWorkspace, at: ["workspace"])
         if let problem = PathRules.workspaceProblem(written: writtenWorkspace, resolved: workspace, specDirectory: directory) {
             report(.unsafeName, at: ["workspace"], problem)
@@ -46,25 +46,26 @@ struct PlanResolver {
     // MARK: data
 
     mutating func resolveData(_ d: DataSpec, seed: UInt64) -> DataPlan {
-        let inputSize = d.inputSize ?? 224
+        let inputSize = d.inputSize ?? DataDefaults.inputSize
         let validation: ValidationSource
         switch d.val {
         case .folder(let p)?: validation = .folder(path: path(p, at: ["data", "val"]))
         case .split(let s)?:
-            validation = .split(SplitPlan(fraction: s.fraction ?? 0.3, stratified: s.stratified ?? true,
+            validation = .split(SplitPlan(fraction: s.fraction ?? DataDefaults.validationFraction, stratified: s.stratified ?? DataDefaults.stratified,
                                           groupBy: s.groupBy, seed: s.seed.map(UInt64.init) ?? seed))
         case nil:
-            validation = .split(SplitPlan(fraction: 0.3, stratified: true, groupBy: nil, seed: seed))
+            validation = .split(SplitPlan(fraction: DataDefaults.validationFraction, stratified: DataDefaults.stratified,
+                                          groupBy: nil, seed: seed))
         }
-        let color = d.color ?? .rgb
+        let color = d.color ?? DataDefaults.color
         let train = transforms(d.trainTransforms, key: "train_transforms", inputSize: inputSize, color: color,
                                defaults: [.resize(size: inputSize), .horizontalFlip(probability: TransformDefaults.flipProbability), imagenet])
         let eval = transforms(d.evalTransforms, key: "eval_transforms", inputSize: inputSize, color: color,
                               defaults: [.resize(size: inputSize), imagenet])
         return DataPlan(train: source(d.train, key: "train"), validation: validation,
                         test: d.test.map { source($0, key: "test") }, inputSize: inputSize,
-                        batchSize: d.batchSize ?? 4, workers: threads(d.workers), color: color,
-                        trainTransforms: train, evalTransforms: eval, onBadImage: d.onBadImage ?? .fail,
+                        batchSize: d.batchSize ?? DataDefaults.batchSize, workers: threads(d.workers), color: color,
+                        trainTransforms: train, evalTransforms: eval, onBadImage: d.onBadImage ?? DataDefaults.onBadImage,
                         limit: d.limit.map { limit in
                             switch limit {
                             case .images(let n): return DataLimit(amount: .images(n), seed: seed)
@@ -83,8 +84,9 @@ struct PlanResolver {
             let file = path(c.csv, at: ["data", key, "csv"])
             let folder = String(file[..<(file.lastIndex(of: "/") ?? file.startIndex)])
             return .csv(CSVSource(file: file, root: c.root.map { path($0, at: ["data", key, "root"]) } ?? (folder.isEmpty ? "/" : folder),
-                                  delimiter: c.delimiter ?? ",", imageColumn: c.imageColumn ?? "ID",
-                                  labelColumn: c.labelColumn ?? "Label"))
+                                  delimiter: c.delimiter ?? DataDefaults.csvDelimiter,
+                                  imageColumn: c.imageColumn ?? DataDefaults.imageColumn,
+                                  labelColumn: c.labelColumn ?? DataDefaults.labelColumn))
         }
     }
 

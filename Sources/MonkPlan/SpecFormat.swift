@@ -1,6 +1,6 @@
 // The monkpipe pipeline format, described once: top level, data and transforms. Validation,
-// the JSON Schema and the docs in it all come from here (defaults are applied in PlanResolver
-// and quoted in the docs below).
+// the JSON Schema and the docs in it all come from here (defaults are declared in DataDefaults
+// and TransformDefaults, applied in PlanResolver and written into the docs below).
 import MonkVocabulary
 
 enum SpecFormat {
@@ -11,9 +11,9 @@ enum SpecFormat {
         Field(name: "project", shape: .string(.name),
               doc: "Project name; results go to <workspace>/<project>/<experiment>/", required: true),
         Field(name: "workspace", shape: .string(.path),
-              doc: "Folder for all outputs, relative to the spec file (default: workspace)"),
+              doc: "Folder for all outputs, relative to the spec file (default: \(DataDefaults.workspace))"),
         Field(name: "seed", shape: .integer(min: 0, max: Int.max),
-              doc: "Seed for splits, initialisation, shuffling and augmentation (default: 0)"),
+              doc: "Seed for splits, initialisation, shuffling and augmentation (default: \(DataDefaults.seed))"),
         Field(name: "threads", shape: threads, doc: "Compute threads, or auto for all cores (default: auto)"),
         Field(name: "data", shape: .object(data), doc: "The images and how they are prepared", required: true),
         Field(name: "defaults", shape: .object(experiment),
@@ -35,16 +35,16 @@ enum SpecFormat {
     static let csv = ObjectShape(fields: [
         Field(name: "csv", shape: .string(.path), doc: "CSV file with a header row: image path and label per line", required: true),
         Field(name: "root", shape: .string(.path), doc: "Folder the image paths are relative to (default: the CSV's folder)"),
-        Field(name: "delimiter", shape: .string(.character), doc: "Field separator (default: ,)"),
-        Field(name: "image_column", shape: .string(.text), doc: "Header of the image path column (default: ID)"),
-        Field(name: "label_column", shape: .string(.text), doc: "Header of the label column (default: Label)"),
+        Field(name: "delimiter", shape: .string(.character), doc: "Field separator (default: \(DataDefaults.csvDelimiter))"),
+        Field(name: "image_column", shape: .string(.text), doc: "Header of the image path column (default: \(DataDefaults.imageColumn))"),
+        Field(name: "label_column", shape: .string(.text), doc: "Header of the label column (default: \(DataDefaults.labelColumn))"),
     ])
 
     static let source = Shape.choice([.string(.path), .object(csv)])
 
     static let split = ObjectShape(fields: [
-        Field(name: "fraction", shape: .number(.openUnit), doc: "Part of the training images used for validation (default: 0.3, Monk's 0.7/0.3)"),
-        Field(name: "stratified", shape: .boolean, doc: "Keep class proportions equal in both parts (default: true)"),
+        Field(name: "fraction", shape: .number(.openUnit), doc: "Part of the training images used for validation (default: \(docNumber(DataDefaults.validationFraction)), Monk's 0.7/0.3)"),
+        Field(name: "stratified", shape: .boolean, doc: "Keep class proportions equal in both parts (default: \(DataDefaults.stratified))"),
         Field(name: "group_by", shape: .string(.regex),
               doc: "Regular expression on the file name; its first capture group (or whole match) names a group, e.g. a patient, that is never split (default: none)"),
         Field(name: "seed", shape: .integer(min: 0, max: Int.max), doc: "Seed of the split (default: the project seed)"),
@@ -53,19 +53,19 @@ enum SpecFormat {
     static let data = ObjectShape(fields: [
         Field(name: "train", shape: source, doc: "Training images: a folder with one sub-folder per class, or a CSV", required: true),
         Field(name: "val", shape: .choice([.string(.path), .object(split)]),
-              doc: "Validation images: a folder, or a split of train (default: a stratified 0.3 split)"),
+              doc: "Validation images: a folder, or a split of train (default: a stratified \(docNumber(DataDefaults.validationFraction)) split)"),
         Field(name: "test", shape: source, doc: "Test images: a folder with one sub-folder per class, or a CSV (default: no test stage)"),
-        Field(name: "input_size", shape: .integer(min: 8, max: 2048), doc: "Network input side in pixels (default: 224)"),
-        Field(name: "batch_size", shape: .integer(min: 1, max: 4096), doc: "Images per batch (default: 4, Monk's quick mode)"),
+        Field(name: "input_size", shape: .integer(min: 8, max: 2048), doc: "Network input side in pixels (default: \(DataDefaults.inputSize))"),
+        Field(name: "batch_size", shape: .integer(min: 1, max: 4096), doc: "Images per batch (default: \(DataDefaults.batchSize), Monk's quick mode)"),
         Field(name: "workers", shape: threads, doc: "Threads that decode images, or auto (default: auto)"),
         Field(name: "color", shape: .words(ColorMode.self),
-              doc: "rgb (grayscale images become 3 channels) or grayscale (default: rgb)"),
+              doc: "rgb (grayscale images become 3 channels) or grayscale (default: \(DataDefaults.color.word))"),
         Field(name: "train_transforms", shape: transforms,
-              doc: "Training transforms in order (default: resize, horizontal_flip, normalize)"),
+              doc: "Training transforms in order (default: \(TransformKind.resize.word), \(TransformKind.horizontalFlip.word), \(TransformKind.normalize.word))"),
         Field(name: "eval_transforms", shape: transforms,
-              doc: "Validation and test transforms in order (default: resize, normalize)"),
+              doc: "Validation and test transforms in order (default: \(TransformKind.resize.word), \(TransformKind.normalize.word))"),
         Field(name: "on_bad_image", shape: .words(BadImagePolicy.self),
-              doc: "fail, or skip and report images that cannot be decoded (default: fail)"),
+              doc: "fail, or skip and report images that cannot be decoded (default: \(DataDefaults.onBadImage.word))"),
         Field(name: "limit", shape: .choice([.integer(min: 1, max: 100_000_000), .number(.openUnit)]),
               doc: "For quick runs: at most this many images (a whole number) or this fraction (below 1) of each folder read — train (before the validation split), val and test — chosen per class in proportion, seeded by the project seed (default: all images)"),
     ])
