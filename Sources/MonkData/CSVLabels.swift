@@ -2,8 +2,10 @@
 import Foundation
 
 enum CSVLabels {
-    /// (path, class) pairs from the first two columns of every non-empty row.
-    static func read(_ url: URL, delimiter: Character, header: Bool) throws(DatasetError) -> [(path: String, className: String)] {
+    /// (path, class) pairs from every non-empty row: from the `columns` named in the header row
+    /// when it has both (the spec's image_column and label_column), else from the first two.
+    static func read(_ url: URL, delimiter: Character, header: Bool,
+                     columns: (image: String, label: String)? = nil) throws(DatasetError) -> [(path: String, className: String)] {
         // A label file lists one line per image: 64 MB is over a million rows.
         let data: Data
         do { data = try FileBytes.read(url, maxBytes: 64 << 20) } catch {
@@ -14,16 +16,25 @@ enum CSVLabels {
         }
         var out: [(String, String)] = []
         var lineNumber = 0
+        var (pathIndex, labelIndex) = (0, 1)
         for line in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
             lineNumber += 1
             let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
-            if trimmed.isEmpty || (header && lineNumber == 1) { continue }
+            if trimmed.isEmpty { continue }
+            if header && lineNumber == 1 {
+                // Column names are only looked up; a header that does not parse is skipped, as ever.
+                if let columns, let names = try? split(trimmed, delimiter),
+                   let p = names.firstIndex(of: columns.image), let l = names.firstIndex(of: columns.label) {
+                    (pathIndex, labelIndex) = (p, l)
+                }
+                continue
+            }
             let fields: [String]
             do { fields = try split(trimmed, delimiter) } catch { throw .malformedCSV(file: url.path, line: lineNumber, reason: error.reason) }
-            guard fields.count >= 2, !fields[0].isEmpty, !fields[1].isEmpty else {
+            guard fields.count > max(pathIndex, labelIndex), !fields[pathIndex].isEmpty, !fields[labelIndex].isEmpty else {
                 throw .malformedCSV(file: url.path, line: lineNumber, reason: "expected path\(delimiter)label, found \"\(trimmed)\"")
             }
-            out.append((fields[0], fields[1]))
+            out.append((fields[pathIndex], fields[labelIndex]))
         }
         return out
     }

@@ -99,7 +99,7 @@ public struct Dataset: Sendable, Equatable {
             // The layout's file is relative to the root; express the CSV's absolute path so.
             return try load(root: URL(fileURLWithPath: csv.root),
                             layout: .csv(file: relativePath(of: csv.file, from: csv.root), delimiter: delimiter, header: true),
-                            classes: classes)
+                            classes: classes, columns: (csv.imageColumn, csv.labelColumn))
         }
     }
 
@@ -115,7 +115,9 @@ public struct Dataset: Sendable, Equatable {
     /// Lists `root` in the given layout. With `classes` (e.g. a test set read with the
     /// training set's classes), labels index that list and any other class is an error;
     /// without, the classes found are used, sorted by name.
-    public static func load(root: URL, layout: DatasetLayout, classes: [String]? = nil) throws(DatasetError) -> Dataset {
+    /// `columns` names a CSV's image and label columns (used when its header has both).
+    public static func load(root: URL, layout: DatasetLayout, classes: [String]? = nil,
+                            columns: (image: String, label: String)? = nil) throws(DatasetError) -> Dataset {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDir), isDir.boolValue else {
             throw .missingFolder(root.path)
@@ -128,7 +130,7 @@ public struct Dataset: Sendable, Equatable {
             listing = found
             pairs = found.candidates
         case let .csv(file, delimiter, header):
-            pairs = try CSVLabels.read(root.appendingPathComponent(file), delimiter: delimiter, header: header)
+            pairs = try CSVLabels.read(root.appendingPathComponent(file), delimiter: delimiter, header: header, columns: columns)
         }
         let names = classes ?? Array(Set(pairs.map(\.className))).sorted()
         if names.isEmpty { throw .noClasses(root.path) }

@@ -36,7 +36,7 @@ enum SpecFormat {
         Field(name: "csv", shape: .string(.path), doc: "CSV file with a header row: image path and label per line", required: true),
         Field(name: "root", shape: .string(.path), doc: "Folder the image paths are relative to (default: the CSV's folder)"),
         Field(name: "delimiter", shape: .string(.character), doc: "Field separator (default: \(DataDefaults.csvDelimiter))"),
-        Field(name: "image_column", shape: .string(.text), doc: "Header of the image path column (default: \(DataDefaults.imageColumn))"),
+        Field(name: "image_column", shape: .string(.text), doc: "Header of the image path column; a header without both named columns gives path and label in its first two (default: \(DataDefaults.imageColumn))"),
         Field(name: "label_column", shape: .string(.text), doc: "Header of the label column (default: \(DataDefaults.labelColumn))"),
     ])
 

@@ -2,6 +2,7 @@
 import Foundation
 import Testing
 @testable import MonkData
+import MonkVocabulary
 
 @Suite struct DatasetTests {
     func bytes(_ name: String) -> Data { try! Data(contentsOf: Fixtures.url(name)) }
@@ -37,6 +38,27 @@ import Testing
         #expect(throws: DatasetError.malformedCSV(file: tmp.url.appendingPathComponent("bad.csv").path, line: 2,
                                                   reason: "expected path,label, found \"only-one-field\"")) {
             try Dataset.load(root: tmp.url, layout: .csv(file: "bad.csv", delimiter: ",", header: false))
+        }
+    }
+
+    /// A plan's CSV source reads the columns its image_column and label_column name (here not
+    /// the first two, and in the other order); a header without them keeps the first two, as
+    /// before the columns were honoured.
+    @Test func csvSourceReadsTheNamedColumns() throws {
+        let tmp = TempDir(); defer { tmp.cleanup() }
+        _ = tmp.file("meta.csv", Data("patient,Label,ID\np1,dog,img/1.png\np2,cat,img/2.png\n".utf8))
+        let file = tmp.url.appendingPathComponent("meta.csv").path
+        func source(_ image: String, _ label: String) -> DatasetSource {
+            .csv(CSVSource(file: file, root: tmp.url.path, delimiter: ",", imageColumn: image, labelColumn: label))
+        }
+        let d = try Dataset.load(source("ID", "Label"), classes: nil)
+        #expect(d.classes == ["cat", "dog"])
+        #expect(d.items == [DatasetItem(path: "img/1.png", label: 1), DatasetItem(path: "img/2.png", label: 0)])
+        let unnamed = try Dataset.load(source("file", "class"), classes: nil)
+        #expect(unnamed.items.map(\.path) == ["p1", "p2"] && unnamed.classes == ["cat", "dog"])
+        #expect(throws: DatasetError.malformedCSV(file: file, line: 0, reason: "delimiter must be one character, got \";;\"")) {
+            try Dataset.load(.csv(CSVSource(file: file, root: tmp.url.path, delimiter: ";;", imageColumn: "ID", labelColumn: "Label")),
+                             classes: nil)
         }
     }
 
