@@ -105,11 +105,15 @@ public struct PretrainedSource: Hashable, Sendable {
 
     /// The hash prefix the file name carries (`resnet18-f37072fd.pth` → `f37072fd`), checked
     /// against a download by `framework.nameHash`.
-    public var nameHashPrefix: String? {
+    public var nameHashPrefix: String? { Self.nameHashPrefix(of: fileName) }
+
+    /// The hex digits (8 or more, lowercased) after the last `-` of a file name's stem; the
+    /// download checks the file's digest against them.
+    public static func nameHashPrefix(of fileName: String) -> String? {
         let stem = fileName.split(separator: ".").first ?? Substring(fileName)
         guard let dash = stem.lastIndex(of: "-") else { return nil }
         let hex = stem[stem.index(after: dash)...]
-        return hex.count >= 8 && hex.allSatisfy(\.isHexDigit) ? String(hex) : nil
+        return hex.count >= 8 && hex.allSatisfy(\.isHexDigit) ? hex.lowercased() : nil
     }
 
     /// torchvision's file at download.pytorch.org.

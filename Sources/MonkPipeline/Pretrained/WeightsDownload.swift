@@ -28,13 +28,8 @@ public struct WeightsDownload: Sendable {
         self.folder = folder
     }
 
-    /// The hex digits after the last `-` of the file name's stem (`ecdde353`).
-    public var expectedPrefix: String? {
-        let stem = fileName.split(separator: ".").first.map(String.init) ?? fileName
-        guard let dash = stem.lastIndex(of: "-") else { return nil }
-        let hex = stem[stem.index(after: dash)...].lowercased()
-        return hex.count >= 6 && hex.allSatisfy(\.isHexDigit) ? hex : nil
-    }
+    /// The hex digits after the last `-` of the file name's stem (`ecdde353`): the catalogue's rule.
+    public var expectedPrefix: String? { PretrainedSource.nameHashPrefix(of: fileName) }
 
     /// Downloads, unpacks and checks the file; returns its final path.
     public func run(console: Console) throws -> URL {
