@@ -77,8 +77,7 @@ public enum DataPreparation {
 
         var manifest: SplitManifest?, origin: SplitManifest.Origin?
         var sideOfTrainItem: [String: SplitName] = [:]
-        if case .split(let plan) = spec.validation {
-            let settings = SplitSettings(plan)
+        if case .split(let settings) = spec.validation {
             let kept = good[.train]!
             let d = Dataset(root: train.root, classes: train.classes, items: kept.map(\.item))
             if let manifestURL {

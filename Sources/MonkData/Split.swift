@@ -1,4 +1,5 @@
-// A seeded, stratified, optionally grouped train/validation split.
+// A seeded, stratified, optionally grouped train/validation split (its settings are the plan's
+// SplitPlan, declared in MonkVocabulary).
 import Foundation
 import MonkEngine
 import MonkVocabulary
@@ -6,35 +7,6 @@ import MonkVocabulary
 /// Which part of the data an image belongs to.
 public enum SplitName: String, Codable, Hashable, Sendable, CaseIterable {
     case train, val, test
-}
-
-/// How to carve a validation set out of a training folder, as the split manifest records it
-/// (its field names are that file's; the plan's `SplitPlan` maps here with `init(_:)`).
-public struct SplitSettings: Codable, Hashable, Sendable {
-    /// Share of each class that goes to validation (0 < f < 1); Monk's default is 0.3.
-    public var validationFraction: Double
-    public var seed: UInt64
-    /// A regular expression matched against each file name; capture group 1 (or the whole
-    /// match) is the group id, and a group's images all land on the same side. Files the
-    /// pattern does not match form groups of their own. Example for the chest X-ray names:
-    /// `^(person\d+|(?:NORMAL2-)?IM-\d+)`.
-    public var groupPattern: String?
-    /// Give every class its share (true), or only the whole set (false).
-    public var stratified: Bool
-
-    public init(validationFraction: Double, seed: UInt64, groupPattern: String? = nil, stratified: Bool = true) {
-        self.validationFraction = validationFraction
-        self.seed = seed
-        self.groupPattern = groupPattern
-        self.stratified = stratified
-    }
-}
-
-extension SplitSettings {
-    /// The plan's split as the splitter and the manifest record it.
-    public init(_ plan: SplitPlan) {
-        self.init(validationFraction: plan.fraction, seed: plan.seed, groupPattern: plan.groupBy, stratified: plan.stratified)
-    }
 }
 
 public enum SplitError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -74,15 +46,15 @@ public enum Splitter {
     /// round(fraction × class count); so without groups every class gets exactly its share, and
     /// with groups the shares are as close as whole groups allow. Unstratified, the whole set
     /// counts as one class.
-    public static func split(_ items: [DatasetItem], classCount: Int, settings: SplitSettings) throws(SplitError) -> [SplitName] {
+    public static func split(_ items: [DatasetItem], classCount: Int, settings: SplitPlan) throws(SplitError) -> [SplitName] {
         guard settings.stratified else {
             var one = settings
             one.stratified = true
             return try split(items.map { DatasetItem(path: $0.path, label: 0) }, classCount: 1, settings: one)
         }
-        let f = settings.validationFraction
+        let f = settings.fraction
         guard f > 0 && f < 1 else { throw .badFraction(f) }
-        let ids = try groups(of: items, pattern: settings.groupPattern)
+        let ids = try groups(of: items, pattern: settings.groupBy)
         var members: [String: [Int]] = [:]
         for (i, id) in ids.enumerated() { members[id, default: []].append(i) }
         var order = members.keys.sorted()

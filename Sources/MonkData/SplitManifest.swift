@@ -2,6 +2,7 @@
 // resumes so validation images can never drift into training.
 import Foundation
 import MonkEngine
+import MonkVocabulary
 
 /// A split written to disk. JSON, sorted keys, one entry per image in dataset order.
 public struct SplitManifest: Codable, Equatable, Sendable {
@@ -18,19 +19,49 @@ public struct SplitManifest: Codable, Equatable, Sendable {
 
     public static let formatVersion = 1
     public var formatVersion: Int
-    public var settings: SplitSettings
+    public var settings: SplitPlan
     public var classes: [String]
     public var entries: [Entry]
 
-    public init(settings: SplitSettings, classes: [String], entries: [Entry]) {
+    public init(settings: SplitPlan, classes: [String], entries: [Entry]) {
         self.formatVersion = Self.formatVersion
         self.settings = settings
         self.classes = classes
         self.entries = entries
     }
 
+    // The file keeps the names it has always used for the settings (validationFraction,
+    // groupPattern), so manifests written before the split settings were declared once
+    // are still reused.
+    enum CodingKeys: String, CodingKey { case formatVersion, settings, classes, entries }
+    enum SettingsKeys: String, CodingKey { case validationFraction, seed, groupPattern, stratified }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        formatVersion = try c.decode(Int.self, forKey: .formatVersion)
+        let s = try c.nestedContainer(keyedBy: SettingsKeys.self, forKey: .settings)
+        settings = SplitPlan(fraction: try s.decode(Double.self, forKey: .validationFraction),
+                             stratified: try s.decode(Bool.self, forKey: .stratified),
+                             groupBy: try s.decodeIfPresent(String.self, forKey: .groupPattern),
+                             seed: try s.decode(UInt64.self, forKey: .seed))
+        classes = try c.decode([String].self, forKey: .classes)
+        entries = try c.decode([Entry].self, forKey: .entries)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(formatVersion, forKey: .formatVersion)
+        var s = c.nestedContainer(keyedBy: SettingsKeys.self, forKey: .settings)
+        try s.encode(settings.fraction, forKey: .validationFraction)
+        try s.encode(settings.seed, forKey: .seed)
+        try s.encodeIfPresent(settings.groupBy, forKey: .groupPattern)
+        try s.encode(settings.stratified, forKey: .stratified)
+        try c.encode(classes, forKey: .classes)
+        try c.encode(entries, forKey: .entries)
+    }
+
     /// Draws a new split of `dataset`; `hashes[i]` is the content hash of `dataset.items[i]`.
-    public static func make(_ dataset: Dataset, hashes: [String], settings: SplitSettings) throws(SplitError) -> SplitManifest {
+    public static func make(_ dataset: Dataset, hashes: [String], settings: SplitPlan) throws(SplitError) -> SplitManifest {
         precondition(hashes.count == dataset.items.count)
         let sides = try Splitter.split(dataset.items, classCount: dataset.classes.count, settings: settings)
         let entries = dataset.items.indices.map { i in
@@ -75,7 +106,7 @@ public struct SplitManifest: Codable, Equatable, Sendable {
     /// otherwise, if there is none, draws and writes a new one. A manifest for different data
     /// or settings is an error, never silently replaced (that is how Monk leaks validation
     /// images into training on resume).
-    public static func loadOrCreate(at url: URL, dataset: Dataset, hashes: [String], settings: SplitSettings) throws -> (SplitManifest, Origin) {
+    public static func loadOrCreate(at url: URL, dataset: Dataset, hashes: [String], settings: SplitPlan) throws -> (SplitManifest, Origin) {
         if FileManager.default.fileExists(atPath: url.path) {
             let m = try read(from: url)
             if m.settings != settings { throw SplitError.staleManifest(path: url.path, reason: "split settings changed") }

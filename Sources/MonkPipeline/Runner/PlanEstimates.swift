@@ -58,7 +58,7 @@ extension PipelineRunner {
             let validation = sources.validation.map { limited($0, .val).items.count } ?? 0
             return (train.items.count, validation, false)
         case .split(let split):
-            let sides = try Splitter.split(train.items, classCount: train.classes.count, settings: SplitSettings(split))
+            let sides = try Splitter.split(train.items, classCount: train.classes.count, settings: split)
             let validation = sides.filter { $0 == .val }.count
             return (sides.count - validation, validation, false)
         }
