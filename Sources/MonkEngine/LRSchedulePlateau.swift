@@ -1,9 +1,11 @@
 // ReduceLROnPlateau with PyTorch's exact bookkeeping: best, bad epochs, cooldown, min_lr.
+import MonkVocabulary
 
 /// torch.optim.lr_scheduler.ReduceLROnPlateau's settings (same defaults).
 public struct PlateauConfig: Codable, Equatable, Sendable {
-    /// `min` for a loss, `max` for an accuracy.
-    public enum Mode: String, Codable, Sendable { case min, max }
+    /// `min` for a loss, `max` for an accuracy: the vocabulary's MetricMode (same words, so
+    /// resume files written with the engine's own enum read alike).
+    public typealias Mode = MetricMode
     /// `rel`: improvement must beat best·(1 ∓ threshold); `abs`: best ∓ threshold.
     public enum ThresholdMode: String, Codable, Sendable { case rel, abs }
 

@@ -14,7 +14,7 @@ extension MonkPlan.LRSchedule {
                 ? Warmup(length: warmupEpochs, unit: .epochs, startFactor: 1 / Double(warmupEpochs + 1)) : nil
             return try .init(.cosine(tMax: tMax, etaMin: etaMin), baseLR: baseLR, warmup: warmup)
         case .plateau(let p):
-            let config = PlateauConfig(mode: p.mode == .min ? .min : .max, factor: p.factor, patience: p.patience,
+            let config = PlateauConfig(mode: p.mode, factor: p.factor, patience: p.patience,
                                        threshold: p.threshold, cooldown: p.cooldown, minLR: p.minLR)
             return try .init(.plateau(config), baseLR: baseLR)
         }
