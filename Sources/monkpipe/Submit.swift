@@ -20,7 +20,8 @@ struct Submit: ParsableCommand {
         discussion: """
         Only what is not cached is submitted: the load stage, the experiments with a stage left, \
         the comparison. Jobs run `monkpipe run FILE --stage load`, `--experiment NAME` and \
-        `--stage compare` on the shared workspace; follow them with `monkpipe status FILE`.
+        `--stage compare` on the shared workspace; follow them with `monkpipe status FILE`. \
+        --set options are passed on to every job (and belong on `status` too).
         """)
 
     @Argument(help: "The pipeline file (YAML).")
@@ -32,6 +33,7 @@ struct Submit: ParsableCommand {
     @Flag(name: .long, help: "Write the scripts or manifests and print what would be submitted, without submitting.")
     var dryRun = false
 
+    @OptionGroup var settings: SetOptions
     @OptionGroup(title: "Resources of every job") var resources: ResourceOptions
     @OptionGroup(title: "Slurm") var slurm: SlurmSubmitOptions
     @OptionGroup(title: "Kubernetes") var kubernetes: KubernetesSubmitOptions
@@ -52,9 +54,11 @@ struct Submit: ParsableCommand {
     }
 
     func run() throws {
-        let plan = try loadPlan(file)
+        let plan = try loadPlan(file, settings)
         let spec = URL(fileURLWithPath: file).standardizedFileURL
         let console = output.console
+        // `status` must read the plan the jobs run: the file with the same --set options.
+        let followed = ShellWords.join([file] + ClusterCommands(executable: "", spec: file, settings: settings.overrides).settingArguments)
         let runner = PipelineRunner(plan: plan, console: Console(quiet: true, isTerminal: false))
         // A spec that fixes its thread count gets that many cores per job unless told otherwise.
         var cpus = resources.cpusPerTask
@@ -62,10 +66,10 @@ struct Submit: ParsableCommand {
         let res = try reportingErrors { try ClusterResources(cpusPerTask: cpus, memory: resources.mem, time: resources.time) }
         switch scheduler {
         case .slurm:
-            let submitter = SlurmSubmitter(runner: runner, commands: ClusterCommands(executable: MonkpipeExecutable.current(), spec: spec.path),
+            let submitter = SlurmSubmitter(runner: runner, commands: ClusterCommands(executable: MonkpipeExecutable.current(), spec: spec.path, settings: settings.overrides),
                                            options: SlurmOptions(partition: slurm.partition, resources: res, extra: slurm.extra ?? []))
             let outcome = try reportingErrors { try submitter.submit(dryRun: dryRun) }
-            SubmitReport.slurm(outcome, file: file, json: output.json, console: console)
+            SubmitReport.slurm(outcome, file: followed, json: output.json, console: console)
         case .kubernetes:
             let options = try reportingErrors {
                 try KubernetesOptions(image: kubernetes.image!, claim: kubernetes.workspaceClaim!,
@@ -73,9 +77,9 @@ struct Submit: ParsableCommand {
                                           ?? spec.deletingLastPathComponent().path,
                                       namespace: kubernetes.namespace, resources: res)
             }
-            let submitter = KubernetesSubmitter(runner: runner, commands: ClusterCommands(executable: "monkpipe", spec: spec.path), options: options)
+            let submitter = KubernetesSubmitter(runner: runner, commands: ClusterCommands(executable: "monkpipe", spec: spec.path, settings: settings.overrides), options: options)
             let outcome = try reportingErrors { try submitter.submit(dryRun: dryRun) }
-            SubmitReport.kubernetes(outcome, file: file, json: output.json, console: console)
+            SubmitReport.kubernetes(outcome, file: followed, json: output.json, console: console)
         }
     }
 }

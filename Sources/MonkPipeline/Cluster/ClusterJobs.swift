@@ -1,6 +1,7 @@
 // The three kinds of cluster job and the monkpipe command each runs on the shared workspace;
 // Slurm's batch scripts and Kubernetes' containers both run exactly these commands.
 import Foundation
+import MonkPlan
 
 /// One kind of job of a submission, in dependency order.
 public enum ClusterJobRole: String, Codable, Sendable, CaseIterable {
@@ -17,19 +18,27 @@ public enum ClusterJobRole: String, Codable, Sendable, CaseIterable {
 public struct ClusterCommands: Sendable, Equatable {
     public var executable: String
     public var spec: String
+    /// The submission's `--set KEY=VALUE` options, passed on to every job: the jobs must run
+    /// the plan that was submitted, not the file without them.
+    public var settings: [SpecOverride]
 
-    public init(executable: String, spec: String) {
+    public init(executable: String, spec: String, settings: [SpecOverride] = []) {
         self.executable = executable
         self.spec = spec
+        self.settings = settings
     }
+
+    /// The `--set` arguments, in the submission's order (a later one wins, as on the command line).
+    public var settingArguments: [String] { settings.flatMap { ["--set", "\($0.key)=\($0.value)"] } }
 
     /// The arguments of `role`'s job; an experiment task's name comes from the shell
     /// variable `experiment` (see `experimentCase`).
     public func arguments(_ role: ClusterJobRole) -> [String] {
+        let run = [executable, "run", spec] + settingArguments
         switch role {
-        case .load: return [executable, "run", spec, "--stage", "load"]
-        case .experiments: return [executable, "run", spec, "--experiment"]
-        case .compare: return [executable, "run", spec, "--stage", "compare"]
+        case .load: return run + ["--stage", "load"]
+        case .experiments: return run + ["--experiment"]
+        case .compare: return run + ["--stage", "compare"]
         }
     }
 

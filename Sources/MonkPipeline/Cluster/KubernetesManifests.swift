@@ -155,8 +155,9 @@ public enum KubernetesManifests {
         s = String(s.prefix(30))
         while s.hasSuffix("-") { s.removeLast() }
         if s.isEmpty || !(s.first!.isLetter) { s = "monkpipe" + (s.isEmpty ? "" : "-" + s.prefix(21)) }
-        let digest = SHA256.hex([commands.spec, commands.executable, options.image, options.claim, options.mountPath,
-                                 "\(options.resources)", experiments.joined(separator: "\n")].joined(separator: "\u{0}"))
+        let fields: [String] = [commands.spec, commands.executable] + commands.settingArguments
+            + [options.image, options.claim, options.mountPath, "\(options.resources)", experiments.joined(separator: "\n")]
+        let digest = SHA256.hex(fields.joined(separator: "\u{0}"))
         return "\(s)-\(digest.prefix(8))"
     }
 
