@@ -28,18 +28,71 @@ enum Sweep {
             total = product
         }
         let shapes = experiment.dottedPaths()
-        var points = [Point(name: "", overrides: [])]
+        // Names follow the sorted keys; overrides are laid in `applicationOrder`, so that a
+        // swept `optimizer.type` replaces the optimizer before a swept `optimizer.lr` is set
+        // in it (in name order the new type would throw the swept rate away).
+        let order = axes.indices.sorted { applicationOrder(axes[$0].key).lexicographicallyPrecedes(applicationOrder(axes[$1].key)) }
+        var points: [(name: String, values: [YAMLNode])] = [("", [])]
         for axis in axes {
             let shape = shapes.first { $0.path == axis.key }?.shape
             points = points.flatMap { point in
                 axis.values.enumerated().map { index, value in
                     let label = segment(key: axis.key, value: value, index: index, shape: shape)
-                    return Point(name: point.name.isEmpty ? label : point.name + "-" + label,
-                                 overrides: point.overrides + [Overlay.nest(value, at: axis.key)])
+                    return (point.name.isEmpty ? label : point.name + "-" + label, point.values + [value])
                 }
             }
         }
-        return .success(axes.isEmpty ? [] : points)
+        return .success(axes.isEmpty ? [] : points.map { point in
+            Point(name: point.name, overrides: overrides(order.map { (axes[$0].key, point.values[$0]) }))
+        })
+    }
+
+    /// One point's overrides, in application order. A swept `X.type` and the swept keys inside
+    /// `X` become one override (`X: {type: adam, lr: 0.01}`): the new variant replaces `X`
+    /// whole and keeps the swept values, and the defaults' own `lr` is what it replaces (no
+    /// warning that the swept rate is lost, because it is not).
+    static func overrides(_ values: [(key: String, value: YAMLNode)]) -> [YAMLNode] {
+        var out: [YAMLNode] = []
+        var used = Set<Int>()
+        for (i, entry) in values.enumerated() where !used.contains(i) {
+            let parts = entry.key.split(separator: ".").map(String.init)
+            guard parts.count > 1, parts.last == TaggedShape.tagKey else {
+                out.append(Overlay.nest(entry.value, at: parts))
+                continue
+            }
+            let prefix = Array(parts.dropLast())
+            var setting = Overlay.nest(entry.value, at: [TaggedShape.tagKey])
+            for (j, inner) in values.enumerated() where j > i && !used.contains(j) {
+                let innerParts = inner.key.split(separator: ".").map(String.init)
+                guard innerParts.count > prefix.count, Array(innerParts.prefix(prefix.count)) == prefix else { continue }
+                setting = combine(setting, Overlay.nest(inner.value, at: Array(innerParts.dropFirst(prefix.count))))
+                used.insert(j)
+            }
+            out.append(Overlay.nest(setting, at: prefix))
+        }
+        return out
+    }
+
+    /// Two nested overrides as one: mappings key by key, otherwise the later value.
+    static func combine(_ a: YAMLNode, _ b: YAMLNode) -> YAMLNode {
+        guard var entries = a.entries, let more = b.entries else { return b }
+        for entry in more {
+            if let i = entries.firstIndex(where: { $0.key == entry.key }) {
+                entries[i] = YAMLEntry(key: entry.key, keyMark: entries[i].keyMark, value: combine(entries[i].value, entry.value))
+            } else {
+                entries.append(entry)
+            }
+        }
+        return YAMLNode(.mapping(entries), mark: a.mark, path: a.path)
+    }
+
+    /// Where a swept key's override goes among a point's overrides: a setting's variant
+    /// (`optimizer.type`, or `optimizer` itself) before the settings inside it
+    /// (`optimizer.lr`), then by key.
+    static func applicationOrder(_ key: String) -> [String] {
+        var parts = key.split(separator: ".").map(String.init)
+        if parts.count > 1, parts.last == TaggedShape.tagKey { parts.removeLast() }
+        return parts
     }
 
     /// `resnet18_v1` for words, `lr0.01` for numbers and flags (the key's last part and the
