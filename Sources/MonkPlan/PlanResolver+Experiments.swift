@@ -93,6 +93,13 @@ extension PlanResolver {
             pretrained = .imagenet
         case .file(let p)?:
             if let problem = PathRules.problem(with: p) { report(.invalidValue, in: node, at: ["pretrained"], problem) }
+            // `pretrained: flase` is a typo, not a weights file: a bare word without an
+            // extension that is one edit from a flag would otherwise only fail at `plan`.
+            else if !p.contains("/"), !p.contains("."), let flag = Suggestion.nearest(to: p, in: ["true", "false"]) {
+                report(.invalidValue, in: node, at: ["pretrained"],
+                       "pretrained: '\(p)' is neither true, false nor a weights file (FILE.pth, .safetensors or .params)",
+                       suggestion: flag)
+            }
             pretrained = .file(path: PathRules.absolute(p, relativeTo: directory))
         }
 

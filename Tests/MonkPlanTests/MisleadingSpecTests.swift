@@ -19,6 +19,21 @@ import Testing
         #expect(try #require(plan(minimal + "sweep:\n  optimizer.lr: [0.01, 0.001]\n")).experiments.count == 2)
     }
 
+    /// `pretrained: flase` read as a weights file named "flase" validated, and failed only at
+    /// `plan` (found by the hostile campaign's random byte changes, `faTse`). A real file name
+    /// (with an extension or a folder) is still a file.
+    @Test func aMisspeltFlagIsNotAWeightsFile() throws {
+        for (word, flag) in [("flase", "false"), ("faTse", "false"), ("ture", "true")] {
+            let errors = planErrors(minimal + "defaults: {model: tiny_cnn, pretrained: \(word)}\n")
+            #expect(errors.map(\.keyPath) == ["defaults.pretrained"], "\(word)")
+            #expect(errors.first?.suggestion == flag, "\(word)")
+            #expect(errors.first?.mark.line == 4, "\(word)")
+        }
+        for file in ["flase.pth", "weights/false", "model.safetensors"] {
+            #expect(planErrors(minimal + "defaults: {model: tiny_cnn, pretrained: \(file)}\n").isEmpty, "\(file)")
+        }
+    }
+
     /// Experiments go to `workspace/<project>/`, comparisons to `workspace/comparison/`: a
     /// project named `comparison` wrote both into one folder.
     @Test func aProjectMayNotTakeTheComparisonFolder() throws {
