@@ -74,6 +74,29 @@ struct CacheCommandLineTests {
         #expect(try monkpipe(["gc", p.spec], in: p.url).stdout.contains("freed 0 bytes"))
     }
 
+    /// A pixel cache entry with one flipped byte is found by its checksum when `--force all`
+    /// reads it again, named with its path, and decoded anew: the run ends with the weights of
+    /// the first (found by the hostile campaign: it was recomputed without a word).
+    @Test func aDamagedPixelEntryIsNamedAndDecodedAgain() throws {
+        let p = try TinyProject("pixel-flip", perClass: 4, testPerClass: 2, epochs: 1, experiments: "  sgd: {}\n")
+        defer { p.cleanUp() }
+        #expect(try monkpipe(["run", p.spec, "--quiet"], in: p.url).status == 0)
+        let weights = p.dir.path("workspace/tiny/sgd/output/models/final.safetensors")
+        let before = try Data(contentsOf: weights)
+        let pixels = p.dir.path("workspace/.cache/pixels")
+        let entry = try #require(FileManager.default.enumerator(at: pixels, includingPropertiesForKeys: nil)?
+            .compactMap { $0 as? URL }.filter { $0.pathExtension == "px" }.sorted { $0.path < $1.path }.first)
+        var bytes = try Data(contentsOf: entry)
+        bytes[bytes.count / 2] ^= 0x10
+        try bytes.write(to: entry)
+        let again = try monkpipe(["run", p.spec, "--quiet", "--force", "all"], in: p.url)
+        #expect(again.status == 0, "\(again)")
+        #expect(again.stderr.contains("warning: pixel cache entry \(entry.path) is damaged ("), "\(again)")
+        #expect(again.stderr.contains("decoding the image again"), "\(again)")
+        #expect(try Data(contentsOf: weights) == before)
+        #expect(try Data(contentsOf: entry) != bytes, "the damaged entry was rewritten")
+    }
+
     @Test func validateWarnsAboutLeakageAndRefusesRepeatedSweepValues() throws {
         let dir = try TempDir("misleading")
         defer { dir.cleanUp() }

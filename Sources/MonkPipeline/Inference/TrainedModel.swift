@@ -130,7 +130,8 @@ extension TrainedExperiment {
         let bar = console.progress("predicting validation set (threshold)", total: loaded.validation.count, unit: "img")
         let probs = try predictor.probabilities(loaded.validation.map { URL(fileURLWithPath: $0.path) },
                                                 hashes: loaded.validation.map(\.hash),
-                                                cache: PixelCache(root: cache.root.appendingPathComponent("pixels", isDirectory: true)),
+                                                cache: PixelCache(root: cache.root.appendingPathComponent("pixels", isDirectory: true),
+                                                                  reportDamaged: { [console] in console.warning($0) }),
                                                 progress: bar)
         bar.finish()
         return try PredictionSet(classNames: loaded.classes, samples: zip(loaded.validation, probs).map {

@@ -40,7 +40,8 @@ public final class PipelineRunner {
         self.console = console
         self.stop = stop
         layout = WorkspaceLayout(plan: plan)
-        pixels = PixelCache(root: layout.pixelCache)
+        // A damaged entry is decoded again, and said: nothing in the cache is replaced unseen.
+        pixels = PixelCache(root: layout.pixelCache, reportDamaged: { [console] in console.warning($0) })
         hashes = FileFingerprints(url: layout.fileHashes)
         cores = CoreAllowance(environment: options.environment)
     }
