@@ -3,7 +3,7 @@
 inputs of each kind, each run with a time limit and a memory limit, every outcome counted.
 
     swift build -c release --product monkpipe
-    python3 benchmarks/hostile_campaign.py [--seed 13] [--tries 200] [--kinds images,weights,specs]
+    python3 benchmarks/hostile_campaign.py [--seed 13] [--tries 200] [--kinds images,weights,specs,workspace]
 
 MONKPIPE_BINARY=path runs another build (e.g. an older commit, to see what a fix changed).
 
@@ -16,7 +16,10 @@ Outcomes per try:
   other      any other exit (listed with its message, to be read)
 
 The targeted tries (bombs, FIFOs, NaN weights, ...) must all be "named"; the random ones
-(flips, cuts) must never be crash or hang. Writes a Markdown table to stdout and the raw
+(flips, cuts) must never be crash or hang. The workspace campaign interrupts runs of a tiny
+pipeline (Ctrl-C, kill -9) and flips one byte in a file of a finished workspace, then runs
+again: "resumed identical" / "named, recomputed" / "named, refused" / "not read (same
+results)" are fine; "resumed different" and "different results" are failures. Writes a Markdown table to stdout and the raw
 outcomes to hostile_campaign.json. Needs Python 3 with numpy and torch (for .pth files).
 """
 import argparse
@@ -379,6 +382,111 @@ def campaign_specs(rng, tries, results):
 
 # ---------------------------------------------------------------- report
 
+# ---------------------------------------------------------------- workspace
+
+# examples/ci.yaml made slower and exactly repeatable: one thread, small batches, 3 epochs.
+WORKSPACE_SPEC_CHANGES = [("threads: 2", "threads: 1"), ("batch_size: 32", "batch_size: 8"),
+                          ("workers: 2", "workers: 1"), ("epochs: 1", "epochs: 3")]
+OUTCOME_FILES = ["ci/smoke/output/models/best.safetensors", "ci/smoke/output/models/final.safetensors",
+                 "ci/smoke/output/test/metrics.json"]
+
+
+def workspace_project(folder):
+    os.makedirs(folder)
+    spec = (ROOT / "examples/ci.yaml").read_text()
+    for old, new in WORKSPACE_SPEC_CHANGES:
+        assert old in spec, old
+        spec = spec.replace(old, new)
+    Path(folder, "ci.yaml").write_text(spec)
+    shutil.copytree(ROOT / "examples/chest_xray_small", Path(folder, "chest_xray_small"))
+
+
+def outcome_bytes(folder):
+    return {f: (Path(folder, "ci-workspace", f).read_bytes() if Path(folder, "ci-workspace", f).exists() else None)
+            for f in OUTCOME_FILES}
+
+
+def campaign_workspace(rng, tries, results, work):
+    """Interruptions (Ctrl-C and kill -9 at random moments, then the same command again) and
+    one flipped byte in a random file of a finished workspace (then `run`, and `run --force
+    all`): the end must equal an uninterrupted run's weights and metrics byte for byte, and a
+    damaged file that is read must be named."""
+    reference = os.path.join(work, "reference")
+    workspace_project(reference)
+    status, out, err, secs = run(["run", "ci.yaml", "--quiet"], reference, timeout=600)
+    if status != 0:
+        sys.exit(f"the reference run failed ({status}): {err}")
+    expected = outcome_bytes(reference)
+    whole = secs
+
+    def finish(folder, extra=()):
+        status, out, err, _ = run(["run", "ci.yaml"] + list(extra), folder, timeout=600)
+        return status, out, err, (status == 0 and outcome_bytes(folder) == expected)
+
+    for i in range(tries // 5):
+        how = "Ctrl-C" if i % 2 == 0 else "kill -9"
+        folder = os.path.join(work, f"interrupt{i}")
+        workspace_project(folder)
+        shutil.copytree(Path(reference, "ci-workspace", ".cache", "pixels"), Path(folder, "ci-workspace", ".cache", "pixels"))
+        delay = rng.uniform(0.2, whole)
+        p = subprocess.Popen([str(BIN), "run", "ci.yaml", "--quiet"], cwd=folder, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.PIPE, preexec_fn=limit_memory, text=True, errors="replace")
+        try:
+            p.wait(timeout=delay)
+        except subprocess.TimeoutExpired:
+            p.send_signal(signal.SIGINT if how == "Ctrl-C" else signal.SIGKILL)
+        try:
+            _, err1 = p.communicate(timeout=TIME_LIMIT)
+            first = p.returncode
+        except subprocess.TimeoutExpired:
+            p.kill()
+            first = "hang"
+            err1 = ""
+        status, out, err, same = finish(folder)
+        if first == "hang" or status == "hang":
+            outcome = "hang"
+        elif isinstance(first, int) and first < 0 and how == "Ctrl-C":
+            outcome = "crash"
+        else:
+            outcome = "resumed identical" if same else "resumed different"
+        results.append({"campaign": "workspace", "kind": f"{how} during a run, then run again", "outcome": outcome,
+                        "status": f"{first} then {status}", "seconds": round(delay, 2), "stderr": (err1 + err)[-300:]})
+        shutil.rmtree(folder, ignore_errors=True)
+
+    files = sorted(str(f.relative_to(Path(reference, "ci-workspace"))) for f in Path(reference, "ci-workspace").rglob("*")
+                   if f.is_file() and f.stat().st_size > 0)
+    pixels = [f for f in files if f.startswith(".cache/pixels/")]
+    others = [f for f in files if not f.startswith(".cache/pixels/")]
+    for i in range(tries // 4):
+        for force in ([], ["--force", "all"]):
+            target = rng.choice(pixels if i % 4 == 0 else others)
+            folder = os.path.join(work, f"flip{i}")
+            shutil.copytree(reference, folder, symlinks=True)
+            path = Path(folder, "ci-workspace", target)
+            d = bytearray(path.read_bytes())
+            d[rng.randrange(len(d))] ^= 1 << rng.randrange(8)
+            path.write_bytes(bytes(d))
+            status, out, err, same = finish(folder, force)
+            name = os.path.basename(target)
+            named = name[:16] in (out + err) or "damaged" in (out + err)
+            if status == "hang":
+                outcome = "hang"
+            elif isinstance(status, int) and status < 0:
+                outcome = "crash"
+            elif not same:
+                outcome = "named, refused" if named and status != 0 else "different results"
+            else:
+                outcome = "named, recomputed" if named else "not read (same results)"
+            kind = ("pixel cache file" if target.startswith(".cache/pixels/") else
+                    "stage record" if target.startswith(".cache/stages/") else
+                    "load result" if target.startswith(".cache/load/") else
+                    "cache index" if target.startswith(".cache/") else os.path.basename(target) if "/models/" in target
+                    else "experiment or comparison output")
+            results.append({"campaign": "workspace", "kind": f"one flipped byte: {kind}" + (" (--force all)" if force else ""),
+                            "outcome": outcome, "status": status, "seconds": 0, "stderr": (target + ": " + err)[-300:]})
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 def table(results):
     by = defaultdict(Counter)
     for r in results:
@@ -394,7 +502,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--tries", type=int, default=200)
-    ap.add_argument("--kinds", default="images,weights,specs")
+    ap.add_argument("--kinds", default="images,weights,specs,workspace")
     ap.add_argument("--output", default="hostile_campaign.json", help="raw outcomes (JSON)")
     args = ap.parse_args()
     if not BIN.exists():
@@ -405,12 +513,13 @@ def main():
     with tempfile.TemporaryDirectory() as work:
         for kind, campaign in [("images", lambda: campaign_images(rng, args.tries, results)),
                                ("weights", lambda: campaign_weights(rng, args.tries, results, work)),
-                               ("specs", lambda: campaign_specs(rng, args.tries, results))]:
+                               ("specs", lambda: campaign_specs(rng, args.tries, results)),
+                               ("workspace", lambda: campaign_workspace(rng, args.tries, results, work))]:
             if kind in kinds:
                 campaign()
                 Path(args.output).write_text(json.dumps(results, indent=1))
     print(table(results))
-    bad = [r for r in results if r["outcome"] in ("crash", "hang")]
+    bad = [r for r in results if r["outcome"] in ("crash", "hang", "resumed different", "different results")]
     for r in bad:
         print(f"\n{r['campaign']} / {r['kind']}: {r['outcome']} ({r['status']}): {r['stderr']}")
     sys.exit(1 if bad else 0)
