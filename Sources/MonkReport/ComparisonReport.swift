@@ -26,10 +26,10 @@ public struct ComparisonReport: Sendable {
         let color = runs.indices.map(Palette.color)
         add("accuracy.svg", "Train (solid) and validation (dashed) accuracy per epoch",
             Self.curves(runs, color, title: "Accuracy", yTitle: "Accuracy (%)", percent: true,
-                        train: \.trainAccuracy, validation: \.validationAccuracy))
+                        train: \.trainAccuracy, validation: \.valAccuracy))
         add("loss.svg", "Train (solid) and validation (dashed) loss per epoch",
             Self.curves(runs, color, title: "Loss", yTitle: "Loss (mean per image)", percent: false,
-                        train: \.trainLoss, validation: \.validationLoss))
+                        train: \.trainLoss, validation: \.valLoss))
         let rocSeries = runs.indices.compactMap { i -> ROCSeries? in
             guard let b = runs[i].evaluation?.metrics.binary, let curve = b.rocCurve else { return nil }
             let point = b.specificity.value.flatMap { s in b.sensitivity.value.map { LineSeries.Point(1 - s, $0) } }
@@ -71,11 +71,11 @@ public struct ComparisonReport: Sendable {
     }
 
     static func curves(_ runs: [ExperimentRun], _ color: [String], title: String, yTitle: String, percent: Bool,
-                       train: KeyPath<EpochRecord, Double?>, validation: KeyPath<EpochRecord, Double?>) -> String {
+                       train: KeyPath<EpochRecord, Double>, validation: KeyPath<EpochRecord, Double>) -> String {
         var series: [LineSeries] = []
         for (i, run) in runs.enumerated() {
             for (path, kind, dashed) in [(train, "train", false), (validation, "val", true)] {
-                let points = run.history.compactMap { r in r[keyPath: path].map { LineSeries.Point(Double(r.epoch), $0) } }
+                let points = run.history.map { r in LineSeries.Point(Double(r.epoch), r[keyPath: path]) }
                 series.append(LineSeries(name: "\(run.experiment) \(kind)", color: color[i], dashed: dashed, points: points))
             }
         }

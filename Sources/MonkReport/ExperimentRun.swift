@@ -2,26 +2,6 @@
 // run facts (time, memory, throughput, image counts) and its test evaluation.
 import Foundation
 
-/// One epoch of training as the train stage logged it; a value not measured is `nil`.
-public struct EpochRecord: Sendable, Equatable, Codable {
-    public var epoch: Int
-    public var trainLoss: Double?
-    /// Fraction in [0, 1].
-    public var trainAccuracy: Double?
-    public var validationLoss: Double?
-    /// Fraction in [0, 1].
-    public var validationAccuracy: Double?
-
-    public init(epoch: Int, trainLoss: Double? = nil, trainAccuracy: Double? = nil,
-                validationLoss: Double? = nil, validationAccuracy: Double? = nil) {
-        self.epoch = epoch
-        self.trainLoss = trainLoss
-        self.trainAccuracy = trainAccuracy
-        self.validationLoss = validationLoss
-        self.validationAccuracy = validationAccuracy
-    }
-}
-
 /// A setting shown in the report as "key: value", in the order the pipeline gives.
 public struct Setting: Sendable, Equatable {
     public var key: String
@@ -118,7 +98,7 @@ public struct ExperimentRun: Sendable, Equatable {
     public var bestValidation: (accuracy: Double, epoch: Int)? {
         var best: (accuracy: Double, epoch: Int)?
         for r in history {
-            if let a = r.validationAccuracy, a > (best?.accuracy ?? -1) { best = (a, r.epoch) }
+            if r.valAccuracy > (best?.accuracy ?? -1) { best = (r.valAccuracy, r.epoch) }
         }
         return best
     }

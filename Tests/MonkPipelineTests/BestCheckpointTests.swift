@@ -3,6 +3,7 @@
 import Foundation
 import Testing
 @testable import MonkPipeline
+import MonkReport
 
 @Suite struct BestCheckpointTests {
     /// Hand-made epochs where the metrics disagree: epoch 2 has the lowest loss, epoch 1 the

@@ -5,6 +5,7 @@ import Foundation
 import MonkEngine
 import Testing
 @testable import MonkPipeline
+import MonkReport
 
 @Suite struct ResumeTests {
     /// One experiment, 3 epochs of 3 batches (12 train images, batch 4).

@@ -4,6 +4,7 @@
 import Foundation
 import Testing
 @testable import MonkPipeline
+import MonkReport
 
 @Suite struct TrainingEstimateTests {
     /// A last run of `sgd` with the fixture's model, size and batch: 12 train and 4 validation

@@ -20,9 +20,9 @@ enum RunFixtures {
     }
 
     static let history = [
-        EpochRecord(epoch: 1, trainLoss: 0.6, trainAccuracy: 0.7, validationLoss: 0.5, validationAccuracy: 0.75),
-        EpochRecord(epoch: 2, trainLoss: 0.4, trainAccuracy: 0.8, validationLoss: 0.45, validationAccuracy: 0.8),
-        EpochRecord(epoch: 3, trainLoss: 0.3, trainAccuracy: 0.85, validationLoss: 0.47, validationAccuracy: 0.8),
+        EpochRecord(epoch: 1, learningRate: 0.01, trainLoss: 0.6, trainAccuracy: 0.7, valLoss: 0.5, valAccuracy: 0.75, seconds: 1, trainImagesPerSecond: 1),
+        EpochRecord(epoch: 2, learningRate: 0.01, trainLoss: 0.4, trainAccuracy: 0.8, valLoss: 0.45, valAccuracy: 0.8, seconds: 1, trainImagesPerSecond: 1),
+        EpochRecord(epoch: 3, learningRate: 0.01, trainLoss: 0.3, trainAccuracy: 0.85, valLoss: 0.47, valAccuracy: 0.8, seconds: 1, trainImagesPerSecond: 1),
     ]
 
     /// A = the tied set (6/9 correct at 0.5); B predicts with p = 0.9 for every pneumonia

@@ -3,6 +3,7 @@
 // the experiment's last run (same network, input size, batch and freezing), or else a few
 // real training steps timed now.
 import Foundation
+import MonkReport
 
 /// A train stage's expected work and time.
 public struct TrainingEstimate: Codable, Equatable, Sendable {

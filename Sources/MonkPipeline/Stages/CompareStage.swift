@@ -37,10 +37,7 @@ enum CompareStage {
             schedule: e.lrSchedule.reportText, loss: e.loss.reportText, batchSize: plan.data.batchSize,
             inputSize: plan.data.inputSize)
         return ExperimentRun(project: plan.project, experiment: e.name, configuration: config, facts: facts,
-                             history: history.map {
-                                 MonkReport.EpochRecord(epoch: $0.epoch, trainLoss: $0.trainLoss, trainAccuracy: $0.trainAccuracy,
-                                                        validationLoss: $0.valLoss, validationAccuracy: $0.valAccuracy)
-                             },
+                             history: history,
                              settings: SettingsText.settings(plan, e), evaluation: evaluation)
     }
 }

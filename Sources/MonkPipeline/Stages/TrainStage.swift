@@ -1,6 +1,7 @@
 // The train stage of one experiment: network, loaders and trainer from the plan; logs and
 // portable best/final weights in `output/`.
 import Foundation
+import MonkReport
 import MonkData
 import MonkEngine
 import MonkModels

@@ -1,31 +1,8 @@
-// Everything a training run must save to resume bit-identically, and its per-epoch history.
+// Everything a training run must save to resume bit-identically, and its per-epoch history
+// (each epoch an EpochRecord, declared in MonkReport, which charts it).
 import Foundation
 import MonkEngine
-
-/// One line of the training log (`ExperimentPaths.historyCSV`, `historyJSON`).
-public struct EpochRecord: Codable, Equatable, Sendable {
-    /// 1-based, as printed.
-    public var epoch: Int
-    public var learningRate: Double
-    public var trainLoss: Double
-    public var trainAccuracy: Double
-    public var valLoss: Double
-    public var valAccuracy: Double
-    /// Validation ROC AUC (`Trainer.evaluate`); nil when a class has no validation image,
-    /// and in histories written before it was recorded.
-    public var valAUC: Double?
-    /// Wall time of the epoch's training and validation, in seconds.
-    public var seconds: Double
-    /// Images per second of the epoch's training loop, wall clock, waits for data included:
-    /// the rate a user sees, comparable with `monkpipe bench` (which has no data to wait for).
-    public var trainImagesPerSecond: Double
-    /// Wall time of the epoch's validation pass (absent in histories written before it was kept).
-    public var validationSeconds: Double?
-    /// CPU time of the whole process (compute and loader threads) over the training loop: on
-    /// a machine shared with other jobs it grows far less than the wall time, so per image it
-    /// is the figure to compare with `monkpipe bench`'s CPU ms per step (absent in older logs).
-    public var trainCPUSeconds: Double?
-}
+import MonkReport
 
 /// The best epoch so far by the selection metric.
 public struct BestEpoch: Codable, Equatable, Sendable {
