@@ -418,6 +418,10 @@ def campaign_workspace(rng, tries, results, work):
         sys.exit(f"the reference run failed ({status}): {err}")
     expected = outcome_bytes(reference)
     whole = secs
+    # The stages' keys hold the data's absolute paths: a damaged copy must sit where the
+    # reference ran, or every stage runs again and nothing cached is ever read.
+    pristine = os.path.join(work, "pristine")
+    shutil.copytree(reference, pristine, symlinks=True)
 
     def finish(folder, extra=()):
         status, out, err, _ = run(["run", "ci.yaml"] + list(extra), folder, timeout=600)
@@ -453,15 +457,16 @@ def campaign_workspace(rng, tries, results, work):
                         "status": f"{first} then {status}", "seconds": round(delay, 2), "stderr": (err1 + err)[-300:]})
         shutil.rmtree(folder, ignore_errors=True)
 
-    files = sorted(str(f.relative_to(Path(reference, "ci-workspace"))) for f in Path(reference, "ci-workspace").rglob("*")
+    files = sorted(str(f.relative_to(Path(pristine, "ci-workspace"))) for f in Path(pristine, "ci-workspace").rglob("*")
                    if f.is_file() and f.stat().st_size > 0)
     pixels = [f for f in files if f.startswith(".cache/pixels/")]
     others = [f for f in files if not f.startswith(".cache/pixels/")]
     for i in range(tries // 4):
         for force in ([], ["--force", "all"]):
             target = rng.choice(pixels if i % 4 == 0 else others)
-            folder = os.path.join(work, f"flip{i}")
-            shutil.copytree(reference, folder, symlinks=True)
+            folder = reference
+            shutil.rmtree(folder)
+            shutil.copytree(pristine, folder, symlinks=True)
             path = Path(folder, "ci-workspace", target)
             d = bytearray(path.read_bytes())
             d[rng.randrange(len(d))] ^= 1 << rng.randrange(8)
@@ -484,7 +489,6 @@ def campaign_workspace(rng, tries, results, work):
                     else "experiment or comparison output")
             results.append({"campaign": "workspace", "kind": f"one flipped byte: {kind}" + (" (--force all)" if force else ""),
                             "outcome": outcome, "status": status, "seconds": 0, "stderr": (target + ": " + err)[-300:]})
-            shutil.rmtree(folder, ignore_errors=True)
 
 
 def table(results):
