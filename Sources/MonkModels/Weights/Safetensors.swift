@@ -86,7 +86,12 @@ public enum Safetensors {
             let a = dict.entries[$0].dtype.byteSize, b = dict.entries[$1].dtype.byteSize
             return a != b ? a > b : $0 < $1
         }
+        // One reservation for all the data: reserving per tensor (count + that tensor) makes
+        // each reservation an exact-size reallocation that copies everything written so far,
+        // quadratic in the number of tensors (densenet121's ~600 tensors spent ~2 s of copies
+        // per 32 MB checkpoint in a run's end-of-epoch export).
         var data: [UInt8] = []
+        data.reserveCapacity(dict.entries.reduce(0) { $0 + $1.tensor.count * $1.dtype.byteSize })
         var fields: [String] = []
         if !metadata.isEmpty {
             let pairs = metadata.keys.sorted().map { "\(jsonString($0)):\(jsonString(metadata[$0]!))" }
@@ -95,7 +100,6 @@ public enum Safetensors {
         for i in order {
             let e = dict.entries[i]
             let begin = data.count
-            data.reserveCapacity(data.count + e.tensor.count * e.dtype.byteSize)
             for v in e.tensor.buffer { e.dtype.append(v, to: &data) }
             let shape = e.tensor.shape.map(String.init).joined(separator: ",")
             fields.append("\(jsonString(e.name)):{\"dtype\":\"\(e.dtype.safetensorsName)\",\"shape\":[\(shape)],\"data_offsets\":[\(begin),\(data.count)]}")
