@@ -37,6 +37,10 @@ public struct SpecOverride: Equatable, Hashable, Sendable, CustomStringConvertib
 
     /// The option as the user typed it, for messages and the experiment state.
     public var description: String { "--set \(key)=\(value)" }
+
+    /// The command-line words that give this option again (`--set`, `KEY=VALUE`), for commands
+    /// monkpipe writes for others to run (cluster jobs) or prints for the user to type.
+    public var arguments: [String] { ["--set", "\(key)=\(value)"] }
 }
 
 /// Applies `--set` options to a composed spec.

@@ -58,7 +58,7 @@ struct Submit: ParsableCommand {
         let spec = URL(fileURLWithPath: file).standardizedFileURL
         let console = output.console
         // `status` must read the plan the jobs run: the file with the same --set options.
-        let followed = ShellWords.join([file] + ClusterCommands(executable: "", spec: file, settings: settings.overrides).settingArguments)
+        let followed = ShellWords.join([file] + settings.overrides.flatMap(\.arguments))
         let runner = PipelineRunner(plan: plan, console: Console(quiet: true, isTerminal: false))
         // A spec that fixes its thread count gets that many cores per job unless told otherwise.
         var cpus = resources.cpusPerTask

@@ -29,7 +29,7 @@ public struct ClusterCommands: Sendable, Equatable {
     }
 
     /// The `--set` arguments, in the submission's order (a later one wins, as on the command line).
-    public var settingArguments: [String] { settings.flatMap { ["--set", "\($0.key)=\($0.value)"] } }
+    public var settingArguments: [String] { settings.flatMap(\.arguments) }
 
     /// The arguments of `role`'s job; an experiment task's name comes from the shell
     /// variable `experiment` (see `experimentCase`).
