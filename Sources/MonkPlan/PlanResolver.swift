@@ -66,12 +66,7 @@ struct PlanResolver {
                         test: d.test.map { source($0, key: "test") }, inputSize: inputSize,
                         batchSize: d.batchSize ?? DataDefaults.batchSize, workers: threads(d.workers), color: color,
                         trainTransforms: train, evalTransforms: eval, onBadImage: d.onBadImage ?? DataDefaults.onBadImage,
-                        limit: d.limit.map { limit in
-                            switch limit {
-                            case .images(let n): return DataLimit(amount: .images(n), seed: seed)
-                            case .fraction(let f): return DataLimit(amount: .fraction(f), seed: seed)
-                            }
-                        })
+                        limit: d.limit.map { DataLimit(amount: $0, seed: seed) })
     }
 
     private var imagenet: Transform { .normalize(mean: Transform.imagenetMean, std: Transform.imagenetStd) }

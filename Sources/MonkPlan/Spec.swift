@@ -55,31 +55,12 @@ public struct DataSpec: Codable, Equatable, Sendable {
     public var trainTransforms: [TransformSpec]?
     public var evalTransforms: [TransformSpec]?
     public var onBadImage: BadImagePolicy?
-    public var limit: LimitSpec?
+    public var limit: DataLimit.Amount?
 
     enum CodingKeys: String, CodingKey {
         case train, val, test, workers, color, limit
         case inputSize = "input_size", batchSize = "batch_size", trainTransforms = "train_transforms"
         case evalTransforms = "eval_transforms", onBadImage = "on_bad_image"
-    }
-}
-
-/// A number of images, or a fraction of them.
-public enum LimitSpec: Codable, Equatable, Sendable {
-    case images(Int)
-    case fraction(Double)
-
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.singleValueContainer()
-        if let n = try? c.decode(Int.self) { self = .images(n) } else { self = .fraction(try c.decode(Double.self)) }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.singleValueContainer()
-        switch self {
-        case .images(let n): try c.encode(n)
-        case .fraction(let f): try c.encode(f)
-        }
     }
 }
 

@@ -5,10 +5,24 @@
 /// How many images of each folder a quick run reads: a count or a fraction, chosen per class
 /// in proportion with `seed`.
 public struct DataLimit: Codable, Equatable, Hashable, Sendable {
-    public enum Amount: Equatable, Hashable, Sendable {
+    public enum Amount: Codable, Equatable, Hashable, Sendable {
         case images(Int)
         /// In (0, 1).
         case fraction(Double)
+
+        /// As the spec writes it: `200` or `0.1`.
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.singleValueContainer()
+            if let n = try? c.decode(Int.self) { self = .images(n) } else { self = .fraction(try c.decode(Double.self)) }
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.singleValueContainer()
+            switch self {
+            case .images(let n): try c.encode(n)
+            case .fraction(let f): try c.encode(f)
+            }
+        }
     }
 
     public var amount: Amount
