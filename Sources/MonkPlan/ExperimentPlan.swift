@@ -11,6 +11,9 @@ public struct ExperimentPlan: Codable, Equatable, Sendable {
     public var freezeBaseNetwork: Bool
     /// Number of leading layers (in the model's own layer order) whose weights stay fixed.
     public var freezeLayers: Int
+    /// With freezing: the epochs trained frozen before every layer trains (head first, then
+    /// the whole network: linear probing then fine-tuning); nil keeps the freezing to the end.
+    public var unfreezeAfterEpochs: Int?
     public var epochs: Int
     public var optimizer: OptimizerConfig
     public var lrSchedule: LRSchedule
@@ -26,12 +29,14 @@ public struct ExperimentPlan: Codable, Equatable, Sendable {
     public init(name: String, model: Architecture, pretrained: Pretrained, freezeBaseNetwork: Bool,
                 freezeLayers: Int, epochs: Int, optimizer: OptimizerConfig, lrSchedule: LRSchedule,
                 loss: Loss, earlyStopping: EarlyStopping?, testCheckpoint: CheckpointChoice,
-                bestMetric: ValidationMetric = .val_loss, evaluation: EvaluationPlan, seed: UInt64) {
+                bestMetric: ValidationMetric = .val_loss, evaluation: EvaluationPlan, seed: UInt64,
+                unfreezeAfterEpochs: Int? = nil) {
         self.name = name
         self.model = model
         self.pretrained = pretrained
         self.freezeBaseNetwork = freezeBaseNetwork
         self.freezeLayers = freezeLayers
+        self.unfreezeAfterEpochs = unfreezeAfterEpochs
         self.epochs = epochs
         self.optimizer = optimizer
         self.lrSchedule = lrSchedule
@@ -41,6 +46,15 @@ public struct ExperimentPlan: Codable, Equatable, Sendable {
         self.bestMetric = bestMetric
         self.evaluation = evaluation
         self.seed = seed
+    }
+
+    /// Whether some layers start frozen (`freeze_base_network` or `freeze_layers`).
+    public var startsFrozen: Bool { freezeBaseNetwork || freezeLayers > 0 }
+
+    /// "for 2 epochs" when the freezing ends (`unfreeze_after_epochs`); nil when it holds to the end.
+    public var frozenSpan: String? {
+        guard startsFrozen, let n = unfreezeAfterEpochs else { return nil }
+        return "for \(n) epoch\(n == 1 ? "" : "s")"
     }
 
     /// Reads a plan as recorded in an experiment's state. Experiments trained before
@@ -54,6 +68,7 @@ public struct ExperimentPlan: Codable, Equatable, Sendable {
         pretrained = try c.decode(Pretrained.self, forKey: .pretrained)
         freezeBaseNetwork = try c.decode(Bool.self, forKey: .freezeBaseNetwork)
         freezeLayers = try c.decode(Int.self, forKey: .freezeLayers)
+        unfreezeAfterEpochs = try c.decodeIfPresent(Int.self, forKey: .unfreezeAfterEpochs)
         epochs = try c.decode(Int.self, forKey: .epochs)
         optimizer = try c.decode(OptimizerConfig.self, forKey: .optimizer)
         lrSchedule = try c.decode(LRSchedule.self, forKey: .lrSchedule)

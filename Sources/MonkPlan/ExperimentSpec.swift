@@ -7,6 +7,7 @@ public struct ExperimentSpec: Codable, Equatable, Sendable {
     public var pretrained: PretrainedSpec?
     public var freezeBaseNetwork: Bool?
     public var freezeLayers: Int?
+    public var unfreezeAfterEpochs: Int?
     public var epochs: Int?
     public var optimizer: OptimizerSpec?
     public var lrSchedule: ScheduleSpec?
@@ -20,6 +21,7 @@ public struct ExperimentSpec: Codable, Equatable, Sendable {
     enum CodingKeys: String, CodingKey {
         case model, pretrained, epochs, optimizer, loss, evaluation, seed
         case freezeBaseNetwork = "freeze_base_network", freezeLayers = "freeze_layers"
+        case unfreezeAfterEpochs = "unfreeze_after_epochs"
         case lrSchedule = "lr_schedule", earlyStopping = "early_stopping", testCheckpoint = "test_checkpoint"
         case bestMetric = "best_metric"
     }

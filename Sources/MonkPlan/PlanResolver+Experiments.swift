@@ -129,15 +129,26 @@ extension PlanResolver {
             optimizer = .rmsprop(s)
         }
 
+        let freezeBase = e.freezeBaseNetwork ?? ExperimentDefaults.freezeBaseNetwork
+        let freezeLayers = e.freezeLayers ?? ExperimentDefaults.freezeLayers
+        if let after = e.unfreezeAfterEpochs {
+            if !freezeBase && freezeLayers == 0 {
+                report(.conflict, in: node, at: ["unfreeze_after_epochs"],
+                       "experiment '\(name)': unfreeze_after_epochs needs layers frozen first: set freeze_base_network: true or freeze_layers: K")
+            } else if after >= epochs {
+                report(.conflict, in: node, at: ["unfreeze_after_epochs"],
+                       "experiment '\(name)': unfreeze_after_epochs (\(after)) must be fewer than epochs (\(epochs)), or no epoch trains every layer")
+            }
+        }
         let stopping = earlyStopping(e.earlyStopping)
         return ExperimentPlan(
-            name: name, model: model, pretrained: pretrained, freezeBaseNetwork: e.freezeBaseNetwork ?? ExperimentDefaults.freezeBaseNetwork,
-            freezeLayers: e.freezeLayers ?? ExperimentDefaults.freezeLayers, epochs: epochs, optimizer: optimizer,
+            name: name, model: model, pretrained: pretrained, freezeBaseNetwork: freezeBase,
+            freezeLayers: freezeLayers, epochs: epochs, optimizer: optimizer,
             lrSchedule: schedule(e.lrSchedule, epochs: epochs, node: node), loss: loss(e.loss),
             earlyStopping: stopping, testCheckpoint: e.testCheckpoint ?? ExperimentDefaults.testCheckpoint,
             // The best checkpoint follows what early stopping watches, so the two agree.
             bestMetric: e.bestMetric ?? stopping?.metric ?? ExperimentDefaults.bestMetric,
-            evaluation: evaluation(e.evaluation, seed: seed), seed: seed)
+            evaluation: evaluation(e.evaluation, seed: seed), seed: seed, unfreezeAfterEpochs: e.unfreezeAfterEpochs)
     }
 
     mutating func schedule(_ s: ScheduleSpec?, epochs: Int, node: YAMLNode) -> LRSchedule {

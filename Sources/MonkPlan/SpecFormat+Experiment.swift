@@ -145,6 +145,8 @@ extension SpecFormat {
               doc: "true (the model's published ImageNet weights; an error for models that have none), false (random), or a weights file (default: true, false for tiny_cnn)"),
         Field(name: "freeze_base_network", shape: .boolean, doc: "Train only the new head (default: \(ExperimentDefaults.freezeBaseNetwork))"),
         Field(name: "freeze_layers", shape: count, doc: "Leading layers kept fixed (default: \(ExperimentDefaults.freezeLayers))"),
+        Field(name: "unfreeze_after_epochs", shape: epochCount,
+              doc: "With freeze_base_network or freeze_layers: epochs trained frozen, after which every layer trains (default: frozen to the end)"),
         Field(name: "epochs", shape: epochCount, doc: "Training epochs (default: \(ExperimentDefaults.epochs))"),
         Field(name: "optimizer", shape: .tagged(optimizer), doc: "\(choices(OptimizerKind.words)), with settings (default: \(OptimizerKind.specDefault.word))"),
         Field(name: "lr_schedule", shape: .tagged(schedule), doc: "Learning-rate schedule (default: \(ScheduleKind.specDefault.word), gamma \(docNumber(ScheduleKind.specDefault.defaultGamma ?? 1)) every \(ScheduleKind.defaultStepSize == 1 ? "epoch" : "\(ScheduleKind.defaultStepSize) epochs"))"),

@@ -46,17 +46,32 @@ import MonkVocabulary
         }
     }
 
-    /// `data.limit`, added after the keys were pinned: absent, no key has it (the golden keys
-    /// hold); set, the load key has it and the train key reaches it through 'upstream load'.
+    /// `data.limit` and `unfreeze_after_epochs`, added after the keys were pinned: absent, no
+    /// key has them (the golden keys hold); `data.limit` set, the load key has it and the
+    /// train key reaches it through 'upstream load'.
     @Test func absentPropertiesStayOutOfKeys() throws {
-        let data = Set(Self.labels(try Self.plan().data))
-        #expect(KeyScope.absentLeavesKey.isSubset(of: data))
+        let plan = try Self.plan()
+        let labels = Set(Self.labels(plan.data)).union(Self.labels(plan.experiments[0]))
+        #expect(KeyScope.absentLeavesKey.isSubset(of: labels))
         let without = Self.stages(try Self.plan())
         #expect(!without.contains { $0.inputs.digests.keys.contains("data.limit") })
         let limited = Self.stages(try Self.plan(PlanKeyGoldenTests.spec.replacingOccurrences(of: "  batch_size: 8\n", with: "  batch_size: 8\n  limit: 40\n")))
         #expect(limited.first { $0.kind == .load }?.inputs.digests.keys.contains("data.limit") == true)
         #expect(limited.filter { $0.kind != .load }.allSatisfy { !$0.inputs.digests.keys.contains("data.limit") })
         #expect(limited.first { $0.kind == .load }?.key != without.first { $0.kind == .load }?.key)
+    }
+
+    /// `unfreeze_after_epochs` set enters the train key (and test through it), not load's.
+    @Test func unfreezingEntersTheTrainKeyWhenSet() throws {
+        let without = Self.stages(try Self.plan())
+        #expect(!without.contains { $0.inputs.digests.keys.contains("unfreeze_after_epochs") })
+        let spec = PlanKeyGoldenTests.spec.replacingOccurrences(of: "  epochs: 2\n", with: "  epochs: 2\n  freeze_base_network: true\n")
+        let frozen = Self.stages(try Self.plan(spec))
+        let unfrozen = Self.stages(try Self.plan(spec.replacingOccurrences(of: "  freeze_base_network: true\n", with: "  freeze_base_network: true\n  unfreeze_after_epochs: 1\n")))
+        let train = { (s: [PlannedStage]) in s.first { $0.kind == .train }! }
+        #expect(train(unfrozen).inputs.digests.keys.contains("unfreeze_after_epochs"))
+        #expect(train(unfrozen).key != train(frozen).key)
+        #expect(unfrozen.first { $0.kind == .load }?.key == frozen.first { $0.kind == .load }?.key)
     }
 
     @Test func everyListedNameIsAProperty() throws {

@@ -93,6 +93,23 @@ import MonkVocabulary
         #expect(size.message.contains("60×60") && size.message.contains("input_size is 64"))
     }
 
+    /// `unfreeze_after_epochs` needs something frozen, and an epoch left to train unfrozen;
+    /// the error points at the setting and names the experiment (it may come from defaults).
+    @Test func unfreezingNeedsFreezingAndAnEpochLeft() throws {
+        let nothingFrozen = try onlyError(minimal + "defaults:\n  epochs: 3\n  unfreeze_after_epochs: 1\n")
+        #expect(nothingFrozen.kind == .conflict)
+        #expect(nothingFrozen.mark.line == 6)
+        #expect(nothingFrozen.message.contains("freeze_base_network: true or freeze_layers"))
+        let tooLate = try onlyError(minimal + "defaults:\n  epochs: 3\n  freeze_base_network: true\n  unfreeze_after_epochs: 3\n")
+        #expect(tooLate.kind == .conflict)
+        #expect(tooLate.keyPath == "defaults.unfreeze_after_epochs")
+        #expect(tooLate.message.contains("must be fewer than epochs (3)"))
+        #expect(try onlyError(minimal + "defaults:\n  freeze_layers: 2\n  unfreeze_after_epochs: 0\n").kind == .outOfRange)
+        let plan = try PlanLoader.plan(text: minimal + "defaults:\n  epochs: 3\n  freeze_layers: 2\n  unfreeze_after_epochs: 2\n", specDirectory: "/s")
+        #expect(plan.experiments[0].unfreezeAfterEpochs == 2)
+        #expect(plan.experiments[0].frozenSpan == "for 2 epochs")
+    }
+
     @Test func unknownExperimentInComparison() throws {
         let e = try onlyError(minimal + "experiments: {alpha: {}, beta: {}}\ncomparison: {experiments: [alpha, betta]}\n")
         #expect(e.kind == .invalidValue)
@@ -171,7 +188,7 @@ import MonkVocabulary
         } catch {
             #expect(error.render() == """
                 p.yaml:5:3: error: defaults.optimiser: unknown key 'optimiser'; expected one of: model, pretrained, \
-                freeze_base_network, freeze_layers, epochs, optimizer, lr_schedule, loss, early_stopping, test_checkpoint, \
+                freeze_base_network, freeze_layers, unfreeze_after_epochs, epochs, optimizer, lr_schedule, loss, early_stopping, test_checkpoint, \
                 best_metric, evaluation, seed
                       optimiser: adam
                       ^

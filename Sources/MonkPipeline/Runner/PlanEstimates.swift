@@ -22,17 +22,29 @@ extension PipelineRunner {
         var out: [String: TrainingEstimate] = [:]
         for d in running {
             guard let name = d.stage.experiment, let e = plan.experiment(named: name) else { continue }
-            let speed: MeasuredSpeed
+            func timedSpeed(_ e: ExperimentPlan) throws -> MeasuredSpeed {
+                let key = TimingKey(e)
+                if let known = timed[key] { return known }
+                let speed = try timing(e, classes: sources.classes.count)
+                timed[key] = speed
+                return speed
+            }
+            let done = decider.resumePoint(d.stage)?.epoch ?? 0
+            var speed: MeasuredSpeed
             if let measured = MeasuredSpeed.lastRun(layout.experiment(name), e, plan.data) {
                 speed = measured
             } else {
-                let key = TimingKey(e)
-                if let known = timed[key] { speed = known } else {
-                    speed = try timing(e, classes: sources.classes.count)
-                    timed[key] = speed
+                speed = try timedSpeed(e)
+                // Frozen epochs, then epochs of the whole network: each phase at its own speed.
+                if e.startsFrozen, let after = e.unfreezeAfterEpochs {
+                    var whole = e
+                    (whole.freezeBaseNetwork, whole.freezeLayers, whole.unfreezeAfterEpochs) = (false, 0, nil)
+                    let frozenEpochs = Double(max(min(after, e.epochs) - done, 0))
+                    let wholeEpochs = Double(max(e.epochs - max(after, done), 0))
+                    let seconds = frozenEpochs / speed.train + wholeEpochs / (try timedSpeed(whole)).train
+                    if seconds > 0 { speed.train = (frozenEpochs + wholeEpochs) / seconds }
                 }
             }
-            let done = decider.resumePoint(d.stage)?.epoch ?? 0
             out[d.stage.identity] = TrainingEstimate(
                 trainImages: images.train, validationImages: images.validation, exactCounts: images.exact,
                 epochs: max(e.epochs - done, 0), mayStopEarly: e.earlyStopping != nil,
@@ -84,6 +96,8 @@ struct TimingKey: Hashable {
     var freezeBaseNetwork: Bool
     var freezeLayers: Int
 
+    /// The speed of `e`'s network as built: frozen as it starts (`unfreeze_after_epochs` is
+    /// timed as a second, unfrozen setting).
     init(_ e: ExperimentPlan) {
         model = e.model.rawValue
         freezeBaseNetwork = e.freezeBaseNetwork

@@ -70,6 +70,7 @@ struct MeasuredSpeed: Equatable {
         guard let state = try? JSONDecoder().decode(LastRun.self, from: Data(contentsOf: paths.state)), let summary = state.training,
               state.config.model == e.model.rawValue, state.data.inputSize == data.inputSize, state.data.batchSize == data.batchSize,
               state.config.freezeBaseNetwork == e.freezeBaseNetwork, state.config.freezeLayers == e.freezeLayers,
+              state.config.unfreezeAfterEpochs == e.unfreezeAfterEpochs,
               let history = try? JSONDecoder().decode([EpochRecord].self, from: Data(contentsOf: paths.historyJSON)),
               !history.isEmpty, history.allSatisfy({ $0.trainImagesPerSecond > 0 }) else { return nil }
         // The run's rate as the train stage reports it: every epoch trains the same images,
@@ -86,7 +87,7 @@ struct MeasuredSpeed: Equatable {
     /// The part of experiment-state.json the speed depends on: read alone, so that a state
     /// written by an earlier monkpipe (whose plan lacked a later setting) still gives its speed.
     private struct LastRun: Decodable {
-        struct Config: Decodable { var model: String; var freezeBaseNetwork: Bool; var freezeLayers: Int }
+        struct Config: Decodable { var model: String; var freezeBaseNetwork: Bool; var freezeLayers: Int; var unfreezeAfterEpochs: Int? }
         struct DataSettings: Decodable { var inputSize: Int; var batchSize: Int }
         struct Training: Decodable { var trainImages: Int; var validationImages: Int }
         var config: Config

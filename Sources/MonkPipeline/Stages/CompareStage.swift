@@ -32,7 +32,8 @@ enum CompareStage {
                              validationImages: t?.validationImages ?? 0, testImages: evaluation?.predictions.count ?? 0)
         let config = TrainingConfiguration(
             model: e.model.rawValue, pretrained: e.pretrained != .none,
-            frozen: e.freezeBaseNetwork ? "all but the head" : (e.freezeLayers > 0 ? "first \(e.freezeLayers) layers" : "none"),
+            frozen: (e.freezeBaseNetwork ? "all but the head" : (e.freezeLayers > 0 ? "first \(e.freezeLayers) layers" : "none"))
+                + (e.frozenSpan.map { " \($0)" } ?? ""),
             epochs: e.epochs, optimizer: e.optimizer.reportText, learningRate: e.optimizer.learningRate,
             schedule: e.lrSchedule.reportText, loss: e.loss.reportText, batchSize: plan.data.batchSize,
             inputSize: plan.data.inputSize)

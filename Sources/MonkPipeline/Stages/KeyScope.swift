@@ -32,7 +32,7 @@ enum KeyScope {
     /// Optional properties added after keys were first pinned: when absent (nil) they stay
     /// out of the key, so a spec that does not use them keeps the keys, and the caches, it
     /// had. When set they enter the keys like any other property.
-    static let absentLeavesKey: Set<String> = ["limit"]
+    static let absentLeavesKey: Set<String> = ["limit", "unfreezeAfterEpochs"]
 
     /// The load stage: the data settings that decide which images are read, checked and split,
     /// and how they are decoded into the pixel cache (`data.preprocessing`, derived below).

@@ -64,13 +64,16 @@ enum TrainStage {
             schedule: try e.lrSchedule.engine(baseLR: e.optimizer.learningRate),
             loss: try e.loss.engine(trainCounts: counts),
             epochs: e.epochs, earlyStopping: e.earlyStopping, bestMetric: e.bestMetric,
+            unfreezeAfterEpochs: e.startsFrozen ? e.unfreezeAfterEpochs : nil,
             train: trainLoader, validation: valLoader,
             context: Context(training: true, rng: RNG(seed: e.seed, stream: 2), parallel: parallel),
             stageKey: key.hex, paths: paths,
             exportWeights: { net, url in
                 _ = try ModelCheckpoint.save(torchStateDict(of: net), info: info, to: url)
             })
-        console.info("  \(e.model.rawValue): \(network.parameterCount) parameters, \(network.parameters.filter(\.trainable).reduce(0) { $0 + $1.value.count }) trainable; \(loaded.train.count) train / \(loaded.validation.count) validation images; \(threads) threads"
+        console.info("  \(e.model.rawValue): \(network.parameterCount) parameters, \(network.parameters.filter(\.trainable).reduce(0) { $0 + $1.value.count }) trainable"
+            + (e.frozenSpan.map { " \($0), then all" } ?? "")
+            + "; \(loaded.train.count) train / \(loaded.validation.count) validation images; \(threads) threads"
             + (plan.threads == .auto && cores.source != "machine" ? " (\(cores.source))" : ""))
         let trainer = Trainer(job, console: console, stop: stop)
         trainer.plateauMetricKind = e.lrSchedule.watchedMetric

@@ -36,6 +36,9 @@ public struct TrainingJob {
     public var earlyStopping: EarlyStopping?
     /// The validation metric that picks the best checkpoint.
     public var bestMetric: ValidationMetric = .val_loss
+    /// From this epoch (0-based) on every layer trains, whatever the network was built frozen
+    /// with (`unfreeze_after_epochs`); nil keeps the freezing to the end.
+    public var unfreezeAfterEpochs: Int? = nil
     public var train: BatchLoader
     public var validation: BatchLoader
     public var context: Context
@@ -96,12 +99,23 @@ public final class Trainer {
         // (one pass over the gradients instead of two).
         for (_, p) in parameters { p.grad.zero() }
         while run.state.stopped == nil && run.state.epoch < job.epochs {
+            unfreezeIfDue(epoch: run.state.epoch)
             let bar = console.progress("  epoch \(run.state.epoch + 1)/\(job.epochs)", total: job.train.batchesPerEpoch, unit: "batch")
             try trainBatches(&run, bar: bar)
             try endEpoch(&run, bar: bar)
         }
         if !FileManager.default.fileExists(atPath: finalURL.path) { try job.exportWeights(job.network, finalURL) }
         return run.state
+    }
+
+    /// Head first, then the whole network: from epoch `unfreezeAfterEpochs` on, every layer
+    /// trains. Decided by the epoch alone, so a resumed run unfreezes exactly where an
+    /// uninterrupted one did. Newly trainable parameters start with fresh optimizer state
+    /// (zero momentum) and their BatchNorm layers switch to batch statistics.
+    func unfreezeIfDue(epoch: Int) {
+        guard let after = job.unfreezeAfterEpochs, epoch >= after, parameters.contains(where: { !$0.1.trainable }) else { return }
+        job.network.unfreezeAll()
+        console.info("  epoch \(epoch + 1): every layer trains from now on (unfreeze_after_epochs: \(after))")
     }
 
     /// The saved state of this stage restored into the network, optimizer, schedule and
