@@ -52,6 +52,25 @@ import MonkReport
         #expect(abs(timed.seconds - 3 * (12 / timed.trainImagesPerSecond + 4 / timed.evalImagesPerSecond!)) < 1e-6)
     }
 
+    /// Head first, then every layer: each phase at its own rate. By hand, 3 epochs, unfrozen
+    /// after 1, the head alone at 30 images/s and the whole network at 10: per image of an
+    /// epoch 1/30 + 2/10 = 7/30 s over 3 epochs, 90/7 images/s; resumed after epoch 1, the two
+    /// epochs left run at 10; resumed in epoch 1 (done 0), as from the start.
+    @Test func frozenThenWholeEpochsEachAtTheirRate() throws {
+        #expect(abs(MeasuredSpeed.phasedTrainRate(frozen: 30, whole: 10, epochs: 3, unfreezeAfter: 1, done: 0) - 90.0 / 7) < 1e-9)
+        #expect(MeasuredSpeed.phasedTrainRate(frozen: 30, whole: 10, epochs: 3, unfreezeAfter: 1, done: 1) == 10)
+        #expect(MeasuredSpeed.phasedTrainRate(frozen: 30, whole: 10, epochs: 3, unfreezeAfter: 1, done: 2) == 10)
+        #expect(abs(MeasuredSpeed.phasedTrainRate(frozen: 30, whole: 10, epochs: 4, unfreezeAfter: 2, done: 1) - 3 / (1.0 / 30 + 2.0 / 10)) < 1e-9)
+
+        // Through the runner: an experiment that unfreezes is timed (both settings).
+        let f = try PipelineFixture()
+        defer { f.remove() }
+        let runner = try f.runner(PipelineFixture.spec(epochs: 3, experiments: "  sgd: {freeze_base_network: true, unfreeze_after_epochs: 1}\n"))
+        let (sources, _, stages) = try runner.stages()
+        let estimate = try #require(try runner.estimates(runner.decisions(stages), sources: sources)["train/sgd"])
+        #expect(estimate.source == .timing && estimate.epochs == 3 && estimate.trainImagesPerSecond > 0)
+    }
+
     /// Nothing to train: no estimate, and nothing timed.
     @Test func cachedStagesNeedNoEstimate() throws {
         let f = try PipelineFixture()

@@ -39,10 +39,8 @@ extension PipelineRunner {
                 if e.startsFrozen, let after = e.unfreezeAfterEpochs {
                     var whole = e
                     (whole.freezeBaseNetwork, whole.freezeLayers, whole.unfreezeAfterEpochs) = (false, 0, nil)
-                    let frozenEpochs = Double(max(min(after, e.epochs) - done, 0))
-                    let wholeEpochs = Double(max(e.epochs - max(after, done), 0))
-                    let seconds = frozenEpochs / speed.train + wholeEpochs / (try timedSpeed(whole)).train
-                    if seconds > 0 { speed.train = (frozenEpochs + wholeEpochs) / seconds }
+                    speed.train = MeasuredSpeed.phasedTrainRate(frozen: speed.train, whole: try timedSpeed(whole).train,
+                                                                epochs: e.epochs, unfreezeAfter: after, done: done)
                 }
             }
             out[d.stage.identity] = TrainingEstimate(

@@ -84,6 +84,16 @@ struct MeasuredSpeed: Equatable {
         return MeasuredSpeed(train: train, eval: eval, source: .lastRun)
     }
 
+    /// The training rate over the epochs left (after `done`) of a run that trains frozen, at
+    /// `frozen` images/s, for its first `after` epochs, then whole at `whole` images/s: every
+    /// epoch trains the same images, so the epochs' harmonic mean.
+    static func phasedTrainRate(frozen: Double, whole: Double, epochs: Int, unfreezeAfter after: Int, done: Int) -> Double {
+        let frozenEpochs = Double(max(min(after, epochs) - done, 0))
+        let wholeEpochs = Double(max(epochs - max(after, done), 0))
+        let seconds = frozenEpochs / frozen + wholeEpochs / whole
+        return seconds > 0 ? (frozenEpochs + wholeEpochs) / seconds : whole
+    }
+
     /// The part of experiment-state.json the speed depends on: read alone, so that a state
     /// written by an earlier monkpipe (whose plan lacked a later setting) still gives its speed.
     private struct LastRun: Decodable {
