@@ -30,7 +30,15 @@ enum ConvGEMM {
         nonisolated(unsafe) let x = x, weight = weight, bias = bias, y = y
         let o = g.o, og = g.og
         let imageRows = g.n * g.oh
-        let per = g.isPointwise ? imageRows : workspace.chunkImageRows(patch: g.patch, ow: g.ow, imageRows: imageRows)
+        let chunked = g.isPointwise ? imageRows : workspace.chunkImageRows(patch: g.patch, ow: g.ow, imageRows: imageRows)
+        // A small output (ResNet-50's stride-2 layers at 7×7, batch 4: 196 GEMM rows) fits one
+        // chunk and would run on one thread while the other waits (27 ms of a 1,445 ms step,
+        // `bench --profile`): split it between the threads while each share keeps a GEMM of at
+        // least minRows/4 rows.
+        let threads = blasThreads > 1 ? 1 : parallel.threads
+        let split = (imageRows + threads - 1) / threads
+        let per = !g.isPointwise && threads > 1 && (imageRows + chunked - 1) / chunked < threads
+            && split * g.ow >= workspace.minRows / 4 ? split : chunked
         let team = workers(parallel, units: g.isPointwise ? imageRows : (imageRows + per - 1) / per,
                            blasThreads: blasThreads)
         let chunkFloats = per * g.ow * g.patch

@@ -46,7 +46,8 @@ import Testing
         let dx0 = try #require(layer.backward(dy, serial))
         let g = layer.geometry(x.shape)
         // (chunkLimit floats, minRows, threads, OpenBLAS threads)
-        for (limit, minRows, threads, blas) in [(1, 1, 2, 1), (50, 1, 3, 1), (200, 1, 2, 2), (1 << 17, 256, 2, 1)] {
+        // The last: everything fits one chunk, which the forward pass splits between the threads.
+        for (limit, minRows, threads, blas) in [(1, 1, 2, 1), (50, 1, 3, 1), (200, 1, 2, 2), (1 << 17, 256, 2, 1), (1 << 17, 8, 2, 1)] {
             let ws = ConvWorkspace(chunkLimit: limit, minRows: minRows), par = Parallel(threads: threads)
             let y = Tensor(shape: y0.shape), dx = Tensor(shape: x.shape), dW = Tensor(shape: layer.weight.shape)
             ConvGEMM.forward(x: x.data, weight: layer.weight.value.data, bias: layer.bias!.value.data, y: y.data, g,
