@@ -71,7 +71,8 @@ public final class Conv2D: Module {
 
     /// The op's name in an `OpProfile`: kernel, stride, channels, input map and product path.
     func profileLabel(_ g: ConvGeometry, _ pass: String) -> String {
-        let path = g.isDepthwise ? "depthwise" : algorithm.usesWinograd(g) ? "winograd"
+        let tile = g.isDepthwise ? nil : algorithm.winogradTile(g)
+        let path = g.isDepthwise ? "depthwise" : tile == .f2 ? "winograd" : tile == .f4 ? "winograd4"
             : g.isPointwise ? "gemm" : "im2col"
         let groups = g.groups > 1 && !g.isDepthwise ? " g\(g.groups)" : ""
         return "conv \(g.kh)×\(g.kw)/\(g.stride) \(g.c)→\(g.o)\(groups) @\(g.h)×\(g.w) \(path) \(pass)"
@@ -83,16 +84,16 @@ public final class Conv2D: Module {
         let b = bias.map { UnsafePointer($0.value.data) }
         if g.isDepthwise {
             ConvDepthwise.forward(x: x.data, weight: weight.value.data, bias: b, y: y.data, g, parallel: ctx.parallel)
-        } else if algorithm.usesWinograd(g) {
-            // Training keeps the transformed filters for backward (16·in·out values: 17 MB
-            // for a 512-channel layer); inference leaves them in the shared workspace.
+        } else if let tile = algorithm.winogradTile(g) {
+            // Training keeps the transformed filters for backward (16 or 36·in·out values:
+            // 17 or 38 MB for a 512-channel layer); inference leaves them in the shared workspace.
             if ctx.training && ctx.keepsForBackward {
-                let floats = ConvWinograd.filterFloats(g)
+                let floats = ConvWinograd.filterFloats(g, tile)
                 if winogradFilters?.count != floats { winogradFilters = Tensor(uninitializedShape: [floats]) }
             } else {
                 winogradFilters = nil
             }
-            ConvWinograd.forward(x: x.data, weight: weight.value.data, bias: b, y: y.data, g,
+            ConvWinograd.forward(x: x.data, weight: weight.value.data, bias: b, y: y.data, g, tile: tile,
                                  workspace: workspace, parallel: ctx.parallel, keepFilters: winogradFilters?.data)
         } else {
             ConvGEMM.forward(x: x.data, weight: weight.value.data, bias: b, y: y.data, g,
@@ -120,9 +121,9 @@ public final class Conv2D: Module {
         if g.isDepthwise {
             ConvDepthwise.backward(x: x.data, weight: weight.value.data, dy: dy.data, weightGrad: dW,
                                    dx: dx?.data, g, parallel: ctx.parallel)
-        } else if algorithm.usesWinograd(g) {
+        } else if let tile = algorithm.winogradTile(g) {
             ConvWinograd.backward(x: x.data, weight: weight.value.data, dy: dy.data, weightGrad: dW,
-                                  dx: dx?.data, g, workspace: workspace, parallel: ctx.parallel,
+                                  dx: dx?.data, g, tile: tile, workspace: workspace, parallel: ctx.parallel,
                                   keptFilters: winogradFilters.map { UnsafePointer($0.data) })
         } else {
             ConvGEMM.backward(x: x.data, weight: weight.value.data, dy: dy.data, weightGrad: dW,

@@ -1,6 +1,7 @@
-// The memory passes of Winograd convolution — gathering 4×4 input tiles into the 16
-// transformed planes, scattering 2×2 output tiles back, and their adjoints — which run in the
-// C kernels of CKernels/winograd.c (vectorised per CPU level), split over threads here.
+// The memory passes of Winograd convolution — gathering (m+2)² input tiles into the 16 or 36
+// transformed planes, scattering m×m output tiles back, and their adjoints — which run in the
+// C kernels of CKernels/winograd.c and winograd4.c (vectorised per CPU level), split over
+// threads here.
 import CKernels
 
 extension ConvWinograd {
@@ -15,25 +16,32 @@ extension ConvWinograd {
 
     /// U[p][o][c] = (G w[o, :, :, c] Gᵀ)[p] for OHWI weights `w`, positions `plane` floats apart.
     static func transformFilters(_ w: UnsafePointer<Float>, into u: UnsafeMutablePointer<Float>, plane: Int,
-                                 _ g: ConvGeometry, parallel: Parallel) {
+                                 _ g: ConvGeometry, _ tile: WinogradTile, parallel: Parallel) {
         nonisolated(unsafe) let w = w, u = u
-        let copy = shape(g, Tiles(g))
+        let copy = shape(g, Tiles(g, tile))
         parallel.chunks(g.o, minChunk: max(1, 16_384 / (9 * g.c))) { outs in
             var s = copy
-            monk_winograd_filters(w, &s, outs.lowerBound, outs.count, u, plane)
+            switch tile {
+            case .f2: monk_winograd_filters(w, &s, outs.lowerBound, outs.count, u, plane)
+            case .f4: monk_winograd4_filters(w, &s, outs.lowerBound, outs.count, u, plane)
+            }
         }
     }
 
     /// dW[o, ky, kx, c] += (Gᵀ dU[·][o][c] G)[ky, kx], with dU the sum of `partials`
-    /// consecutive blocks of 16 `[o][c]` planes, `plane` floats apart, at `dU` (summed into the
+    /// consecutive blocks of P `[o][c]` planes, `plane` floats apart, at `dU` (summed into the
     /// first block in place).
     static func addFilterGradient(_ dU: UnsafeMutablePointer<Float>, plane: Int, partials: Int,
-                                  into dW: UnsafeMutablePointer<Float>, _ g: ConvGeometry, parallel: Parallel) {
+                                  into dW: UnsafeMutablePointer<Float>, _ g: ConvGeometry, _ tile: WinogradTile,
+                                  parallel: Parallel) {
         nonisolated(unsafe) let dU = dU, dW = dW
-        let copy = shape(g, Tiles(g))
-        parallel.chunks(g.o, minChunk: max(1, 16_384 / (16 * g.c))) { outs in
+        let copy = shape(g, Tiles(g, tile))
+        parallel.chunks(g.o, minChunk: max(1, 16_384 / (tile.positions * g.c))) { outs in
             var s = copy
-            monk_winograd_filters_adjoint(dU, plane, partials, &s, outs.lowerBound, outs.count, dW)
+            switch tile {
+            case .f2: monk_winograd_filters_adjoint(dU, plane, partials, &s, outs.lowerBound, outs.count, dW)
+            case .f4: monk_winograd4_filters_adjoint(dU, plane, partials, &s, outs.lowerBound, outs.count, dW)
+            }
         }
     }
 
@@ -42,22 +50,31 @@ extension ConvWinograd {
     static func transformInput(_ x: UnsafePointer<Float>, _ g: ConvGeometry, _ tiles: Tiles, _ chunk: Range<Int>,
                                into v: UnsafeMutablePointer<Float>, plane: Int, _ edges: Edges) {
         var s = shape(g, tiles)
-        monk_winograd_input(x, &s, chunk.lowerBound, chunk.count, v, plane, edges)
+        switch tiles.tile {
+        case .f2: monk_winograd_input(x, &s, chunk.lowerBound, chunk.count, v, plane, edges)
+        case .f4: monk_winograd4_input(x, &s, chunk.lowerBound, chunk.count, v, plane, edges)
+        }
     }
 
     /// dx[pixels of each tile] += (B dV Bᵀ) for the transformed input gradients of `chunk`.
     static func addInputGradient(_ dv: UnsafePointer<Float>, plane: Int, _ g: ConvGeometry, _ tiles: Tiles,
                                  _ chunk: Range<Int>, into dx: UnsafeMutablePointer<Float>, _ edges: Edges) {
         var s = shape(g, tiles)
-        monk_winograd_input_adjoint(dv, plane, &s, chunk.lowerBound, chunk.count, dx, edges)
+        switch tiles.tile {
+        case .f2: monk_winograd_input_adjoint(dv, plane, &s, chunk.lowerBound, chunk.count, dx, edges)
+        case .f4: monk_winograd4_input_adjoint(dv, plane, &s, chunk.lowerBound, chunk.count, dx, edges)
+        }
     }
 
-    /// y[2×2 outputs of each tile] = (Aᵀ M A) + bias, for the products M of `chunk`.
+    /// y[m×m outputs of each tile] = (Aᵀ M A) + bias, for the products M of `chunk`.
     static func transformOutput(_ m: UnsafePointer<Float>, plane: Int, _ g: ConvGeometry, _ tiles: Tiles,
                                 _ chunk: Range<Int>, bias: UnsafePointer<Float>?, into y: UnsafeMutablePointer<Float>,
                                 _ edges: Edges) {
         var s = shape(g, tiles)
-        monk_winograd_output(m, plane, &s, chunk.lowerBound, chunk.count, bias, y, edges)
+        switch tiles.tile {
+        case .f2: monk_winograd_output(m, plane, &s, chunk.lowerBound, chunk.count, bias, y, edges)
+        case .f4: monk_winograd4_output(m, plane, &s, chunk.lowerBound, chunk.count, bias, y, edges)
+        }
     }
 
     /// dM[p][tile − chunk.start][o] = (A dy Aᵀ)[p], dy being zero past the output's edge.
@@ -65,6 +82,9 @@ extension ConvWinograd {
                                         _ chunk: Range<Int>, into dm: UnsafeMutablePointer<Float>, plane: Int,
                                         _ edges: Edges) {
         var s = shape(g, tiles)
-        monk_winograd_output_adjoint(dy, &s, chunk.lowerBound, chunk.count, dm, plane, edges)
+        switch tiles.tile {
+        case .f2: monk_winograd_output_adjoint(dy, &s, chunk.lowerBound, chunk.count, dm, plane, edges)
+        case .f4: monk_winograd4_output_adjoint(dy, &s, chunk.lowerBound, chunk.count, dm, plane, edges)
+        }
     }
 }

@@ -1,10 +1,10 @@
 // Winograd for layers with few tiles (small maps): transform every tile at once and split the
-// 16 GEMMs between threads by position instead of splitting tiles.
+// 16 (36) GEMMs between threads by position instead of splitting tiles.
 
 extension ConvWinograd {
     /// Whether a call is done whole: at most 2·minRows tiles (512 by default), so that splitting
     /// tiles would leave each thread GEMMs of a few rows that each read a whole in×out filter
-    /// slice. Split by position instead, every thread reads only its own 16/threads slices, the
+    /// slice. Split by position instead, every thread reads only its own P/threads slices, the
     /// GEMMs have all the tiles as rows, and the weight gradient needs no per-thread partials.
     static func runsWhole(_ tiles: Tiles, workspace: ConvWorkspace) -> Bool {
         tiles.count <= 2 * workspace.minRows
@@ -19,16 +19,16 @@ extension ConvWinograd {
         init(_ workspace: ConvWorkspace, _ g: ConvGeometry, _ tiles: Tiles, team: Int, filters: Bool,
              filterGradient: Bool = false) {
             uPlane = plane(g.o * g.c); vPlane = plane(tiles.count * g.c); mPlane = plane(tiles.count * g.o)
-            let filterFloats = 16 * uPlane, width = max(g.c, g.o)
-            sinkFloats = 16 * width
-            let total = (filters ? filterFloats : 0) + width + 16 * (vPlane + mPlane) + team * sinkFloats
+            let positions = tiles.positions, filterFloats = positions * uPlane, width = max(g.c, g.o)
+            sinkFloats = positions * width
+            let total = (filters ? filterFloats : 0) + width + positions * (vPlane + mPlane) + team * sinkFloats
                 + (filterGradient ? filterFloats : 0)
             let base = workspace.buffer(total)
             u = filters ? base : nil
             zeros = base + (filters ? filterFloats : 0)
             v = zeros + width
-            m = v + 16 * vPlane
-            sinks = m + 16 * mPlane
+            m = v + positions * vPlane
+            sinks = m + positions * mPlane
             dU = sinks + team * sinkFloats
             zeros.update(repeating: 0, count: width)
         }
@@ -43,12 +43,12 @@ extension ConvWinograd {
         nonisolated(unsafe) let s = WholeScratch(workspace, g, tiles, team: team, filters: keepFilters == nil)
         let vPlane = s.vPlane, mPlane = s.mPlane, uPlane = s.uPlane
         nonisolated(unsafe) let u = keepFilters ?? s.u!
-        transformFilters(weight, into: u, plane: uPlane, g, parallel: parallel)
+        transformFilters(weight, into: u, plane: uPlane, g, tiles.tile, parallel: parallel)
         parallel.forEach(team) { t in
             let mine = ConvGEMM.share(tiles.count, t, team)
             transformInput(x, g, tiles, mine, into: s.v + mine.lowerBound * g.c, plane: vPlane, s.edges(t))
         }
-        parallel.forEach(16) { p in
+        parallel.forEach(tiles.positions) { p in
             BLAS.gemm(transB: true, m: tiles.count, n: g.o, k: g.c, a: s.v + p * vPlane, lda: g.c,
                       b: u + p * uPlane, ldb: g.c, beta: 0, c: s.m + p * mPlane, ldc: g.o)
         }
@@ -70,7 +70,7 @@ extension ConvWinograd {
                                                  filterGradient: weightGrad != nil)
         nonisolated(unsafe) let dU = s.dU
         let vPlane = s.vPlane, mPlane = s.mPlane, uPlane = s.uPlane
-        if transforms { transformFilters(weight, into: s.u!, plane: uPlane, g, parallel: parallel) }
+        if transforms { transformFilters(weight, into: s.u!, plane: uPlane, g, tiles.tile, parallel: parallel) }
         // Read only when dx is wanted, and then one of the two exists.
         nonisolated(unsafe) let u = keptFilters ?? UnsafePointer(s.u ?? s.zeros)
         parallel.forEach(team) { t in
@@ -80,7 +80,7 @@ extension ConvWinograd {
                 transformInput(x, g, tiles, mine, into: s.v + mine.lowerBound * g.c, plane: vPlane, s.edges(t))
             }
         }
-        parallel.forEach(16) { p in
+        parallel.forEach(tiles.positions) { p in
             if weightGrad != nil {
                 BLAS.gemm(transA: true, m: g.o, n: g.c, k: tiles.count, a: s.m + p * mPlane, lda: g.o,
                           b: s.v + p * vPlane, ldb: g.c, beta: 0, c: dU + p * uPlane, ldc: g.c)
@@ -99,6 +99,8 @@ extension ConvWinograd {
                 addInputGradient(s.v + mine.lowerBound * g.c, plane: vPlane, g, tiles, mine, into: dx, s.edges(t))
             }
         }
-        if let weightGrad { addFilterGradient(dU, plane: uPlane, partials: 1, into: weightGrad, g, parallel: parallel) }
+        if let weightGrad {
+            addFilterGradient(dU, plane: uPlane, partials: 1, into: weightGrad, g, tiles.tile, parallel: parallel)
+        }
     }
 }

@@ -18,7 +18,7 @@ extension KernelBenchmark {
             func rate(_ f: Double, _ ms: Double) -> Double { f / ms * 1e-6 }
             var out: [KernelTiming.Measurement] = []
             var algorithms: [ConvAlgorithm] = [.im2col]
-            if ConvWinograd.applies(g) { algorithms.append(.winograd) }
+            if ConvWinograd.applies(g) { algorithms += [.winograd, .winograd4] }
             for algorithm in algorithms {
                 conv.algorithm = algorithm
                 let y = conv.forward(x, ctx)
@@ -54,7 +54,7 @@ extension KernelBenchmark {
         for s in convShapes where s.kernel == 3 && s.stride == 1 && s.groups == 1 {
             progress(s.name)
             let g = ConvGeometry(input: s.input, outChannels: s.out, kernel: 3, stride: 1, padding: s.padding, groups: 1)
-            let tiles = ConvWinograd.Tiles(g)
+            let tiles = ConvWinograd.Tiles(g, .f2)
             let x = random(s.input, seed: 2), w = random([g.o, 3, 3, g.c], seed: 3)
             let y = Tensor(shape: g.outputShape)
             for per in [64, 128, 256] {
@@ -64,7 +64,9 @@ extension KernelBenchmark {
                 let zeros = Tensor(shape: [max(g.c, g.o)]), sink = Tensor(shape: [16, max(g.c, g.o)])
                 let edges = ConvWinograd.Edges(zeros: zeros.data, sink: sink.data)
                 let chunks = stride(from: 0, to: tiles.count, by: per).map { $0..<min($0 + per, tiles.count) }
-                let filters = timer.best { ConvWinograd.transformFilters(w.data, into: u.data, plane: uP, g, parallel: .serial) }
+                let filters = timer.best {
+                    ConvWinograd.transformFilters(w.data, into: u.data, plane: uP, g, .f2, parallel: .serial)
+                }
                 let input = timer.best {
                     for c in chunks { ConvWinograd.transformInput(x.data, g, tiles, c, into: v.data, plane: vP, edges) }
                 }

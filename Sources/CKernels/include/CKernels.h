@@ -1,19 +1,19 @@
-// Memory passes of monkpipe's Winograd F(2x2,3x3) convolution, in C so each is compiled for
+// Memory passes of monkpipe's Winograd F(2x2,3x3) and F(4x4,3x3) convolutions, in C so each is compiled for
 // AVX-512, AVX2 and baseline x86-64 and picked at load time (Swift code is compiled for the
 // baseline only, where a 16-float vector is four SSE registers).
 #ifndef MONK_CKERNELS_H
 #define MONK_CKERNELS_H
 
-/// Sizes of one NHWC convolution call and its 2x2 output tiles.
+/// Sizes of one NHWC convolution call and its m x m output tiles (m = 2 or 4).
 typedef struct {
     long h, w, c;           // input rows, columns, channels
     long oh, ow, o;         // output rows, columns, channels
     long padTop, padLeft;   // zero pixels before the first input row / column
-    long tileRows, tileCols; // tiles per image: ceil(oh/2) x ceil(ow/2)
+    long tileRows, tileCols; // tiles per image: ceil(oh/m) x ceil(ow/m)
 } MonkWinogradShape;
 
 /// Scratch the tile loops use for pixels outside the image: `zeros` holds c (or o) zeros
-/// and is only read; `sink` has room for 16 * max(c, o) floats and receives writes that fall
+/// and is only read; `sink` has room for 16 (F(4x4): 36) * max(c, o) floats and receives writes that fall
 /// outside the image, so every tile runs the same branch-free loop.
 typedef struct {
     const float *zeros;
@@ -51,5 +51,20 @@ void monk_winograd_filters(const float *w, const MonkWinogradShape *s, long firs
 /// first block, in place).
 void monk_winograd_filters_adjoint(float *du, long plane, long partials, const MonkWinogradShape *s,
                                    long first, long count, float *dw);
+
+// F(4x4,3x3) (winograd4.c): the same six passes on 6x6 input windows (stride 4), 36 positions
+// per tile, and 4x4 output tiles.
+void monk_winograd4_input(const float *x, const MonkWinogradShape *s, long first, long count,
+                          float *v, long plane, MonkWinogradEdges edges);
+void monk_winograd4_input_adjoint(const float *dv, long plane, const MonkWinogradShape *s, long first,
+                                  long count, float *dx, MonkWinogradEdges edges);
+void monk_winograd4_output(const float *m, long plane, const MonkWinogradShape *s, long first, long count,
+                           const float *bias, float *y, MonkWinogradEdges edges);
+void monk_winograd4_output_adjoint(const float *dy, const MonkWinogradShape *s, long first, long count,
+                                   float *dm, long plane, MonkWinogradEdges edges);
+void monk_winograd4_filters(const float *w, const MonkWinogradShape *s, long first, long count, float *u,
+                            long plane);
+void monk_winograd4_filters_adjoint(float *du, long plane, long partials, const MonkWinogradShape *s,
+                                    long first, long count, float *dw);
 
 #endif
