@@ -24,7 +24,7 @@ struct Bench: ParsableCommand {
     var data: String?
     @Option(name: .long, help: "Instead of a network: time the engine's kernels — conv (convolution layers on ResNet-18 shapes against raw sgemm), winograd (its phases, one thread) or layers (the memory-bound passes against a copy); best of --iterations runs.")
     var kernels: KernelSuite?
-    @Option(name: .long, help: "Convolution products: automatic (Winograd F(2x2,3x3) for wide 3x3 stride-1 layers, im2col + GEMM elsewhere), im2col, or winograd (wherever it applies).")
+    @Option(name: .long, help: "Convolution products: automatic (Winograd F(4x4,3x3) for wide 3x3 stride-1 layers on maps of 8x8 and more, F(2x2,3x3) on smaller ones, im2col + GEMM elsewhere), im2col, winograd (F(2x2,3x3) wherever it applies) or winograd4 (F(4x4,3x3) wherever it applies).")
     var conv = ConvAlgorithm.automatic
     @Flag(name: .long, help: "Also time every op of the timed steps and print where the time goes (by kind, then by layer shape).")
     var profile = false
