@@ -1,7 +1,7 @@
 // Winograd F(4x4,3x3) tile transforms over channels: 6x6 input windows (stride 4), 36
 // transformed positions, 4x4 output tiles; see CKernels.h and ConvWinograd.swift.
 // Interpolation points 0, 1, -1, 1/2, -2 and infinity: over 10 random layers of 64 and 256
-// channels their float32 error was a third of the usual 0, ±1, ±2 (benchmarks/winograd_error.py,
+// channels their float32 error was a third to a half of the usual 0, ±1, ±2's (benchmarks/winograd_error.py,
 // which derives these matrices and measures both):
 //   B^T = [2 -3 -4 3 2 0; 0 -2 1 5 2 0; 0 -2 5 -1 -2 0; 0 2 1 -2 -1 0; 0 1 -2 -1 2 0; 0 2 -3 -4 3 2]
 //   G   = [1/2 0 0; 1/6 1/6 1/6; 1/6 -1/6 1/6; 16/15 8/15 4/15; 1/30 -1/15 2/15; 0 0 1/2]
