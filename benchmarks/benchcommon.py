@@ -31,9 +31,9 @@ def parse(p):
     return a
 
 
-def run_json(cmd):
-    """Runs `cmd` and returns the last line of its output that is a JSON object."""
-    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+def run_json(cmd, env=None):
+    """Runs `cmd` (in `env`, else this environment) and returns the last line of its output that is a JSON object."""
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env).stdout
     return json.loads([line for line in out.splitlines() if line.startswith("{")][-1])
 
 
