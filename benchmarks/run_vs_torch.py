@@ -6,7 +6,7 @@ progress, checkpoint) against the bare training step (`monkpipe bench`), and aga
 loop they would otherwise write: torchvision ImageFolder + DataLoader (2 workers) + SGD,
 on the same images, same batch and input size, from scratch.
 
-For each model and round, in this order (so a change in machine load hits all three):
+For each model and round, in this order (so a change in machine load hits each of them):
   1. `monkpipe run` of a fresh workspace: one epoch from scratch on a subset of the chest
      X-ray training folder (default 400 images, 0.3 held out for validation as Monk does);
      the epoch's training-loop images/s (waits for data included) and its validation pass
@@ -23,18 +23,20 @@ For each model and round, in this order (so a change in machine load hits all th
      Train() is timed whole (validation, Monk's model exports and plots included) and, inside
      it, its training loop alone over the training images it used, the number held against
      the run's epoch images/s.
-The load average is printed with every round; ratios are taken between medians. Beside the
-wall-clock ratio, CPU milliseconds per training image (the run's whole process over its
-training loop, loader threads included, against bench's step): on a shared machine that
-ratio still says whether the pipeline costs anything beyond its step.
+The load averages (1, 5, 15 minutes) are printed with every step; ratios are taken between
+medians. Beside the wall-clock ratio, CPU milliseconds per training image (the run's whole
+process over its training loop, loader threads included, against bench's step; Monk's process
+and loader workers over its loop): on a shared machine that ratio still says whether the
+pipeline costs anything beyond its step.
 
 Usage: python3 benchmarks/run_vs_torch.py [--monkpipe .build/release/monkpipe]
            [--models resnet50_v2 densenet121] [--images 400] [--batch 4] [--size 224]
            [--rounds 2] [--threads 2] [--workdir /tmp/monkpipe-run-bench]
            [--monk /path/to/venv-monk/bin/python]
 Needs a release build of monkpipe and `pip install torch torchvision`; --monk needs
-`sh benchmarks/install_monk.sh VENV` once (Monk runs at 224 px and batch 4 only, as its quick mode does). The data folder is
-$MONKPIPE_SHARED_DIR/data/chest_xray/train (default ../shared beside the repository).
+`sh benchmarks/install_monk.sh VENV` once (and the default --batch 4 and --size 224: Monk's
+quick mode has no other). The data folder is $MONKPIPE_SHARED_DIR/data/chest_xray/train
+(default ../shared beside the repository).
 """
 import json, os, random, re, shutil, statistics, subprocess, sys, time
 
@@ -47,6 +49,11 @@ TORCH_NAMES = {"resnet50_v2": "resnet50", "resnet50_v1": "resnet50", "resnet18_v
 MONK_NAMES = {"resnet50_v2": "resnet50_v2", "resnet50_v1": "resnet50_v1", "resnet18_v1": "resnet18_v1",
               "densenet121": "densenet121", "mobilenet_v2": "mobilenetv2_1.0"}
 MONK_DRIVER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "monk_epoch.py")
+
+
+def loadavg():
+    """The 1, 5 and 15-minute load averages, as `uptime` prints them."""
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def make_subset(root, count):
@@ -187,30 +194,30 @@ def main():
         rows = {"run": [], "bench": [], "torch": [], "run_val": [], "torch_val": [], "run_cpu": [], "bench_cpu": [],
                 "run_epoch": [], "monk": [], "monk_call": [], "monk_cpu": [], "monk_val": []}
         for r in range(a.rounds):
-            load = os.getloadavg()[0]
+            load = loadavg()
             run = monkpipe_run(a, model, a.workdir, data, f"{model}-{r}")
             bench, bench_cpu = monkpipe_bench(a, model)
             rows["run"].append(run["train_ips"]); rows["bench"].append(bench)
             rows["run_cpu"].append(run["cpu_ms_per_image"]); rows["bench_cpu"].append(bench_cpu)
             rows["run_val"].append(run["val_images"] / run["val_s"] if run["val_s"] else float("nan"))
             rows["run_epoch"].append(run["train_images"] / run["epoch_s"])
-            line = (f"{model} {a.size}px batch {a.batch} round {r + 1} (load {load:.1f}): run epoch {run['train_ips']:.2f} img/s "
+            line = (f"{model} {a.size}px batch {a.batch} round {r + 1} (load {load}): run epoch {run['train_ips']:.2f} img/s "
                     f"({run['train_images']} images; validation {run['val_images']} in {run['val_s'] or float('nan'):.1f} s; "
                     f"epoch {run['epoch_s']:.1f} s, whole run {run['wall_s']:.1f} s), bench {bench:.2f} img/s; "
                     f"CPU ms per training image: run {run['cpu_ms_per_image']:.0f}, bench {bench_cpu:.0f}")
-            print(line + f" (load {os.getloadavg()[0]:.1f})", flush=True)
+            print(line + f" (load {loadavg()})", flush=True)
             if not a.skip_torch:
                 t = torch_loop(a, model, data, run["train_images"])
                 rows["torch"].append(t["train_ips"]); rows["torch_val"].append(t["val_images"] / t["val_s"])
                 print(f"    PyTorch loop {t['train_ips']:.2f} img/s (validation {t['val_images']} in {t['val_s']:.1f} s), "
-                      f"load after {os.getloadavg()[0]:.1f}", flush=True)
+                      f"load after {loadavg()}", flush=True)
             if a.monk:
                 m = monk_epoch(a, model, a.workdir, data, f"{model}-{r}")
                 rows["monk"].append(m["train_ips"]); rows["monk_call"].append(m["train_call_ips"])
                 rows["monk_cpu"].append(m["cpu_ms_per_image"]); rows["monk_val"].append(m["val_images"] / m["val_s"])
                 print(f"    Monk {m['train_ips']:.2f} img/s (training loop: {m['train_images']} images in {m['train_loop_s']:.1f} s; "
                       f"validation {m['val_images']} in {m['val_s']:.1f} s; Train() {m['train_call_s']:.1f} s in all); "
-                      f"CPU ms per training image {m['cpu_ms_per_image']:.0f}; load after {os.getloadavg()[0]:.1f}", flush=True)
+                      f"CPU ms per training image {m['cpu_ms_per_image']:.0f}; load after {loadavg()}", flush=True)
         med = {k: statistics.median(v) for k, v in rows.items() if v}
         print(f"  {model}: run / bench = {med['run'] / med['bench']:.3f} ({med['run']:.2f} / {med['bench']:.2f} img/s); "
               f"CPU per image bench / run = {med['bench_cpu'] / med['run_cpu']:.3f} ({med['bench_cpu']:.0f} / {med['run_cpu']:.0f} ms)")
