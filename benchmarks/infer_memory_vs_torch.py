@@ -15,11 +15,13 @@ from benchcommon import bench, parse, parser, torch_baseline
 # (monkpipe network, torchvision network). torchvision has no pre-activation ResNet (v2):
 # its v1 of the same depth costs the same FLOPs and holds the same activations. It has no
 # EfficientNet-Lite either: efficientnet_b0 is the nearest (Lite0 is B0 without
-# squeeze-excitation and with ReLU6), so that row compares neighbours, not twins.
+# squeeze-excitation and with ReLU6), so those rows compare neighbours, not twins (Lite1 and
+# Lite2 against B1 and B2, whose width and depth multipliers they share).
 CASES = [("resnet18_v1", "resnet18"), ("resnet34_v1", "resnet34"), ("resnet50_v1", "resnet50"),
          ("resnet101_v1", "resnet101"), ("resnet18_v2", "resnet18"), ("resnet50_v2", "resnet50"),
          ("densenet121", "densenet121"), ("densenet169", "densenet169"), ("mobilenet_v2", "mobilenet_v2"),
-         ("efficientnet_lite0", "efficientnet_b0")]
+         ("efficientnet_lite0", "efficientnet_b0"), ("efficientnet_lite1", "efficientnet_b1"),
+         ("efficientnet_lite2", "efficientnet_b2")]
 
 
 def main():
