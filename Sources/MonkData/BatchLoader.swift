@@ -144,7 +144,7 @@ extension SamplePipeline {
             switch t {
             case .resize(let s), .centerCrop(let s), .randomResizedCrop(let s, _, _), .randomCrop(let s, _): size = ImageSize(s)
             case .horizontalFlip, .verticalFlip, .randomRotation, .colorJitter, .grayscale, .gaussianBlur, .randomGamma,
-                 .jpegQuality, .normalize: break
+                 .jpegQuality, .equalize, .normalize: break
             }
         }
         return size

@@ -44,6 +44,8 @@ extension Transform {
             guard Double(rng.uniform()) < p else { return im }
             let lo = Int(quality.lower.rounded()), hi = Int(quality.upper.rounded())
             return im.jpegRoundTrip(quality: lo + rng.below(hi - lo + 1))
+        case .equalize:
+            return im.equalized()
         case .grayscale:
             var out = im
             for p in 0..<(im.width * im.height) {

@@ -64,7 +64,7 @@ extension Transform {
         case let .normalize(mean, std):
             guard [1, 3].contains(mean.count), std.count == mean.count else { return "normalize needs 1 or 3 means and as many standard deviations" }
             return std.allSatisfy({ $0 > 0 }) && (mean + std).allSatisfy(\.isFinite) ? nil : "normalize needs finite means and positive standard deviations"
-        case .grayscale:
+        case .equalize, .grayscale:
             return nil
         }
     }

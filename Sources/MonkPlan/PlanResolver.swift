@@ -118,6 +118,7 @@ struct PlanResolver {
             case .jpegQuality(let q):
                 transform = .jpegQuality(quality: range(q?.quality, default: TransformDefaults.jpegQuality, "quality", at: at),
                                          probability: q?.p ?? TransformDefaults.jpegProbability)
+            case .equalize: transform = .equalize
             case .normalize(nil), .normalize(.imagenet?):
                 if channels != 3 { report(.conflict, at: at, "imagenet statistics have 3 channels but color is grayscale; give mean and std") }
                 transform = imagenet

@@ -123,6 +123,7 @@ enum SpecFormat {
                   doc: "Range of the JPEG quality, 1–100 (default: \(docRange(D.jpegQuality)))"),
             Field(name: "p", shape: .number(.unit), doc: "Probability of re-encoding an image (default: \(docNumber(D.jpegProbability)))"),
         ])), bare: "quality \(docRange(D.jpegQuality)), p \(docNumber(D.jpegProbability))"),
+        transform(.equalize, .object(ObjectShape(fields: [])), bare: "no settings"),
         transform(.normalize, .choice([.keyword(["imagenet"]), .object(ObjectShape(fields: [
             Field(name: "mean", shape: .list(.number(.any), minCount: 1, maxCount: 3), doc: "Per-channel mean (0–1 scale)", required: true),
             Field(name: "std", shape: .list(.number(.positive), minCount: 1, maxCount: 3), doc: "Per-channel standard deviation", required: true),

@@ -14,6 +14,8 @@ public enum TransformSpec: Codable, Equatable, Sendable {
     case gaussianBlur(BlurSpec?)
     case randomGamma(GammaSpec?)
     case jpegQuality(JPEGQualitySpec?)
+    /// Takes no settings: written bare (`- equalize`).
+    case equalize
     case normalize(NormalizeSpec?)
 
     /// The names used in the file: the vocabulary's transform words.
@@ -36,6 +38,7 @@ public enum TransformSpec: Codable, Equatable, Sendable {
         case .gaussianBlur: self = .gaussianBlur(try c.decodeIfPresent(BlurSpec.self, forKey: name))
         case .randomGamma: self = .randomGamma(try c.decodeIfPresent(GammaSpec.self, forKey: name))
         case .jpegQuality: self = .jpegQuality(try c.decodeIfPresent(JPEGQualitySpec.self, forKey: name))
+        case .equalize: self = .equalize
         case .normalize: self = .normalize(try c.decodeIfPresent(NormalizeSpec.self, forKey: name))
         }
     }
@@ -54,6 +57,7 @@ public enum TransformSpec: Codable, Equatable, Sendable {
         case .gaussianBlur(let v): try c.encode(v, forKey: .gaussianBlur)
         case .randomGamma(let v): try c.encode(v, forKey: .randomGamma)
         case .jpegQuality(let v): try c.encode(v, forKey: .jpegQuality)
+        case .equalize: try c.encodeNil(forKey: .equalize)
         case .normalize(let v): try c.encode(v, forKey: .normalize)
         }
     }

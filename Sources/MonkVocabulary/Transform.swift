@@ -33,6 +33,10 @@ public enum Transform: Codable, Equatable, Hashable, Sendable {
     /// With probability `probability`, encode as JPEG at a quality drawn uniformly from
     /// `quality` (whole numbers 1–100) and decode again: another archive's compression.
     case jpegQuality(quality: ClosedInterval, probability: Double)
+    /// Histogram equalisation of each channel, Pillow's `ImageOps.equalize` (values taken to
+    /// whole 0–255 levels first): the same picture under another exposure, contrast or
+    /// gamma curve comes out (nearly) the same. Deterministic; put it in both lists, first.
+    case equalize
     /// Subtract `mean` and divide by `std`, per channel (values on the 0–1 scale; one value
     /// each serves all three channels). The loader does this last, as the batch is filled.
     case normalize(mean: [Double], std: [Double])
@@ -59,6 +63,7 @@ public enum Transform: Codable, Equatable, Hashable, Sendable {
         case .gaussianBlur: .gaussianBlur
         case .randomGamma: .randomGamma
         case .jpegQuality: .jpegQuality
+        case .equalize: .equalize
         case .normalize: .normalize
         case .grayscale: nil
         }
@@ -67,7 +72,7 @@ public enum Transform: Codable, Equatable, Hashable, Sendable {
     /// Whether the step draws random numbers (and so differs between epochs).
     public var isRandom: Bool {
         switch self {
-        case .resize, .centerCrop, .normalize, .grayscale: false
+        case .resize, .centerCrop, .equalize, .normalize, .grayscale: false
         default: true
         }
     }

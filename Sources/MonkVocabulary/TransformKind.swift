@@ -15,6 +15,7 @@ public enum TransformKind: String, Vocabulary, CodingKey {
     case gaussianBlur = "gaussian_blur"
     case randomGamma = "random_gamma"
     case jpegQuality = "jpeg_quality"
+    case equalize
     case normalize
 
     public static let concept = "transform"
@@ -31,6 +32,7 @@ public enum TransformKind: String, Vocabulary, CodingKey {
         case .gaussianBlur: "random Gaussian blur (another detector's sharpness)"
         case .randomGamma: "random gamma curve (another exposure)"
         case .jpegQuality: "JPEG re-compression at a random quality (another archive)"
+        case .equalize: "histogram equalisation, as Pillow's ImageOps.equalize (removes exposure and contrast differences)"
         case .normalize: "imagenet or {mean, std}"
         }
     }

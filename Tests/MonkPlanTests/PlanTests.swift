@@ -46,6 +46,15 @@ import MonkVocabulary
         #expect(reversed.count == 1 && reversed.first?.message.contains("quality is a [low, high] range") == true)
     }
 
+    // equalize takes no settings: bare, or an empty mapping; anything else is the format's error.
+    @Test func equalizeIsBare() throws {
+        let p = try #require(plan(minimal + "  train_transforms: [equalize, resize, normalize]\n  eval_transforms: [{equalize: {}}, resize, normalize]\n"))
+        #expect(p.data.trainTransforms.first == .equalize && p.data.evalTransforms.first == .equalize)
+        #expect(p.data.evalTransforms.count == 3)
+        let errors = planErrors(minimal + "  eval_transforms: [{equalize: 3}, resize, normalize]\n")
+        #expect(errors.count == 1 && errors.first?.keyPath.contains("eval_transforms") == true, "\(errors)")
+    }
+
     @Test func defaultsThatDependOnTheModel() throws {
         let p = try #require(plan(minimal + "experiments:\n  d: {model: densenet121}\n  t: {model: tiny_cnn}\n  r: {model: resnet50}\n"))
         #expect(p.experiments.map(\.name) == ["d", "r", "t"])

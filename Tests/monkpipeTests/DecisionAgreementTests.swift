@@ -131,6 +131,43 @@ struct DecisionAgreementTests {
         }
     }
 
+    /// A deterministic preprocessing step in the eval list (here histogram equalisation) goes
+    /// into the checkpoint's sidecar, so the published file alone computes the same
+    /// probabilities as the experiment: without it every image would be seen unequalised.
+    @Test func equalizationTravelsWithTheCheckpoint() throws {
+        let p = try TinyProject("equalize", experiments: "  eq: {}\n",
+                                trainTransforms: "[equalize, resize, horizontal_flip, normalize]",
+                                evalTransforms: "[equalize, resize, normalize]")
+        defer { p.cleanUp() }
+        let run = try monkpipe(["run", p.spec], in: p.url)
+        try #require(run.status == 0, "\(run)")
+        let experiment = p.experiment("eq").path
+        let export = try monkpipe(["export", "--experiment", experiment, "--to", "published/model.safetensors"], in: p.url)
+        try #require(export.status == 0, "\(export)")
+        let sidecar = try String(contentsOf: p.dir.path("published/model.json"), encoding: .utf8)
+        #expect(sidecar.contains("\"equalize\""), "\(sidecar)")
+
+        func probabilities(_ arguments: [String]) throws -> [String: [String: Double]] {
+            let r = try monkpipe(["infer"] + arguments + ["data/test", "--json"], in: p.url)
+            try #require(r.status == 0, "\(r)")
+            var out: [String: [String: Double]] = [:]
+            for line in r.stdout.split(separator: "\n") {
+                let row = try Self.metrics(String(line))
+                out[Self.imageKey(row["image"] as? String ?? "")] = row["probabilities"] as? [String: Double]
+            }
+            return out
+        }
+        let fromExperiment = try probabilities(["--experiment", experiment])
+        #expect(fromExperiment.count == 8)
+        #expect(try probabilities(["--checkpoint", "published/model.safetensors"]) == fromExperiment)
+        let tested = try Self.metrics(String(contentsOf: p.experiment("eq").appendingPathComponent("output/test/metrics.json"), encoding: .utf8))
+        let alone = try monkpipe(["evaluate", "--checkpoint", "published/model.safetensors", "--data", "data/test", "--json"], in: p.url)
+        try #require(alone.status == 0, "\(alone)")
+        var fromFile = try Self.metrics(alone.stdout)
+        fromFile["checkpoint"] = tested["checkpoint"]
+        #expect(NSDictionary(dictionary: fromFile).isEqual(to: tested), "\(alone.stdout)")
+    }
+
     /// Without a test stage, evaluate chooses the threshold as the test stage would (Youden's J
     /// on the same validation images), and the test stage run afterwards reports the same numbers.
     @Test func evaluateWithoutATestStageAppliesTheExperimentsRule() throws {

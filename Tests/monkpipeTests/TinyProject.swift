@@ -9,7 +9,8 @@ struct TinyProject {
     /// `perClass` train and `testPerClass` test images of each class (the first ones by name),
     /// and a spec with `experiments` (YAML lines under `experiments:`).
     init(_ label: String, perClass: Int = 12, testPerClass: Int = 4, epochs: Int = 2, size: Int = 24,
-         experiments: String = "  sgd: {}\n  adam:\n    optimizer: {type: adam, lr: 0.003}\n") throws {
+         experiments: String = "  sgd: {}\n  adam:\n    optimizer: {type: adam, lr: 0.003}\n",
+         trainTransforms: String = "[resize, horizontal_flip, normalize]", evalTransforms: String = "[resize, normalize]") throws {
         dir = try TempDir(label)
         let source = TestEnvironment.repoRoot.appendingPathComponent("examples/chest_xray_small")
         let fm = FileManager.default
@@ -35,8 +36,8 @@ struct TinyProject {
               input_size: \(size)
               batch_size: 4
               workers: 1
-              train_transforms: [resize, horizontal_flip, normalize]
-              eval_transforms: [resize, normalize]
+              train_transforms: \(trainTransforms)
+              eval_transforms: \(evalTransforms)
             defaults:
               model: tiny_cnn
               pretrained: false

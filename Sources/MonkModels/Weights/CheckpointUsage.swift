@@ -33,7 +33,7 @@ public struct CheckpointInput: Codable, Sendable, Equatable {
         for t in pipeline.transforms {
             switch t {
             case .resize(let s), .centerCrop(let s): guard (1...8192).contains(s) else { throw .invalid("input transform \(t)") }
-            case .grayscale: break
+            case .grayscale, .equalize: break
             case .normalize: if let problem = t.problem { throw .invalid("input transform \(t): \(problem)") }
             default: throw .invalid("input transform \(t) is random; an evaluation pipeline has none")
             }

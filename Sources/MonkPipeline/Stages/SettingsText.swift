@@ -122,7 +122,7 @@ extension Transform: ReportText {
         case let .randomGamma(gamma, p): return "\(word) gamma \(gamma) p \(p)"
         case let .jpegQuality(quality, p): return "\(word) quality \(quality) p \(p)"
         case let .normalize(mean, std): return "\(word) mean \(mean) std \(std)"
-        case .grayscale: return word
+        case .equalize, .grayscale: return word
         }
     }
 }
