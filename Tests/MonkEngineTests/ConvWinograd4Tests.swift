@@ -77,30 +77,9 @@ import Testing
         ConvCase(n: 4, h: 9, w: 10, cin: 24, cout: 16, k: 3, padding: .same, bias: false),
     ])
     func matchesIm2colWithChunksAndThreads(_ cs: ConvCase) throws {
-        let x = cs.makeInput()
-        let direct = cs.makeConv()
-        direct.algorithm = .im2col
-        let ctx = Context(training: true)
-        let y0 = direct.forward(x, ctx)
-        let dy = randomTensor(y0.shape, seed: 21)
-        let dx0 = try #require(direct.backward(dy, ctx))
-        let g = direct.geometry(x.shape)
-        let bound = Self.relativeBound
-        for (limit, minRows, threads) in [(1, 1, 1), (2000, 4, 2), (1 << 17, 256, 3), (1 << 17, 256, 2)] {
-            for keep in [false, true] {
-                let ws = ConvWorkspace(chunkLimit: limit, minRows: minRows), par = Parallel(threads: threads)
-                let y = Tensor(shape: y0.shape), dx = Tensor(shape: x.shape), dW = Tensor(shape: direct.weight.shape)
-                let kept = keep ? Tensor(shape: [ConvWinograd.filterFloats(g, .f4)]) : nil
-                ConvWinograd.forward(x: x.data, weight: direct.weight.value.data, bias: direct.bias?.value.data,
-                                     y: y.data, g, tile: .f4, workspace: ws, parallel: par, keepFilters: kept?.data)
-                ConvWinograd.backward(x: x.data, weight: direct.weight.value.data, dy: dy.data, weightGrad: dW.data,
-                                      dx: dx.data, g, tile: .f4, workspace: ws, parallel: par,
-                                      keptFilters: kept.map { UnsafePointer($0.data) })
-                let how = "\(cs) chunk \(limit) threads \(threads) kept \(keep)"
-                #expect(relativeError(y, y0) < bound, "\(how)")
-                #expect(relativeError(dx, dx0) < bound, "\(how)")
-                #expect(relativeError(dW, direct.weight.grad) < bound, "\(how)")
-            }
+        try compareWinogradWithIm2col(cs, tile: .f4, settings: [(1, 1, 1), (2000, 4, 2), (1 << 17, 256, 3), (1 << 17, 256, 2)],
+                                      keepFilters: [false, true]) { got, want, what, how in
+            #expect(relativeError(got, want) < Self.relativeBound, "\(how) \(what)")
         }
     }
 

@@ -47,26 +47,10 @@ import Testing
         ConvCase(n: 4, h: 5, w: 6, cin: 24, cout: 16, k: 3, padding: .same, bias: false),
     ])
     func matchesIm2colWithChunksAndThreads(_ cs: ConvCase) throws {
-        let x = cs.makeInput()
-        let direct = cs.makeConv()
-        direct.algorithm = .im2col
-        let ctx = Context(training: true)
-        let y0 = direct.forward(x, ctx)
-        let dy = randomTensor(y0.shape, seed: 21)
-        let dx0 = try #require(direct.backward(dy, ctx))
-        let g = direct.geometry(x.shape)
         // (chunkLimit floats, minRows, threads): one-tile chunks, chunks crossing images, default.
-        for (limit, minRows, threads) in [(1, 1, 1), (2000, 8, 2), (1 << 17, 256, 3)] {
-            let ws = ConvWorkspace(chunkLimit: limit, minRows: minRows), par = Parallel(threads: threads)
-            let y = Tensor(shape: y0.shape), dx = Tensor(shape: x.shape), dW = Tensor(shape: direct.weight.shape)
-            ConvWinograd.forward(x: x.data, weight: direct.weight.value.data, bias: direct.bias?.value.data,
-                                 y: y.data, g, workspace: ws, parallel: par)
-            ConvWinograd.backward(x: x.data, weight: direct.weight.value.data, dy: dy.data, weightGrad: dW.data,
-                                  dx: dx.data, g, workspace: ws, parallel: par)
-            let how = "\(cs) chunk \(limit) threads \(threads)"
-            #expect(maxAbsDifference(y0, y) < 1e-4, "\(how)")
-            #expect(maxAbsDifference(dx0, dx) < 1e-4, "\(how)")
-            #expect(maxAbsDifference(direct.weight.grad, dW) < 1e-3, "\(how)")
+        try compareWinogradWithIm2col(cs, tile: .f2, settings: [(1, 1, 1), (2000, 8, 2), (1 << 17, 256, 3)],
+                                      keepFilters: [false]) { got, want, what, how in
+            #expect(maxAbsDifference(want, got) < (what == "dW" ? 1e-3 : 1e-4), "\(how) \(what)")
         }
     }
 
@@ -122,5 +106,37 @@ import Testing
         #expect(!ConvAlgorithm.automatic.usesWinograd(geometry(64, 64, n: 3)))   // 3·16 = 48 tiles
         #expect(!ConvAlgorithm.im2col.usesWinograd(geometry(64, 64)))
         #expect(ConvAlgorithm.winograd.usesWinograd(geometry(3, 5)))
+    }
+}
+
+/// Runs `ConvWinograd` with `tile` on `cs` for every (chunk limit in floats, minimum GEMM rows,
+/// threads) in `settings`, with and without the forward's transformed filters kept for the
+/// backward as `keepFilters` lists, and hands its output, input gradient and weight gradient,
+/// each beside im2col's, to `check` ("y", "dx", "dW"), with a description of the setting.
+func compareWinogradWithIm2col(_ cs: ConvCase, tile: WinogradTile, settings: [(Int, Int, Int)], keepFilters: [Bool],
+                               check: (_ got: Tensor, _ want: Tensor, _ what: String, _ how: String) -> Void) throws {
+    let x = cs.makeInput()
+    let direct = cs.makeConv()
+    direct.algorithm = .im2col
+    let ctx = Context(training: true)
+    let y0 = direct.forward(x, ctx)
+    let dy = randomTensor(y0.shape, seed: 21)
+    let dx0 = try #require(direct.backward(dy, ctx))
+    let g = direct.geometry(x.shape)
+    for (limit, minRows, threads) in settings {
+        for keep in keepFilters {
+            let ws = ConvWorkspace(chunkLimit: limit, minRows: minRows), par = Parallel(threads: threads)
+            let y = Tensor(shape: y0.shape), dx = Tensor(shape: x.shape), dW = Tensor(shape: direct.weight.shape)
+            let kept = keep ? Tensor(shape: [ConvWinograd.filterFloats(g, tile)]) : nil
+            ConvWinograd.forward(x: x.data, weight: direct.weight.value.data, bias: direct.bias?.value.data,
+                                 y: y.data, g, tile: tile, workspace: ws, parallel: par, keepFilters: kept?.data)
+            ConvWinograd.backward(x: x.data, weight: direct.weight.value.data, dy: dy.data, weightGrad: dW.data,
+                                  dx: dx.data, g, tile: tile, workspace: ws, parallel: par,
+                                  keptFilters: kept.map { UnsafePointer($0.data) })
+            let how = "\(cs) chunk \(limit) threads \(threads) kept \(keep)"
+            check(y, y0, "y", how)
+            check(dx, dx0, "dx", how)
+            check(dW, direct.weight.grad, "dW", how)
+        }
     }
 }
