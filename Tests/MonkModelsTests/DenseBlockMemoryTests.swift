@@ -75,9 +75,12 @@ private func relativeError(_ a: Tensor, _ b: Tensor) -> Float {
     /// they agree to the bit today (measured: every error 0). The bound 1e-6 allows only a
     /// different summation order of the weight gradient's thread partials (if OpenBLAS' thread
     /// count changes between the two runs, e.g. under another test), which is ~1e-7 relative.
-    @Test(arguments: [true, false])
-    func matchesChain(inputNeedsGradient: Bool) {
+    /// Both ways of getting norm1's output back in the backward: kept from the forward (a
+    /// budget that fits it) and recomputed (a budget of 0 bytes).
+    @Test(arguments: [true, false], [DenseNet.DenseBlock.defaultKeptNormBudget, 0])
+    func matchesChain(inputNeedsGradient: Bool, keptNormBudget: Int) {
         let (efficient, plain) = twinBlocks()
+        efficient.keptNormBudget = keptNormBudget
         let reference = ChainReference(block: plain)
         for b in [efficient, plain] { b.prepareGradientFlow(inputNeedsGradient: inputNeedsGradient) }
         let ctx = Context(training: true, parallel: Parallel(threads: 2))
@@ -98,6 +101,55 @@ private func relativeError(_ a: Tensor, _ b: Tensor) -> Float {
             #expect(p.grad.array.contains { $0 != 0 }, "\(name) got no gradient")
             #expect(relativeError(p.grad, q.grad) <= 1e-6, "\(name)")
         }
+    }
+
+    /// Keeping norm1's output changes nothing but the memory: output, input gradient, every
+    /// parameter gradient and running statistic are bit for bit those of the recomputing block
+    /// (the recomputation is bit for bit the forward's output). The kept tensors are released
+    /// by the backward.
+    @Test func keptNormOutputsEqualRecomputedOnes() throws {
+        let (keeping, recomputing) = twinBlocks(layers: 4)
+        recomputing.keptNormBudget = 0
+        let ctx = Context(training: true, parallel: Parallel(threads: 2))
+        let x = random([2, 5, 4, 3], seed: 38)
+        #expect(keeping.keptNormBytes(x.shape) == 2 * 5 * 4 * (3 + 5 + 7 + 9) * 4)   // Σ C_ℓ = 24 channels per pixel
+        let y = keeping(x.copy(), ctx), y0 = recomputing(x.copy(), ctx)
+        #expect(y.array == y0.array)
+        #expect(keeping.layers.allSatisfy { $0.keptNormOutput != nil })
+        #expect(recomputing.layers.allSatisfy { $0.keptNormOutput == nil })
+        let dy = random(y.shape, seed: 39)
+        let dx = try #require(keeping.backward(dy, ctx)), dx0 = try #require(recomputing.backward(dy, ctx))
+        #expect(dx.array == dx0.array)
+        #expect(keeping.layers.allSatisfy { $0.keptNormOutput == nil })
+        for ((name, p), (_, q)) in zip(keeping.namedParameters(), recomputing.namedParameters()) {
+            #expect(p.grad.array == q.grad.array, "\(name)")
+        }
+        for ((name, a), (_, b)) in zip(keeping.namedBuffers(), recomputing.namedBuffers()) {
+            #expect(a.value.array == b.value.array, "\(name)")
+        }
+        // A forward that will not be differentiated (inference) keeps nothing, whatever the budget.
+        _ = keeping(x.copy(), Context(training: false, keepsForBackward: false))
+        #expect(keeping.layers.allSatisfy { $0.keptNormOutput == nil })
+        // Nor does a frozen block whose input needs no gradient: its backward never reaches conv1.
+        for (_, p) in keeping.namedParameters() { p.trainable = false }
+        keeping.prepareGradientFlow(inputNeedsGradient: false)
+        _ = keeping(x.copy(), ctx)
+        #expect(keeping.layers.allSatisfy { $0.keptNormOutput == nil })
+    }
+
+    /// The budget's arithmetic on densenet121's real blocks at 224 px (hand count: block 1 has
+    /// 6 layers reading 64, 96, …, 224 channels, Σ 864, on 56×56 maps; block 3 has 24 layers
+    /// reading 256 … 992, Σ 14,976, on 14×14): at batch 4 and 8 every block keeps, at batch 16
+    /// block 1 (4·56·56·864·4 B = 43.4 MB at batch 4) no longer fits 128 MB.
+    @Test func densenet121BlocksKeepUpToBatch8() {
+        var rng = RNG(seed: 1)
+        let net = DenseNet(.densenet121, numClasses: 2, rng: &rng)
+        let block1 = net.features.denseblock1, block3 = net.features.denseblock3
+        #expect(block1.keptNormBytes([4, 56, 56, 64]) == 4 * 56 * 56 * 864 * 4)
+        #expect(block3.keptNormBytes([4, 14, 14, 256]) == 4 * 14 * 14 * 14_976 * 4)
+        let budget = DenseNet.DenseBlock.defaultKeptNormBudget
+        #expect(block1.keptNormBytes([8, 56, 56, 64]) <= budget && block3.keptNormBytes([8, 14, 14, 256]) <= budget)
+        #expect(block1.keptNormBytes([16, 56, 56, 64]) > budget && block3.keptNormBytes([16, 14, 14, 256]) > budget)
     }
 
     /// Running statistics move once per forward: the backward's recomputation of norm1 leaves

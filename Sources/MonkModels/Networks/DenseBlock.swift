@@ -9,7 +9,8 @@ extension DenseNet {
     /// width: the block input into the leading C₀ channels, layer ℓ's k new maps after it.
     /// Layer ℓ reads the leading C₀ + k·ℓ channels of that buffer, which no later layer
     /// changes, and keeps nothing of that width alive (see `DenseLayer`), so the block holds
-    /// its output plus each layer's narrow bottleneck tensors — memory linear in the depth.
+    /// its output plus each layer's narrow bottleneck tensors — memory linear in the depth —
+    /// unless `keptNormBudget` lets it keep the layers' norm1 outputs (small batches).
     /// Backward keeps one gradient buffer for the whole block output: layer ℓ reads its k
     /// channels from it and adds its input gradient into the leading channels.
     final class DenseBlock: Module, GradientFlow, FLOPCounting {
@@ -17,6 +18,13 @@ extension DenseNet {
         let inChannels: Int
         let growthRate: Int
         var needsInputGradient = true
+        /// Bytes the block may spend keeping its layers' norm1 outputs for the backward, which
+        /// then does not recompute them (`DenseLayer`): Σ N·H·W·C_ℓ floats, 43–47 MB for each
+        /// of densenet121's first three blocks at 224 px and batch 4, twice that at batch 8.
+        /// Past it (those blocks at batch 16), the block recomputes them and its memory stays
+        /// linear in its depth.
+        var keptNormBudget = DenseBlock.defaultKeptNormBudget
+        static let defaultKeptNormBudget = 128 << 20
 
         init(inChannels: Int, layers count: Int, growthRate: Int, bottleneckWidth: Int, rng: inout RNG) {
             self.inChannels = inChannels
@@ -38,12 +46,20 @@ extension DenseNet {
             let features = Tensor(uninitializedShape: Array(x.shape.dropLast()) + [outChannels])
             let label = "dense write @\(OpProfile.map(x.shape))"
             ctx.timed(label) { DenseChannels.write(x, into: features, at: 0, ctx.parallel) }
+            let keep = keptNormBytes(x.shape) <= keptNormBudget
             for (i, layer) in layers.enumerated() {
                 let c = inChannels + i * growthRate
-                let y = layer.forward(features: features, channels: c, ctx)   // [N, H, W, k]
+                let y = layer.forward(features: features, channels: c, keepingNormOutput: keep, ctx)   // [N, H, W, k]
                 ctx.timed(label) { DenseChannels.write(y, into: features, at: c, ctx.parallel) }
             }
             return features
+        }
+
+        /// What keeping every layer's norm1 output takes for an input of `shape` ([N, H, W, C₀]).
+        func keptNormBytes(_ shape: [Int]) -> Int {
+            let pixels = shape.dropLast().reduce(1, *)
+            let channels = layers.indices.reduce(0) { $0 + inChannels + $1 * growthRate }
+            return pixels * channels * MemoryLayout<Float>.size
         }
 
         // dy: [N, H, W, C₀ + k·L] → [N, H, W, C₀]

@@ -16,7 +16,8 @@ extension DenseNet {
     /// (running statistics move once per forward), in one memory-bound pass, no convolution;
     /// norm1's backward adds the input gradient straight into the block's gradient buffer.
     /// conv1 runs through `DensePointwise` because a `Conv2D` would keep its input; norm2's
-    /// input and conv2's input are kept as usual.
+    /// input and conv2's input are kept as usual. At small batches the block may ask the
+    /// forward to keep norm1's output after all, which saves the backward's recomputation.
     final class DenseLayer: Module, GradientFlow {
         let norm1: BatchNorm2D   // BN + ReLU
         let conv1: Conv2D        // 1×1; its forward and backward run through DensePointwise
@@ -25,6 +26,9 @@ extension DenseNet {
         var needsInputGradient = true
         /// The last forward's block buffer, whose leading channels were its input.
         private var source: Tensor?
+        /// norm1's output, when the last forward was asked to keep it for the backward
+        /// instead of having the backward recompute it; released by the backward.
+        private(set) var keptNormOutput: Tensor?
 
         init(inChannels: Int, growthRate: Int, bottleneckWidth: Int, rng: inout RNG) {
             norm1 = BatchNorm2D(channels: inChannels, activation: .relu)
@@ -38,11 +42,16 @@ extension DenseNet {
 
         var chain: [Module] { [norm1, conv1, norm2, conv2] }
 
+        /// With `keepingNormOutput`, norm1's output (c channels) stays alive until the backward,
+        /// which then skips its recomputation: faster, for memory the block has budgeted.
         // features: [N, H, W, total], of which channels 0..<c are this layer's input → [N, H, W, k]
-        func forward(features: Tensor, channels c: Int, _ ctx: Context) -> Tensor {
+        func forward(features: Tensor, channels c: Int, keepingNormOutput: Bool = false, _ ctx: Context) -> Tensor {
             source = ctx.keepsForBackward ? features : nil
             precondition(c == norm1.channels, "DenseLayer(\(norm1.channels)) asked to read \(c) channels")
             let z = norm1.forward(leadingChannelsOf: features, ctx)                 // [N, H, W, c], read in place
+            // Nothing to keep for a backward that stops before conv1 (a frozen layer).
+            let backwardReadsZ = conv1.weight.trainable || conv1.needsInputGradient
+            keptNormOutput = ctx.keepsForBackward && keepingNormOutput && backwardReadsZ ? z : nil
             let u = ctx.timed(conv1Label(z, "forward")) { DensePointwise.forward(conv1, z, ctx.parallel) }  // [N, H, W, 4k]
             return conv2(norm2(u, ctx), ctx)
         }
@@ -60,10 +69,13 @@ extension DenseNet {
         @discardableResult
         func backward(_ dy: Tensor, addingInputGradientInto gradient: Tensor, _ ctx: Context) -> Bool {
             guard let source else { preconditionFailure("DenseLayer.backward called before forward") }
+            let kept = keptNormOutput
+            keptNormOutput = nil   // released whichever way this returns
             guard let du = backwardChain([norm2, conv2], dy, ctx) else { return false }
             guard conv1.weight.trainable || conv1.needsInputGradient else { return false }
-            // norm1 + ReLU's output again, in one pass over the block buffer's leading channels.
-            let z = norm1.recomputeOutput(fromLeadingChannelsOf: source, ctx)
+            // norm1 + ReLU's output: kept by the forward, or again, in one pass over the block
+            // buffer's leading channels (bit for bit the forward's).
+            let z = kept ?? norm1.recomputeOutput(fromLeadingChannelsOf: source, ctx)
             guard let dz = ctx.timed(conv1Label(z, "backward"), {
                 DensePointwise.backward(conv1, z, du, needsInputGradient: conv1.needsInputGradient, ctx.parallel)
             }) else { return false }
