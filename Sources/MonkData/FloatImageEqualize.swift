@@ -18,7 +18,7 @@ extension FloatImage {
             var histogram = [Int](repeating: 0, count: 256)
             for p in 0..<n {
                 let v = pixels[3 * p + c]
-                // NaN and values outside [0, 1] go to the nearest end.
+                // Values outside [0, 1] go to the nearer end, NaN to 0.
                 let level = v >= 1 ? 255 : (v > 0 ? Int((v * 255).rounded()) : 0)
                 levels[p] = UInt8(level)
                 histogram[level] += 1
