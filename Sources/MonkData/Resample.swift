@@ -61,7 +61,9 @@ extension Image {
         return img
     }
 
-    private func resampledHorizontally(_ taps: ResampleTaps) -> Image {
+    /// `vectorized: false` forces the scalar loop (tests hold the two against each other).
+    func resampledHorizontally(_ taps: ResampleTaps, vectorized: Bool = true) -> Image {
+        if vectorized && channels == 1 && taps.ksize <= 8 { return resampledHorizontallyGray8(taps) }
         let outW = taps.first.count, ch = channels, ks = taps.ksize, inRow = width * channels
         var out = Image(width: outW, height: height, channels: ch)
         let k = taps.fixedPoint
@@ -102,25 +104,68 @@ extension Image {
         return out
     }
 
-    private func resampledVertically(_ taps: ResampleTaps) -> Image {
-        let outH = taps.first.count, rowLen = width * channels, k = taps.fixedPoint, ks = taps.ksize
-        var out = Image(width: width, height: outH, channels: channels)
-        pixels.withUnsafeBufferPointer { src in
-            out.pixels.withUnsafeMutableBufferPointer { dst in
-                var acc = [Int32](repeating: 0, count: rowLen)
-                for y in 0..<outH {
-                    let lo = taps.first[y], n = taps.count[y]
-                    for i in 0..<rowLen { acc[i] = 1 << 21 }
-                    // Row by row over the taps keeps memory access sequential.
-                    for t in 0..<n {
-                        let w = k[y * ks + t], base = (lo + t) * rowLen
-                        for i in 0..<rowLen { acc[i] &+= Int32(src[base + i]) &* w }
+    /// The gray horizontal pass when every output pixel reads at most 8 input pixels (shrinking
+    /// by up to 3.5×, as from a scaled JPEG decode): each output pixel is one 8-byte load times
+    /// its 8 weights (zero past its taps), summed. Integer sums in wrapping Int32 arithmetic
+    /// do not depend on their order, so the bytes are the scalar loop's (and Pillow's) exactly.
+    /// Output pixels whose 8 bytes would run past the row's end take the scalar loop.
+    private func resampledHorizontallyGray8(_ taps: ResampleTaps) -> Image {
+        let outW = taps.first.count, ks = taps.ksize, k = taps.fixedPoint
+        var weights = [SIMD8<Int32>](repeating: .zero, count: outW)
+        for x in 0..<outW { for t in 0..<taps.count[x] { weights[x][t] = k[x * ks + t] } }
+        // The last output pixel whose 8-byte load stays inside the row, plus one.
+        var vectorEnd = outW
+        while vectorEnd > 0 && taps.first[vectorEnd - 1] + 8 > width { vectorEnd -= 1 }
+        let pixels = [UInt8](unsafeUninitializedCapacity: outW * height) { buffer, initialized in
+            self.pixels.withUnsafeBufferPointer { srcBuf in
+                weights.withUnsafeBufferPointer { wBuf in
+                    taps.first.withUnsafeBufferPointer { firstBuf in
+                        let src = UnsafeRawPointer(srcBuf.baseAddress!), dst = buffer.baseAddress!
+                        for y in 0..<height {
+                            let row = src + y * width, outRow = dst + y * outW
+                            for x in 0..<vectorEnd {
+                                let v = SIMD8<Int32>(truncatingIfNeeded: row.loadUnaligned(fromByteOffset: firstBuf[x], as: SIMD8<UInt8>.self))
+                                outRow[x] = clip8((1 << 21) &+ (v &* wBuf[x]).wrappedSum())
+                            }
+                            for x in vectorEnd..<outW {
+                                let p = row.assumingMemoryBound(to: UInt8.self) + firstBuf[x]
+                                var acc: Int32 = 1 << 21
+                                for t in 0..<taps.count[x] { acc &+= Int32(p[t]) &* wBuf[x][t] }
+                                outRow[x] = clip8(acc)
+                            }
+                        }
                     }
-                    for i in 0..<rowLen { dst[y * rowLen + i] = clip8(acc[i]) }
                 }
             }
+            initialized = outW * height
         }
-        return out
+        return Image(width: outW, height: height, channels: 1, pixels: pixels)
+    }
+
+    private func resampledVertically(_ taps: ResampleTaps) -> Image {
+        let outH = taps.first.count, rowLen = width * channels, k = taps.fixedPoint, ks = taps.ksize
+        // Every output byte is written below: no zero-filling first.
+        let out = [UInt8](unsafeUninitializedCapacity: outH * rowLen) { dstBuf, initialized in
+            pixels.withUnsafeBufferPointer { srcBuf in
+                let src = srcBuf.baseAddress!, dst = dstBuf.baseAddress!
+                var acc = [Int32](repeating: 0, count: rowLen)
+                acc.withUnsafeMutableBufferPointer { accBuf in
+                    let acc = accBuf.baseAddress!
+                    for y in 0..<outH {
+                        let lo = taps.first[y], n = taps.count[y]
+                        for i in 0..<rowLen { acc[i] = 1 << 21 }
+                        // Row by row over the taps keeps memory access sequential.
+                        for t in 0..<n {
+                            let w = k[y * ks + t], row = src + (lo + t) * rowLen
+                            for i in 0..<rowLen { acc[i] &+= Int32(row[i]) &* w }
+                        }
+                        for i in 0..<rowLen { dst[y * rowLen + i] = clip8(acc[i]) }
+                    }
+                }
+            }
+            initialized = outH * rowLen
+        }
+        return Image(width: width, height: outH, channels: channels, pixels: out)
     }
 }
 
