@@ -4,6 +4,7 @@
 // pointers of one loop never overlap (distinct pixels, private sink slots, separate buffers),
 // which `assume_safety` tells the vectoriser.
 #include "CKernels.h"
+#include "winograd_tiles.h"
 
 #if defined(__x86_64__) && defined(__linux__)
 #define MONK_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
@@ -11,39 +12,13 @@
 #define MONK_CLONES
 #endif
 
-/// The 16 pixels of a tile's 4x4 input window, row-major, as indices into the NHWC input
-/// counted in pixels; -1 outside the image (callers then read zeros or write to a sink slot).
-static void window(const MonkWinogradShape *s, long tile, long pixels[16]) {
-    long image = tile / (s->tileRows * s->tileCols), r = tile % (s->tileRows * s->tileCols);
-    long iy0 = 2 * (r / s->tileCols) - s->padTop, ix0 = 2 * (r % s->tileCols) - s->padLeft;
-    for (long i = 0; i < 4; i++) {
-        for (long j = 0; j < 4; j++) {
-            long iy = iy0 + i, ix = ix0 + j;
-            pixels[4 * i + j] = (iy >= 0 && iy < s->h && ix >= 0 && ix < s->w) ? (image * s->h + iy) * s->w + ix : -1;
-        }
-    }
-}
-
-/// The 4 output pixels of a tile, row-major, as indices into the NHWC output counted in
-/// pixels; -1 past the output's edge.
-static void outputs(const MonkWinogradShape *s, long tile, long pixels[4]) {
-    long image = tile / (s->tileRows * s->tileCols), r = tile % (s->tileRows * s->tileCols);
-    long oy0 = 2 * (r / s->tileCols), ox0 = 2 * (r % s->tileCols);
-    for (long a = 0; a < 2; a++) {
-        for (long b = 0; b < 2; b++) {
-            long oy = oy0 + a, ox = ox0 + b;
-            pixels[2 * a + b] = (oy < s->oh && ox < s->ow) ? (image * s->oh + oy) * s->ow + ox : -1;
-        }
-    }
-}
-
 MONK_CLONES
 void monk_winograd_input(const float *x, const MonkWinogradShape *s, long first, long count,
                          float *v, long plane, MonkWinogradEdges edges) {
     const long c = s->c;
     for (long t = 0; t < count; t++) {
         long px[16];
-        window(s, first + t, px);
+        monk_tile_window(s, first + t, 2, px);
         const float *d[16];
         for (int p = 0; p < 16; p++) d[p] = px[p] >= 0 ? x + px[p] * c : edges.zeros;
         const float *restrict d00 = d[0], *restrict d01 = d[1], *restrict d02 = d[2], *restrict d03 = d[3];
@@ -76,7 +51,7 @@ void monk_winograd_input_adjoint(const float *dv, long plane, const MonkWinograd
     const long c = s->c;
     for (long t = 0; t < count; t++) {
         long px[16];
-        window(s, first + t, px);
+        monk_tile_window(s, first + t, 2, px);
         float *q[16];
         for (int p = 0; p < 16; p++) q[p] = px[p] >= 0 ? dx + px[p] * c : edges.sink + p * c;
         float *restrict q00 = q[0], *restrict q01 = q[1], *restrict q02 = q[2], *restrict q03 = q[3];
@@ -112,7 +87,7 @@ void monk_winograd_output(const float *m, long plane, const MonkWinogradShape *s
     const float *b = bias ? bias : edges.zeros;
     for (long t = 0; t < count; t++) {
         long px[4];
-        outputs(s, first + t, px);
+        monk_tile_outputs(s, first + t, 2, px);
         float *restrict y00 = px[0] >= 0 ? y + px[0] * o : edges.sink;
         float *restrict y01 = px[1] >= 0 ? y + px[1] * o : edges.sink + o;
         float *restrict y10 = px[2] >= 0 ? y + px[2] * o : edges.sink + 2 * o;
@@ -142,7 +117,7 @@ void monk_winograd_output_adjoint(const float *dy, const MonkWinogradShape *s, l
     const long o = s->o;
     for (long t = 0; t < count; t++) {
         long px[4];
-        outputs(s, first + t, px);
+        monk_tile_outputs(s, first + t, 2, px);
         const float *restrict g00 = px[0] >= 0 ? dy + px[0] * o : edges.zeros;
         const float *restrict g01 = px[1] >= 0 ? dy + px[1] * o : edges.zeros;
         const float *restrict g10 = px[2] >= 0 ? dy + px[2] * o : edges.zeros;

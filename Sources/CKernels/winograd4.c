@@ -12,6 +12,7 @@
 // it otherwise vectorised those short inner loops and left the channel loop scalar
 // (-Rpass=loop-vectorize).
 #include "CKernels.h"
+#include "winograd_tiles.h"
 
 #if defined(__x86_64__) && defined(__linux__)
 #define MONK_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
@@ -88,38 +89,13 @@ static inline void gt6(const float *in, long step, float *out, long ostep) {
     out[2 * ostep] = p12 + w3 + 4.0f * w4 + 0.5f * u5;
 }
 
-/// The 36 pixels of a tile's 6x6 input window, row-major, as indices into the NHWC input
-/// counted in pixels; -1 outside the image.
-static void window6(const MonkWinogradShape *s, long tile, long pixels[36]) {
-    long image = tile / (s->tileRows * s->tileCols), r = tile % (s->tileRows * s->tileCols);
-    long iy0 = 4 * (r / s->tileCols) - s->padTop, ix0 = 4 * (r % s->tileCols) - s->padLeft;
-    for (long i = 0; i < 6; i++) {
-        for (long j = 0; j < 6; j++) {
-            long iy = iy0 + i, ix = ix0 + j;
-            pixels[6 * i + j] = (iy >= 0 && iy < s->h && ix >= 0 && ix < s->w) ? (image * s->h + iy) * s->w + ix : -1;
-        }
-    }
-}
-
-/// The 16 output pixels of a tile, row-major, as indices into the NHWC output; -1 past the edge.
-static void outputs4(const MonkWinogradShape *s, long tile, long pixels[16]) {
-    long image = tile / (s->tileRows * s->tileCols), r = tile % (s->tileRows * s->tileCols);
-    long oy0 = 4 * (r / s->tileCols), ox0 = 4 * (r % s->tileCols);
-    for (long a = 0; a < 4; a++) {
-        for (long b = 0; b < 4; b++) {
-            long oy = oy0 + a, ox = ox0 + b;
-            pixels[4 * a + b] = (oy < s->oh && ox < s->ow) ? (image * s->oh + oy) * s->ow + ox : -1;
-        }
-    }
-}
-
 MONK_CLONES
 void monk_winograd4_input(const float *x, const MonkWinogradShape *s, long first, long count,
                           float *v, long plane, MonkWinogradEdges edges) {
     const long c = s->c;
     for (long t = 0; t < count; t++) {
         long px[36];
-        window6(s, first + t, px);
+        monk_tile_window(s, first + t, 4, px);
         const float *d[36];
         for (int p = 0; p < 36; p++) d[p] = px[p] >= 0 ? x + px[p] * c : edges.zeros;
         float *out = v + t * c;
@@ -144,7 +120,7 @@ void monk_winograd4_input_adjoint(const float *dv, long plane, const MonkWinogra
     const long c = s->c;
     for (long t = 0; t < count; t++) {
         long px[36];
-        window6(s, first + t, px);
+        monk_tile_window(s, first + t, 4, px);
         float *q[36];
         for (int p = 0; p < 36; p++) q[p] = px[p] >= 0 ? dx + px[p] * c : edges.sink + p * c;
         const float *in = dv + t * c;
@@ -170,7 +146,7 @@ void monk_winograd4_output(const float *m, long plane, const MonkWinogradShape *
     const float *b = bias ? bias : edges.zeros;
     for (long t = 0; t < count; t++) {
         long px[16];
-        outputs4(s, first + t, px);
+        monk_tile_outputs(s, first + t, 4, px);
         float *q[16];
         for (int p = 0; p < 16; p++) q[p] = px[p] >= 0 ? y + px[p] * o : edges.sink + p * o;
         const float *in = m + t * o;
@@ -195,7 +171,7 @@ void monk_winograd4_output_adjoint(const float *dy, const MonkWinogradShape *s, 
     const long o = s->o;
     for (long t = 0; t < count; t++) {
         long px[16];
-        outputs4(s, first + t, px);
+        monk_tile_outputs(s, first + t, 4, px);
         const float *g[16];
         for (int p = 0; p < 16; p++) g[p] = px[p] >= 0 ? dy + px[p] * o : edges.zeros;
         float *out = dm + t * o;
