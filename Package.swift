@@ -53,7 +53,7 @@ let package = Package(
         .testTarget(name: "MonkDataTests", dependencies: ["MonkData", "MonkVocabulary"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MonkPlanTests", dependencies: ["MonkPlan", "MonkVocabulary"]),
         .testTarget(name: "MonkReportTests", dependencies: ["MonkReport"], exclude: ["bootstrap_reference.py"]),
-        .testTarget(name: "MonkPipelineTests", dependencies: ["MonkPipeline", "MonkVocabulary", "MonkReport", "ZIPFoundation"], exclude: ["weights_server.py"]),
+        .testTarget(name: "MonkPipelineTests", dependencies: ["MonkPipeline", "MonkVocabulary", "MonkReport", "ZIPFoundation"], exclude: ["weights_server.py", "Fixtures"]),
         // Reads its fixtures by path (the binary it runs needs real files), so they are not resources.
         // MonkPlan: the CI workflow tests read the CI files with its YAML composer (libyaml).
         .testTarget(name: "monkpipeTests", dependencies: ["MonkPipeline", "MonkPlan"], exclude: ["Fixtures", "efficientnet_lite_reference.py"]),

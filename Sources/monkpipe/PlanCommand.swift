@@ -31,6 +31,7 @@ struct PlanCommand: ParsableCommand {
                 switch d.verdict {
                 case .cached: o.decision = "cached"
                 case .cachedElsewhere(let from): o.decision = "cached"; o.copied_from = from
+                case .carriedOver(let old): o.decision = "cached"; o.carried_over_from = old.key.hex
                 case .runs(let why): o.because = why
                 case .cannotRun(let why): o.decision = "cannot_run"; o.because = why
                 }
@@ -57,9 +58,11 @@ struct PlanLine: Encodable {
     var decision: String
     var because: String?
     var copied_from: String?
+    /// The key of an older monkpipe's record that did the stage's work.
+    var carried_over_from: String?
     var estimate: TrainingEstimate?
 
-    enum CodingKeys: String, CodingKey { case stage, key, decision, because, copied_from, estimate }
+    enum CodingKeys: String, CodingKey { case stage, key, decision, because, copied_from, carried_over_from, estimate }
 
     func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -68,6 +71,7 @@ struct PlanLine: Encodable {
         try c.encode(decision, forKey: .decision)
         try c.encodeIfPresent(because, forKey: .because)
         try c.encodeIfPresent(copied_from, forKey: .copied_from)
+        try c.encodeIfPresent(carried_over_from, forKey: .carried_over_from)
         if let estimate { try c.encode(EstimateJSON(estimate), forKey: .estimate) }
     }
 }

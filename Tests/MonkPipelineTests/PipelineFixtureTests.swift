@@ -39,6 +39,9 @@ struct PipelineFixture {
         }
     }
 
+    /// A fixture already on disk at `root` (a project moved there).
+    init(root: URL) { self.root = root }
+
     func remove() { try? FileManager.default.removeItem(at: root) }
 
     /// The spec text; `experiments` is the YAML block under `experiments:`.

@@ -83,10 +83,10 @@ import Testing
 
         """
 
-    static func keys() throws -> [String: String] {
-        let plan = try PlanLoader.plan(text: spec, specDirectory: "/project")
+    static func keys(at folder: String = "/project") throws -> [String: String] {
+        let plan = try PlanLoader.plan(text: spec, specDirectory: folder)
         let external = ExternalDigests(dataFiles: String(repeating: "d", count: 64),
-                                       weights: ["/project/w.pth": String(repeating: "e", count: 64)])
+                                       weights: ["\(folder)/w.pth": String(repeating: "e", count: 64)])
         return Dictionary(uniqueKeysWithValues: StageGraph.build(plan, external: external).map { ($0.identity, $0.key.hex) })
     }
 
@@ -103,15 +103,53 @@ import Testing
     /// color alone; the names of its inputs follow the plan's properties). The same day, before
     /// any release, the train keys (and so test and compare) took in `best_metric` (issue 11
     /// item 7: the best checkpoint's metric, val_loss by default where it was val_accuracy).
+    /// Format 2 (same day, after the first release's workspaces existed) left the paths out
+    /// (data folders and the pretrained file enter by content only, so a moved project keeps
+    /// its keys); the format-1 keys of this plan, which `LegacyRecords` still recognises, were
+    ///     load        07c7dc9154ec1f387030467079612906b9aae498b4363d5f988f75cac7e76e76
+    ///     train/a     e97e77197cb9511a1161fb2a92e740fdc6aaa94d81e8dce9d85d4476d8a2c0ba
+    ///     train/b     5ee2aee1ddf3c8e7a7b428437e4feb389ea3c8c02d6ff0f63d438428077405bb
+    ///     test/a      4e87cacba52acc9b491da62ef3c73332b7a89517e47369b3782ca538ddf5919b
+    ///     test/b      a9c538e0f9c49ad56cd64ba34104a3ac01575c1e8ed5cb3ee078e6c63f0809a0
+    ///     compare/cmp e5e3609eb4894eb6be8da567fc0381e10180ac9555605d49a3624dff34e12ca7
     @Test func goldenPlanKeys() throws {
         let actual = try Self.keys()
         #expect(actual == [
-            "load": "07c7dc9154ec1f387030467079612906b9aae498b4363d5f988f75cac7e76e76",
-            "train/a": "e97e77197cb9511a1161fb2a92e740fdc6aaa94d81e8dce9d85d4476d8a2c0ba",
-            "train/b": "5ee2aee1ddf3c8e7a7b428437e4feb389ea3c8c02d6ff0f63d438428077405bb",
-            "test/a": "4e87cacba52acc9b491da62ef3c73332b7a89517e47369b3782ca538ddf5919b",
-            "test/b": "a9c538e0f9c49ad56cd64ba34104a3ac01575c1e8ed5cb3ee078e6c63f0809a0",
-            "compare/cmp": "e5e3609eb4894eb6be8da567fc0381e10180ac9555605d49a3624dff34e12ca7",
+            "load": "adfb73663b61cb52d9a3d99c2b72aca9fa1c588b3cf1212f061b4a5b690afd34",
+            "train/a": "b1fe1e1cf08f45429b69a40e9c43541c91aeeafd06764d077948b8f2960694d6",
+            "train/b": "85f1dd053fa526713b0d9339e3d200cacbf9e4d7957f44bff55e4a21ae8b326d",
+            "test/a": "4646e49275e43abb14946ec70a90b7995665f1c1456103a1d082ac97f24cd4db",
+            "test/b": "e60a2090cafe0041df1fc91a14528733040f6e5d3e22f2734bc321077414d943",
+            "compare/cmp": "f3b4a50bf9d4ef912d802b24c9fd1f7a99bf72a1cc78c1d26779c53cb6ecaab8",
         ], "\(actual.sorted { $0.key < $1.key })")
+    }
+
+    /// The same spec, data and weights in another folder: every key is the same.
+    @Test func keysDoNotDependOnWhereTheProjectIs() throws {
+        #expect(try Self.keys(at: "/home/someone/checkout/deeper") == Self.keys())
+    }
+
+    /// The format-1 keys are still computed exactly (`formerLocations` holds the digests the
+    /// paths had): with them in place of the path-free inputs, the keys pinned above return.
+    @Test func formerKeysAreReproducedFromTheFormerLocations() throws {
+        let plan = try PlanLoader.plan(text: Self.spec, specDirectory: "/project")
+        let external = ExternalDigests(dataFiles: String(repeating: "d", count: 64),
+                                       weights: ["/project/w.pth": String(repeating: "e", count: 64)])
+        let stages = StageGraph.build(plan, external: external)
+        var former: [String: StageKey] = [:]
+        for s in stages {
+            var inputs = s.inputs
+            for (name, digest) in s.formerLocations { inputs.add(name, digest: digest) }
+            for name in inputs.digests.keys where name.hasPrefix("upstream ") {
+                let id = String(name.dropFirst(9))
+                inputs.add(name, digest: (former[id] ?? former["\(id)/\(s.experiment ?? "")"])!.hex)
+            }
+            former[s.identity] = StageKey(kind: s.kind, inputs: inputs, format: 1)
+        }
+        #expect(Set(stages.first { $0.kind == .load }!.formerLocations.keys) == ["data.train", "data.test"])
+        #expect(Set(stages.first { $0.identity == "train/b" }!.formerLocations.keys) == ["pretrained"])
+        #expect(former["load"]?.hex == "07c7dc9154ec1f387030467079612906b9aae498b4363d5f988f75cac7e76e76")
+        #expect(former["train/b"]?.hex == "5ee2aee1ddf3c8e7a7b428437e4feb389ea3c8c02d6ff0f63d438428077405bb")
+        #expect(former["compare/cmp"]?.hex == "e5e3609eb4894eb6be8da567fc0381e10180ac9555605d49a3624dff34e12ca7")
     }
 }

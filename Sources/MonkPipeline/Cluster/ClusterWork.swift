@@ -28,7 +28,7 @@ public struct ClusterWork: Equatable, Sendable {
         for d in decisions {
             let cached: Bool
             switch d.verdict {
-            case .cached: cached = true
+            case .cached, .carriedOver: cached = true
             case .cachedElsewhere, .runs: cached = false
             case .cannotRun(let why):
                 if let e = d.stage.experiment, !blocked.contains(where: { $0.experiment == e }) {

@@ -36,7 +36,7 @@ extension PipelineRunner {
             s.epochsDone = point?.epoch
 
             let tested: Bool
-            if let v = verdict("test/\(e.name)") { tested = v == .cached } else { tested = state?.status == .tested }
+            if let v = verdict("test/\(e.name)") { tested = v.isCached } else { tested = state?.status == .tested }
             let holder = RunLock.holder(at: paths.lock)
             if tested {
                 s.state = .finished
@@ -59,7 +59,7 @@ extension PipelineRunner {
             } else if let p = point {
                 s.state = .interrupted
                 s.batch = p.batch
-            } else if verdict("train/\(e.name)") == .cached {
+            } else if verdict("train/\(e.name)")?.isCached == true {
                 s.state = .interrupted
                 s.epochsDone = state?.training?.epochsRun ?? e.epochs
             }
@@ -72,7 +72,7 @@ extension PipelineRunner {
 
         var comparison = ComparisonStatus(state: .notWritten)
         let report = layout.comparison.report
-        if let v = decisions.first(where: { $0.stage.kind == .compare })?.verdict, v == .cached {
+        if let v = decisions.first(where: { $0.stage.kind == .compare })?.verdict, v.isCached {
             comparison.state = .written
             comparison.report = report.path
         } else if let sub = submissions.first(where: { $0.compareJob != nil }), let id = sub.compareJob {

@@ -112,6 +112,14 @@ public enum ExperimentInference {
     static func isTestFolder(_ model: TrainedModel, _ folder: String) -> Bool {
         func canonical(_ u: URL) -> String { u.standardizedFileURL.resolvingSymlinksInPath().path }
         guard let test = model.testFolder else { return false }
-        return canonical(test) == canonical(URL(fileURLWithPath: folder))
+        let given = URL(fileURLWithPath: folder)
+        if canonical(test) == canonical(given) { return true }
+        // The project may have moved since the state was written: the same files, by class and
+        // content, are the same test set wherever they are.
+        guard let recorded = model.testImages, !recorded.isEmpty,
+              let ds = try? Dataset.load(root: given, layout: .folderPerClass, classes: model.predictor.info.classes),
+              ds.items.count == recorded.count else { return false }
+        let found = ds.items.compactMap { item in (try? FileBytes.sha256(ds.url(of: item))).map { "\(item.label) \($0)" } }
+        return found.sorted() == recorded.map { "\($0.label) \($0.hash)" }.sorted()
     }
 }

@@ -25,6 +25,9 @@ public struct TrainedModel {
     /// The experiment's own test folder, when it has one (so `evaluate` can say whether it
     /// was given the test set or another folder).
     public let testFolder: URL?
+    /// The experiment's test images as its load stage recorded them (content hash and class),
+    /// so that its test folder is recognised by content after the project has moved.
+    let testImages: [LoadedImage]?
 
     /// Loads the model. `threshold` overrides the decision threshold of a two-class model.
     /// An experiment whose threshold is chosen on validation, and whose test stage has not
@@ -45,12 +48,14 @@ public struct TrainedModel {
             testFolder = exp.state.data.test.flatMap {
                 if case .folder(let path) = $0 { return URL(fileURLWithPath: path) } else { return nil }
             }
+            testImages = exp.loadResult()?.test
             decision = try exp.decision(for: predictor, override: override, console: console)
         case .file(let url):
             weights = url
             predictor = try Predictor(weights: url, pipelines: nil, threads: threads)
             checkpointName = url.path
             testFolder = nil
+            testImages = nil
             let info = predictor.info
             let bootstrap = info.decision?.bootstrap ?? BootstrapSettings()
             if let override {
@@ -109,6 +114,16 @@ extension TrainedExperiment {
         }
     }
 
+    /// Where the load result of `key` is in this experiment's workspace.
+    func loadResultURL(_ key: String) -> URL {
+        StageCache(workspace: workspace).root.appendingPathComponent("load/\(key)/\(LoadPaths.loadedName)")
+    }
+
+    /// The load stage's result that fed this experiment, if its state names it and it is there.
+    func loadResult() -> LoadedData? {
+        state.stageKeys[StageKind.load.rawValue].flatMap { try? LoadedData.read(loadResultURL($0)) }
+    }
+
     /// The predictor's probabilities on the validation images of the load stage that fed
     /// this experiment's training (recorded in its state), read through the workspace's pixel cache.
     func validationPredictions(_ predictor: Predictor, console: Console) throws -> PredictionSet {
@@ -120,15 +135,18 @@ extension TrainedExperiment {
                 run its test stage (`monkpipe run FILE --stage test`) or pass --threshold
                 """)
         }
-        let loadedURL = cache.root.appendingPathComponent("load/\(key)/\(LoadPaths.loadedName)")
-        guard let loaded = try? LoadedData.read(loadedURL) else {
+        let loadedURL = loadResultURL(key)
+        guard let loaded = loadResult() else {
             throw PipelineError.invalid("""
                 the validation images of \(paths.root.path) are listed in \(loadedURL.path), which is missing: \
                 run `monkpipe run FILE --stage load` again, or pass --threshold
                 """)
         }
         let bar = console.progress("predicting validation set (threshold)", total: loaded.validation.count, unit: "img")
-        let probs = try predictor.probabilities(loaded.validation.map { URL(fileURLWithPath: $0.path) },
+        // The images are read from where the state last saw the data; the pixel cache, keyed by
+        // content, serves them without the files when the project has moved since.
+        let roots = DataRoots(state.data)
+        let probs = try predictor.probabilities(loaded.validation.map(roots.url(of:)),
                                                 hashes: loaded.validation.map(\.hash),
                                                 cache: PixelCache(root: cache.root.appendingPathComponent("pixels", isDirectory: true),
                                                                   reportDamaged: { [console] in console.warning($0) }),

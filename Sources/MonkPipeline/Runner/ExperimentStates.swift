@@ -65,6 +65,17 @@ struct ExperimentStates {
         try state.write(to: layout.experiment(e.name).state)
     }
 
+    /// A stage done by an older monkpipe was filed under its new `key`: the state names it
+    /// (and the load it read, whose key changed with it) and the data where it is now.
+    func carriedOver(_ e: ExperimentPlan, kind: StageKind, key: StageKey, loadKey: StageKey?) throws {
+        let url = layout.experiment(e.name).state
+        guard var state = try? ExperimentState.read(url) else { return }
+        state.stageKeys[kind.rawValue] = key.hex
+        if let loadKey, state.stageKeys[StageKind.load.rawValue] != nil { state.stageKeys[StageKind.load.rawValue] = loadKey.hex }
+        state.data = plan.data
+        try state.write(to: url)
+    }
+
     /// Records a stop or a failure in a state that exists (nothing to record otherwise).
     func mark(_ experiment: String, status: ExperimentState.Status, error: String?) throws {
         let url = layout.experiment(experiment).state

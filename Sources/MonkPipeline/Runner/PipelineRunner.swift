@@ -33,6 +33,8 @@ public final class PipelineRunner {
     let hashes: FileFingerprints
     /// What `threads: auto` means here (a scheduler's allotment, or the machine's cores).
     public let cores: CoreAllowance
+    /// Records of older monkpipes, matched against the stages last planned by `stages()`.
+    private var legacy: LegacyRecords?
 
     public init(plan: Plan, options: RunOptions = RunOptions(), console: Console, stop: StopSignal = StopSignal()) {
         self.plan = plan
@@ -48,7 +50,7 @@ public final class PipelineRunner {
 
     public var workspace: URL { layout.root }
     public var comparisonDirectory: URL { layout.comparison.root }
-    var decider: StageDecider { StageDecider(layout: layout, force: options.force) }
+    var decider: StageDecider { StageDecider(layout: layout, force: options.force, legacy: legacy) }
 
     /// Lists and fingerprints the data and weight files (I/O), then plans the stages (pure);
     /// returns the stages the options select. Throws `UsageError` for a selection or a
@@ -61,6 +63,7 @@ public final class PipelineRunner {
         try inputs.checkClassNames(plan)
         var stages = StageGraph.build(plan, external: inputs.digests)
         inputs.markBlocked(&stages, comparison: plan.comparison)
+        legacy = LegacyRecords(cache: layout.cache, stages: stages, outputDirectory: layout.outputDirectory)
         let decider = decider
         return (inputs.sources, inputs.weightFiles, options.selection.apply(to: stages, isComplete: decider.isComplete))
     }
@@ -76,9 +79,9 @@ public final class PipelineRunner {
     /// experiment that fails is recorded as failed and the others still run.
     @discardableResult
     public func run() throws -> RunReport {
-        let (_, weights, stages) = try stages()
+        let (sources, weights, stages) = try stages()
         let executor = StageExecutor(plan: plan, layout: layout, decider: decider, pixels: pixels, weights: weights,
-                                     cores: cores, console: console, stop: stop)
+                                     cores: cores, console: console, stop: stop, sources: sources, hashes: hashes)
         return try executor.run(decisions(stages))
     }
 

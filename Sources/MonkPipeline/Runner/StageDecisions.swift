@@ -8,8 +8,20 @@ public struct StageDecision: Sendable, Equatable {
         case cached
         /// Cached under another experiment's name (renamed): its outputs are copied.
         case cachedElsewhere(String)
+        /// Done by a monkpipe of key format 1 (whose keys held absolute paths), recorded under
+        /// that record's key: `run` files it under the stage's own key.
+        case carriedOver(StageRecord)
         case runs(because: String)
         case cannotRun(String)
+
+        /// Whether the cache holds the stage's work where it belongs (under its key, or an
+        /// older monkpipe's): nothing runs or is copied for it.
+        public var isCached: Bool {
+            switch self {
+            case .cached, .carriedOver: return true
+            case .cachedElsewhere, .runs, .cannotRun: return false
+            }
+        }
     }
     public var stage: PlannedStage
     public var verdict: Verdict
@@ -19,6 +31,7 @@ public struct StageDecision: Sendable, Equatable {
         switch verdict {
         case .cached: what = "cached"
         case .cachedElsewhere(let dir): what = "cached (outputs copied from \(dir))"
+        case .carriedOver(let old): what = "cached (recorded by an older monkpipe under key \(old.key.short); carried over to the new key)"
         case .runs(let why): what = "runs because \(why)"
         case .cannotRun(let why): what = "CANNOT RUN: \(why)"
         }
@@ -29,6 +42,8 @@ public struct StageDecision: Sendable, Equatable {
 struct StageDecider {
     let layout: WorkspaceLayout
     let force: [ForceTarget]
+    /// Records of older monkpipes that may have done a stage's work (nil: none looked at).
+    var legacy: LegacyRecords? = nil
 
     var cache: StageCache { layout.cache }
 
@@ -40,8 +55,13 @@ struct StageDecider {
     /// Whether `s` has a completed record under its key, with its outputs where this plan
     /// puts them (a stage of a renamed experiment still has to be copied).
     func isComplete(_ s: PlannedStage) -> Bool {
-        guard let record = cache.completed(s.key) else { return false }
-        return s.kind == .load || record.outputDirectory == layout.outputDirectory(s).path
+        guard let record = cache.completed(s.key) else { return legacy?.usable(s) != nil }
+        return s.kind == .load || isHere(record, s)
+    }
+
+    /// Whether `record`'s outputs are where this plan puts the outputs of `s`.
+    func isHere(_ record: StageRecord, _ s: PlannedStage) -> Bool {
+        cache.directory(of: record).standardizedFileURL.path == layout.outputDirectory(s).standardizedFileURL.path
     }
 
     /// "cached" or "runs because …" for one stage.
@@ -50,17 +70,17 @@ struct StageDecider {
         if let target = forcedBy(s) { return StageDecision(stage: s, verdict: .runs(because: "--force \(target) was given")) }
         switch cache.lookup(s.key) {
         case .complete(let record):
-            if record.outputDirectory == layout.outputDirectory(s).path || s.kind == .load {
+            if s.kind == .load || isHere(record, s) {
                 return StageDecision(stage: s, verdict: .cached)
             }
-            return StageDecision(stage: s, verdict: .cachedElsewhere(record.outputDirectory))
+            return StageDecision(stage: s, verdict: .cachedElsewhere(cache.directory(of: record).path))
         case .damaged(let why) where s.kind == .train:
             // Training again may take hours: the user chooses, nothing is dropped in silence.
             return StageDecision(stage: s, verdict: .cannotRun("\(why); run with --force \(s.identity) to train it again"))
         case .damaged(let why):
             return StageDecision(stage: s, verdict: .runs(because: "its cached result is damaged: \(why)"))
         case .absent:
-            break
+            if let old = legacy?.usable(s) { return StageDecision(stage: s, verdict: .carriedOver(old)) }
         }
         // A run stopped with these very settings continues where it stopped, whatever
         // changed since the last completed run.
@@ -78,11 +98,13 @@ struct StageDecider {
         return StageDecision(stage: s, verdict: .runs(because: InputChanges(old: last, new: s.inputs, names: changed).description))
     }
 
-    /// The point an interrupted train stage with this key continues from (as `Trainer` does).
+    /// The point an interrupted train stage with this key (or the key a format-1 monkpipe gave
+    /// it, `StageExecutor.carryOverResume`) continues from (as `Trainer` does).
     func resumePoint(_ s: PlannedStage) -> ResumePoint? {
         guard s.kind == .train, let e = s.experiment,
               let point = ResumePoint.read(layout.experiment(e).resume),
-              point.stageKey == s.key.hex, point.stopped == nil, point.epoch > 0 || point.batch > 0 else { return nil }
+              point.stageKey == s.key.hex || point.stageKey == legacy?.formerKey(s)?.hex,
+              point.stopped == nil, point.epoch > 0 || point.batch > 0 else { return nil }
         return point
     }
 }

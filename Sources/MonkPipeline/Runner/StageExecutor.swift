@@ -32,6 +32,9 @@ struct StageExecutor {
     let cores: CoreAllowance
     let console: Console
     let stop: StopSignal
+    /// The plan's data as listed for this run, and the content hashes (read by `carryOver`).
+    let sources: DataSources
+    let hashes: FileFingerprints
 
     var states: ExperimentStates { ExperimentStates(plan: plan, layout: layout) }
 
@@ -68,11 +71,23 @@ struct StageExecutor {
             }
             console.info("\(s.identity): " + d.line.dropFirst(s.identity.count).trimmingCharacters(in: .whitespaces))
             let start = Date()
+            // Whether the stage ran: it was to, or it was a carried-over load whose images were
+            // not found (then it loads again).
+            var ran = false
             if s.kind == .load { loadKey = s.key }
             do {
                 switch (s.kind, d.verdict) {
                 case (.load, .runs):
                     loaded = try runLoad(s, start: start)
+                case (.load, .carriedOver(let old)):
+                    loaded = try carryOverLoad(s, from: old, start: start)
+                    if loaded == nil {
+                        console.info("  an image of the older record is not in the data with the same content: loading again")
+                        loaded = try runLoad(s, start: start)
+                        ran = true
+                    }
+                case (_, .carriedOver(let old)):
+                    try carryOver(s, from: old, loaded: loaded, loadKey: loadKey)
                 case (.load, _):
                     loaded = try LoadedData.read(layout.load(s.key).loaded)
                 // The load stage comes first whenever train or test stages are selected.
@@ -87,8 +102,8 @@ struct StageExecutor {
                 default:
                     break
                 }
-                if case .runs = d.verdict { report.stages.append((s.identity, .ran(seconds: Date().timeIntervalSince(start)))) }
-                else { report.stages.append((s.identity, .cached)) }
+                if case .runs = d.verdict { ran = true }
+                report.stages.append((s.identity, ran ? .ran(seconds: Date().timeIntervalSince(start)) : .cached))
             } catch let stopped as StoppedByUser {
                 if let e = s.experiment { try? states.mark(e, status: .stopped, error: nil) }
                 throw stopped
@@ -120,7 +135,7 @@ struct StageExecutor {
             console.info("  waiting for another run to load the data" + (holder.map { " (pid \($0.pid) on \($0.host))" } ?? ""))
         }
         defer { lock.release() }
-        if decider.forcedBy(s) == nil && decider.isComplete(s) {
+        if decider.forcedBy(s) == nil && decider.cache.completed(s.key) != nil {
             return try LoadedData.read(paths.loaded)
         }
         let loaded = try LoadStage.run(plan: plan, paths: paths, pixelCache: pixels,
@@ -138,6 +153,7 @@ struct StageExecutor {
         try RunLock.holding(paths.lock, console: console) {
             // A forced run trains from the first epoch, not from a saved state of this key.
             if decider.forcedBy(s) != nil { try? FileManager.default.removeItem(at: paths.resume) }
+            else { try carryOverResume(s, paths: paths) }
             let state = try states.trainingStarts(e, classes: loaded.classes, key: s.key, loadKey: loadKey)
             let weightFile = e.pretrainedKey.flatMap { weights[$0] }
             let summary = try TrainStage.run(plan: plan, experiment: e, key: s.key, loaded: loaded, paths: paths,
@@ -182,13 +198,8 @@ struct StageExecutor {
             try fm.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
             try fm.copyItem(at: from.root.appendingPathComponent(folder), to: target)
         }
-        if s.kind == .train {
-            // The copied checkpoints' sidecars still name the old experiment and stage key.
-            for file in (try? fm.contentsOfDirectory(atPath: here.models.path)) ?? [] where file.hasSuffix(".json") {
-                try ModelCheckpoint.updateMetadata(sidecar: here.models.appendingPathComponent(file),
-                                                   ["experiment": e.name, "stage_key": s.key.hex])
-            }
-        }
+        // The copied checkpoints' sidecars still name the old experiment and stage key.
+        if s.kind == .train { try restamp(here, experiment: e.name, key: s.key) }
         try states.adopted(e, from: from, kind: s.kind, key: s.key)
         try complete(s, seconds: 0)
     }
@@ -200,7 +211,8 @@ struct StageExecutor {
         let dir = layout.outputDirectory(s)
         var record = StageRecord(key: s.key, kind: s.kind, identity: s.identity, inputs: s.inputs,
                                  completed: ISO8601DateFormatter().string(from: Date()),
-                                 outputDirectory: dir.path, outputs: WorkspaceLayout.completionFiles(s.kind), seconds: seconds)
+                                 outputDirectory: layout.cache.relativeDirectory(dir), outputs: WorkspaceLayout.completionFiles(s.kind),
+                                 seconds: seconds, format: MonkpipeVersion.format)
         var sums: [String: String] = [:]
         for (file, sum) in StageRecord.checksums(of: record.outputs, in: dir) {
             guard let sum else { throw PipelineError.missingOutput(stage: s.identity, path: dir.appendingPathComponent(file).path) }

@@ -6,12 +6,19 @@ import MonkData
 import MonkPlan
 import MonkVocabulary
 
-/// One image as the later stages see it.
+/// One image as the later stages see it: where it is inside its source's folder (see
+/// `DataRoots.url(of:)`), its content hash and its class.
 public struct LoadedImage: Codable, Equatable, Sendable {
-    /// Absolute path.
+    /// Relative to the folder of `source`; absolute in results of older monkpipes (no `source`).
     public var path: String
+    /// The plan source that lists the image; nil in results written before format 2.
+    public var source: DataRole?
     public var hash: String
     public var label: Int
+
+    public init(path: String, source: DataRole?, hash: String, label: Int) {
+        self.path = path; self.source = source; self.hash = hash; self.label = label
+    }
 }
 
 /// The load stage's output (`LoadPaths.loaded`).
@@ -46,11 +53,19 @@ enum LoadStage {
         let prepared = try DataPreparation.prepare(input(plan, policy: policy), cache: pixelCache,
                                                    manifestURL: paths.splitManifest,
                                                    threads: threads)
-        func images(_ samples: [LoaderSample]) -> [LoadedImage] {
-            samples.map { LoadedImage(path: $0.url.path, hash: $0.contentHash, label: $0.label) }
+        let roots = DataRoots(plan.data)
+        // Validation images come from their own folder, or from the training folder's split.
+        let validationRole: DataRole = roots.validation == nil ? .train : .validation
+        func images(_ samples: [LoaderSample], _ role: DataRole) throws -> [LoadedImage] {
+            try samples.map {
+                guard let path = roots.relativePath(of: $0.url, in: role) else {
+                    throw PipelineError.invalid("\($0.url.path) is not inside the \(role.rawValue) folder \(roots.root(role)?.path ?? "?")")
+                }
+                return LoadedImage(path: path, source: role, hash: $0.contentHash, label: $0.label)
+            }
         }
-        let result = LoadedData(classes: prepared.classes, train: images(prepared.train),
-                                validation: images(prepared.validation), test: images(prepared.test),
+        let result = LoadedData(classes: prepared.classes, train: try images(prepared.train, .train),
+                                validation: try images(prepared.validation, validationRole), test: try images(prepared.test, .test),
                                 skipped: prepared.skipped, check: prepared.report)
         if plan.data.limit != nil {
             console.info("  data.limit: \(result.train.count) train, \(result.validation.count) validation and \(result.test.count) test images")

@@ -34,6 +34,9 @@ public struct PlannedStage: Equatable, Sendable {
     /// Why this stage cannot run at all (e.g. its pretrained weights file is missing); set
     /// by the runner, which found out while fingerprinting.
     public var blockedBy: String? = nil
+    /// The digests that the inputs holding a path (`data.train`, `pretrained`) had in keys
+    /// of format 1, by name: a record written then is matched on every other input.
+    public var formerLocations: [String: String] = [:]
 }
 
 public enum StageGraph {
@@ -45,23 +48,24 @@ public enum StageGraph {
         let d = plan.data
 
         var load = StageInputs()
-        load.addProperties(of: d, prefix: "data.", excluding: KeyScope.load)
+        let loadLocations = load.addProperties(of: d, locationFree: d.withoutLocations, prefix: "data.", excluding: KeyScope.load)
         load.add("data.files", digest: external.dataFiles, shown: external.dataFileListing)
         // How the files are decoded into the pixel cache, derived from the transforms.
         load.add("data.preprocessing", DataPipelines(d).preprocessing)
         let loadKey = StageKey(kind: .load, inputs: load)
-        stages.append(PlannedStage(kind: .load, identity: "load", experiment: nil, inputs: load, key: loadKey, dependsOn: []))
+        stages.append(PlannedStage(kind: .load, identity: "load", experiment: nil, inputs: load, key: loadKey, dependsOn: [],
+                                   formerLocations: loadLocations))
 
         var testKeys: [(String, StageKey)] = []
         for e in plan.experiments {
             var train = StageInputs()
             train.add("upstream load", digest: loadKey.hex)
-            train.addProperties(of: e, excluding: KeyScope.trainExperiment)
+            let trainLocations = train.addProperties(of: e, locationFree: e.withoutLocations, excluding: KeyScope.trainExperiment)
             train.addProperties(of: d, prefix: "data.", excluding: KeyScope.trainData)
             if let key = e.pretrainedKey { train.add("pretrained file", digest: external.weights[key] ?? "missing") }
             let trainKey = StageKey(kind: .train, inputs: train)
             stages.append(PlannedStage(kind: .train, identity: "train/\(e.name)", experiment: e.name,
-                                       inputs: train, key: trainKey, dependsOn: ["load"]))
+                                       inputs: train, key: trainKey, dependsOn: ["load"], formerLocations: trainLocations))
             guard d.test != nil else { continue }
             var test = StageInputs()
             test.add("upstream train", digest: trainKey.hex)

@@ -11,7 +11,8 @@ public struct StageRecord: Codable, Equatable, Sendable {
     public var identity: String
     public var inputs: StageInputs
     public var completed: String
-    /// Output directory (absolute) whose files the stage produced.
+    /// Output directory whose files the stage produced, relative to the workspace (absolute
+    /// in records of format 1; `StageCache.directory(of:)` reads both).
     public var outputDirectory: String
     /// Files (relative to `outputDirectory`) that must exist for the record to count.
     public var outputs: [String]
@@ -20,6 +21,9 @@ public struct StageRecord: Codable, Equatable, Sendable {
     /// a truncated `loaded.json` or a flipped byte in `best.safetensors` used to count as
     /// cached. Absent in records written before checksums (those count on presence alone).
     public var outputChecksums: [String: String]?
+    /// `MonkpipeVersion.format` of the key; absent (1) in records of older monkpipes, whose
+    /// keys held absolute paths.
+    public var format: Int?
 
     /// The checksums of `outputs` as they are now in `outputDirectory`, nil for a file that
     /// cannot be read.
@@ -50,6 +54,29 @@ public struct StageCache: Sendable {
 
     public init(workspace: URL) { root = workspace.appendingPathComponent(".cache", isDirectory: true) }
 
+    /// The workspace the cache belongs to (`<workspace>/.cache`).
+    var workspace: URL { root.deletingLastPathComponent() }
+
+    /// Where the outputs of `record` are now. A record of format 1 named an absolute folder,
+    /// which is wherever the workspace was then: the same place in this workspace is the folder
+    /// its last components name (`.cache/load/<key>`, `<project>/<experiment>`,
+    /// `comparison/<name>`), as outputs always lie in the workspace of their record.
+    public func directory(of record: StageRecord) -> URL {
+        guard record.outputDirectory.hasPrefix("/") else {
+            return workspace.appendingPathComponent(record.outputDirectory, isDirectory: true)
+        }
+        let parts = URL(fileURLWithPath: record.outputDirectory).standardizedFileURL.pathComponents
+        let kept = record.kind == .load ? 3 : 2
+        return workspace.appendingPathComponent(parts.suffix(kept).joined(separator: "/"), isDirectory: true)
+    }
+
+    /// `directory` relative to the workspace, as records store it.
+    func relativeDirectory(_ directory: URL) -> String {
+        let base = workspace.standardizedFileURL.path
+        let path = directory.standardizedFileURL.path
+        return path.hasPrefix(base + "/") ? String(path.dropFirst(base.count + 1)) : path
+    }
+
     func recordURL(_ key: StageKey) -> URL {
         root.appendingPathComponent("stages/\(key.hex).json")
     }
@@ -75,7 +102,7 @@ public struct StageCache: Sendable {
         guard let rec = try? JSONDecoder().decode(StageRecord.self, from: data) else {
             return .damaged("the stage record \(url.path) does not decode")
         }
-        let dir = URL(fileURLWithPath: rec.outputDirectory)
+        let dir = directory(of: rec)
         for file in rec.outputs where !FileManager.default.fileExists(atPath: dir.appendingPathComponent(file).path) {
             return .absent
         }

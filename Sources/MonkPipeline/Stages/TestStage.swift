@@ -46,9 +46,12 @@ enum TestStage {
                     stop: StopSignal = StopSignal()) throws -> Evaluation {
         let weights = e.testCheckpoint == .best ? paths.bestWeights : paths.finalWeights
         let predictor = try Predictor(weights: weights, pipelines: DataPipelines(plan.data), threads: cores.threads(plan.threads))
+        let roots = DataRoots(plan.data)
+        // Files are named inside their folder ("NORMAL/IM-0001.jpeg"): the stored predictions,
+        // which the comparison pairs across experiments, do not depend on where the project is.
         func predict(_ images: [LoadedImage], _ what: String) throws -> PredictionSet {
             let bar = console.progress("  predicting \(what)", total: images.count, unit: "img")
-            let probs = try predictor.probabilities(images.map { URL(fileURLWithPath: $0.path) }, hashes: images.map(\.hash),
+            let probs = try predictor.probabilities(images.map(roots.url(of:)), hashes: images.map(\.hash),
                                                     cache: cache, batchSize: plan.data.batchSize, progress: bar, stop: stop)
             bar.finish()
             return try PredictionSet(classNames: loaded.classes, samples: zip(images, probs).map {

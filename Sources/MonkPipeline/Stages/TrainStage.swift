@@ -24,8 +24,9 @@ enum TrainStage {
     static func loaders(_ plan: Plan, _ e: ExperimentPlan, loaded: LoadedData, cache: PixelCache,
                         threads: Int) throws -> (train: BatchLoader, validation: BatchLoader) {
         let pipelines = DataPipelines(plan.data)
+        let roots = DataRoots(plan.data)
         func samples(_ list: [LoadedImage]) -> [LoaderSample] {
-            list.enumerated().map { LoaderSample(url: URL(fileURLWithPath: $1.path), contentHash: $1.hash, label: $1.label, index: $0) }
+            list.enumerated().map { LoaderSample(url: roots.url(of: $1), contentHash: $1.hash, label: $1.label, index: $0) }
         }
         let seed = AugmentationSeed(seed: e.seed)
         let train = try BatchLoader(samples: samples(loaded.train), preprocessing: pipelines.preprocessing,

@@ -43,9 +43,16 @@ public enum CacheCollector {
         for r in runners {
             let stages = try r.stages().stages
             keys.formUnion(stages.map(\.key.hex))
+            // An older monkpipe's record that did a stage's work is kept until `run` carries
+            // it over: collecting it first would lose the work.
+            var carried: [String: StageRecord] = [:]
+            for d in r.decisions(stages) {
+                if case .carriedOver(let old) = d.verdict { carried[d.stage.identity] = old }
+            }
+            keys.formUnion(carried.values.map(\.key.hex))
             guard let load = stages.first(where: { $0.kind == .load }) else { continue }
-            guard let record = layout.cache.completed(load.key),
-                  let loaded = try? LoadedData.read(URL(fileURLWithPath: record.outputDirectory).appendingPathComponent(LoadPaths.loadedName)) else {
+            guard let record = layout.cache.completed(load.key) ?? carried[load.identity],
+                  let loaded = try? LoadedData.read(layout.cache.directory(of: record).appendingPathComponent(LoadPaths.loadedName)) else {
                 pixelsKept = pixelsKept ?? "the load stage of \(r.plan.project) has not run (or its result is damaged), so the images it needs are not known; run it, then collect"
                 continue
             }

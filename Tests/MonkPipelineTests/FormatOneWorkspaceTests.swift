@@ -1,0 +1,94 @@
+// Workspaces written by monkpipe 0.1.0 (stage-key format 1, whose keys and records held
+// absolute paths) are carried over: nothing they trained trains again. The fixtures in
+// Fixtures/format1-*/ are real: each `saved-workspace` is what the build of main at ac94a2c
+// wrote for the `tiny.yaml` beside it, with this suite's fixture data (`PipelineFixture`),
+// less its pixel cache, file-hash memo and plots:
+//   format1-finished     `monkpipe run tiny.yaml` (one epoch) in /tmp/rl/legacy, a folder
+//                        that is gone: as a project moved before upgrading;
+//   format1-interrupted  the same with three epochs of batch 1, stopped with Ctrl-C at epoch 2,
+//                        batch 2, in /tmp/monkpipe-format1-interrupted.
+import Foundation
+import Testing
+@testable import MonkPipeline
+import MonkEngine
+import MonkReport
+
+@Suite struct FormatOneWorkspaceTests {
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+
+    /// The fixture's spec, with its saved workspace copied into `f`.
+    static func install(_ name: String, into f: PipelineFixture) throws -> String {
+        let from = fixtures.appendingPathComponent(name)
+        try FileManager.default.copyItem(at: from.appendingPathComponent("saved-workspace"), to: f.workspace)
+        return try String(contentsOf: from.appendingPathComponent("tiny.yaml"), encoding: .utf8)
+    }
+
+    @Test func aFinishedWorkspaceIsCarriedOverNotRetrained() throws {
+        let f = try PipelineFixture()
+        defer { f.remove() }
+        let spec = try Self.install("format1-finished", into: f)
+        let trained = try RelocationTests.results(f)
+
+        let before = try f.decisions(spec)
+        #expect(before.count == 4)
+        for (stage, line) in before {
+            #expect(line.hasPrefix("cached (recorded by an older monkpipe under key "), "\(stage): \(line)")
+        }
+        // Collecting the cache first keeps the older records: they are the trained work.
+        let collected = try CacheCollector.collect([try f.runner(spec)], dryRun: true)
+        #expect(collected.stageRecords == 0 && collected.loadResults == 0, "\(collected.summary)")
+
+        let report = try f.runner(spec).run()
+        #expect(report.stages.map(\.outcome) == [.cached, .cached, .cached, .cached])
+        #expect(try f.decisions(spec) == ["load": "cached", "train/sgd": "cached", "test/sgd": "cached", "compare/cmp": "cached"])
+        var now = try RelocationTests.results(f)
+        // The stored predictions now name the test images inside the test folder; the rest is
+        // the same bytes.
+        let predictions = now.removeValue(forKey: "tiny/sgd/output/test/predictions.json")
+        let stored = try JSONDecoder().decode(StoredPredictions.self, from: #require(predictions))
+        #expect(stored.samples.map(\.file).allSatisfy { $0.hasPrefix("NORMAL/") || $0.hasPrefix("PNEUMONIA/") }, "\(stored.samples.map(\.file))")
+        var kept = trained
+        kept.removeValue(forKey: "tiny/sgd/output/test/predictions.json")
+        #expect(now == kept)
+        let stages = try f.runner(spec).stages().stages
+        let state = try ExperimentState.read(f.paths("sgd").state)
+        #expect(state.stageKeys == Dictionary(uniqueKeysWithValues: stages.filter { $0.kind != .compare }.map { ($0.kind.rawValue, $0.key.hex) }))
+        // The new records and load result name no folder (the older ones stay until `gc`).
+        let loadKey = try #require(stages.first { $0.kind == .load }?.key.hex)
+        for file in stages.map({ ".cache/stages/\($0.key.hex).json" }) + [".cache/load/\(loadKey)/loaded.json"] {
+            #expect(!(try String(contentsOf: f.workspace.appendingPathComponent(file), encoding: .utf8)).contains("/tmp/rl/legacy"), "\(file)")
+        }
+        let after = try CacheCollector.collect([try f.runner(spec)], dryRun: true)
+        #expect(after.stageRecords == 4 && after.loadResults == 1, "\(after.summary)")
+    }
+
+    /// In the folder where it was stopped, the training resumes from its saved state under the
+    /// new key, to the weights of an uninterrupted run of this monkpipe.
+    @Test func anInterruptedTrainingResumesAfterTheUpgrade() throws {
+        let reference = try PipelineFixture()
+        defer { reference.remove() }
+        let spec = try String(contentsOf: Self.fixtures.appendingPathComponent("format1-interrupted/tiny.yaml"), encoding: .utf8)
+        try reference.runner(spec).run()
+
+        let place = URL(fileURLWithPath: "/tmp/monkpipe-format1-interrupted", isDirectory: true)
+        try? FileManager.default.removeItem(at: place)
+        try FileManager.default.moveItem(at: try PipelineFixture().root, to: place)
+        let f = PipelineFixture(root: place)
+        defer { f.remove() }
+        _ = try Self.install("format1-interrupted", into: f)
+        let saved = try SnapshotArchive.decode(TrainingState.self, from: Data(contentsOf: f.paths("sgd").resume))
+
+        let d = try f.decisions(spec)
+        #expect(d["load"]?.hasPrefix("cached (recorded by an older monkpipe under key 4b3383669b28") == true, "\(d)")
+        #expect(d["train/sgd"] == "runs because it resumes from epoch 2, batch 3", "\(d)")
+        #expect(!(try f.runner(spec).run()).failed)
+        for file in ["best.safetensors", "final.safetensors"] {
+            #expect(try Data(contentsOf: f.paths("sgd").models.appendingPathComponent(file))
+                    == Data(contentsOf: reference.paths("sgd").models.appendingPathComponent(file)), "\(file)")
+        }
+        let history = try JSONDecoder().decode([EpochRecord].self, from: Data(contentsOf: f.paths("sgd").historyJSON))
+        #expect(history.map(\.epoch) == [1, 2, 3])
+        // Epoch 1 is the one the older monkpipe trained (its timing, not a new run's).
+        #expect(history.first == saved.history.first)
+    }
+}
