@@ -76,13 +76,18 @@ import MonkReport
         #expect(try ResumeTests.outcome(f) == reference)
     }
 
-    @Test func changedBytesAfterAMoveStillRerunLoad() throws {
+    /// A finished run moved elsewhere, with its first NORMAL training image there.
+    static func movedAfterARun() throws -> (f: PipelineFixture, folder: URL, image: String) {
         let before = try PipelineFixture()
-        try before.runner(Self.spec).run()
-        let f = try Self.move(before)
-        defer { f.remove() }
+        try before.runner(spec).run()
+        let f = try move(before)
         let folder = f.dataDirectory.appendingPathComponent("train/NORMAL")
-        let image = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()[0]
+        return (f, folder, try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()[0])
+    }
+
+    @Test func changedBytesAfterAMoveStillRerunLoad() throws {
+        let (f, folder, image) = try Self.movedAfterARun()
+        defer { f.remove() }
         // Another example image's bytes under the same name (one the fixture does not use).
         let other = PipelineFixture.examples.appendingPathComponent("train/NORMAL")
         let unused = try FileManager.default.contentsOfDirectory(atPath: other.path).filter { $0.hasSuffix(".jpeg") }.sorted()[10]
@@ -95,12 +100,8 @@ import MonkReport
     /// A file name is data: it orders the images, names the split's groups (`group_by`) and
     /// the reports' rows. Renaming one (same bytes) reruns load and what reads it.
     @Test func aRenamedImageRerunsLoadAndWhatReadsIt() throws {
-        let before = try PipelineFixture()
-        try before.runner(Self.spec).run()
-        let f = try Self.move(before)
+        let (f, folder, image) = try Self.movedAfterARun()
         defer { f.remove() }
-        let folder = f.dataDirectory.appendingPathComponent("train/NORMAL")
-        let image = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()[0]
         try FileManager.default.moveItem(at: folder.appendingPathComponent(image), to: folder.appendingPathComponent("r.jpeg"))
         let d = try f.decisions(Self.spec)
         #expect(d["load"] == "runs because data.files: train NORMAL/r.jpeg added, train NORMAL/\(image) removed")
