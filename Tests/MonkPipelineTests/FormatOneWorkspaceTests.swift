@@ -62,6 +62,22 @@ import MonkReport
         #expect(after.stageRecords == 4 && after.loadResults == 1, "\(after.summary)")
     }
 
+    /// Data changed since the older run: load runs, and the reason names the file, not the
+    /// data folder's path that the older key held.
+    @Test func aChangedImageIsTheReasonNotTheFormerPaths() throws {
+        let f = try PipelineFixture()
+        defer { f.remove() }
+        let spec = try Self.install("format1-finished", into: f)
+        let folder = f.dataDirectory.appendingPathComponent("test/PNEUMONIA")
+        let image = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()[0]
+        let other = PipelineFixture.examples.appendingPathComponent("test/PNEUMONIA")
+        let unused = try FileManager.default.contentsOfDirectory(atPath: other.path).filter { $0.hasSuffix(".jpeg") }.sorted()[5]
+        try Data(contentsOf: other.appendingPathComponent(unused)).write(to: folder.appendingPathComponent(image))
+        let d = try f.decisions(spec)
+        #expect(d["load"] == "runs because data.files: test PNEUMONIA/\(image) changed")
+        #expect(d["train/sgd"] == "runs because its input from load changed")
+    }
+
     /// In the folder where it was stopped, the training resumes from its saved state under the
     /// new key, to the weights of an uninterrupted run of this monkpipe.
     @Test func anInterruptedTrainingResumesAfterTheUpgrade() throws {

@@ -91,7 +91,10 @@ struct StageDecider {
         guard let last = cache.lastInputs(s.identity, project: layout.project) else {
             return StageDecision(stage: s, verdict: .runs(because: "it has not run before"))
         }
-        let changed = s.inputs.changes(since: last)
+        // A path that a format-1 monkpipe keyed is no input now: its old digest is no reason.
+        let changed = s.inputs.changes(since: last).filter { name in
+            s.formerLocations[name] == nil || last.values?[name]?.contains(KeyLocations.byContent) == true
+        }
         if changed.isEmpty {
             return StageDecision(stage: s, verdict: .runs(because: "its last run did not complete (or its outputs were deleted)"))
         }
