@@ -78,18 +78,23 @@ import MonkReport
         #expect(d["train/sgd"] == "runs because its input from load changed")
     }
 
-    /// In the folder where it was stopped, the training resumes from its saved state under the
-    /// new key, to the weights of an uninterrupted run of this monkpipe.
-    @Test func anInterruptedTrainingResumesAfterTheUpgrade() throws {
+    /// In the folder where it was stopped, or moved elsewhere first, the training resumes from
+    /// its saved state under the new key, to the weights of an uninterrupted run of this
+    /// monkpipe. (Its format-1 key held no path: the experiment reads no pretrained file.)
+    @Test(arguments: [false, true])
+    func anInterruptedTrainingResumesAfterTheUpgrade(moved: Bool) throws {
         let reference = try PipelineFixture()
         defer { reference.remove() }
         let spec = try String(contentsOf: Self.fixtures.appendingPathComponent("format1-interrupted/tiny.yaml"), encoding: .utf8)
         try reference.runner(spec).run()
 
-        let place = URL(fileURLWithPath: "/tmp/monkpipe-format1-interrupted", isDirectory: true)
-        try? FileManager.default.removeItem(at: place)
-        try FileManager.default.moveItem(at: try PipelineFixture().root, to: place)
-        let f = PipelineFixture(root: place)
+        var f = try PipelineFixture()
+        if !moved {
+            let place = URL(fileURLWithPath: "/tmp/monkpipe-format1-interrupted", isDirectory: true)
+            try? FileManager.default.removeItem(at: place)
+            try FileManager.default.moveItem(at: f.root, to: place)
+            f = PipelineFixture(root: place)
+        }
         defer { f.remove() }
         _ = try Self.install("format1-interrupted", into: f)
         let saved = try SnapshotArchive.decode(TrainingState.self, from: Data(contentsOf: f.paths("sgd").resume))
