@@ -103,13 +103,15 @@ public final class BatchNorm2D: Module {
         input = ctx.keepsForBackward ? x : nil
     }
 
-    /// `normalise` of a row view (`shape` only names it in errors); caches nothing.
-    func normalise(_ x: ChannelRows, shape: [Int], _ ctx: Context) {
+    /// `normalise` of a row view (`shape` only names it in errors); caches nothing. Batch
+    /// statistics come from `shared` when given (its leading channels must be `x`).
+    func normalise(_ x: ChannelRows, shape: [Int], statistics shared: SharedChannelStatistics? = nil, _ ctx: Context) {
         let c = channels, rows = x.rows
         usedBatchStatistics = ctx.training && weight.trainable
         if usedBatchStatistics {
             precondition(rows > 1, "BatchNorm2D needs more than one value per channel when training (input \(shape))")
-            let (m, v) = ChannelReduce.meanAndVariance(x, channels: c, parallel: ctx.parallel)
+            let (m, v) = shared?.leading(c, ctx.parallel)
+                ?? ChannelReduce.meanAndVariance(x, channels: c, parallel: ctx.parallel)
             let unbias = Double(rows) / Double(rows - 1)
             let rm = running_mean.value.data, rv = running_var.value.data
             let mom = Double(momentum)
@@ -142,17 +144,26 @@ public final class BatchNorm2D: Module {
     }
 
     /// Adds the parameter gradients, and writes dL/dx into `out` (or adds it, `accumulating`)
-    /// when the input needs a gradient; returns whether it did.
-    func backward(_ dy: ChannelRows, _ x: ChannelRows, into out: ChannelRows, accumulating: Bool, _ ctx: Context) -> Bool {
+    /// when the input needs a gradient; returns whether it did. With `pending` (accumulating,
+    /// batch statistics and a fused activation), one pass over dy and x takes the sums and adds
+    /// the dy part of dL/dx; the x·b + k part goes to `pending`, to be added later.
+    func backward(_ dy: ChannelRows, _ x: ChannelRows, into out: ChannelRows, accumulating: Bool,
+                  deferring pending: DeferredInputGradient? = nil, _ ctx: Context) -> Bool {
         let c = channels, rows = x.rows
         let clamp = activation.cap.map { ChannelAffine.ClampMask(scale: scale, shift: shift, cap: $0) }
         // Batch statistics imply a trainable weight, so the sums below are needed exactly
         // when a parameter trains; frozen eval-style BatchNorm only scales dy.
         let needSums = weight.trainable || bias.trainable
         guard needSums || needsInputGradient else { return false }
+        let a = (0..<c).map { weight.value[$0] * invStd[$0] }
+        let fusedClamp = pending != nil && accumulating && usedBatchStatistics && needsInputGradient ? clamp : nil
         var sumDy = [Float](repeating: 0, count: c), sumDyXhat = sumDy
         if needSums {
-            let sums = ChannelReduce.gradientSums(dy, x, mean: mean, clamp: clamp, parallel: ctx.parallel)
+            let sums = if let fusedClamp {
+                ChannelReduce.gradientSums(dy, x, mean: mean, clamp: fusedClamp, adding: a, into: out, parallel: ctx.parallel)
+            } else {
+                ChannelReduce.gradientSums(dy, x, mean: mean, clamp: clamp, parallel: ctx.parallel)
+            }
             for j in 0..<c {
                 sumDy[j] = Float(sums.dy[j])
                 sumDyXhat[j] = Float(sums.dyCentered[j]) * invStd[j]  // Σ dy·x̂ = invStd·Σ dy·(x − μ)
@@ -163,16 +174,18 @@ public final class BatchNorm2D: Module {
         guard needsInputGradient else { return false }
 
         // dx = a·dy + b·x + k per channel (dy masked by the fused activation).
-        var a = [Float](repeating: 0, count: c), b = a, k = a
-        for j in 0..<c {
-            let g = weight.value[j] * invStd[j]
-            a[j] = g
-            if usedBatchStatistics {
-                // dx = g·(dy − Σdy/M − x̂·Σdy·x̂/M)
+        var b = [Float](repeating: 0, count: c), k = b
+        if usedBatchStatistics {
+            for j in 0..<c {
+                // dx = a·(dy − Σdy/M − x̂·Σdy·x̂/M)
                 let n = Float(rows)
-                b[j] = -g * invStd[j] * sumDyXhat[j] / n
-                k[j] = -g * sumDy[j] / n - b[j] * mean[j]
+                b[j] = -a[j] * invStd[j] * sumDyXhat[j] / n
+                k[j] = -a[j] * sumDy[j] / n - b[j] * mean[j]
             }
+        }
+        if let pending, fusedClamp != nil {
+            pending.defer(b: b, k: k)
+            return true
         }
         // b is 0 without batch statistics: the second form skips x, but cannot accumulate.
         if usedBatchStatistics || clamp != nil || accumulating {

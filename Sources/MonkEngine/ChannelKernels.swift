@@ -19,6 +19,13 @@ struct ChannelRows: @unchecked Sendable {
         base = t.data; rows = t.count / stride
     }
 
+    /// Channels `range` of every pixel of `t` (`[…, total ≥ range.upperBound]`).
+    init(_ range: Range<Int>, of t: Tensor) {
+        stride = t.shape.last ?? 1
+        precondition(range.lowerBound >= 0 && range.upperBound <= stride, "cannot view channels \(range) of \(t.shape)")
+        base = t.data + range.lowerBound; rows = t.count / stride
+    }
+
     @inline(__always) func row(_ r: Int) -> UnsafeMutablePointer<Float> { base + r * stride }
 }
 
@@ -109,6 +116,43 @@ enum ChannelReduce {
                             guard z > 0 && z < cap else { continue }
                             s1[j] += g[j]
                             s2[j] += g[j] * (v[j] - m[j])
+                        }
+                    }
+                }
+            }
+        }
+        return (Array(totals[0..<c]), Array(totals[c..<(2 * c)]))
+    }
+
+    /// `gradientSums(dy, x, mean:, clamp:)` and, in the same pass, out += g·a[c] (g the masked
+    /// dy): the part of a BatchNorm input gradient that needs no sums, for callers that add
+    /// the rest (x·b[c] + k[c], known only after the pass) later. The sums are bit for bit
+    /// `gradientSums`' (same blocks, same order); each row of `out` is written by one block.
+    static func gradientSums(_ dy: ChannelRows, _ x: ChannelRows, mean: [Float], clamp: ChannelAffine.ClampMask,
+                             adding a: [Float], into out: ChannelRows, parallel: Parallel) -> (dy: [Double], dyCentered: [Double]) {
+        let c = mean.count, rows = x.rows
+        let totals = blockSums(rows: rows, channels: c, parallel: parallel) { r0, r1, s1, s2 in
+            withFloatPointers(mean, a) { m, pa, _ in
+                clamp.withPointers { sc, sh in
+                    let cap = clamp.cap, vcap = Vec16(repeating: cap)
+                    for r in r0..<r1 {
+                        let g = dy.row(r), v = x.row(r), o = out.row(r)
+                        var j = 0
+                        while j + 16 <= c {
+                            let xv = loadVec(v + j)
+                            let z = xv * loadVec(sc + j) + loadVec(sh + j)
+                            let gv = Vec16().replacing(with: loadVec(g + j), where: (z .> 0) .& (z .< vcap))
+                            storeVec(loadVec(s1 + j) + gv, s1 + j)
+                            storeVec(loadVec(s2 + j) + gv * (xv - loadVec(m + j)), s2 + j)
+                            storeVec(loadVec(o + j) + gv * loadVec(pa + j), o + j)
+                            j += 16
+                        }
+                        for j in j..<c {
+                            let z = v[j] * sc[j] + sh[j]
+                            guard z > 0 && z < cap else { continue }
+                            s1[j] += g[j]
+                            s2[j] += g[j] * (v[j] - m[j])
+                            o[j] += g[j] * pa[j]
                         }
                     }
                 }
@@ -259,6 +303,21 @@ enum ChannelAffine {
                             o[j] = accumulating ? o[j] + v : v
                         }
                     }
+                }
+            }
+        }
+    }
+}
+
+extension ChannelAffine {
+    /// out += x·scale[c] + shift[c], parallel over rows.
+    static func add(_ x: ChannelRows, scale: [Float], shift: [Float], into out: ChannelRows, parallel: Parallel) {
+        let c = scale.count
+        parallel.chunks(x.rows, minChunk: max(1, 16_384 / c)) { range in
+            withFloatPointers(scale, shift) { s, h, _ in
+                for r in range {
+                    let xi = x.row(r), o = out.row(r)
+                    for j in 0..<c { o[j] += xi[j] * s[j] + h[j] }
                 }
             }
         }

@@ -70,11 +70,15 @@ private func relativeError(_ a: Tensor, _ b: Tensor) -> Float {
 }
 
 @Suite struct DenseBlockMemoryTests {
-    /// Output, input gradient and every parameter gradient equal the chain's. Both run the
-    /// same BatchNorm kernels and the same GEMMs with the same row split between threads, so
-    /// they agree to the bit today (measured: every error 0). The bound 1e-6 allows only a
-    /// different summation order of the weight gradient's thread partials (if OpenBLAS' thread
-    /// count changes between the two runs, e.g. under another test), which is ~1e-7 relative.
+    /// Output, input gradient and every parameter gradient equal the chain's. The forward
+    /// agrees to the bit (shared statistics are each layer's own). The backward differs in
+    /// rounding only: the block adds each norm1's batch-sum terms (x·b + k) once per channel,
+    /// summed over layers, where the chain adds them layer by layer (`DeferredInputGradient`);
+    /// measured largest relative error 5.0e-7 (norm1.weight of the first layer, whose
+    /// gradient has passed through every later layer's), 2.6e-7 for conv weights. The bound
+    /// 2e-6 also allows a different summation order of the weight gradient's thread partials
+    /// (if OpenBLAS' thread count changes between the two runs), ~1e-7 relative. Leaving out
+    /// the block's per-layer settling makes the errors 0.01–0.8.
     /// Both ways of getting norm1's output back in the backward: kept from the forward (a
     /// budget that fits it) and recomputed (a budget of 0 bytes).
     @Test(arguments: [true, false], [DenseNet.DenseBlock.defaultKeptNormBudget, 0])
@@ -94,12 +98,12 @@ private func relativeError(_ a: Tensor, _ b: Tensor) -> Float {
         let dx = efficient.backward(dy, ctx)
         let dxRef = reference.backward(dy, ctx)
         #expect((dx == nil) == !inputNeedsGradient && (dxRef == nil) == !inputNeedsGradient)
-        if let dx, let dxRef { #expect(relativeError(dx, dxRef) <= 1e-6) }
+        if let dx, let dxRef { #expect(relativeError(dx, dxRef) <= 2e-6) }
         let grads = efficient.namedParameters(), gradsRef = plain.namedParameters()
         #expect(grads.map(\.0) == gradsRef.map(\.0) && grads.count == 3 * 6)
         for ((name, p), (_, q)) in zip(grads, gradsRef) {
             #expect(p.grad.array.contains { $0 != 0 }, "\(name) got no gradient")
-            #expect(relativeError(p.grad, q.grad) <= 1e-6, "\(name)")
+            #expect(relativeError(p.grad, q.grad) <= 2e-6, "\(name)")
         }
     }
 

@@ -13,11 +13,18 @@ extension DenseNet {
     /// unless `keptNormBudget` lets it keep the layers' norm1 outputs (small batches).
     /// Backward keeps one gradient buffer for the whole block output: layer ℓ reads its k
     /// channels from it and adds its input gradient into the leading channels.
+    /// Since no layer changes a channel once written, the layers' norm1 share work on it:
+    /// each channel's batch statistics are computed once per forward
+    /// (`SharedChannelStatistics`), and the batch-sum part of their input gradients is
+    /// summed per channel and added once, before the channel's gradient is read
+    /// (`DeferredInputGradient`).
     final class DenseBlock: Module, GradientFlow, FLOPCounting {
         let layers: [DenseLayer]
         let inChannels: Int
         let growthRate: Int
         var needsInputGradient = true
+        /// The last training forward's feature buffer (every layer's input), for the backward.
+        private var source: Tensor?
         /// Bytes the block may spend keeping its layers' norm1 outputs for the backward, which
         /// then does not recompute them (`DenseLayer`): Σ N·H·W·C_ℓ floats, 43–47 MB for each
         /// of densenet121's first three blocks at 224 px and batch 4, twice that at batch 8.
@@ -47,9 +54,12 @@ extension DenseNet {
             let label = "dense write @\(OpProfile.map(x.shape))"
             ctx.timed(label) { DenseChannels.write(x, into: features, at: 0, ctx.parallel) }
             let keep = keptNormBytes(x.shape) <= keptNormBudget
+            let statistics = SharedChannelStatistics(of: features)
+            source = ctx.keepsForBackward ? features : nil
             for (i, layer) in layers.enumerated() {
                 let c = inChannels + i * growthRate
-                let y = layer.forward(features: features, channels: c, keepingNormOutput: keep, ctx)   // [N, H, W, k]
+                let y = layer.forward(features: features, channels: c, keepingNormOutput: keep, statistics: statistics,
+                                      ctx)   // [N, H, W, k]
                 ctx.timed(label) { DenseChannels.write(y, into: features, at: c, ctx.parallel) }
             }
             return features
@@ -64,14 +74,23 @@ extension DenseNet {
 
         // dy: [N, H, W, C₀ + k·L] → [N, H, W, C₀]
         func backward(_ dy: Tensor, _ ctx: Context) -> Tensor? {
+            guard let source else { preconditionFailure("DenseBlock.backward called before forward") }
+            self.source = nil
             let label = "dense gradient copies @\(OpProfile.map(dy.shape))"
             let g = ctx.timed(label) { dy.copy() }               // dL/d[x_0 … x_L], filled from the end
+            let pending = DeferredInputGradient(source: source, gradient: g)
+            // Channels c..<c+k are complete once every later layer has run: settle them then.
+            func settle(_ channels: Range<Int>) {
+                ctx.timed("dense gradient settle @\(OpProfile.map(dy.shape))") { pending.settle(channels, ctx.parallel) }
+            }
             for (i, layer) in layers.enumerated().reversed() {
                 let c = inChannels + i * growthRate               // layer i reads channels 0..<c, writes c..<c+k
+                settle(c..<(c + growthRate))
                 let dOut = ctx.timed(label) { DenseChannels.copy(g, c..<(c + growthRate), ctx.parallel) }
-                layer.backward(dOut, addingInputGradientInto: g, ctx)   // into channels 0..<c
+                layer.backward(dOut, addingInputGradientInto: g, deferring: pending, ctx)   // into channels 0..<c
             }
             guard needsInputGradient else { return nil }
+            settle(0..<inChannels)
             return DenseChannels.copy(g, 0..<inChannels, ctx.parallel)
         }
 

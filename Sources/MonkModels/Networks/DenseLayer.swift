@@ -45,10 +45,13 @@ extension DenseNet {
         /// With `keepingNormOutput`, norm1's output (c channels) stays alive until the backward,
         /// which then skips its recomputation: faster, for memory the block has budgeted.
         // features: [N, H, W, total], of which channels 0..<c are this layer's input → [N, H, W, k]
-        func forward(features: Tensor, channels c: Int, keepingNormOutput: Bool = false, _ ctx: Context) -> Tensor {
+        /// `statistics` (of `features`) lets the layers of a block compute each channel's
+        /// batch statistics once.
+        func forward(features: Tensor, channels c: Int, keepingNormOutput: Bool = false,
+                     statistics: SharedChannelStatistics? = nil, _ ctx: Context) -> Tensor {
             source = ctx.keepsForBackward ? features : nil
             precondition(c == norm1.channels, "DenseLayer(\(norm1.channels)) asked to read \(c) channels")
-            let z = norm1.forward(leadingChannelsOf: features, ctx)                 // [N, H, W, c], read in place
+            let z = norm1.forward(leadingChannelsOf: features, statistics: statistics, ctx)   // [N, H, W, c], read in place
             // Nothing to keep for a backward that stops before conv1 (a frozen layer).
             let backwardReadsZ = conv1.weight.trainable || conv1.needsInputGradient
             keptNormOutput = ctx.keepsForBackward && keepingNormOutput && backwardReadsZ ? z : nil
@@ -64,10 +67,13 @@ extension DenseNet {
 
         /// Backward of `forward(features:channels:)`: adds dL/d(input channels) into the
         /// leading c channels of `gradient` (shaped like the block buffer, where the block
-        /// gathers every layer's input gradient) and returns whether it added anything.
+        /// gathers every layer's input gradient) and returns whether it added anything. With
+        /// `pending` (for this buffer and `gradient`), part of it is left there for the block
+        /// to add (`DeferredInputGradient`).
         // dy: [N, H, W, k]; gradient: [N, H, W, total]
         @discardableResult
-        func backward(_ dy: Tensor, addingInputGradientInto gradient: Tensor, _ ctx: Context) -> Bool {
+        func backward(_ dy: Tensor, addingInputGradientInto gradient: Tensor, deferring pending: DeferredInputGradient? = nil,
+                      _ ctx: Context) -> Bool {
             guard let source else { preconditionFailure("DenseLayer.backward called before forward") }
             let kept = keptNormOutput
             keptNormOutput = nil   // released whichever way this returns
@@ -79,7 +85,7 @@ extension DenseNet {
             guard let dz = ctx.timed(conv1Label(z, "backward"), {
                 DensePointwise.backward(conv1, z, du, needsInputGradient: conv1.needsInputGradient, ctx.parallel)
             }) else { return false }
-            return norm1.backward(dz, inputLeadingChannelsOf: source, addingInto: gradient, ctx)
+            return norm1.backward(dz, inputLeadingChannelsOf: source, addingInto: gradient, deferring: pending, ctx)
         }
 
         /// The layer on its own, after `forward(_:_:)`: dL/dx as a new tensor.
