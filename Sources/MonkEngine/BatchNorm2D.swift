@@ -63,9 +63,14 @@ public final class BatchNorm2D: Module {
     }
 
     // x: [N, H, W, C] or [N, C]; the statistics run over every axis but the last.
-    public func forward(_ x: Tensor, _ ctx: Context) -> Tensor {
-        ctx.timed(profileLabel(x.shape, "forward")) {
-            normalise(x, ctx)
+    public func forward(_ x: Tensor, _ ctx: Context) -> Tensor { forward(x, statistics: nil, ctx) }
+
+    /// `forward`, with batch statistics from `statistics` (of `x`) when given: taken already
+    /// by the pass that wrote `x` (`SharedChannelStatistics.adding`).
+    public func forward(_ x: Tensor, statistics: SharedChannelStatistics?, _ ctx: Context) -> Tensor {
+        precondition(statistics.map { $0.source === x } ?? true, "BatchNorm2D: statistics of another tensor")
+        return ctx.timed(profileLabel(x.shape, "forward")) {
+            normalise(x, statistics: statistics, ctx)
             let y = Tensor(uninitializedShape: x.shape)  // every element is written below
             ChannelAffine.apply(x, scale: scale, shift: shift, cap: activation.cap, into: y, parallel: ctx.parallel)
             return y
@@ -97,9 +102,9 @@ public final class BatchNorm2D: Module {
 
     /// Picks the statistics (batch or running), moves the running ones in training, and sets
     /// the per-channel `scale` and `shift` the output is computed with; caches `x` for backward.
-    private func normalise(_ x: Tensor, _ ctx: Context) {
+    private func normalise(_ x: Tensor, statistics: SharedChannelStatistics? = nil, _ ctx: Context) {
         precondition(x.rank >= 2 && x.shape.last == channels, "BatchNorm2D(\(channels)) got input \(x.shape)")
-        normalise(ChannelRows(x, channels: channels), shape: x.shape, ctx)
+        normalise(ChannelRows(x, channels: channels), shape: x.shape, statistics: statistics, ctx)
         input = ctx.keepsForBackward ? x : nil
     }
 
@@ -135,11 +140,21 @@ public final class BatchNorm2D: Module {
         return ctx.timed(profileLabel(x.shape, "backward")) { backward(dy, x, ctx) }
     }
 
-    private func backward(_ dy: Tensor, _ x: Tensor, _ ctx: Context) -> Tensor? {
+    /// dL/dx + `residual` in one pass: the input gradient of a pre-activation residual block
+    /// whose shortcut is its input (ResNet v2), where the shortcut's gradient joins this
+    /// layer's. Bit for bit `backward(dy)` followed by an add; nil where `backward` is nil.
+    public func backward(_ dy: Tensor, plus residual: Tensor, _ ctx: Context) -> Tensor? {
+        guard let x = input else { preconditionFailure("BatchNorm2D.backward called before forward") }
+        precondition(dy.shape == x.shape && residual.shape == x.shape,
+                     "BatchNorm2D.backward: dy \(dy.shape), residual \(residual.shape) vs x \(x.shape)")
+        return ctx.timed(profileLabel(x.shape, "backward+add")) { backward(dy, x, plus: residual, ctx) }
+    }
+
+    private func backward(_ dy: Tensor, _ x: Tensor, plus residual: Tensor? = nil, _ ctx: Context) -> Tensor? {
         let dx = Tensor(uninitializedShape: x.shape)  // every element is written, if at all
         let c = channels
         let wrote = backward(ChannelRows(dy, channels: c), ChannelRows(x, channels: c), into: ChannelRows(dx, channels: c),
-                             accumulating: false, ctx)
+                             accumulating: false, plus: residual.map { ChannelRows($0, channels: c) }, ctx)
         return wrote ? dx : nil
     }
 
@@ -148,7 +163,7 @@ public final class BatchNorm2D: Module {
     /// batch statistics and a fused activation), one pass over dy and x takes the sums and adds
     /// the dy part of dL/dx; the x·b + k part goes to `pending`, to be added later.
     func backward(_ dy: ChannelRows, _ x: ChannelRows, into out: ChannelRows, accumulating: Bool,
-                  deferring pending: DeferredInputGradient? = nil, _ ctx: Context) -> Bool {
+                  plus base: ChannelRows? = nil, deferring pending: DeferredInputGradient? = nil, _ ctx: Context) -> Bool {
         let c = channels, rows = x.rows
         let clamp = activation.cap.map { ChannelAffine.ClampMask(scale: scale, shift: shift, cap: $0) }
         // Batch statistics imply a trainable weight, so the sums below are needed exactly
@@ -188,9 +203,9 @@ public final class BatchNorm2D: Module {
             return true
         }
         // b is 0 without batch statistics: the second form skips x, but cannot accumulate.
-        if usedBatchStatistics || clamp != nil || accumulating {
+        if usedBatchStatistics || clamp != nil || accumulating || base != nil {
             ChannelAffine.apply2(dy, a: a, x, b: b, shift: k, clamp: clamp, into: out, accumulating: accumulating,
-                                 parallel: ctx.parallel)
+                                 plus: base, parallel: ctx.parallel)
         } else {
             ChannelAffine.apply(dy, scale: a, shift: k, into: out, parallel: ctx.parallel)
         }

@@ -22,6 +22,16 @@ public final class SharedChannelStatistics {
         self.source = source
     }
 
+    /// `y += residual`, with the statistics of every channel of the sum taken in the same
+    /// pass (for the BatchNorm that reads the sum next: a ResNet v2 block's output is the
+    /// next block's bn1 input). Bit for bit the add, then the statistics pass.
+    public static func adding(_ residual: Tensor, into y: Tensor, _ parallel: Parallel) -> SharedChannelStatistics {
+        let shared = SharedChannelStatistics(of: y)
+        (shared.mean, shared.variance) = ChannelReduce.addThenMeanAndVariance(y, adding: residual, channels: y.shape.last!,
+                                                                              parallel: parallel)
+        return shared
+    }
+
     /// Mean and variance of the leading `c` channels; computes those not asked for before.
     func leading(_ c: Int, _ parallel: Parallel) -> (mean: [Double], variance: [Double]) {
         if c > mean.count {

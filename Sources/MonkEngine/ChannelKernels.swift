@@ -63,11 +63,49 @@ enum ChannelReduce {
                 }
             }
         }
+        return statistics(totals, shift: x.base, rows: rows, channels: c)
+    }
+
+    /// y += s (a residual add), and the mean and biased variance of the sum per channel, in
+    /// one pass: bit for bit `Elementwise.add` followed by `meanAndVariance(y)`. Row 0, the
+    /// statistics' shift, is added first; the blocks then add and sum their own rows.
+    static func addThenMeanAndVariance(_ y: Tensor, adding s: Tensor, channels c: Int,
+                                       parallel: Parallel) -> (mean: [Double], variance: [Double]) {
+        precondition(y.shape == s.shape && y.shape.last == c, "residual add: \(y.shape) vs \(s.shape)")
+        let yv = ChannelRows(y, channels: c), sv = ChannelRows(s, channels: c)
+        for j in 0..<c { yv.base[j] += sv.base[j] }
+        let totals = blockSums(rows: yv.rows, channels: c, parallel: parallel) { r0, r1, s1, s2 in
+            let k = yv.base
+            for r in r0..<r1 {
+                let row = yv.row(r), add = sv.row(r)
+                var j = 0
+                while j + 16 <= c {
+                    let v = r == 0 ? loadVec(row + j) : loadVec(row + j) + loadVec(add + j)
+                    if r != 0 { storeVec(v, row + j) }
+                    let d = v - loadVec(k + j)
+                    storeVec(loadVec(s1 + j) + d, s1 + j)
+                    storeVec(loadVec(s2 + j) + d * d, s2 + j)
+                    j += 16
+                }
+                for j in j..<c {
+                    if r != 0 { row[j] += add[j] }
+                    let d = row[j] - k[j]
+                    s1[j] += d
+                    s2[j] += d * d
+                }
+            }
+        }
+        return statistics(totals, shift: yv.base, rows: yv.rows, channels: c)
+    }
+
+    /// Mean and biased variance from the shifted sums `blockSums` gathered.
+    private static func statistics(_ totals: [Double], shift: UnsafePointer<Float>, rows: Int,
+                                   channels c: Int) -> (mean: [Double], variance: [Double]) {
         var mean = [Double](repeating: 0, count: c), variance = mean
         let n = Double(rows)
         for j in 0..<c {
             let m1 = totals[j] / n
-            mean[j] = Double(x.base[j]) + m1
+            mean[j] = Double(shift[j]) + m1
             variance[j] = max(0, totals[c + j] / n - m1 * m1)
         }
         return (mean, variance)
@@ -265,18 +303,22 @@ enum ChannelAffine {
 
     /// out = g·a[c] + x·b[c] + shift[c], with g = dy, or with `clamp` g = dy where
     /// 0 < x·scale + shift < cap.
-    /// With `accumulating`, out += that value instead (bit for bit the value, then an add).
+    /// With `accumulating`, out += that value instead; with `base`, out = base + that value
+    /// (a residual's gradient added in the same pass). Either is bit for bit the value, then an add.
     static func apply2(_ dy: ChannelRows, a: [Float], _ x: ChannelRows, b: [Float], shift: [Float],
-                       clamp: ClampMask? = nil, into out: ChannelRows, accumulating: Bool = false, parallel: Parallel) {
+                       clamp: ClampMask? = nil, into out: ChannelRows, accumulating: Bool = false,
+                       plus base: ChannelRows? = nil, parallel: Parallel) {
+        precondition(!(accumulating && base != nil), "apply2: accumulating already adds out itself")
         let c = a.count, rows = dy.rows
+        let base = accumulating ? out : base
         parallel.chunks(rows, minChunk: max(1, 16_384 / c)) { range in
             withFloatPointers(a, b, shift) { pa, pb, hp in
                 let h = hp!
                 guard let clamp else {
                     for r in range {
                         let gi = dy.row(r), xi = x.row(r), o = out.row(r)
-                        if accumulating {
-                            for j in 0..<c { o[j] += gi[j] * pa[j] + xi[j] * pb[j] + h[j] }
+                        if let bi = base?.row(r) {
+                            for j in 0..<c { o[j] = bi[j] + (gi[j] * pa[j] + xi[j] * pb[j] + h[j]) }
                         } else {
                             for j in 0..<c { o[j] = gi[j] * pa[j] + xi[j] * pb[j] + h[j] }
                         }
@@ -286,21 +328,21 @@ enum ChannelAffine {
                 clamp.withPointers { sc, sh in
                     let cap = clamp.cap, vcap = Vec16(repeating: cap)
                     for r in range {
-                        let gi = dy.row(r), xi = x.row(r), o = out.row(r)
+                        let gi = dy.row(r), xi = x.row(r), o = out.row(r), bi = base?.row(r)
                         var j = 0
                         while j + 16 <= c {
                             let xv = loadVec(xi + j)
                             let z = xv * loadVec(sc + j) + loadVec(sh + j)
                             let gv = Vec16().replacing(with: loadVec(gi + j), where: (z .> 0) .& (z .< vcap))
                             let v = gv * loadVec(pa + j) + xv * loadVec(pb + j) + loadVec(h + j)
-                            storeVec(accumulating ? loadVec(o + j) + v : v, o + j)
+                            storeVec(bi.map { loadVec($0 + j) + v } ?? v, o + j)
                             j += 16
                         }
                         for j in j..<c {
                             let z = xi[j] * sc[j] + sh[j]
                             let g: Float = z > 0 && z < cap ? gi[j] : 0
                             let v = g * pa[j] + xi[j] * pb[j] + h[j]
-                            o[j] = accumulating ? o[j] + v : v
+                            o[j] = bi.map { $0[j] + v } ?? v
                         }
                     }
                 }

@@ -56,11 +56,6 @@ private struct ChainReference {
     }
 }
 
-private func random(_ shape: [Int], seed: UInt64) -> Tensor {
-    var r = RNG(seed: seed)
-    return Tensor(shape: shape, values: (0..<shape.reduce(1, *)).map { _ in r.uniform(-1, 1) })
-}
-
 /// Largest |a − b| relative to the largest |b| (1 when b is all zero).
 private func relativeError(_ a: Tensor, _ b: Tensor) -> Float {
     precondition(a.shape == b.shape, "\(a.shape) vs \(b.shape)")
@@ -88,13 +83,13 @@ private func relativeError(_ a: Tensor, _ b: Tensor) -> Float {
         let reference = ChainReference(block: plain)
         for b in [efficient, plain] { b.prepareGradientFlow(inputNeedsGradient: inputNeedsGradient) }
         let ctx = Context(training: true, parallel: Parallel(threads: 2))
-        let x = random([2, 5, 4, 3], seed: 33)   // 2 images: the backward splits work by image
+        let x = randomTensor([2, 5, 4, 3], seed: 33)   // 2 images: the backward splits work by image
         let y = efficient(x.copy(), ctx)
         let yRef = reference.forward(x.copy(), ctx)
         #expect(y.shape == [2, 5, 4, 9])
         #expect(relativeError(y, yRef) <= 1e-6)
 
-        let dy = random(y.shape, seed: 34)
+        let dy = randomTensor(y.shape, seed: 34)
         let dx = efficient.backward(dy, ctx)
         let dxRef = reference.backward(dy, ctx)
         #expect((dx == nil) == !inputNeedsGradient && (dxRef == nil) == !inputNeedsGradient)
@@ -115,13 +110,13 @@ private func relativeError(_ a: Tensor, _ b: Tensor) -> Float {
         let (keeping, recomputing) = twinBlocks(layers: 4)
         recomputing.keptNormBudget = 0
         let ctx = Context(training: true, parallel: Parallel(threads: 2))
-        let x = random([2, 5, 4, 3], seed: 38)
+        let x = randomTensor([2, 5, 4, 3], seed: 38)
         #expect(keeping.keptNormBytes(x.shape) == 2 * 5 * 4 * (3 + 5 + 7 + 9) * 4)   // Σ C_ℓ = 24 channels per pixel
         let y = keeping(x.copy(), ctx), y0 = recomputing(x.copy(), ctx)
         #expect(y.array == y0.array)
         #expect(keeping.layers.allSatisfy { $0.keptNormOutput != nil })
         #expect(recomputing.layers.allSatisfy { $0.keptNormOutput == nil })
-        let dy = random(y.shape, seed: 39)
+        let dy = randomTensor(y.shape, seed: 39)
         let dx = try #require(keeping.backward(dy, ctx)), dx0 = try #require(recomputing.backward(dy, ctx))
         #expect(dx.array == dx0.array)
         #expect(keeping.layers.allSatisfy { $0.keptNormOutput == nil })
@@ -164,11 +159,11 @@ private func relativeError(_ a: Tensor, _ b: Tensor) -> Float {
         let (efficient, plain) = twinBlocks()
         let reference = ChainReference(block: plain)
         let ctx = Context(training: true, parallel: Parallel(threads: 2))
-        let x = random([2, 5, 4, 3], seed: 35)
+        let x = randomTensor([2, 5, 4, 3], seed: 35)
         let y = efficient(x.copy(), ctx)
         _ = reference.forward(x.copy(), ctx)
         let afterForward = efficient.namedBuffers().map { ($0.0, $0.1.value.array) }
-        _ = efficient.backward(random(y.shape, seed: 36), ctx)
+        _ = efficient.backward(randomTensor(y.shape, seed: 36), ctx)
         for ((name, before), (_, buffer)) in zip(afterForward, efficient.namedBuffers()) {
             #expect(before == buffer.value.array, "\(name) moved during backward")
         }
@@ -190,7 +185,7 @@ private func relativeError(_ a: Tensor, _ b: Tensor) -> Float {
     @Test func evalForwardMatchesChain() {
         let (efficient, plain) = twinBlocks(layers: 2)
         let ctx = Context(training: false, parallel: Parallel(threads: 2))
-        let x = random([1, 3, 3, 3], seed: 37)
+        let x = randomTensor([1, 3, 3, 3], seed: 37)
         let y = efficient(x.copy(), ctx)
         #expect(relativeError(y, ChainReference(block: plain).forward(x.copy(), ctx)) <= 1e-6)
         #expect(efficient.layers[0].norm1.running_mean.value.array == [0, 0, 0])

@@ -55,18 +55,13 @@ private func checkBlockGradients(_ module: Module, input x: Tensor, h: Float = 2
     }
 }
 
-private func randomInput(_ shape: [Int], seed: UInt64 = 5) -> Tensor {
-    var r = RNG(seed: seed)
-    return Tensor(shape: shape, values: (0..<shape.reduce(1, *)).map { _ in r.uniform(-1, 1) })
-}
-
 @Suite struct NetworkGradientTests {
     /// Basic block with a strided projection shortcut (conv 1×1/2 + BN).
     @Test func resnetBasicBlockWithProjection() {
         var rng = RNG(seed: 11)
         let block = ResNet.BasicBlock(inChannels: 3, width: 4, stride: 2, rng: &rng)
         #expect(block.downsample != nil)
-        checkBlockGradients(block, input: randomInput([2, 5, 5, 3]))
+        checkBlockGradients(block, input: randomTensor([2, 5, 5, 3]))
     }
 
     /// Basic block with the identity shortcut: dL/dx gets dy straight through the add.
@@ -74,20 +69,20 @@ private func randomInput(_ shape: [Int], seed: UInt64 = 5) -> Tensor {
         var rng = RNG(seed: 12)
         let block = ResNet.BasicBlock(inChannels: 3, width: 3, stride: 1, rng: &rng)
         #expect(block.downsample == nil)
-        checkBlockGradients(block, input: randomInput([2, 4, 4, 3]))
+        checkBlockGradients(block, input: randomTensor([2, 4, 4, 3]))
     }
 
     @Test func resnetBottleneck() {
         var rng = RNG(seed: 13)
         let block = ResNet.Bottleneck(inChannels: 4, width: 3, stride: 2, rng: &rng)
-        checkBlockGradients(block, input: randomInput([2, 5, 5, 4]))
+        checkBlockGradients(block, input: randomTensor([2, 5, 5, 4]))
     }
 
     /// Pre-activation basic block whose projection reads the activated input.
     @Test func preActBasicBlockWithProjection() {
         var rng = RNG(seed: 14)
         let block = PreActResNet.Block(inChannels: 3, width: 4, stride: 2, bottleneck: false, rng: &rng)
-        checkBlockGradients(block, input: randomInput([2, 5, 5, 3]))
+        checkBlockGradients(block, input: randomTensor([2, 5, 5, 3]))
     }
 
     /// Pre-activation bottleneck with the identity shortcut (input 8 = 4·width channels).
@@ -95,7 +90,7 @@ private func randomInput(_ shape: [Int], seed: UInt64 = 5) -> Tensor {
         var rng = RNG(seed: 15)
         let block = PreActResNet.Block(inChannels: 8, width: 2, stride: 1, bottleneck: true, rng: &rng)
         #expect(block.downsample == nil)
-        checkBlockGradients(block, input: randomInput([2, 4, 4, 8]))
+        checkBlockGradients(block, input: randomTensor([2, 4, 4, 8]))
     }
 
     /// Two dense layers (growth 3, bottleneck 4) followed by a transition: concatenation,
@@ -104,7 +99,7 @@ private func randomInput(_ shape: [Int], seed: UInt64 = 5) -> Tensor {
         var rng = RNG(seed: 16)
         let block = DenseNet.DenseBlock(inChannels: 2, layers: 2, growthRate: 3, bottleneckWidth: 4, rng: &rng)
         let transition = DenseNet.Transition(inChannels: block.outChannels, rng: &rng)
-        checkBlockGradients(Sequential([block, transition]), input: randomInput([2, 4, 4, 2]))
+        checkBlockGradients(Sequential([block, transition]), input: randomTensor([2, 4, 4, 2]))
     }
 
     /// Inverted residual with expansion, depthwise 3×3, ReLU6 and the residual add.
@@ -112,7 +107,7 @@ private func randomInput(_ shape: [Int], seed: UInt64 = 5) -> Tensor {
         var rng = RNG(seed: 17)
         let block = MobileNetV2.InvertedResidual(inChannels: 3, outChannels: 3, stride: 1, expansion: 2, rng: &rng)
         #expect(block.useResidual)
-        checkBlockGradients(block, input: randomInput([2, 4, 4, 3]))
+        checkBlockGradients(block, input: randomTensor([2, 4, 4, 3]))
     }
 
     /// MBConv with a 5×5 stride-2 depthwise convolution and TensorFlow "SAME" padding.
@@ -120,6 +115,6 @@ private func randomInput(_ shape: [Int], seed: UInt64 = 5) -> Tensor {
         var rng = RNG(seed: 18)
         let block = EfficientNetLite.MBConvBlock(inChannels: 2, outChannels: 3, kernel: 5, stride: 2, expansion: 2, rng: &rng)
         #expect(!block.identitySkip)
-        checkBlockGradients(block, input: randomInput([2, 6, 6, 2]))
+        checkBlockGradients(block, input: randomTensor([2, 6, 6, 2]))
     }
 }

@@ -91,8 +91,12 @@ public final class PreActResNet: ClassifierNetwork {
     public func forward(_ x: Tensor, _ ctx: Context) -> Tensor {
         var h = bn1(conv1(bn_data(x, ctx), ctx), ctx) // [N, H/2, W/2, 64], BN + ReLU
         h = maxpool(h, ctx)                          // [N, H/4, W/4, 64]
-        for block in blocks { h = block(h, ctx) }    // … [N, H/32, W/32, 512·expansion], not activated
-        h = bn_final(h, ctx)                         // BN + ReLU
+        // Each block hands its output's batch statistics to the BatchNorm that reads it next.
+        var statistics: SharedChannelStatistics?
+        for block in blocks {                        // … [N, H/32, W/32, 512·expansion], not activated
+            (h, statistics) = block.forward(h, statistics: statistics, ctx)
+        }
+        h = bn_final.forward(h, statistics: statistics, ctx)   // BN + ReLU
         return fc(avgpool(h, ctx), ctx)              // [N, 512·expansion] → [N, classes]
     }
 
@@ -156,12 +160,23 @@ extension PreActResNet {
         }
 
         // x: [N, H, W, Cin] → [N, H/s, W/s, Cout]
-        func forward(_ x: Tensor, _ ctx: Context) -> Tensor {
-            let a = bn1(x, ctx)                                // ReLU(BN(x))
-            let shortcut = downsample.map { $0(a, ctx) } ?? x   // [N, H/s, W/s, Cout]
+        func forward(_ x: Tensor, _ ctx: Context) -> Tensor { forward(x, statistics: nil, ctx).y }
+
+        /// `forward`, with bn1 taking its batch statistics from `statistics` (of `x`) when
+        /// given; in training, also the batch statistics of the output, taken in the pass
+        /// that adds the shortcut (the next BatchNorm would otherwise read it once more).
+        func forward(_ x: Tensor, statistics: SharedChannelStatistics?, _ ctx: Context)
+            -> (y: Tensor, statistics: SharedChannelStatistics?) {
+            let a = bn1.forward(x, statistics: statistics, ctx)   // ReLU(BN(x))
+            let shortcut = downsample.map { $0(a, ctx) } ?? x      // [N, H/s, W/s, Cout]
             let y = residual.reduce(a) { $1($0, ctx) }
-            addInPlace(y, shortcut, parallel: ctx.parallel)
-            return y
+            return ctx.timed("residual add @\(OpProfile.map(y.shape)) forward") {
+                guard ctx.training else {
+                    addInPlace(y, shortcut, parallel: ctx.parallel)
+                    return (y, nil)
+                }
+                return (y, SharedChannelStatistics.adding(shortcut, into: y, ctx.parallel))
+            }
         }
 
         func backward(_ dy: Tensor, _ ctx: Context) -> Tensor? {
@@ -170,9 +185,10 @@ extension PreActResNet {
             if let ds = downsample?.backward(dy, ctx) {
                 if let d = da { addInPlace(d, ds, parallel: ctx.parallel) } else { da = ds }
             }
-            let dx = da.flatMap { bn1.backward($0, ctx) }
-            guard needsInputGradient, let dx else { return nil }
-            if downsample == nil { addInPlace(dx, dy, parallel: ctx.parallel) }
+            // An identity shortcut's gradient (dy) joins bn1's in the pass that writes it.
+            let identity = downsample == nil && needsInputGradient
+            let dx = da.flatMap { identity ? bn1.backward($0, plus: dy, ctx) : bn1.backward($0, ctx) }
+            guard needsInputGradient else { return nil }
             return dx
         }
 
