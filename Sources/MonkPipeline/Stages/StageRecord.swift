@@ -25,6 +25,22 @@ public struct StageRecord: Codable, Equatable, Sendable {
     /// keys held absolute paths.
     public var format: Int?
 
+    /// Why this record's outputs would lie outside its workspace, or nil. Records are written
+    /// only by monkpipe, with the folder inside the workspace and bare file names; one that
+    /// leaves it (`../..`, an absolute file) was edited, and must not make a run read or copy
+    /// files from elsewhere (`StageExecutor.adopt` copies a folder a record names).
+    var outsideWorkspace: String? {
+        func leaves(_ path: String) -> Bool { path.split(separator: "/").contains("..") }
+        // A format-1 folder is absolute: only its last components are read (`directory(of:)`).
+        if !outputDirectory.hasPrefix("/") && leaves(outputDirectory) {
+            return "names the output folder '\(outputDirectory)', which is outside the workspace"
+        }
+        if let file = outputs.first(where: { $0.hasPrefix("/") || leaves($0) }) {
+            return "names the output '\(file)', which is outside its folder"
+        }
+        return nil
+    }
+
     /// The checksums of `outputs` as they are now in `outputDirectory`, nil for a file that
     /// cannot be read.
     static func checksums(of outputs: [String], in directory: URL) -> [String: String?] {
@@ -102,6 +118,7 @@ public struct StageCache: Sendable {
         guard let rec = try? JSONDecoder().decode(StageRecord.self, from: data) else {
             return .damaged("the stage record \(url.path) does not decode")
         }
+        if let why = rec.outsideWorkspace { return .damaged("the stage record \(url.path) \(why)") }
         let dir = directory(of: rec)
         for file in rec.outputs where !FileManager.default.fileExists(atPath: dir.appendingPathComponent(file).path) {
             return .absent
