@@ -1,8 +1,10 @@
 // A workspace edited by hand or by another tool (a CI cache restored from elsewhere) must not
 // make a run read or copy files outside the workspace and the data: since stage records and
 // load results name paths relative to them (key format 2), a `..` in one could lead anywhere.
-// Such a record is damaged.
+// Such a record is damaged; such a load result stops the run with a sentence naming it.
 import Foundation
+import MonkData
+import MonkEngine
 import Testing
 @testable import MonkPipeline
 
@@ -35,5 +37,42 @@ import Testing
         let d = try f.decisions(Self.spec)
         #expect(d["train/sgd"] == "CANNOT RUN: the stage record \(train.path) names the output folder '../outside/sgd', which is outside the workspace; run with --force train/sgd to train it again")
         #expect(d["test/sgd"] == "runs because its cached result is damaged: the stage record \(test.path) names the output '\(escape)', which is outside its folder")
+    }
+
+    /// Before: `run --force test/sgd` decoded `<root>/outside.jpeg` (outside the data) into the
+    /// pixel cache and listed it among the test predictions.
+    @Test func aLoadResultNamingAFileOutsideTheDataStopsTheRun() throws {
+        let f = try PipelineFixture()
+        defer { f.remove() }
+        try f.runner(Self.spec).run()
+        let predictions = try Data(contentsOf: f.paths("sgd").storedPredictions)
+        // An example image the fixture does not copy, so no pixel entry has its content.
+        let examples = PipelineFixture.examples.appendingPathComponent("test/NORMAL")
+        let unused = try FileManager.default.contentsOfDirectory(atPath: examples.path).filter { $0.hasSuffix(".jpeg") }.sorted()[5]
+        let outside = f.root.appendingPathComponent("outside.jpeg")
+        try FileManager.default.copyItem(at: examples.appendingPathComponent(unused), to: outside)
+
+        let stages = try f.runner(Self.spec).stages().stages
+        let load = try #require(stages.first { $0.kind == .load })
+        let url = f.workspace.appendingPathComponent(".cache/load/\(load.key.hex)/loaded.json")
+        var loaded = try LoadedData.read(url)
+        // data/test/../../outside.jpeg, with its content hash and the record's checksum made to match.
+        loaded.test[0].path = "../../outside.jpeg"
+        loaded.test[0].hash = try FileBytes.sha256(outside)
+        let bytes = try JSONEncoder().encode(loaded)
+        try bytes.write(to: url)
+        _ = try Self.editRecord(f, "load") { $0["outputChecksums"] = ["loaded.json": Checksum64.hex(Checksum64.of(bytes))] }
+        #expect(try f.decisions(Self.spec)["load"] == "cached")
+
+        do {
+            try f.runner(Self.spec, force: ["test/sgd"]).run()
+            Issue.record("the run read the tampered load result")
+        } catch {
+            #expect("\(error)" == "the load result \(url.path) does not match the data: its test image '../../outside.jpeg' of the test source with class number 0 is not one the data lists; run with --force load to load the data again")
+        }
+        #expect(try Data(contentsOf: f.paths("sgd").storedPredictions) == predictions)
+        // As the message says: loading again writes the result the data gives.
+        #expect(!(try f.runner(Self.spec, force: ["load"]).run().failed))
+        #expect(try LoadedData.read(url).test.map(\.path).allSatisfy { !$0.hasPrefix("..") })
     }
 }

@@ -89,7 +89,7 @@ struct StageExecutor {
                 case (_, .carriedOver(let old)):
                     try carryOver(s, from: old, loaded: loaded, loadKey: loadKey)
                 case (.load, _):
-                    loaded = try LoadedData.read(layout.load(s.key).loaded)
+                    loaded = try cachedLoad(layout.load(s.key))
                 // The load stage comes first whenever train or test stages are selected.
                 case (.train, .runs):
                     try runTrain(s, loaded: loaded!, loadKey: loadKey, start: start)
@@ -136,7 +136,7 @@ struct StageExecutor {
         }
         defer { lock.release() }
         if decider.forcedBy(s) == nil && decider.cache.completed(s.key) != nil {
-            return try LoadedData.read(paths.loaded)
+            return try cachedLoad(paths)
         }
         let loaded = try LoadStage.run(plan: plan, paths: paths, pixelCache: pixels,
                                        threads: cores.threads(plan.data.workers), console: console)
@@ -144,6 +144,15 @@ struct StageExecutor {
         var line = "  \(loaded.train.count) train, \(loaded.validation.count) validation, \(loaded.test.count) test images"
         if !loaded.skipped.isEmpty { line += "; \(loaded.skipped.count) skipped (on_bad_image: skip)" }
         console.info(line)
+        return loaded
+    }
+
+    /// The load result in the cache, read only if every image it names is one the data lists.
+    func cachedLoad(_ paths: LoadPaths) throws -> LoadedData {
+        let loaded = try LoadedData.read(paths.loaded)
+        if let why = sources.unlisted(in: loaded) {
+            throw PipelineError.invalid("the load result \(paths.loaded.path) does not match the data: \(why); run with --force load to load the data again")
+        }
         return loaded
     }
 

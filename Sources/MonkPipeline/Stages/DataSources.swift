@@ -43,3 +43,32 @@ public struct DataSources: Sendable {
         return text
     }
 }
+
+extension DataSources {
+    /// Why `loaded`, a load result read back from the cache, is not a selection of these
+    /// sources, or nil. Its key digests this very listing, so a result that monkpipe wrote
+    /// always is; one edited to name `../../elsewhere`, an absolute path or a class the data
+    /// does not have would make the later stages read files outside the data (and keep their
+    /// pixels in the cache) or index past the classes.
+    func unlisted(in loaded: LoadedData) -> String? {
+        guard loaded.classes == classes else {
+            return "its classes \(loaded.classes) are not the data's (\(classes.joined(separator: ", ")))"
+        }
+        func items(_ ds: Dataset?) -> [String: Int] {
+            Dictionary((ds?.items ?? []).map { ($0.path, $0.label) }, uniquingKeysWith: { a, _ in a })
+        }
+        let listed: [DataRole: [String: Int]] = [.train: items(train), .validation: items(validation), .test: items(test)]
+        let lists: [(String, [LoadedImage], Set<DataRole>)] = [("train", loaded.train, [.train]),
+                                                               ("validation", loaded.validation, [.train, .validation]),
+                                                               ("test", loaded.test, [.test])]
+        for (name, images, roles) in lists {
+            for image in images {
+                guard let role = image.source, roles.contains(role), listed[role]?[image.path] == image.label else {
+                    let from = image.source.map { " of the \($0.rawValue) source" } ?? ""
+                    return "its \(name) image '\(image.path)'\(from) with class number \(image.label) is not one the data lists"
+                }
+            }
+        }
+        return nil
+    }
+}
