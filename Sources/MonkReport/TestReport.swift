@@ -5,6 +5,8 @@ import Foundation
 extension Evaluation {
     /// The name of the metrics file among the artifacts (what a caller checks for).
     public static let metricsFileName = "metrics.json"
+    /// One row per test image (`predictionsCSV`).
+    public static let predictionsFileName = "predictions.csv"
 
     /// Relative file name → contents of the test-stage artifacts. `images` names the images
     /// in the plots' titles and `heading` heads summary.txt: the test set's by default, and
@@ -15,7 +17,7 @@ extension Evaluation {
         var files: [(String, Data)] = [
             (Self.metricsFileName, try metrics.jsonData()),
             ("summary.txt", Data(metrics.textSummary(heading: heading).utf8)),
-            ("predictions.csv", Data(predictionsCSV().render().utf8)),
+            (Self.predictionsFileName, Data(predictionsCSV().render().utf8)),
             ("confusion_matrix.svg", Data(ConfusionHeatMap(
                 title: "\(experiment): confusion matrix (\(metrics.images) \(images) images)",
                 matrix: metrics.confusionMatrix).svg().utf8)),

@@ -28,6 +28,8 @@ import MonkReport
         defer { f.remove() }
         let spec = try Self.install("format1-finished", into: f)
         let trained = try RelocationTests.results(f)
+        let csv = f.paths("sgd").test.appendingPathComponent("predictions.csv")
+        let csvBefore = try String(contentsOf: csv, encoding: .utf8)
 
         let before = try f.decisions(spec)
         #expect(before.count == 4)
@@ -47,6 +49,9 @@ import MonkReport
         let predictions = now.removeValue(forKey: "tiny/sgd/output/test/predictions.json")
         let stored = try JSONDecoder().decode(StoredPredictions.self, from: #require(predictions))
         #expect(stored.samples.map(\.file).allSatisfy { $0.hasPrefix("NORMAL/") || $0.hasPrefix("PNEUMONIA/") }, "\(stored.samples.map(\.file))")
+        // predictions.csv too (it named "/tmp/rl/legacy/data/test/NORMAL/…"); its other columns
+        // are the same text.
+        #expect(try String(contentsOf: csv, encoding: .utf8) == csvBefore.replacingOccurrences(of: "/tmp/rl/legacy/data/test/", with: ""))
         var kept = trained
         kept.removeValue(forKey: "tiny/sgd/output/test/predictions.json")
         #expect(now == kept)

@@ -5,6 +5,7 @@ import Foundation
 import MonkData
 import MonkEngine
 import MonkModels
+import MonkReport
 
 extension StageExecutor {
     /// The load stage of a format-1 record under the new key; nil when one of its images is
@@ -39,7 +40,7 @@ extension StageExecutor {
         let paths = layout.experiment(e.name)
         try RunLock.holding(paths.lock, console: console) {
             if s.kind == .train { try restamp(paths, experiment: e.name, key: s.key) }
-            if s.kind == .test, let loaded { try LegacyPaths.relocatePredictions(at: paths.storedPredictions, test: loaded.test) }
+            if s.kind == .test, let loaded { try LegacyPaths.relocatePredictions(of: paths, test: loaded.test) }
             try states.carriedOver(e, kind: s.kind, key: s.key, loadKey: loadKey)
             try complete(s, seconds: old.seconds)
         }
@@ -105,9 +106,12 @@ enum LegacyPaths {
         return out
     }
 
-    /// Rewrites the stored predictions at `url` so that absolute file paths become the paths
+    /// Rewrites the stored predictions of `paths` so that absolute file paths become the paths
     /// of `test` (the load result's test images) they end with; left as they are if one has none.
-    static func relocatePredictions(at url: URL, test: [LoadedImage]) throws {
+    /// `predictions.csv` is written again from them, so that it names the files as a test
+    /// stage of this monkpipe does (its other columns are the same).
+    static func relocatePredictions(of paths: ExperimentPaths, test: [LoadedImage]) throws {
+        let url = paths.storedPredictions
         guard var stored = try? JSONDecoder().decode(StoredPredictions.self, from: Data(contentsOf: url)) else { return }
         let known = Set(test.map(\.path))
         var samples = stored.samples
@@ -117,5 +121,7 @@ enum LegacyPaths {
         }
         stored.samples = samples
         try AtomicFile.writeJSON(stored, to: url)
+        let csv = paths.test.appendingPathComponent(Evaluation.predictionsFileName)
+        try AtomicFile.write(Data(try stored.evaluation().predictionsCSV().render().utf8), to: csv)
     }
 }
