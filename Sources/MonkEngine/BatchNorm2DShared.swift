@@ -51,8 +51,8 @@ public final class SharedChannelStatistics {
 /// A training BatchNorm's dL/dx is a·g + b·x + k per channel (g the masked dy; b and k need
 /// sums over the whole batch). When layers normalise prefixes of the same `source`, their b·x
 /// + k terms for channel j act on the same x, so Σℓ (bℓ·x + kℓ) = (Σ bℓ)·x + Σ kℓ: a layer adds
-/// a·g in the pass that takes its sums, and the block adds the rest of channel j once, before
-/// anything reads channel j's gradient. That takes two of six passes over memory out of each
+/// a·g in the pass that takes its sums, and the block adds the rest of channel j once, as it
+/// takes channel j's gradient out of the buffer. That takes two of six passes over memory out of each
 /// layer's backward. Mathematically the same gradient; rounding differs in the last bits.
 public final class DeferredInputGradient {
     let source: Tensor
@@ -81,13 +81,18 @@ public final class DeferredInputGradient {
         }
     }
 
-    /// Adds what layers left for `channels` into the gradient (gradient += x·Σb + Σk) and
-    /// forgets it: call it once every layer that reads these channels has run its backward.
-    public func settle(_ channels: Range<Int>, _ parallel: Parallel) {
-        guard !channels.isEmpty, channels.contains(where: { b[$0] != 0 || k[$0] != 0 }) else { return }
+    /// The complete gradient of `channels` as a new contiguous tensor ([…, count]): the buffer's
+    /// values plus what layers left for them (x·Σb + Σk), in one pass; nil when no layer left
+    /// anything there (the buffer's values are complete: copy them). Call it once every layer
+    /// that reads these channels has run its backward; the terms are forgotten, and the
+    /// buffer's own copy of these channels is not updated (nothing reads it afterwards).
+    public func take(_ channels: Range<Int>, _ parallel: Parallel) -> Tensor? {
+        guard !channels.isEmpty, channels.contains(where: { b[$0] != 0 || k[$0] != 0 }) else { return nil }
         let sb = channels.map { Float(b[$0]) }, sk = channels.map { Float(k[$0]) }
-        ChannelAffine.add(ChannelRows(channels, of: source), scale: sb, shift: sk,
-                          into: ChannelRows(channels, of: gradient), parallel: parallel)
+        let out = Tensor(uninitializedShape: Array(gradient.shape.dropLast()) + [channels.count])  // every element written
+        ChannelAffine.add(ChannelRows(channels, of: source), scale: sb, shift: sk, to: ChannelRows(channels, of: gradient),
+                          into: ChannelRows(out, channels: channels.count), parallel: parallel)
         for j in channels { b[j] = 0; k[j] = 0 }
+        return out
     }
 }

@@ -352,14 +352,16 @@ enum ChannelAffine {
 }
 
 extension ChannelAffine {
-    /// out += x·scale[c] + shift[c], parallel over rows.
-    static func add(_ x: ChannelRows, scale: [Float], shift: [Float], into out: ChannelRows, parallel: Parallel) {
+    /// out = base + (x·scale[c] + shift[c]), parallel over rows; out += that without a `base`.
+    static func add(_ x: ChannelRows, scale: [Float], shift: [Float], to base: ChannelRows? = nil, into out: ChannelRows,
+                    parallel: Parallel) {
         let c = scale.count
+        let base = base ?? out
         parallel.chunks(x.rows, minChunk: max(1, 16_384 / c)) { range in
             withFloatPointers(scale, shift) { s, h, _ in
                 for r in range {
-                    let xi = x.row(r), o = out.row(r)
-                    for j in 0..<c { o[j] += xi[j] * s[j] + h[j] }
+                    let xi = x.row(r), b = base.row(r), o = out.row(r)
+                    for j in 0..<c { o[j] = b[j] + (xi[j] * s[j] + h[j]) }
                 }
             }
         }

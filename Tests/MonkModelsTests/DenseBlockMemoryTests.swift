@@ -73,7 +73,7 @@ private func relativeError(_ a: Tensor, _ b: Tensor) -> Float {
     /// gradient has passed through every later layer's), 2.6e-7 for conv weights. The bound
     /// 2e-6 also allows a different summation order of the weight gradient's thread partials
     /// (if OpenBLAS' thread count changes between the two runs), ~1e-7 relative. Leaving out
-    /// the block's per-layer settling makes the errors 0.01–0.8.
+    /// the deferred terms where the block takes a layer's gradient out makes the errors 0.01–0.8.
     /// Both ways of getting norm1's output back in the backward: kept from the forward (a
     /// budget that fits it) and recomputed (a budget of 0 bytes).
     @Test(arguments: [true, false], [DenseNet.DenseBlock.defaultKeptNormBudget, 0])

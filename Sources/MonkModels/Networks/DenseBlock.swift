@@ -16,8 +16,8 @@ extension DenseNet {
     /// Since no layer changes a channel once written, the layers' norm1 share work on it:
     /// each channel's batch statistics are computed once per forward
     /// (`SharedChannelStatistics`), and the batch-sum part of their input gradients is
-    /// summed per channel and added once, before the channel's gradient is read
-    /// (`DeferredInputGradient`).
+    /// summed per channel and added once, as the channel's gradient is taken out of the
+    /// buffer (`DeferredInputGradient`).
     final class DenseBlock: Module, GradientFlow, FLOPCounting {
         let layers: [DenseLayer]
         let inChannels: Int
@@ -79,19 +79,18 @@ extension DenseNet {
             let label = "dense gradient copies @\(OpProfile.map(dy.shape))"
             let g = ctx.timed(label) { dy.copy() }               // dL/d[x_0 … x_L], filled from the end
             let pending = DeferredInputGradient(source: source, gradient: g)
-            // Channels c..<c+k are complete once every later layer has run: settle them then.
-            func settle(_ channels: Range<Int>) {
-                ctx.timed("dense gradient settle @\(OpProfile.map(dy.shape))") { pending.settle(channels, ctx.parallel) }
+            // Channels c..<c+k are complete once every later layer has run: taken out then,
+            // with the terms the later layers' norm1 left for them.
+            func take(_ channels: Range<Int>) -> Tensor {
+                ctx.timed(label) { pending.take(channels, ctx.parallel) ?? DenseChannels.copy(g, channels, ctx.parallel) }
             }
             for (i, layer) in layers.enumerated().reversed() {
                 let c = inChannels + i * growthRate               // layer i reads channels 0..<c, writes c..<c+k
-                settle(c..<(c + growthRate))
-                let dOut = ctx.timed(label) { DenseChannels.copy(g, c..<(c + growthRate), ctx.parallel) }
+                let dOut = take(c..<(c + growthRate))
                 layer.backward(dOut, addingInputGradientInto: g, deferring: pending, ctx)   // into channels 0..<c
             }
             guard needsInputGradient else { return nil }
-            settle(0..<inChannels)
-            return DenseChannels.copy(g, 0..<inChannels, ctx.parallel)
+            return take(0..<inChannels)
         }
 
         func prepareGradientFlow(inputNeedsGradient: Bool) -> Bool {
