@@ -75,4 +75,28 @@ import Testing
         #expect(!(try f.runner(Self.spec, force: ["load"]).run().failed))
         #expect(try LoadedData.read(url).test.map(\.path).allSatisfy { !$0.hasPrefix("..") })
     }
+
+    /// A result monkpipe wrote passes, also where its paths are not the ones the CSV lists:
+    /// under `root: /`, the image "/…/data/train/NORMAL/a.jpeg" is recorded as "…/NORMAL/a.jpeg"
+    /// (the first version of the check stopped every run after the first here).
+    @Test func aLoadResultOfAbsoluteCSVPathsIsReadAgain() throws {
+        let f = try PipelineFixture()
+        defer { f.remove() }
+        var rows = "ID,Label\n"
+        for c in PipelineFixture.classes {
+            let folder = f.dataDirectory.appendingPathComponent("train/\(c)")
+            for name in try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() {
+                rows += "\(folder.appendingPathComponent(name).path),\(c)\n"
+            }
+        }
+        try rows.write(to: f.root.appendingPathComponent("labels.csv"), atomically: true, encoding: .utf8)
+        let spec = Self.spec.replacingOccurrences(of: "train: data/train", with: "train: {csv: labels.csv, root: /}")
+        #expect(!(try f.runner(spec).run().failed))
+        let again = try f.runner(spec, force: ["test/sgd"]).run()
+        #expect(again.stages.map(\.outcome.isRun) == [false, false, true, false], "\(again.stages)")
+    }
+}
+
+extension RunReport.Outcome {
+    var isRun: Bool { if case .ran = self { return true } else { return false } }
 }

@@ -51,7 +51,13 @@ public struct DataRoots: Sendable, Equatable {
 
     /// `url`'s path inside the folder of `role`, or nil when it is not inside it.
     func relativePath(of url: URL, in role: DataRole) -> String? {
-        guard let base = root(role)?.path else { return nil }
+        root(role).flatMap { Self.relativePath(of: url, inside: $0) }
+    }
+
+    /// `url`'s path inside `folder`, or nil. Not always the path a CSV lists: under `root: /`,
+    /// "/images/a.jpeg" is "images/a.jpeg".
+    static func relativePath(of url: URL, inside folder: URL) -> String? {
+        let base = folder.path
         let prefix = base.hasSuffix("/") ? base : base + "/"
         return url.path.hasPrefix(prefix) ? String(url.path.dropFirst(prefix.count)) : nil
     }

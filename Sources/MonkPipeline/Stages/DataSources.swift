@@ -54,8 +54,12 @@ extension DataSources {
         guard loaded.classes == classes else {
             return "its classes \(loaded.classes) are not the data's (\(classes.joined(separator: ", ")))"
         }
+        // Each listed file named as the load stage names it (`LoadStage.run`).
         func items(_ ds: Dataset?) -> [String: Int] {
-            Dictionary((ds?.items ?? []).map { ($0.path, $0.label) }, uniquingKeysWith: { a, _ in a })
+            guard let ds else { return [:] }
+            return Dictionary(ds.items.compactMap { item in
+                DataRoots.relativePath(of: ds.url(of: item), inside: ds.root).map { ($0, item.label) }
+            }, uniquingKeysWith: { a, _ in a })
         }
         let listed: [DataRole: [String: Int]] = [.train: items(train), .validation: items(validation), .test: items(test)]
         let lists: [(String, [LoadedImage], Set<DataRole>)] = [("train", loaded.train, [.train]),
