@@ -174,11 +174,8 @@ public final class BatchNorm2D: Module {
         let fusedClamp = pending != nil && accumulating && usedBatchStatistics && needsInputGradient ? clamp : nil
         var sumDy = [Float](repeating: 0, count: c), sumDyXhat = sumDy
         if needSums {
-            let sums = if let fusedClamp {
-                ChannelReduce.gradientSums(dy, x, mean: mean, clamp: fusedClamp, adding: a, into: out, parallel: ctx.parallel)
-            } else {
-                ChannelReduce.gradientSums(dy, x, mean: mean, clamp: clamp, parallel: ctx.parallel)
-            }
+            let sums = ChannelReduce.gradientSums(dy, x, mean: mean, clamp: clamp,
+                                                  adding: fusedClamp.map { _ in (a, out) }, parallel: ctx.parallel)
             for j in 0..<c {
                 sumDy[j] = Float(sums.dy[j])
                 sumDyXhat[j] = Float(sums.dyCentered[j]) * invStd[j]  // Σ dy·x̂ = invStd·Σ dy·(x − μ)

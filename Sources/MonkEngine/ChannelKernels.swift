@@ -113,12 +113,19 @@ enum ChannelReduce {
 
     /// Σ g and Σ g·(x − mean) per channel, in one pass over both tensors; g = dy, or with
     /// `clamp` g = dy where 0 < x·scale + shift < cap (the gradient through a fused ReLU/ReLU6).
+    /// With `adding` (a clamp's only), the same pass also does out += g·a[c]: the part of a
+    /// BatchNorm input gradient that needs no sums, for callers that add the rest (x·b[c] +
+    /// k[c], known only after the pass) later. The sums are the same bits either way; each row
+    /// of `out` is written by one block.
     static func gradientSums(_ dy: ChannelRows, _ x: ChannelRows, mean: [Float], clamp: ChannelAffine.ClampMask? = nil,
+                             adding a: (scale: [Float], out: ChannelRows)? = nil,
                              parallel: Parallel) -> (dy: [Double], dyCentered: [Double]) {
+        precondition(a == nil || clamp != nil, "gradientSums adds a·g only behind a fused activation's mask")
         let c = mean.count, rows = x.rows
+        let aScale = a?.scale ?? []
         let totals = blockSums(rows: rows, channels: c, parallel: parallel) { r0, r1, s1, s2 in
-            mean.withUnsafeBufferPointer { mp in
-                let m = mp.baseAddress!
+            mean.withUnsafeBufferPointer { mp in aScale.withUnsafeBufferPointer { ap in
+                let m = mp.baseAddress!, pa = ap.baseAddress   // nil without `adding`
                 guard let clamp else {
                     for r in r0..<r1 {
                         let g = dy.row(r), v = x.row(r)
@@ -139,7 +146,7 @@ enum ChannelReduce {
                 clamp.withPointers { sc, sh in
                     let cap = clamp.cap, vcap = Vec16(repeating: cap)
                     for r in r0..<r1 {
-                        let g = dy.row(r), v = x.row(r)
+                        let g = dy.row(r), v = x.row(r), o = a?.out.row(r)
                         var j = 0
                         while j + 16 <= c {
                             let xv = loadVec(v + j)
@@ -147,6 +154,7 @@ enum ChannelReduce {
                             let gv = Vec16().replacing(with: loadVec(g + j), where: (z .> 0) .& (z .< vcap))
                             storeVec(loadVec(s1 + j) + gv, s1 + j)
                             storeVec(loadVec(s2 + j) + gv * (xv - loadVec(m + j)), s2 + j)
+                            if let o, let pa { storeVec(loadVec(o + j) + gv * loadVec(pa + j), o + j) }
                             j += 16
                         }
                         for j in j..<c {
@@ -154,47 +162,11 @@ enum ChannelReduce {
                             guard z > 0 && z < cap else { continue }
                             s1[j] += g[j]
                             s2[j] += g[j] * (v[j] - m[j])
+                            if let o, let pa { o[j] += g[j] * pa[j] }
                         }
                     }
                 }
-            }
-        }
-        return (Array(totals[0..<c]), Array(totals[c..<(2 * c)]))
-    }
-
-    /// `gradientSums(dy, x, mean:, clamp:)` and, in the same pass, out += g·a[c] (g the masked
-    /// dy): the part of a BatchNorm input gradient that needs no sums, for callers that add
-    /// the rest (x·b[c] + k[c], known only after the pass) later. The sums are bit for bit
-    /// `gradientSums`' (same blocks, same order); each row of `out` is written by one block.
-    static func gradientSums(_ dy: ChannelRows, _ x: ChannelRows, mean: [Float], clamp: ChannelAffine.ClampMask,
-                             adding a: [Float], into out: ChannelRows, parallel: Parallel) -> (dy: [Double], dyCentered: [Double]) {
-        let c = mean.count, rows = x.rows
-        let totals = blockSums(rows: rows, channels: c, parallel: parallel) { r0, r1, s1, s2 in
-            withFloatPointers(mean, a) { m, pa, _ in
-                clamp.withPointers { sc, sh in
-                    let cap = clamp.cap, vcap = Vec16(repeating: cap)
-                    for r in r0..<r1 {
-                        let g = dy.row(r), v = x.row(r), o = out.row(r)
-                        var j = 0
-                        while j + 16 <= c {
-                            let xv = loadVec(v + j)
-                            let z = xv * loadVec(sc + j) + loadVec(sh + j)
-                            let gv = Vec16().replacing(with: loadVec(g + j), where: (z .> 0) .& (z .< vcap))
-                            storeVec(loadVec(s1 + j) + gv, s1 + j)
-                            storeVec(loadVec(s2 + j) + gv * (xv - loadVec(m + j)), s2 + j)
-                            storeVec(loadVec(o + j) + gv * loadVec(pa + j), o + j)
-                            j += 16
-                        }
-                        for j in j..<c {
-                            let z = v[j] * sc[j] + sh[j]
-                            guard z > 0 && z < cap else { continue }
-                            s1[j] += g[j]
-                            s2[j] += g[j] * (v[j] - m[j])
-                            o[j] += g[j] * pa[j]
-                        }
-                    }
-                }
-            }
+            } }
         }
         return (Array(totals[0..<c]), Array(totals[c..<(2 * c)]))
     }
