@@ -52,8 +52,8 @@ public final class SharedChannelStatistics {
 /// sums over the whole batch). When layers normalise prefixes of the same `source`, their b·x
 /// + k terms for channel j act on the same x, so Σℓ (bℓ·x + kℓ) = (Σ bℓ)·x + Σ kℓ: a layer adds
 /// a·g in the pass that takes its sums, and the block adds the rest of channel j once, as it
-/// takes channel j's gradient out of the buffer. That takes two of six passes over memory out of each
-/// layer's backward. Mathematically the same gradient; rounding differs in the last bits.
+/// takes channel j's gradient out of the buffer. That takes two of six passes over memory out
+/// of each layer's backward. Mathematically the same gradient; rounding differs in the last bits.
 public final class DeferredInputGradient {
     let source: Tensor
     let gradient: Tensor

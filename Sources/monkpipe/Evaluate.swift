@@ -27,12 +27,12 @@ struct Evaluate: ParsableCommand {
             console.info("decision: \(trained.decision.summary)")
             let folder = URL(fileURLWithPath: data)
             let e = try ExperimentInference.evaluate(trained, data: folder, console: console)
-            let heading = ExperimentInference.heading(trained, folder: data)
+            let (heading, images) = ExperimentInference.names(trained, folder: data)
             if let output {
                 let name = model.experiment.map { URL(fileURLWithPath: $0).lastPathComponent }
                     ?? URL(fileURLWithPath: trained.checkpointName).deletingPathExtension().lastPathComponent
                 try e.writeReport(to: URL(fileURLWithPath: output), experiment: name,
-                                  images: ExperimentInference.imagesName(trained, folder: data), heading: heading)
+                                  images: images, heading: heading)
             }
             return (e, heading)
         }

@@ -57,7 +57,7 @@ import MonkReport
         // `evaluate --experiment` knows its test folder where it now is, and agrees with the test stage.
         let model = try TrainedModel(.experiment(directory: f.paths("sgd").root, checkpoint: nil), threads: 1, console: .silent)
         let testFolder = f.dataDirectory.appendingPathComponent("test").path
-        #expect(ExperimentInference.heading(model, folder: testFolder).hasPrefix("Test metrics (the experiment's test set"))
+        #expect(ExperimentInference.names(model, folder: testFolder).heading.hasPrefix("Test metrics (the experiment's test set"))
         let evaluation = try ExperimentInference.evaluate(model, data: URL(fileURLWithPath: testFolder), console: .silent)
         #expect(evaluation.metrics.accuracy.value == (try ExperimentState.read(f.paths("sgd").state).test?.accuracy))
     }

@@ -94,19 +94,17 @@ public enum ExperimentInference {
         return try Evaluation(test: set, options: model.decision.evaluationOptions(checkpoint: model.checkpointName))
     }
 
-    /// The summary's first line: "Test metrics" only for the experiment's own test folder.
-    /// `folder` is the path as the user gave it.
-    public static func heading(_ model: TrainedModel, folder: String) -> String {
+    /// How a report names the folder it evaluated (`folder` as the user gave it): the summary's
+    /// first line, "Test metrics" only for the experiment's own test folder, and what the
+    /// plot titles call the images, "test" there, else the folder's name ("val" → "ROC (val)",
+    /// "1565 val images"). One look at the folder: a moved test folder is recognised by
+    /// hashing its files.
+    public static func names(_ model: TrainedModel, folder: String) -> (heading: String, images: String) {
         if isTestFolder(model, folder) {
-            return "Test metrics (the experiment's test set, \(folder)) for checkpoint: \(model.checkpointName)"
+            return ("Test metrics (the experiment's test set, \(folder)) for checkpoint: \(model.checkpointName)", "test")
         }
-        return "Metrics on \(folder) (not the experiment's test set) for checkpoint: \(model.checkpointName)"
-    }
-
-    /// What the report's plot titles call the images: "test" for the experiment's own test
-    /// folder, else the folder's name ("val" → "ROC (val)", "1565 val images").
-    public static func imagesName(_ model: TrainedModel, folder: String) -> String {
-        isTestFolder(model, folder) ? "test" : URL(fileURLWithPath: folder).standardizedFileURL.lastPathComponent
+        return ("Metrics on \(folder) (not the experiment's test set) for checkpoint: \(model.checkpointName)",
+                URL(fileURLWithPath: folder).standardizedFileURL.lastPathComponent)
     }
 
     static func isTestFolder(_ model: TrainedModel, _ folder: String) -> Bool {

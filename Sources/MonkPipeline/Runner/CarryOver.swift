@@ -10,7 +10,7 @@ import MonkReport
 extension StageExecutor {
     /// The load stage of a format-1 record under the new key; nil when one of its images is
     /// not found in today's listing with the same content (then the stage runs instead).
-    func carryOverLoad(_ s: PlannedStage, from old: StageRecord, start: Date) throws -> LoadedData? {
+    func carryOverLoad(_ s: PlannedStage, from old: StageRecord) throws -> LoadedData? {
         let paths = layout.load(s.key)
         let lock = try RunLock(paths.lock) { _ in console.info("  waiting for another run to load the data") }
         defer { lock.release() }

@@ -80,7 +80,7 @@ struct StageExecutor {
                 case (.load, .runs):
                     loaded = try runLoad(s, start: start)
                 case (.load, .carriedOver(let old)):
-                    loaded = try carryOverLoad(s, from: old, start: start)
+                    loaded = try carryOverLoad(s, from: old)
                     if loaded == nil {
                         console.info("  an image of the older record is not in the data with the same content: loading again")
                         loaded = try runLoad(s, start: start)
