@@ -72,7 +72,7 @@ enum LegacyPaths {
     /// that `accept` takes.
     static func suffix(of absolute: String, where accept: (String) -> Bool) -> String? {
         let parts = absolute.split(separator: "/")
-        for k in 1...max(parts.count, 1) where k <= parts.count {
+        for k in stride(from: 1, through: parts.count, by: 1) {
             let candidate = parts.suffix(k).joined(separator: "/")
             if accept(candidate) { return candidate }
         }
@@ -84,7 +84,7 @@ enum LegacyPaths {
     /// image has none.
     static func relocate(_ old: LoadedData, sources: DataSources, hashes: FileFingerprints) -> LoadedData? {
         func images(_ list: [LoadedImage], _ role: DataRole, _ ds: Dataset?) -> [LoadedImage]? {
-            let items = Dictionary((ds?.items ?? []).map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
+            let items = DataSources.byLoadedPath(ds)
             var out: [LoadedImage] = []
             for image in list {
                 guard image.source == nil else { out.append(image); continue }

@@ -54,14 +54,8 @@ extension DataSources {
         guard loaded.classes == classes else {
             return "its classes \(loaded.classes) are not the data's (\(classes.joined(separator: ", ")))"
         }
-        // Each listed file named as the load stage names it (`LoadStage.run`).
-        func items(_ ds: Dataset?) -> [String: Int] {
-            guard let ds else { return [:] }
-            return Dictionary(ds.items.compactMap { item in
-                DataRoots.relativePath(of: ds.url(of: item), inside: ds.root).map { ($0, item.label) }
-            }, uniquingKeysWith: { a, _ in a })
-        }
-        let listed: [DataRole: [String: Int]] = [.train: items(train), .validation: items(validation), .test: items(test)]
+        func labels(_ ds: Dataset?) -> [String: Int] { Self.byLoadedPath(ds).mapValues(\.label) }
+        let listed: [DataRole: [String: Int]] = [.train: labels(train), .validation: labels(validation), .test: labels(test)]
         let lists: [(String, [LoadedImage], Set<DataRole>)] = [("train", loaded.train, [.train]),
                                                                ("validation", loaded.validation, [.train, .validation]),
                                                                ("test", loaded.test, [.test])]
@@ -74,5 +68,14 @@ extension DataSources {
             }
         }
         return nil
+    }
+
+    /// Each file `ds` lists, by the path the load stage records for it (`LoadStage.run`):
+    /// inside the source's folder, which is not always the path a CSV lists.
+    static func byLoadedPath(_ ds: Dataset?) -> [String: DatasetItem] {
+        guard let ds else { return [:] }
+        return Dictionary(ds.items.compactMap { item in
+            DataRoots.relativePath(of: ds.url(of: item), inside: ds.root).map { ($0, item) }
+        }, uniquingKeysWith: { a, _ in a })
     }
 }

@@ -88,9 +88,8 @@ public struct StageCache: Sendable {
 
     /// `directory` relative to the workspace, as records store it.
     func relativeDirectory(_ directory: URL) -> String {
-        let base = workspace.standardizedFileURL.path
-        let path = directory.standardizedFileURL.path
-        return path.hasPrefix(base + "/") ? String(path.dropFirst(base.count + 1)) : path
+        let path = directory.standardizedFileURL
+        return DataRoots.relativePath(of: path, inside: workspace.standardizedFileURL) ?? path.path
     }
 
     func recordURL(_ key: StageKey) -> URL {
