@@ -48,7 +48,7 @@ public struct TrainedModel {
             testFolder = exp.state.data.test.flatMap {
                 if case .folder(let path) = $0 { return URL(fileURLWithPath: path) } else { return nil }
             }
-            testImages = exp.loadResult()?.test
+            testImages = (try? exp.trainingLoadKey(predictor.info)).flatMap(exp.loadResult)?.test
             decision = try exp.decision(for: predictor, override: override, console: console)
         case .file(let url):
             weights = url
@@ -115,28 +115,44 @@ extension TrainedExperiment {
     }
 
     /// Where the load result of `key` is in this experiment's workspace.
-    func loadResultURL(_ key: String) -> URL {
-        StageCache(workspace: workspace).root.appendingPathComponent("load/\(key)/\(LoadPaths.loadedName)")
+    func loadResultURL(_ key: StageKey) -> URL {
+        StageCache(workspace: workspace).root.appendingPathComponent("load/\(key.hex)/\(LoadPaths.loadedName)")
     }
 
-    /// The load stage's result that fed this experiment, if its state names it and it is there.
-    func loadResult() -> LoadedData? {
-        state.stageKeys[StageKind.load.rawValue].flatMap { try? LoadedData.read(loadResultURL($0)) }
+    func loadResult(_ key: StageKey) -> LoadedData? {
+        try? LoadedData.read(loadResultURL(key))
+    }
+
+    /// The load stage that fed the training of the weights `info` describes, as the cache
+    /// knows it: the completed record of the train stage their sidecar names, kept in this
+    /// experiment's folder with its outputs (these weights among them) unchanged, read that
+    /// load stage. The load key the state records is not used: as `Trainer` resumes a saved
+    /// training only under its own stage key, a state out of step with the cache (edited,
+    /// copied, or written by a training that failed before it saved weights) must not decide
+    /// which images a threshold is chosen on.
+    func trainingLoadKey(_ info: CheckpointInfo) throws -> StageKey {
+        let cache = StageCache(workspace: workspace)
+        guard let train = info.metadata["stage_key"].flatMap(StageKey.init(hex:)), let record = cache.completed(train),
+              record.kind == .train,
+              cache.directory(of: record).standardizedFileURL.path == paths.root.standardizedFileURL.path,
+              let load = record.inputs.digests["upstream load"].flatMap(StageKey.init(hex:)) else {
+            throw PipelineError.invalid("""
+                \(paths.root.path) chooses its threshold by Youden's J on validation, but its test stage has not \
+                recorded one and the cache holds no completed training of its weights to name the validation \
+                images (it was interrupted, or trained by an older monkpipe): finish its training \
+                (`monkpipe run FILE --stage train`) or pass --threshold
+                """)
+        }
+        return load
     }
 
     /// The predictor's probabilities on the validation images of the load stage that fed
-    /// this experiment's training (recorded in its state), read through the workspace's pixel cache.
+    /// this experiment's training (`trainingLoadKey`), read through the workspace's pixel cache.
     func validationPredictions(_ predictor: Predictor, console: Console) throws -> PredictionSet {
         let cache = StageCache(workspace: workspace)
-        guard let key = state.stageKeys[StageKind.load.rawValue] else {
-            throw PipelineError.invalid("""
-                \(paths.root.path) chooses its threshold by Youden's J on validation, but its test stage has not \
-                recorded one and its state does not name the validation images (trained by an older monkpipe): \
-                run its test stage (`monkpipe run FILE --stage test`) or pass --threshold
-                """)
-        }
+        let key = try trainingLoadKey(predictor.info)
         let loadedURL = loadResultURL(key)
-        guard let loaded = loadResult() else {
+        guard let loaded = loadResult(key) else {
             throw PipelineError.invalid("""
                 the validation images of \(paths.root.path) are listed in \(loadedURL.path), which is missing: \
                 run `monkpipe run FILE --stage load` again, or pass --threshold

@@ -110,6 +110,13 @@ public struct StageKey: Codable, Equatable, Hashable, Sendable, CustomStringConv
         hex = SHA256.hex(text)
     }
 
+    /// A key written down elsewhere (a checkpoint's sidecar, a stage record's inputs); nil
+    /// unless it is 64 lowercase hex digits, so that it can name no file but its own.
+    init?(hex: String) {
+        guard hex.utf8.count == 64, hex.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else { return nil }
+        self.hex = hex
+    }
+
     public var short: String { String(hex.prefix(12)) }
     public var description: String { short }
 }

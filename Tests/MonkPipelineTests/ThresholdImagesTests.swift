@@ -1,0 +1,77 @@
+// `evaluate`, `infer` and `export` on an experiment whose test stage has not run choose a
+// Youden threshold on its validation images now. Which images, and which files they are, is
+// taken from what the cache and the data vouch for, as `run` does: not from a load result that
+// names files outside the data, nor from a state whose load key is out of step with the cache.
+import Foundation
+import MonkData
+import MonkReport
+import Testing
+@testable import MonkPipeline
+
+@Suite struct ThresholdImagesTests {
+    static let spec = PipelineFixture.spec(epochs: 1, experiments: "  youden:\n    evaluation: {threshold: youden, bootstrap: {samples: 20, seed: 1}}\n")
+
+    /// `youden` trained (with the load stage), its test stage not run; `force` as `--force`.
+    static func train(_ f: PipelineFixture, force: [String] = []) throws {
+        let runner = PipelineRunner(plan: try f.plan(spec),
+                                    options: RunOptions(force: try force.map(ForceTarget.init(parsing:)),
+                                                        selection: StageSelection(kinds: [.train]), environment: [:]),
+                                    console: .silent)
+        #expect(!(try runner.run()).failed)
+    }
+
+    static func model(_ f: PipelineFixture) throws -> TrainedModel {
+        try TrainedModel(.experiment(directory: f.paths("youden").root, checkpoint: nil), threads: 1, console: .silent)
+    }
+
+    /// The threshold `evaluate` applies, with the number of validation images it was chosen on.
+    static func threshold(_ f: PipelineFixture) throws -> DecisionThreshold? {
+        if case .threshold(_, let t) = try model(f).decision.rule { return t }
+        return nil
+    }
+
+    static func stage(_ f: PipelineFixture, _ identity: String) throws -> PlannedStage {
+        try #require(try f.runner(spec).stages().stages.first { $0.identity == identity })
+    }
+
+    static func loadedURL(_ f: PipelineFixture, key: String) -> URL {
+        f.workspace.appendingPathComponent(".cache/load/\(key)/loaded.json")
+    }
+
+    /// The state's load key is a copy for people. Before: a state naming another load result
+    /// (here of the same data, two of the four validation images) had the threshold chosen on
+    /// that one's images, and without a completed training in the cache the state was believed.
+    @Test func aStateOutOfStepWithTheCacheChoosesNoImages() throws {
+        let f = try PipelineFixture()
+        defer { f.remove() }
+        try Self.train(f)
+        let reference = try Self.model(f).decision
+        let threshold = try #require(try Self.threshold(f))
+        #expect(threshold.validationImages == 4)
+
+        var other = try LoadedData.read(Self.loadedURL(f, key: try Self.stage(f, "load").key.hex))
+        other.validation = [0, 1].compactMap { label in other.validation.first { $0.label == label } }
+        let otherKey = String(repeating: "e", count: 64)
+        let otherURL = Self.loadedURL(f, key: otherKey)
+        try FileManager.default.createDirectory(at: otherURL.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try JSONEncoder().encode(other).write(to: otherURL)
+        let stateURL = f.paths("youden").state
+        var state = try ExperimentState.read(stateURL)
+        state.stageKeys[StageKind.load.rawValue] = otherKey
+        try state.write(to: stateURL)
+        #expect(try Self.model(f).decision == reference)
+
+        // Without the record of the training that wrote the weights (as when it was stopped),
+        // nothing says which images chose them: no threshold is chosen, --threshold still works.
+        let train = try Self.stage(f, "train/youden")
+        try FileManager.default.removeItem(at: f.workspace.appendingPathComponent(".cache/stages/\(train.key.hex).json"))
+        do {
+            _ = try Self.model(f)
+            Issue.record("evaluate chose a threshold on the images the state names")
+        } catch {
+            #expect("\(error)".hasSuffix("finish its training (`monkpipe run FILE --stage train`) or pass --threshold"), "\(error)")
+        }
+        let fixed = try TrainedModel(.experiment(directory: f.paths("youden").root, checkpoint: nil), threshold: 0.3, threads: 1, console: .silent)
+        #expect(fixed.decision.threshold == 0.3)
+    }
+}
