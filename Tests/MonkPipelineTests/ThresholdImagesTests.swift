@@ -38,6 +38,100 @@ import Testing
         f.workspace.appendingPathComponent(".cache/load/\(key)/loaded.json")
     }
 
+    /// An example image the fixture does not copy (no pixel entry has its content), at `to`.
+    static func outsideImage(at to: URL) throws -> URL {
+        let examples = PipelineFixture.examples.appendingPathComponent("train/NORMAL")
+        let unused = try FileManager.default.contentsOfDirectory(atPath: examples.path).filter { $0.hasSuffix(".jpeg") }.sorted()[20]
+        try FileManager.default.copyItem(at: examples.appendingPathComponent(unused), to: to)
+        return to
+    }
+
+    static func pixelEntries(_ f: PipelineFixture) -> Int {
+        let e = FileManager.default.enumerator(atPath: f.workspace.appendingPathComponent(".cache/pixels").path)
+        return (e?.allObjects as? [String])?.filter { $0.hasSuffix(".px") }.count ?? 0
+    }
+
+    /// Rewrites the first validation image of the load result at `url` as `path`, with the
+    /// content hash of `file`; the image as it was.
+    static func tamper(_ url: URL, path: String, hashOf file: URL) throws -> LoadedImage {
+        var loaded = try LoadedData.read(url)
+        let was = loaded.validation[0]
+        loaded.validation[0].path = path
+        loaded.validation[0].hash = try FileBytes.sha256(file)
+        try JSONEncoder().encode(loaded).write(to: url)
+        return was
+    }
+
+    /// Before: `evaluate --experiment` decoded `<root>/outside.jpeg` into the pixel cache and
+    /// chose the threshold with it among the validation images.
+    @Test func aLoadResultNamingAFileOutsideTheDataIsNotRead() throws {
+        let f = try PipelineFixture()
+        defer { f.remove() }
+        try Self.train(f)
+        let reference = try #require(try Self.threshold(f))
+        #expect(reference.method == .youdenJOnValidation && reference.validationImages == 4)
+
+        let outside = try Self.outsideImage(at: f.root.appendingPathComponent("outside.jpeg"))
+        let url = Self.loadedURL(f, key: try Self.stage(f, "load").key.hex)
+        let was = try Self.tamper(url, path: "../../outside.jpeg", hashOf: outside)
+        let pixels = Self.pixelEntries(f)
+        do {
+            _ = try Self.model(f)
+            Issue.record("evaluate read the tampered load result")
+        } catch {
+            #expect("\(error)" == """
+                the load result \(url.path) does not match the data: its validation image '../../outside.jpeg' of the \
+                validation source with class number \(was.label) is not one the data lists; load the data again \
+                (`monkpipe run FILE --force load`) or pass --threshold
+                """)
+        }
+        #expect(Self.pixelEntries(f) == pixels)
+        // As the message says: loading again writes the result the data gives, and the threshold is the same.
+        try Self.train(f, force: ["load"])
+        #expect(try Self.threshold(f) == reference)
+    }
+
+    /// Where the data is not all where the state saw it (here its test folder is gone), which
+    /// images it lists is not known; a validation image must then still name a file inside its
+    /// folder. Before: `<root>/outside.jpeg` was read as above.
+    @Test func withoutTheWholeDataTheImagesStayInsideTheirFolders() throws {
+        let f = try PipelineFixture()
+        defer { f.remove() }
+        try Self.train(f)
+        let reference = try #require(try Self.threshold(f))
+        let url = Self.loadedURL(f, key: try Self.stage(f, "load").key.hex)
+        try FileManager.default.removeItem(at: f.dataDirectory.appendingPathComponent("test"))
+        #expect(try Self.threshold(f) == reference)
+
+        let outside = try Self.outsideImage(at: f.root.appendingPathComponent("outside.jpeg"))
+        let was = try Self.tamper(url, path: "../../outside.jpeg", hashOf: outside)
+        let pixels = Self.pixelEntries(f)
+        do {
+            _ = try Self.model(f)
+            Issue.record("evaluate read the tampered load result")
+        } catch {
+            #expect("\(error)" == """
+                the load result \(url.path) does not match the data: its validation image '../../outside.jpeg' with class \
+                number \(was.label) is not inside a data folder; load the data again (`monkpipe run FILE --force load`) or \
+                pass --threshold
+                """)
+        }
+        #expect(Self.pixelEntries(f) == pixels)
+    }
+
+    /// A project moved and not run since: its state names the data where it was, gone, and the
+    /// validation images come from the pixel cache by content, to the same threshold.
+    @Test func aMovedProjectNotRunSinceChoosesTheSameThreshold() throws {
+        let before = try PipelineFixture()
+        try Self.train(before)
+        let reference = try #require(try Self.threshold(before))
+        let f = try RelocationTests.move(before)
+        defer { f.remove() }
+        #expect(!FileManager.default.fileExists(atPath: before.dataDirectory.path))
+        #expect(try ExperimentState.read(f.paths("youden").state).data == (try before.plan(Self.spec).data))
+        #expect(try Self.threshold(f) == reference)
+    }
+
     /// The state's load key is a copy for people. Before: a state naming another load result
     /// (here of the same data, two of the four validation images) had the threshold chosen on
     /// that one's images, and without a completed training in the cache the state was believed.

@@ -148,6 +148,7 @@ extension TrainedExperiment {
 
     /// The predictor's probabilities on the validation images of the load stage that fed
     /// this experiment's training (`trainingLoadKey`), read through the workspace's pixel cache.
+    /// Only images the data lists are read, as `run` reads a cached load result.
     func validationPredictions(_ predictor: Predictor, console: Console) throws -> PredictionSet {
         let cache = StageCache(workspace: workspace)
         let key = try trainingLoadKey(predictor.info)
@@ -156,6 +157,12 @@ extension TrainedExperiment {
             throw PipelineError.invalid("""
                 the validation images of \(paths.root.path) are listed in \(loadedURL.path), which is missing: \
                 run `monkpipe run FILE --stage load` again, or pass --threshold
+                """)
+        }
+        if let why = unreadable(loaded) {
+            throw PipelineError.invalid("""
+                the load result \(loadedURL.path) does not match the data: \(why); load the data again \
+                (`monkpipe run FILE --force load`) or pass --threshold
                 """)
         }
         let bar = console.progress("predicting validation set (threshold)", total: loaded.validation.count, unit: "img")
@@ -171,5 +178,21 @@ extension TrainedExperiment {
         return try PredictionSet(classNames: loaded.classes, samples: zip(loaded.validation, probs).map {
             PredictedSample(file: $0.path, trueLabel: $0.label, probabilities: $1)
         })
+    }
+
+    /// Why reading `loaded`'s validation images could read a file outside the data, or nil.
+    /// Where the state last saw the data, each must be one it lists (`DataSources.unlisted`,
+    /// the check `run` makes). Where the data is no longer there (the project moved and has
+    /// not run since), the images can only come from the pixel cache; each must then still
+    /// name a file inside its source's folder, of one of the classes.
+    func unreadable(_ loaded: LoadedData) -> String? {
+        if let sources = try? DataSources.list(state.data) { return sources.unlisted(in: loaded) }
+        for image in loaded.validation {
+            guard let role = image.source, role != .test, !image.path.hasPrefix("/"),
+                  !image.path.split(separator: "/").contains(".."), loaded.classes.indices.contains(image.label) else {
+                return "its validation image '\(image.path)' with class number \(image.label) is not inside a data folder"
+            }
+        }
+        return nil
     }
 }
