@@ -30,8 +30,8 @@ import MonkReport
         let e = FileManager.default.enumerator(at: f.workspace, includingPropertiesForKeys: nil)
         while let url = e?.nextObject() as? URL {
             let rel = String(url.path.dropFirst(f.workspace.path.count + 1))
-            // The hash memo is keyed by path (a speed-up only); the state is for people.
-            guard !rel.hasPrefix(".cache/pixels"), rel != ".cache/file-hashes.json", !rel.hasSuffix("experiment-state.json"),
+            // The hash memo is keyed by path (a speed-up only).
+            guard !rel.hasPrefix(".cache/pixels"), rel != ".cache/file-hashes.json",
                   let text = try? String(contentsOf: url, encoding: .utf8) else { continue }
             if text.contains(path) { found.append(rel) }
         }
@@ -51,8 +51,11 @@ import MonkReport
         let report = try f.runner(Self.spec).run()
         #expect(report.stages.map(\.outcome) == [.cached, .cached, .cached, .cached])
         #expect(try Self.results(f) == results)
-        // Nothing a stage reads names the old place (load result, records, stored predictions).
+        // Nothing a stage reads names the old place (load result, records, stored predictions),
+        // and the run, all cached, left the experiment's state naming the data where it is now
+        // (before, it named the folders of the first run).
         #expect(Self.filesNaming(before.root.path, in: f) == [])
+        #expect(try ExperimentState.read(f.paths("sgd").state).data == (try f.plan(Self.spec).data))
 
         // `evaluate --experiment` knows its test folder where it now is, and agrees with the test stage.
         let model = try TrainedModel(.experiment(directory: f.paths("sgd").root, checkpoint: nil), threads: 1, console: .silent)

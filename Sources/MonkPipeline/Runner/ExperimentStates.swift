@@ -54,6 +54,25 @@ struct ExperimentStates {
         try state.write(to: layout.experiment(e.name).state)
     }
 
+    /// Whether the stored state records `key` for `kind` but not the current settings and data:
+    /// the same by key (paths enter keys by content), but a moved project's state would go on
+    /// naming the folders it was run in. `cachedStage` brings it up to date.
+    func isBehind(_ e: ExperimentPlan, kind: StageKind, key: StageKey) -> Bool {
+        guard let state = try? ExperimentState.read(layout.experiment(e.name).state),
+              state.stageKeys[kind.rawValue] == key.hex else { return false }
+        return state.config != e || state.data != plan.data || state.overrides != (plan.overrides.isEmpty ? nil : plan.overrides)
+    }
+
+    /// A stage of this run was cached: a state that records it (`isBehind`) describes the
+    /// current settings and data from now on; its status, keys and results stay.
+    func cachedStage(_ e: ExperimentPlan, kind: StageKind, key: StageKey) throws {
+        guard isBehind(e, kind: kind, key: key), var state = try? ExperimentState.read(layout.experiment(e.name).state) else { return }
+        state.config = e
+        state.data = plan.data
+        state.overrides = plan.overrides.isEmpty ? nil : plan.overrides
+        try state.write(to: layout.experiment(e.name).state)
+    }
+
     /// A renamed experiment took over a stage's outputs from `from`: its state is the old
     /// one under the new name, with this stage's key.
     func adopted(_ e: ExperimentPlan, from: ExperimentPaths, kind: StageKind, key: StageKey) throws {

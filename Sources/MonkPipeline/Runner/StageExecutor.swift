@@ -99,6 +99,8 @@ struct StageExecutor {
                     try adopt(s, from: ExperimentPaths(root: URL(fileURLWithPath: from)))
                 case (.compare, .runs):
                     try runCompare(s, start: start)
+                case (.train, .cached), (.test, .cached):
+                    refreshState(s)
                 default:
                     break
                 }
@@ -211,6 +213,19 @@ struct StageExecutor {
         if s.kind == .train { try restamp(here, experiment: e.name, key: s.key) }
         try states.adopted(e, from: from, kind: s.kind, key: s.key)
         try complete(s, seconds: 0)
+    }
+
+    /// A cached train or test stage writes nothing, but a state that records it and names the
+    /// settings and data as they were (a moved project's folders) is brought up to date, under
+    /// the experiment's lock. The state is for people and for `evaluate`: left as it is while
+    /// another run holds the lock (that run writes it itself) or where it cannot be written,
+    /// rather than failing a stage that is done.
+    func refreshState(_ s: PlannedStage) {
+        let e = experiment(s)
+        guard states.isBehind(e, kind: s.kind, key: s.key) else { return }
+        try? RunLock.holding(layout.experiment(e.name).lock, console: console) {
+            try states.cachedStage(e, kind: s.kind, key: s.key)
+        }
     }
 
     // MARK: records
