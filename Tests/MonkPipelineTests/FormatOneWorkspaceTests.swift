@@ -28,6 +28,7 @@ import MonkReport
         defer { f.remove() }
         let spec = try Self.install("format1-finished", into: f)
         let trained = try RelocationTests.results(f)
+        let formerVersion = try ExperimentState.read(f.paths("sgd").state).monkpipeVersion
         let csv = f.paths("sgd").test.appendingPathComponent("predictions.csv")
         let csvBefore = try String(contentsOf: csv, encoding: .utf8)
 
@@ -58,6 +59,8 @@ import MonkReport
         let stages = try f.runner(spec).stages().stages
         let state = try ExperimentState.read(f.paths("sgd").state)
         #expect(state.stageKeys == Dictionary(uniqueKeysWithValues: stages.filter { $0.kind != .compare }.map { ($0.kind.rawValue, $0.key.hex) }))
+        // The state says which monkpipe last wrote it: this one, whose keys are of another format.
+        #expect(state.monkpipeVersion == MonkpipeVersion.string && state.monkpipeVersion != formerVersion, "\(state.monkpipeVersion)")
         // The new records and load result name no folder (the older ones stay until `gc`).
         let loadKey = try #require(stages.first { $0.kind == .load }?.key.hex)
         for file in stages.map({ ".cache/stages/\($0.key.hex).json" }) + [".cache/load/\(loadKey)/loaded.json"] {

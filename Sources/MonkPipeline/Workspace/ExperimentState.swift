@@ -20,6 +20,7 @@ public struct ExperimentState: Codable, Sendable {
     }
 
     public var format = 1
+    /// The monkpipe that last wrote the state (informational, like `updated`).
     public var monkpipeVersion = MonkpipeVersion.string
     public var project: String
     public var experiment: String
@@ -51,6 +52,7 @@ public struct ExperimentState: Codable, Sendable {
 
     public mutating func write(to url: URL) throws {
         updated = ISO8601DateFormatter().string(from: Date())
+        monkpipeVersion = MonkpipeVersion.string
         try AtomicFile.writeJSON(self, to: url)
     }
 }
