@@ -65,6 +65,22 @@ import MonkReport
         #expect(evaluation.metrics.accuracy.value == (try ExperimentState.read(f.paths("sgd").state).test?.accuracy))
     }
 
+    /// Renamed and moved at once: the renamed experiment takes over the old one's outputs, and
+    /// its state names the data where it is now, not where the first run found it.
+    @Test func aRenamedExperimentInAMovedProjectNamesTheDataWhereItIs() throws {
+        let before = try PipelineFixture()
+        try before.runner(Self.spec).run()
+        let f = try Self.move(before)
+        defer { f.remove() }
+        let renamed = Self.spec.replacingOccurrences(of: "  sgd: {}\n", with: "  sgd_renamed: {}\n")
+        #expect(try f.decisions(renamed)["train/sgd_renamed"]?.hasPrefix("cached (outputs copied from") == true)
+        #expect(!(try f.runner(renamed).run()).failed)
+        let state = try ExperimentState.read(f.paths("sgd_renamed").state)
+        #expect(state.experiment == "sgd_renamed")
+        #expect(state.data == (try f.plan(renamed).data))
+        #expect(Self.filesNaming(before.root.path, in: f).filter { $0.contains("sgd_renamed") } == [])
+    }
+
     @Test func anInterruptedTrainingMovedResumesFromItsCheckpoint() throws {
         let reference = try ResumeTests.reference.get()
         let before = try PipelineFixture()

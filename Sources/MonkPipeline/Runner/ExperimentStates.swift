@@ -74,12 +74,15 @@ struct ExperimentStates {
     }
 
     /// A renamed experiment took over a stage's outputs from `from`: its state is the old
-    /// one under the new name, with this stage's key.
+    /// one under the new name, with this stage's key and the data where it is now (a project
+    /// renamed and moved at once would otherwise go on naming the folders of the first run).
     func adopted(_ e: ExperimentPlan, from: ExperimentPaths, kind: StageKind, key: StageKey) throws {
         var state = (try? ExperimentState.read(from.state))
             ?? ExperimentState(project: plan.project, experiment: e, data: plan.data, status: .trained)
         state.experiment = e.name
         state.config = e
+        state.data = plan.data
+        state.overrides = plan.overrides.isEmpty ? nil : plan.overrides
         state.stageKeys[kind.rawValue] = key.hex
         try state.write(to: layout.experiment(e.name).state)
     }
