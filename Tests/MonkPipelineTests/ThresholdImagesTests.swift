@@ -62,6 +62,14 @@ import Testing
         return was
     }
 
+    /// What `evaluate --experiment` refuses with (nil if it reads the experiment), checking that
+    /// nothing was decoded into the pixel cache on the way.
+    static func refusal(_ f: PipelineFixture) -> String? {
+        let pixels = pixelEntries(f)
+        defer { #expect(pixelEntries(f) == pixels) }
+        do { _ = try model(f); return nil } catch { return "\(error)" }
+    }
+
     /// Before: `evaluate --experiment` decoded `<root>/outside.jpeg` into the pixel cache and
     /// chose the threshold with it among the validation images.
     @Test func aLoadResultNamingAFileOutsideTheDataIsNotRead() throws {
@@ -74,18 +82,11 @@ import Testing
         let outside = try Self.outsideImage(at: f.root.appendingPathComponent("outside.jpeg"))
         let url = Self.loadedURL(f, key: try Self.stage(f, "load").key.hex)
         let was = try Self.tamper(url, path: "../../outside.jpeg", hashOf: outside)
-        let pixels = Self.pixelEntries(f)
-        do {
-            _ = try Self.model(f)
-            Issue.record("evaluate read the tampered load result")
-        } catch {
-            #expect("\(error)" == """
-                the load result \(url.path) does not match the data: its validation image '../../outside.jpeg' of the \
-                validation source with class number \(was.label) is not one the data lists; load the data again \
-                (`monkpipe run FILE --force load`) or pass --threshold
-                """)
-        }
-        #expect(Self.pixelEntries(f) == pixels)
+        #expect(Self.refusal(f) == """
+            the load result \(url.path) does not match the data: its validation image '../../outside.jpeg' of the \
+            validation source with class number \(was.label) is not one the data lists; load the data again \
+            (`monkpipe run FILE --force load`) or pass --threshold
+            """)
         // As the message says: loading again writes the result the data gives, and the threshold is the same.
         try Self.train(f, force: ["load"])
         #expect(try Self.threshold(f) == reference)
@@ -105,18 +106,11 @@ import Testing
 
         let outside = try Self.outsideImage(at: f.root.appendingPathComponent("outside.jpeg"))
         let was = try Self.tamper(url, path: "../../outside.jpeg", hashOf: outside)
-        let pixels = Self.pixelEntries(f)
-        do {
-            _ = try Self.model(f)
-            Issue.record("evaluate read the tampered load result")
-        } catch {
-            #expect("\(error)" == """
-                the load result \(url.path) does not match the data: its validation image '../../outside.jpeg' with class \
-                number \(was.label) is not inside a data folder; load the data again (`monkpipe run FILE --force load`) or \
-                pass --threshold
-                """)
-        }
-        #expect(Self.pixelEntries(f) == pixels)
+        #expect(Self.refusal(f) == """
+            the load result \(url.path) does not match the data: its validation image '../../outside.jpeg' with class \
+            number \(was.label) is not inside a data folder; load the data again (`monkpipe run FILE --force load`) or \
+            pass --threshold
+            """)
     }
 
     /// A project moved and not run since: its state names the data where it was, gone, and the
