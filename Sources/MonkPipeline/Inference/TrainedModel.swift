@@ -48,8 +48,11 @@ public struct TrainedModel {
             testFolder = exp.state.data.test.flatMap {
                 if case .folder(let path) = $0 { return URL(fileURLWithPath: path) } else { return nil }
             }
-            testImages = (try? exp.trainingLoadKey(predictor.info)).flatMap(exp.loadResult)?.test
-            decision = try exp.decision(for: predictor, override: override, console: console)
+            // Looked up once: it checks the training's outputs (the weights among them) by checksum.
+            let info = predictor.info
+            let loadKey = Result { try exp.trainingLoadKey(info) }
+            testImages = (try? loadKey.get()).flatMap(exp.loadResult)?.test
+            decision = try exp.decision(for: predictor, loadKey: loadKey, override: override, console: console)
         case .file(let url):
             weights = url
             predictor = try Predictor(weights: url, pipelines: nil, threads: threads)
@@ -83,8 +86,9 @@ extension TrainedExperiment {
 
     /// The decision the test stage applies to these weights: the one it recorded in their
     /// sidecar, else the experiment's rule resolved now (a fixed threshold, or Youden's J on
-    /// the experiment's validation images).
-    func decision(for predictor: Predictor, override: Double?, console: Console) throws -> ModelDecision {
+    /// the experiment's validation images, those of the load stage `loadKey` names: `trainingLoadKey`).
+    func decision(for predictor: Predictor, loadKey: Result<StageKey, Error>, override: Double?,
+                  console: Console) throws -> ModelDecision {
         let e = state.config.evaluation
         let classes = predictor.info.classes
         var positive: String?
@@ -106,7 +110,7 @@ extension TrainedExperiment {
             guard classes.count == 2 else {
                 return ModelDecision(classes: classes, rule: .mostProbable, bootstrap: bootstrap, origin: "more than two classes")
             }
-            let validation = try validationPredictions(predictor, console: console)
+            let validation = try validationPredictions(predictor, loadKey: loadKey.get(), console: console)
             let index = try Evaluation.positiveClassIndex(classes, requested: positive)
             let threshold = try DecisionThreshold(rule: .youdenJ(validation: validation), positive: index)
             return try .make(classes: classes, positive: positive, threshold: threshold, bootstrap: bootstrap,
@@ -146,12 +150,11 @@ extension TrainedExperiment {
         return load
     }
 
-    /// The predictor's probabilities on the validation images of the load stage that fed
+    /// The predictor's probabilities on the validation images of the load stage `key` that fed
     /// this experiment's training (`trainingLoadKey`), read through the workspace's pixel cache.
     /// Only images the data lists are read, as `run` reads a cached load result.
-    func validationPredictions(_ predictor: Predictor, console: Console) throws -> PredictionSet {
+    func validationPredictions(_ predictor: Predictor, loadKey key: StageKey, console: Console) throws -> PredictionSet {
         let cache = StageCache(workspace: workspace)
-        let key = try trainingLoadKey(predictor.info)
         let loadedURL = loadResultURL(key)
         guard let loaded = loadResult(key) else {
             throw PipelineError.invalid("""
