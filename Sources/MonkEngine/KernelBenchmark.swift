@@ -57,7 +57,8 @@ public enum KernelBenchmark {
     }
 
     /// ResNet-18's convolutions at 128 px, batch 16 (the training benchmark's setting), plus a
-    /// ResNet-50-style pointwise expansion and a MobileNetV2 depthwise layer. NHWC inputs.
+    /// ResNet-50-style pointwise expansion, a MobileNetV2 depthwise layer, and ResNet-50 v2's
+    /// three 3×3 stride-2 layers at 224 px, batch 4 and 8 (the tutorial's). NHWC inputs.
     struct ConvShape {
         let name: String
         let input: [Int]
@@ -80,6 +81,12 @@ public enum KernelBenchmark {
         ConvShape(name: "layer4 3x3 512", input: [16, 4, 4, 512], out: 512, kernel: 3, stride: 1),
         ConvShape(name: "pointwise 1x1 64->256", input: [16, 32, 32, 64], out: 256, kernel: 1, stride: 1),
         ConvShape(name: "depthwise 3x3 96 (mbv2)", input: [16, 32, 32, 96], out: 96, kernel: 3, stride: 1, groups: 96),
+        ConvShape(name: "r50v2 3x3/2 128 @56 b4", input: [4, 56, 56, 128], out: 128, kernel: 3, stride: 2),
+        ConvShape(name: "r50v2 3x3/2 256 @28 b4", input: [4, 28, 28, 256], out: 256, kernel: 3, stride: 2),
+        ConvShape(name: "r50v2 3x3/2 512 @14 b4", input: [4, 14, 14, 512], out: 512, kernel: 3, stride: 2),
+        ConvShape(name: "r50v2 3x3/2 128 @56 b8", input: [8, 56, 56, 128], out: 128, kernel: 3, stride: 2),
+        ConvShape(name: "r50v2 3x3/2 256 @28 b8", input: [8, 28, 28, 256], out: 256, kernel: 3, stride: 2),
+        ConvShape(name: "r50v2 3x3/2 512 @14 b8", input: [8, 14, 14, 512], out: 512, kernel: 3, stride: 2),
     ]
 
     /// A tensor of uniform values in [-1, 1).
@@ -95,19 +102,35 @@ struct KernelTimer {
     let cpuTime: Bool
     var clock: String { cpuTime ? "thread CPU time" : "wall time" }
 
+    /// Milliseconds on this timer's clock.
+    func now() -> Double {
+        var t = timespec()
+        clock_gettime(cpuTime ? CLOCK_THREAD_CPUTIME_ID : CLOCK_MONOTONIC, &t)
+        return Double(t.tv_sec) * 1e3 + Double(t.tv_nsec) / 1e6
+    }
+
     /// Milliseconds of the fastest of `runs` calls of `body`, after one untimed call.
     func best(_ body: () throws -> Void) rethrows -> Double {
-        func now() -> Double {
-            var t = timespec()
-            clock_gettime(cpuTime ? CLOCK_THREAD_CPUTIME_ID : CLOCK_MONOTONIC, &t)
-            return Double(t.tv_sec) * 1e3 + Double(t.tv_nsec) / 1e6
-        }
         try body()
         var best = Double.infinity
         for _ in 0..<runs {
             let t0 = now()
             try body()
             best = min(best, now() - t0)
+        }
+        return best
+    }
+
+    /// The fastest of `runs` calls of each body, calling them in turns (one untimed round first).
+    func interleaved(_ bodies: [() -> Void]) -> [Double] {
+        for body in bodies { body() }
+        var best = [Double](repeating: .infinity, count: bodies.count)
+        for _ in 0..<runs {
+            for (i, body) in bodies.enumerated() {
+                let t0 = now()
+                body()
+                best[i] = min(best[i], now() - t0)
+            }
         }
         return best
     }

@@ -1,30 +1,40 @@
-// `monkpipe bench --kernels conv` and `--kernels winograd`: convolution layers on ResNet-18
-// shapes against raw sgemm on the same products, and the phases of a Winograd forward.
+// `monkpipe bench --kernels conv` and `--kernels winograd`: convolution layers on ResNet shapes
+// against raw sgemm on the same products, and the phases of a Winograd forward.
 
 extension KernelBenchmark {
-    /// Forward and backward of each shape with im2col + GEMM and (3×3, stride 1) Winograd, and
+    /// Forward and backward of each shape with im2col + GEMM and (3×3, stride 1) Winograd, timed
+    /// in turns, and
     /// single-threaded sgemm on the im2col products' M/N/K: forward C[M,N] = A[M,K]·B[N,K]ᵀ,
     /// backward dW[N,K] += Cᵀ·A and dA[M,K] = C·B.
     static func convolutions(_ timer: KernelTimer, _ parallel: Parallel, _ progress: (String) -> Void) -> [KernelTiming] {
         let ctx = Context(training: true, parallel: parallel)
         return convShapes.map { s in
             progress(s.name)
-            var rng = RNG(seed: 1)
-            let conv = Conv2D(inChannels: s.input[3], outChannels: s.out, kernelSize: s.kernel, stride: s.stride,
+            func makeConv() -> Conv2D {
+                var rng = RNG(seed: 1)
+                return Conv2D(inChannels: s.input[3], outChannels: s.out, kernelSize: s.kernel, stride: s.stride,
                               padding: s.padding, groups: s.groups, bias: false, rng: &rng)
+            }
             let x = random(s.input, seed: 2)
-            let g = conv.geometry(x.shape)
+            let g = makeConv().geometry(x.shape)
             let flops = 2.0 * Double(g.rows) * Double(g.og) * Double(g.patch) * Double(g.groups)
             func rate(_ f: Double, _ ms: Double) -> Double { f / ms * 1e-6 }
             var out: [KernelTiming.Measurement] = []
             var algorithms: [ConvAlgorithm] = [.im2col]
             if ConvWinograd.applies(g) { algorithms += [.winograd, .winograd4] }
+            // Each algorithm its own layer (a backward needs its own forward's state), timed in
+            // turns so that a slow spell of a shared machine does not fall on one of them only.
+            var bodies: [() -> Void] = []
             for algorithm in algorithms {
+                let conv = makeConv()
                 conv.algorithm = algorithm
-                let y = conv.forward(x, ctx)
-                let dy = random(y.shape, seed: 3)
-                let fwd = timer.best { _ = conv.forward(x, ctx) }
-                let bwd = timer.best { _ = conv.backward(dy, ctx) }
+                let dy = random(g.outputShape, seed: 3)
+                bodies.append { _ = conv.forward(x, ctx) }
+                bodies.append { _ = conv.backward(dy, ctx) }
+            }
+            let times = timer.interleaved(bodies)
+            for (i, algorithm) in algorithms.enumerated() {
+                let fwd = times[2 * i], bwd = times[2 * i + 1]
                 out.append(.init(what: "\(algorithm.rawValue) fwd", ms: fwd, gflops: rate(flops, fwd)))
                 out.append(.init(what: "\(algorithm.rawValue) bwd", ms: bwd, gflops: rate(2 * flops, bwd)))
             }
@@ -102,3 +112,4 @@ extension KernelBenchmark {
         return out
     }
 }
+
