@@ -24,7 +24,7 @@ public final class Conv2D: Module {
     public var algorithm = ConvAlgorithm.automatic
     /// The last forward's input, kept for backward.
     private var input: Tensor?
-    /// A training forward's Winograd-transformed filters, reused by its backward.
+    /// A training forward's Winograd- or polyphase-transformed filters, reused by its backward.
     private var winogradFilters: Tensor?
 
     /// Weights and bias start as PyTorch's `Conv2d` default: kaiming_uniform(a=√5), i.e.
@@ -73,7 +73,7 @@ public final class Conv2D: Module {
     func profileLabel(_ g: ConvGeometry, _ pass: String) -> String {
         let tile = g.isDepthwise ? nil : algorithm.winogradTile(g)
         let path = g.isDepthwise ? "depthwise" : tile == .f2 ? "winograd" : tile == .f4 ? "winograd4"
-            : g.isPointwise ? "gemm" : "im2col"
+            : algorithm.usesPolyphase(g) ? "polyphase" : g.isPointwise ? "gemm" : "im2col"
         let groups = g.groups > 1 && !g.isDepthwise ? " g\(g.groups)" : ""
         return "conv \(g.kh)×\(g.kw)/\(g.stride) \(g.c)→\(g.o)\(groups) @\(g.h)×\(g.w) \(path) \(pass)"
     }
@@ -95,6 +95,16 @@ public final class Conv2D: Module {
             }
             ConvWinograd.forward(x: x.data, weight: weight.value.data, bias: b, y: y.data, g, tile: tile,
                                  workspace: workspace, parallel: ctx.parallel, keepFilters: winogradFilters?.data)
+        } else if algorithm.usesPolyphase(g) {
+            // As for Winograd: 16·in·out values (17 MB for a 512-channel layer).
+            if ctx.training && ctx.keepsForBackward {
+                let floats = ConvPolyphase.filterFloats(g)
+                if winogradFilters?.count != floats { winogradFilters = Tensor(uninitializedShape: [floats]) }
+            } else {
+                winogradFilters = nil
+            }
+            ConvPolyphase.forward(x: x.data, weight: weight.value.data, bias: b, y: y.data, g, workspace: workspace,
+                                  parallel: ctx.parallel, keepFilters: winogradFilters?.data)
         } else {
             ConvGEMM.forward(x: x.data, weight: weight.value.data, bias: b, y: y.data, g,
                              workspace: workspace, parallel: ctx.parallel, blasThreads: BLAS.threads)
@@ -125,6 +135,10 @@ public final class Conv2D: Module {
             ConvWinograd.backward(x: x.data, weight: weight.value.data, dy: dy.data, weightGrad: dW,
                                   dx: dx?.data, g, tile: tile, workspace: workspace, parallel: ctx.parallel,
                                   keptFilters: winogradFilters.map { UnsafePointer($0.data) })
+        } else if algorithm.usesPolyphase(g) {
+            ConvPolyphase.backward(x: x.data, weight: weight.value.data, dy: dy.data, weightGrad: dW, dx: dx?.data, g,
+                                   workspace: workspace, parallel: ctx.parallel,
+                                   keptFilters: winogradFilters.map { UnsafePointer($0.data) })
         } else {
             ConvGEMM.backward(x: x.data, weight: weight.value.data, dy: dy.data, weightGrad: dW,
                               dx: dx?.data, g, workspace: workspace, parallel: ctx.parallel,

@@ -39,6 +39,8 @@ public enum KernelSuite: String, Codable, Sendable, CaseIterable {
     case conv
     /// Where Winograd's forward time goes: filter, input and output transforms and the GEMMs.
     case winograd
+    /// Where polyphase's (3×3 stride 2) forward and backward time goes, one thread.
+    case polyphase
     /// The memory-bound passes (BatchNorm, ReLU, pooling, concatenation, the optimizer step)
     /// next to a copy of the same tensor.
     case layers
@@ -52,6 +54,7 @@ public enum KernelBenchmark {
         switch suite {
         case .conv: return convolutions(timer, parallel, progress)
         case .winograd: return winogradPhases(KernelTimer(runs: max(1, runs), cpuTime: true), progress)
+        case .polyphase: return polyphasePhases(KernelTimer(runs: max(1, runs), cpuTime: true), progress)
         case .layers: return try memoryBound(timer, parallel, progress)
         }
     }

@@ -1,9 +1,11 @@
-// `monkpipe bench --kernels conv` and `--kernels winograd`: convolution layers on ResNet shapes
-// against raw sgemm on the same products, and the phases of a Winograd forward.
+// `monkpipe bench --kernels conv`, `--kernels winograd` and `--kernels polyphase`: convolution
+// layers on ResNet shapes against raw sgemm on the same products, the phases of a Winograd
+// forward, and those of a polyphase (3×3 stride 2) forward and backward.
+import CKernels
 
 extension KernelBenchmark {
-    /// Forward and backward of each shape with im2col + GEMM and (3×3, stride 1) Winograd, timed
-    /// in turns, and
+    /// Forward and backward of each shape with im2col + GEMM, (3×3, stride 1) Winograd and (3×3,
+    /// stride 2) polyphase in both passes and as automatic mode picks per pass, timed in turns, and
     /// single-threaded sgemm on the im2col products' M/N/K: forward C[M,N] = A[M,K]·B[N,K]ᵀ,
     /// backward dW[N,K] += Cᵀ·A and dA[M,K] = C·B.
     static func convolutions(_ timer: KernelTimer, _ parallel: Parallel, _ progress: (String) -> Void) -> [KernelTiming] {
@@ -22,6 +24,7 @@ extension KernelBenchmark {
             var out: [KernelTiming.Measurement] = []
             var algorithms: [ConvAlgorithm] = [.im2col]
             if ConvWinograd.applies(g) { algorithms += [.winograd, .winograd4] }
+            if ConvPolyphase.applies(g) { algorithms += [.polyphase, .automatic] }
             // Each algorithm its own layer (a backward needs its own forward's state), timed in
             // turns so that a slow spell of a shared machine does not fall on one of them only.
             var bodies: [() -> Void] = []
@@ -113,3 +116,90 @@ extension KernelBenchmark {
     }
 }
 
+extension KernelBenchmark {
+    /// One thread: for each 3×3 stride-2 shape and chunks of 32, 64 and all tiles, the filter
+    /// transform, and over the chunks of the layer the input transform, the forward GEMMs (filters
+    /// transposed in the GEMM, as the layer runs them), the output transform, the output-gradient
+    /// transform, the weight-gradient GEMMs, the input-gradient GEMMs and the input-gradient
+    /// transform.
+    static func polyphasePhases(_ timer: KernelTimer, _ progress: (String) -> Void) -> [KernelTiming] {
+        var out: [KernelTiming] = []
+        for s in convShapes where s.kernel == 3 && s.stride == 2 && s.groups == 1 {
+            progress(s.name)
+            let g = ConvGeometry(input: s.input, outChannels: s.out, kernel: 3, stride: 2, padding: s.padding, groups: 1)
+            let x = random(s.input, seed: 2), w = random([g.o, 3, 3, g.c], seed: 3)
+            let y = Tensor(shape: g.outputShape), dy = random(g.outputShape, seed: 4), dx = Tensor(shape: s.input)
+            let tiles = ConvPolyphase.Tiles(g), groups = ConvPolyphase.groups, slots = ConvPolyphase.slots
+            var shape = ConvPolyphase.shape(g, tiles)
+            let uP = ConvWinograd.plane(g.o * g.c)
+            let u = Tensor(shape: [ConvPolyphase.planes * uP]), du = Tensor(shape: [ConvPolyphase.planes * uP])
+            let zeros = Tensor(shape: [max(g.c, g.o)]), sink = Tensor(shape: [slots, max(g.c, g.o)])
+            let edges = MonkWinogradEdges(zeros: zeros.data, sink: sink.data)
+            for per in [32, 64].filter({ $0 < tiles.count }) + [tiles.count] {
+                let v = Tensor(shape: [ConvPolyphase.slotFloats(per * g.c)]), m = Tensor(shape: [ConvPolyphase.slotFloats(per * g.o)])
+                let chunks = stride(from: 0, to: tiles.count, by: per).map { $0..<min($0 + per, tiles.count) }
+                let filters = timer.best {
+                    ConvPolyphase.transformFilters(w.data, into: u.data, plane: uP, g, parallel: .serial)
+                }
+                let input = timer.best {
+                    for c in chunks { monk_polyphase_input(x.data, &shape, c.lowerBound, c.count, v.data, c.count * g.c, edges) }
+                }
+                let gemm = timer.best {
+                    for c in chunks {
+                        for (i, gr) in groups.enumerated() {
+                            BLAS.gemm(transB: true, m: gr.count * c.count, n: g.o, k: g.c,
+                                      a: v.data + ConvPolyphase.start(i, plane: c.count * g.c), lda: g.c,
+                                      b: u.data + gr.plane * uP, ldb: g.c, beta: 0,
+                                      c: m.data + ConvPolyphase.start(i, plane: c.count * g.o), ldc: g.o)
+                        }
+                    }
+                }
+                let output = timer.best {
+                    for c in chunks {
+                        monk_polyphase_output(m.data, c.count * g.o, &shape, c.lowerBound, c.count, nil, y.data, edges)
+                    }
+                }
+                let outputAdjoint = timer.best {
+                    for c in chunks {
+                        monk_polyphase_output_adjoint(dy.data, &shape, c.lowerBound, c.count, m.data, c.count * g.o, edges)
+                    }
+                }
+                let gemmDW = timer.best {
+                    for c in chunks {
+                        for (i, gr) in groups.enumerated() {
+                            BLAS.gemm(transA: true, m: g.o, n: g.c, k: gr.count * c.count,
+                                      a: m.data + ConvPolyphase.start(i, plane: c.count * g.o), lda: g.o,
+                                      b: v.data + ConvPolyphase.start(i, plane: c.count * g.c), ldb: g.c, beta: 1,
+                                      c: du.data + gr.plane * uP, ldc: g.c)
+                        }
+                    }
+                }
+                let gemmDX = timer.best {
+                    for c in chunks {
+                        for (i, gr) in groups.enumerated() {
+                            BLAS.gemm(m: gr.count * c.count, n: g.c, k: g.o,
+                                      a: m.data + ConvPolyphase.start(i, plane: c.count * g.o), lda: g.o,
+                                      b: u.data + gr.plane * uP, ldb: g.c, beta: 0,
+                                      c: v.data + ConvPolyphase.start(i, plane: c.count * g.c), ldc: g.c)
+                        }
+                    }
+                }
+                let inputAdjoint = timer.best {
+                    for c in chunks {
+                        monk_polyphase_input_adjoint(v.data, c.count * g.c, &shape, c.lowerBound, c.count, dx.data, edges)
+                    }
+                }
+                let flops = 2.0 * Double(tiles.count * slots * g.c * g.o)
+                func rate(_ ms: Double) -> Double { flops / ms * 1e-6 }
+                out.append(KernelTiming(suite: .polyphase, name: "\(s.name), \(per) tiles per chunk", shape: s.input,
+                                        threads: 1, clock: timer.clock, measurements: [
+                    .init(what: "filters", ms: filters), .init(what: "input", ms: input),
+                    .init(what: "gemm", ms: gemm, gflops: rate(gemm)), .init(what: "output", ms: output),
+                    .init(what: "dy", ms: outputAdjoint), .init(what: "gemm dW", ms: gemmDW, gflops: rate(gemmDW)),
+                    .init(what: "gemm dx", ms: gemmDX, gflops: rate(gemmDX)), .init(what: "dx", ms: inputAdjoint),
+                ]))
+            }
+        }
+        return out
+    }
+}

@@ -22,9 +22,9 @@ struct Bench: ParsableCommand {
     var threads = 2
     @Option(name: .long, help: "Instead of a network: decode + resize a folder of JPEGs to --size (default 224) and report images/s (compare with benchmarks/data_pillow.py).")
     var data: String?
-    @Option(name: .long, help: "Instead of a network: time the engine's kernels — conv (convolution layers on ResNet-18 shapes against raw sgemm), winograd (its phases, one thread) or layers (the memory-bound passes against a copy); best of --iterations runs.")
+    @Option(name: .long, help: "Instead of a network: time the engine's kernels — conv (convolution layers on ResNet-18 shapes against raw sgemm), winograd (its phases, one thread), polyphase (the stride-2 phases, one thread) or layers (the memory-bound passes against a copy); best of --iterations runs.")
     var kernels: KernelSuite?
-    @Option(name: .long, help: "Convolution products: automatic (Winograd F(4x4,3x3) for wide 3x3 stride-1 layers on maps of 8x8 and more, F(2x2,3x3) on smaller ones, im2col + GEMM elsewhere), im2col, winograd (F(2x2,3x3) wherever it applies) or winograd4 (F(4x4,3x3) wherever it applies).")
+    @Option(name: .long, help: "Convolution products: automatic (Winograd F(4x4,3x3) for wide 3x3 stride-1 layers on maps of 8x8 and more, F(2x2,3x3) on smaller ones, polyphase F(2x2,3x3) for wide 3x3 stride-2 layers with 192 output tiles or more, im2col + GEMM elsewhere), im2col, winograd (F(2x2,3x3) wherever it applies), winograd4 (F(4x4,3x3) wherever it applies) or polyphase (wherever it applies).")
     var conv = ConvAlgorithm.automatic
     @Flag(name: .long, help: "Also time every op of the timed steps and print where the time goes (by kind, then by layer shape).")
     var profile = false

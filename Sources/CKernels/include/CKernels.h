@@ -67,4 +67,23 @@ void monk_winograd4_filters(const float *w, const MonkWinogradShape *s, long fir
 void monk_winograd4_filters_adjoint(float *du, long plane, long partials, const MonkWinogradShape *s,
                                     long first, long count, float *dw);
 
+// Polyphase F(2x2, 3x3, stride 2) (polyphase.c): the same six passes on 5x5 input windows at
+// stride 4, 25 transformed slots per tile (ordered so that slots sharing a filter plane are
+// consecutive; see polyphase.c) and 16 filter planes. `plane` is the stride between slots
+// (inputs, products; each of the 16 slot groups after the first starts 16 floats further on,
+// so a buffer of slots takes 25 * plane + 240 floats) or filter planes; the sink needs room for
+// 25 * max(c, o) floats.
+void monk_polyphase_input(const float *x, const MonkWinogradShape *s, long first, long count, float *v, long plane,
+                          MonkWinogradEdges edges);
+void monk_polyphase_input_adjoint(const float *dv, long plane, const MonkWinogradShape *s, long first, long count,
+                                  float *dx, MonkWinogradEdges edges);
+void monk_polyphase_output(const float *mm, long plane, const MonkWinogradShape *s, long first, long count,
+                           const float *bias, float *y, MonkWinogradEdges edges);
+void monk_polyphase_output_adjoint(const float *dy, const MonkWinogradShape *s, long first, long count, float *dm,
+                                   long plane, MonkWinogradEdges edges);
+void monk_polyphase_filters(const float *w, const MonkWinogradShape *s, long first, long count, float *u,
+                            long plane);
+void monk_polyphase_filters_adjoint(float *du, long plane, long partials, const MonkWinogradShape *s, long first,
+                                    long count, float *dw);
+
 #endif
