@@ -45,45 +45,78 @@ struct ExperimentStates {
 
     func testFinished(_ e: ExperimentPlan, classes: [String], metrics m: TestMetrics, key: StageKey) throws {
         var state = current(e, classes: classes)
-        state.test = ExperimentState.TestSummary(
-            checkpoint: m.checkpoint, images: m.images, accuracy: m.accuracy.value,
-            sensitivity: m.binary?.sensitivity.value, specificity: m.binary?.specificity.value,
-            auc: m.binary?.auc.value, threshold: m.binary?.threshold.value)
+        state.test = ExperimentState.TestSummary(m)
         state.status = .tested
         state.stageKeys[StageKind.test.rawValue] = key.hex
         try state.write(to: layout.experiment(e.name).state)
     }
 
-    /// Whether the stored state records `key` for `kind` but not the current settings and data:
-    /// the same by key (paths enter keys by content), but a moved project's state would go on
-    /// naming the folders it was run in. `cachedStage` brings it up to date.
+    /// Whether the stored state records `key` for `kind` but does not describe it: it names the
+    /// settings and data as they were (the same by key, as paths enter keys by content, but a
+    /// moved project's state would go on naming the folders it was run in), or its status is
+    /// still the failure, stop or kill of an earlier run. `cachedStage` brings it up to date.
     func isBehind(_ e: ExperimentPlan, kind: StageKind, key: StageKey) -> Bool {
-        guard let state = try? ExperimentState.read(layout.experiment(e.name).state),
-              state.stageKeys[kind.rawValue] == key.hex else { return false }
-        return state.config != e || state.data != plan.data || state.overrides != (plan.overrides.isEmpty ? nil : plan.overrides)
+        behind(e, kind: kind, key: key) != nil
     }
 
     /// A stage of this run was cached: a state that records it (`isBehind`) describes the
-    /// current settings and data from now on; its status, keys and results stay.
+    /// current settings and data from now on, and the work done; its keys and results stay.
     func cachedStage(_ e: ExperimentPlan, kind: StageKind, key: StageKey) throws {
-        guard isBehind(e, kind: kind, key: key), var state = try? ExperimentState.read(layout.experiment(e.name).state) else { return }
-        state.config = e
-        state.data = plan.data
-        state.overrides = plan.overrides.isEmpty ? nil : plan.overrides
+        guard var state = behind(e, kind: kind, key: key) else { return }
         try state.write(to: layout.experiment(e.name).state)
     }
 
+    /// The stored state brought up to date, when it records `key` for `kind` and was not.
+    private func behind(_ e: ExperimentPlan, kind: StageKind, key: StageKey) -> ExperimentState? {
+        guard var state = try? ExperimentState.read(layout.experiment(e.name).state),
+              state.stageKeys[kind.rawValue] == key.hex else { return nil }
+        return settle(&state, e, kind: kind) ? state : nil
+    }
+
+    /// Makes `state`, which records its `kind` stage under the current key, say so: the current
+    /// settings and data, and the work done. An earlier run may have left it failed, stopped or
+    /// training (killed) while it tried other settings or a forced rerun that never touched the
+    /// outputs of this key. A finished train means trained (if not tested already); a finished
+    /// test means tested, its summary read back from the metrics it wrote when a training of
+    /// other settings dropped it. A stage of the experiment that fails or stops later in the
+    /// run marks it again. Returns whether anything changed.
+    private func settle(_ state: inout ExperimentState, _ e: ExperimentPlan, kind: StageKind) -> Bool {
+        let overrides = plan.overrides.isEmpty ? nil : plan.overrides
+        var changed = state.config != e || state.data != plan.data || state.overrides != overrides
+        state.config = e
+        state.data = plan.data
+        state.overrides = overrides
+        if kind == .test, state.status != .tested || state.test == nil, let summary = state.test ?? testSummary(e) {
+            state.test = summary
+            state.status = .tested
+            state.error = nil
+            changed = true
+        }
+        if state.status != .trained && state.status != .tested {
+            state.status = .trained
+            state.error = nil
+            changed = true
+        }
+        return changed
+    }
+
+    /// The summary of the metrics the experiment's test stage wrote, if they read back.
+    private func testSummary(_ e: ExperimentPlan) -> ExperimentState.TestSummary? {
+        guard let data = try? Data(contentsOf: layout.experiment(e.name).metrics),
+              let metrics = try? TestMetrics.decode(data) else { return nil }
+        return ExperimentState.TestSummary(metrics)
+    }
+
     /// A renamed experiment took over a stage's outputs from `from`: its state is the old
-    /// one under the new name, with this stage's key and the data where it is now (a project
-    /// renamed and moved at once would otherwise go on naming the folders of the first run).
+    /// one under the new name, with this stage's key, the data where it is now (a project
+    /// renamed and moved at once would otherwise go on naming the folders of the first run)
+    /// and, as for a cached stage, the work done.
     func adopted(_ e: ExperimentPlan, from: ExperimentPaths, kind: StageKind, key: StageKey) throws {
         var state = (try? ExperimentState.read(from.state))
             ?? ExperimentState(project: plan.project, experiment: e, data: plan.data, status: .trained)
         state.experiment = e.name
-        state.config = e
-        state.data = plan.data
-        state.overrides = plan.overrides.isEmpty ? nil : plan.overrides
         state.stageKeys[kind.rawValue] = key.hex
+        _ = settle(&state, e, kind: kind)
         try state.write(to: layout.experiment(e.name).state)
     }
 
@@ -105,5 +138,14 @@ struct ExperimentStates {
         state.status = status
         state.error = error
         try state.write(to: url)
+    }
+}
+
+extension ExperimentState.TestSummary {
+    /// What experiment-state.json keeps of a test stage's metrics.
+    init(_ m: TestMetrics) {
+        self.init(checkpoint: m.checkpoint, images: m.images, accuracy: m.accuracy.value,
+                  sensitivity: m.binary?.sensitivity.value, specificity: m.binary?.specificity.value,
+                  auc: m.binary?.auc.value, threshold: m.binary?.threshold.value)
     }
 }

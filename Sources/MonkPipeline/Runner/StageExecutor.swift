@@ -216,8 +216,10 @@ struct StageExecutor {
     }
 
     /// A cached train or test stage writes nothing, but a state that records it and names the
-    /// settings and data as they were (a moved project's folders) is brought up to date, under
-    /// the experiment's lock. The state is for people and for `evaluate`: left as it is while
+    /// settings and data as they were (a moved project's folders), or still says failed or
+    /// stopped from an earlier run, is brought up to date under the experiment's lock: a later
+    /// stage of the experiment that fails or stops in this run marks it again. The state is
+    /// for people (`status`, `show`) and for `evaluate`: left as it is while
     /// another run holds the lock (that run writes it itself) or where it cannot be written,
     /// rather than failing a stage that is done.
     func refreshState(_ s: PlannedStage) {

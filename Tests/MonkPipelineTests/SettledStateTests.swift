@@ -1,0 +1,107 @@
+// experiment-state.json after a run that finds an experiment's stages done: a failure or stop
+// of an earlier run that never touched their outputs (settings tried and taken back, a forced
+// rerun stopped) no longer shows as the experiment's status in `status` and `show`.
+import Foundation
+import Testing
+@testable import MonkPipeline
+
+@Suite struct SettledStateTests {
+    static let spec = PipelineFixture.spec(epochs: 1, experiments: "  sgd: {}\n")
+    /// Diverges at epoch 1, batch 2 (see DamagedWorkspaceTests): the run fails before it
+    /// writes any checkpoint, so the outputs of `spec` stay complete.
+    static func diverging(_ spec: String) -> String { spec.replacingOccurrences(of: "lr: 0.05", with: "lr: 1e300") }
+
+    static func state(_ f: PipelineFixture, _ experiment: String = "sgd") throws -> ExperimentState {
+        try ExperimentState.read(f.paths(experiment).state)
+    }
+
+    /// Another learning rate tried, failed, and taken back: every stage is cached, and the
+    /// state said "failed" with the old error (and had lost the test summary) for good.
+    @Test func settingsTakenBackAfterAFailedTryLeaveTheExperimentTested() throws {
+        let f = try PipelineFixture()
+        defer { f.remove() }
+        try f.runner(Self.spec).run()
+        let tested = try Self.state(f)
+        #expect(tested.status == .tested)
+        #expect(try f.runner(Self.diverging(Self.spec)).run().failed)
+        let failed = try Self.state(f)
+        #expect(failed.status == .failed)
+        #expect(failed.error?.hasPrefix("training diverged") == true)
+
+        let report = try f.runner(Self.spec).run()
+        #expect(report.stages.map(\.outcome) == [.cached, .cached, .cached, .cached])
+        let state = try Self.state(f)
+        #expect(state.status == .tested)
+        #expect(state.error == nil)
+        #expect(state.test == tested.test)
+        #expect(state.test?.accuracy != nil)
+        #expect(state.config == tested.config)
+        // What a user sees: `status` with the test accuracy again, `show` (and --json) tested.
+        let status = try #require(try f.runner(Self.spec).sweepStatus().experiments.first)
+        #expect(status.state == .finished)
+        #expect(status.testAccuracy == tested.test?.accuracy)
+        #expect(ResultsOverview.table(try f.plan(Self.spec)).rows.map(\.status) == ["tested"])
+    }
+
+    /// Without a test set the train stage is the experiment's last: `status` and `show` said
+    /// "failed: training diverged …" for an experiment trained with the settings of the spec.
+    @Test func withoutATestSetTheExperimentIsTrainedAgain() throws {
+        let f = try PipelineFixture()
+        defer { f.remove() }
+        let spec = Self.spec.replacingOccurrences(of: "  test: data/test\n", with: "")
+        try f.runner(spec).run()
+        #expect(try Self.state(f).status == .trained)
+        #expect(try f.runner(Self.diverging(spec)).run().failed)
+        #expect(try Self.state(f).status == .failed)
+
+        #expect(try f.runner(spec).run().stages.map(\.outcome) == [.cached, .cached, .cached])
+        let state = try Self.state(f)
+        #expect(state.status == .trained)
+        #expect(state.error == nil)
+        let status = try #require(try f.runner(spec).sweepStatus().experiments.first)
+        #expect(status.state != .failed)
+        #expect(status.error == nil)
+        #expect(ResultsOverview.table(try f.plan(spec)).rows.map(\.status) == ["trained"])
+    }
+
+    /// The cached train stage clears an old failure, but a stop later in the same run (a
+    /// forced test, Ctrl-C during its predictions) is recorded; the next run, all cached,
+    /// says tested. Batches of 2: the test predicts 2 batches of 2 images.
+    @Test func aStopLaterInTheRunIsRecordedAndTheNextRunSaysTested() throws {
+        let spec = Self.spec.replacingOccurrences(of: "batch_size: 4", with: "batch_size: 2")
+        let f = try PipelineFixture()
+        defer { f.remove() }
+        try f.runner(spec).run()
+        let tested = try Self.state(f)
+        #expect(try f.runner(Self.diverging(spec)).run().failed)
+
+        #expect(throws: StoppedByUser.self) { try f.runner(spec, force: ["test/sgd"], stop: StopSignal(afterBatches: 1)).run() }
+        var state = try Self.state(f)
+        #expect(state.status == .stopped)
+        #expect(state.error == nil)
+        #expect(try f.decisions(spec)["test/sgd"] == "cached")
+
+        #expect(!(try f.runner(spec).run().failed))
+        state = try Self.state(f)
+        #expect(state.status == .tested)
+        #expect(state.test == tested.test)
+    }
+
+    /// Renamed while its state said failed: the new name takes over the outputs, and its
+    /// state (the old one under the new name) says what they are.
+    @Test func aRenamedExperimentTakesOverTheWorkNotTheOldFailure() throws {
+        let f = try PipelineFixture()
+        defer { f.remove() }
+        try f.runner(Self.spec).run()
+        let tested = try Self.state(f)
+        #expect(try f.runner(Self.diverging(Self.spec)).run().failed)
+
+        let renamed = Self.spec.replacingOccurrences(of: "  sgd: {}\n", with: "  sgd_renamed: {}\n")
+        #expect(try f.decisions(renamed)["test/sgd_renamed"]?.hasPrefix("cached (outputs copied from") == true)
+        #expect(!(try f.runner(renamed).run().failed))
+        let state = try Self.state(f, "sgd_renamed")
+        #expect(state.status == .tested)
+        #expect(state.error == nil)
+        #expect(state.test == tested.test)
+    }
+}
