@@ -52,6 +52,61 @@ import Testing
         #expect(Self.states(try f.runner(changed).sweepStatus()) == ["adam": .notStarted, "sgd": .finished])
     }
 
+    /// Without a test set the plan has no test stages: a trained experiment is finished (with
+    /// its best validation accuracy, not a "test not run"), also when the data cannot be read
+    /// and only the state file says so, and waiting for the sweep ends there.
+    @Test func untestedPipelineFinishesWhenTrained() throws {
+        let f = try PipelineFixture()
+        defer { f.remove() }
+        let spec = PipelineFixture.spec(epochs: 1).replacingOccurrences(of: "  test: data/test\n", with: "")
+        #expect(try f.runner(spec).stages().stages.map(\.identity) == ["load", "train/adam", "train/sgd", "compare/cmp"])
+        // adam's one epoch is 3 batches of 4: a stop after 2 leaves it mid-epoch.
+        #expect(throws: StoppedByUser.self) { try f.runner(spec, stop: StopSignal(afterBatches: 2)).run() }
+        let adam = try #require(try f.runner(spec).sweepStatus().experiments.first { $0.experiment == "adam" })
+        #expect(adam.state == .interrupted)
+        #expect(adam.detail == "stopped in epoch 1/1 after 2 batches; run or submit again to resume")
+
+        try f.runner(spec).run()
+        let done = try f.runner(spec).sweepStatus()
+        #expect(Self.states(done) == ["adam": .finished, "sgd": .finished])
+        #expect(done.allFinished && done.comparison.state == .written)
+        for e in done.experiments {
+            let accuracy = try #require(try ExperimentState.read(f.paths(e.experiment).state).training?.bestValAccuracy)
+            #expect(!e.testStage && e.testAccuracy == nil && e.epochsDone == 1)
+            #expect(e.validationAccuracy == accuracy)
+            #expect(e.detail == String(format: "trained, no test set (best validation accuracy %.4f)", accuracy))
+        }
+        // A stop already asked for ends the wait after its first look, unless every experiment has finished.
+        let stop = StopSignal()
+        stop.request()
+        #expect((try? f.runner(spec, stop: stop).waitForExperiments(interval: 0.01))?.allFinished == true)
+
+        // Without its data there are no cache decisions; the state files say trained.
+        try FileManager.default.removeItem(at: f.dataDirectory)
+        #expect(Self.states(try f.runner(spec).sweepStatus()) == ["adam": .finished, "sgd": .finished])
+    }
+
+    /// With a test set, a trained experiment whose test has not run is not finished, and
+    /// waiting goes on.
+    @Test func trainedButUntestedIsNotFinishedWithATestSet() throws {
+        let f = try PipelineFixture()
+        defer { f.remove() }
+        let spec = PipelineFixture.spec(epochs: 1, experiments: "  sgd: {}\n")
+        // The stop comes with training's last batch (3): the run ends before the test stage.
+        #expect(throws: StoppedByUser.self) { try f.runner(spec, stop: StopSignal(afterBatches: 3)).run() }
+        #expect(try f.decisions(spec)["train/sgd"] == "cached")
+        let status = try f.runner(spec).sweepStatus()
+        let sgd = try #require(status.experiments.first)
+        #expect(sgd.state == .interrupted && sgd.testStage)
+        #expect(sgd.detail == "trained; test not run; run or submit again to resume")
+        let stop = StopSignal()
+        stop.request()
+        #expect(throws: StoppedByUser.self) { try f.runner(spec, stop: stop).waitForExperiments(interval: 0.01) }
+
+        try FileManager.default.removeItem(at: f.dataDirectory)
+        #expect(Self.states(try f.runner(spec).sweepStatus()) != ["sgd": .finished])
+    }
+
     /// A weights file that is not one fails its experiment at run time; status says why.
     @Test func failedExperimentShowsItsError() throws {
         let f = try PipelineFixture()

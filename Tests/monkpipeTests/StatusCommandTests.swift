@@ -37,6 +37,31 @@ struct StatusCommandTests {
         #expect(try monkpipe(["status", project.spec, "--interval", "0"], in: project.url).status == 64)
     }
 
+    /// Without a test set an experiment ends with its training: status says finished, not
+    /// "test not run", and --wait exits 0 at once (the Kubernetes comparison would wait forever).
+    @Test func untestedPipelineFinishesWhenTrained() throws {
+        let project = try TinyProject("status-untested", testSet: false, epochs: 1, experiments: "  sgd: {}\n")
+        defer { project.cleanUp() }
+        let run = try monkpipe(["run", project.spec, "--quiet"], in: project.url)
+        #expect(run.status == 0, "\(run)")
+        let state = try #require(try parseJSON(String(contentsOf: project.experiment("sgd").appendingPathComponent("experiment-state.json"), encoding: .utf8)) as? [String: Any])
+        #expect(state["status"] as? String == "trained")
+        let accuracy = try #require((state["training"] as? [String: Any])?["bestValAccuracy"] as? Double)
+
+        let text = try monkpipe(["status", project.spec], in: project.url)
+        #expect(text.stdout.contains(String(format: "sgd         finished     trained, no test set (best validation accuracy %.4f)\n", accuracy)), "\(text)")
+        let json = try #require(try parseJSON(try monkpipe(["status", project.spec, "--json"], in: project.url).stdout) as? [String: Any])
+        let row = try #require((json["experiments"] as? [[String: Any]])?.first)
+        #expect(row["state"] as? String == "finished")
+        #expect(row["test_stage"] as? Bool == false)
+        #expect(row["validation_accuracy"] as? Double == accuracy)
+        #expect(row["test_accuracy"] == nil)
+
+        let waited = try monkpipe(["status", project.spec, "--wait", "--interval", "0.1", "--quiet"], in: project.url, timeout: 20)
+        #expect(waited.status == 0, "\(waited)")
+        #expect(waited.stdout.contains("sgd         finished"), "\(waited)")
+    }
+
     @Test func waitReturnsOnceEveryExperimentFinished() throws {
         let project = try TinyProject("status-wait", epochs: 1, experiments: "  sgd: {}\n")
         defer { project.cleanUp() }

@@ -7,14 +7,15 @@ struct TinyProject {
     let spec = "tiny.yaml"
 
     /// `perClass` train and `testPerClass` test images of each class (the first ones by name),
-    /// and a spec with `experiments` (YAML lines under `experiments:`).
-    init(_ label: String, perClass: Int = 12, testPerClass: Int = 4, epochs: Int = 2, size: Int = 24,
+    /// and a spec with `experiments` (YAML lines under `experiments:`); `testSet: false` leaves
+    /// out the test images and `data.test`, so the plan has no test stages.
+    init(_ label: String, perClass: Int = 12, testPerClass: Int = 4, testSet: Bool = true, epochs: Int = 2, size: Int = 24,
          experiments: String = "  sgd: {}\n  adam:\n    optimizer: {type: adam, lr: 0.003}\n",
          trainTransforms: String = "[resize, horizontal_flip, normalize]", evalTransforms: String = "[resize, normalize]") throws {
         dir = try TempDir(label)
         let source = TestEnvironment.repoRoot.appendingPathComponent("examples/chest_xray_small")
         let fm = FileManager.default
-        for (split, n) in [("train", perClass), ("test", testPerClass)] {
+        for (split, n) in [("train", perClass)] + (testSet ? [("test", testPerClass)] : []) {
             for cls in ["NORMAL", "PNEUMONIA"] {
                 let from = source.appendingPathComponent("\(split)/\(cls)")
                 let to = dir.path("data/\(split)/\(cls)")
@@ -24,7 +25,7 @@ struct TinyProject {
                 }
             }
         }
-        try dir.write("""
+        let text = """
             # Written by monkpipeTests: two tiny experiments and a comparison.
             project: tiny
             seed: 3
@@ -50,7 +51,8 @@ struct TinyProject {
             \(experiments)
             comparison:
               name: cmp
-            """, to: spec)
+            """
+        try dir.write(testSet ? text : text.replacingOccurrences(of: "  test: data/test\n", with: ""), to: spec)
     }
 
     var url: URL { dir.url }

@@ -20,6 +20,11 @@ public struct ExperimentStatus: Codable, Sendable, Equatable {
     public var epochs: Int?
     public var batch: Int?
     public var testAccuracy: Double?
+    /// Whether the plan has a test stage for the experiment: without a test set it has none,
+    /// and the experiment is finished once trained.
+    public var testStage = true
+    /// The best epoch's validation accuracy of a finished experiment without a test stage.
+    public var validationAccuracy: Double?
     public var checkpoint: String?
     public var error: String?
     public var log: String?
@@ -45,12 +50,15 @@ public struct ExperimentStatus: Codable, Sendable, Equatable {
             return parts.joined(separator: ", ")
         case .interrupted:
             var s: String
-            if let d = epochsDone, let n = epochs, d >= n { s = "trained; test not run" }
+            if let d = epochsDone, let n = epochs, d >= n { s = testStage ? "trained; test not run" : "stopped after epoch \(d)/\(n)" }
             else if let d = epochsDone, let n = epochs { s = "stopped in epoch \(d + 1)/\(n) after \(batch ?? 0) batches" }
             else { s = "stopped" }
             if let j = job, let st = jobState { s += " (job \(j) \(st))" }
             return s + "; run or submit again to resume"
         case .finished:
+            if !testStage {
+                return "trained, no test set" + (validationAccuracy.map { String(format: " (best validation accuracy %.4f)", $0) } ?? "")
+            }
             let acc = testAccuracy.map { String(format: "test accuracy %.4f", $0) } ?? "tested"
             return acc + (checkpoint.map { ", checkpoint \($0)" } ?? "")
         case .failed:

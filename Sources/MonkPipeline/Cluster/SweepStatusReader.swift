@@ -4,8 +4,9 @@ import Foundation
 import MonkEngine
 
 extension PipelineRunner {
-    /// The state of every experiment and of the comparison. Without readable data (no
-    /// decisions) an experiment counts as finished when its state file says tested.
+    /// The state of every experiment and of the comparison. An experiment is finished when
+    /// its last stage is cached: its test, or its training where the plan has no test set.
+    /// Without readable data (no decisions) its state file says so (tested, or trained).
     public func sweepStatus() -> SweepStatus {
         let decisions = (try? decisions(stages().stages)) ?? []
         func verdict(_ identity: String) -> StageDecision.Verdict? { decisions.first { $0.stage.identity == identity }?.verdict }
@@ -35,13 +36,21 @@ extension PipelineRunner {
             s.epochs = e.epochs
             s.epochsDone = point?.epoch
 
-            let tested: Bool
-            if let v = verdict("test/\(e.name)") { tested = v.isCached } else { tested = state?.status == .tested }
+            s.testStage = plan.hasTestStages
+            let last = s.testStage ? "test/\(e.name)" : "train/\(e.name)"
+            let finished: Bool
+            if let v = verdict(last) { finished = v.isCached }
+            else { finished = state?.status == .tested || (!s.testStage && state?.status == .trained) }
             let holder = RunLock.holder(at: paths.lock)
-            if tested {
+            if finished {
                 s.state = .finished
-                s.testAccuracy = state?.test?.accuracy
-                s.checkpoint = state?.test?.checkpoint
+                if s.testStage {
+                    s.testAccuracy = state?.test?.accuracy
+                    s.checkpoint = state?.test?.checkpoint
+                } else {
+                    // Test results a state may keep from a spec that had a test set are not this plan's.
+                    s.validationAccuracy = state?.training?.bestValAccuracy
+                }
                 s.epochsDone = state?.training?.epochsRun
                 s.job = nil; s.jobState = nil
             } else if job?.isRunning == true || holder != nil {

@@ -66,7 +66,7 @@ public enum StageGraph {
             let trainKey = StageKey(kind: .train, inputs: train)
             stages.append(PlannedStage(kind: .train, identity: "train/\(e.name)", experiment: e.name,
                                        inputs: train, key: trainKey, dependsOn: ["load"], formerLocations: trainLocations))
-            guard d.test != nil else { continue }
+            guard plan.hasTestStages else { continue }
             var test = StageInputs()
             test.add("upstream train", digest: trainKey.hex)
             test.add("upstream load", digest: loadKey.hex)
@@ -85,16 +85,22 @@ public enum StageGraph {
             compare.add("upstream test/\(name)", digest: key.hex)
         }
         // Without a test set, the comparison reads training results.
-        if d.test == nil {
+        if !plan.hasTestStages {
             for s in stages where s.kind == .train && compared.contains(s.experiment ?? "") {
                 compare.add("upstream \(s.identity)", digest: s.key.hex)
             }
         }
-        let deps = stages.filter { ($0.kind == .test || ($0.kind == .train && d.test == nil)) && compared.contains($0.experiment ?? "") }.map(\.identity)
+        let deps = stages.filter { ($0.kind == .test || ($0.kind == .train && !plan.hasTestStages)) && compared.contains($0.experiment ?? "") }.map(\.identity)
         stages.append(PlannedStage(kind: .compare, identity: "compare/\(plan.comparison.name)", experiment: nil,
                                    inputs: compare, key: StageKey(kind: .compare, inputs: compare), dependsOn: deps))
         return stages
     }
+}
+
+extension Plan {
+    /// Whether the experiments have a test stage: only with a test set (`data.test`). Without
+    /// one an experiment's last stage is its training.
+    var hasTestStages: Bool { data.test != nil }
 }
 
 extension ExperimentPlan {
