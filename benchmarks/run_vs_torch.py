@@ -77,7 +77,7 @@ seed: 1
 threads: {threads}
 data:
   train: {train}
-  val: {{fraction: 0.3, stratified: true, seed: 1}}
+  val: {{fraction: {val}, stratified: true, seed: 1}}
   input_size: {size}
   batch_size: {batch}
   workers: 2
@@ -96,7 +96,8 @@ def monkpipe_run(a, model, work, data, tag):
     shutil.rmtree(workspace, ignore_errors=True)
     spec = os.path.join(work, f"{tag}.yaml")
     with open(spec, "w") as f:
-        f.write(PIPELINE.format(workspace=workspace, threads=a.threads, train=data, size=a.size, batch=a.batch, model=model))
+        f.write(PIPELINE.format(workspace=workspace, threads=a.threads, train=data, size=a.size, batch=a.batch, model=model,
+                                val=0.3))
     t0 = time.perf_counter()
     out = subprocess.run([a.monkpipe, "run", spec], check=True, capture_output=True, text=True)
     wall = time.perf_counter() - t0
