@@ -83,3 +83,52 @@ func maxAbsDifference(_ a: Tensor, _ b: Tensor) -> Float {
         #expect(y.array == [54, 45, 72, 54])
     }
 }
+
+/// dL/dx and dL/dW of an ungrouped convolution with stride `s` for L = Σ y·dy, straight from the
+/// definition y[n,oy,ox,o] = Σ x[n, oy·s−pt+ky, ox·s−pl+kx, c]·w[o,ky,kx,c], accumulated in Double.
+func referenceConvGradients(_ x: Tensor, weight w: Tensor, dy: Tensor, stride s: Int = 1,
+                            padding: Padding) -> (dx: Tensor, dW: Tensor) {
+    let (n, h, wd, c) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+    let (o, kh, kw) = (w.shape[0], w.shape[1], w.shape[2])
+    let (pt, oh) = referencePadding(padding, input: h, kernel: kh, stride: s)
+    let (pl, ow) = referencePadding(padding, input: wd, kernel: kw, stride: s)
+    var dx = [Double](repeating: 0, count: x.count), dW = [Double](repeating: 0, count: w.count)
+    for b in 0..<n { for oy in 0..<oh { for ox in 0..<ow { for oc in 0..<o {
+        let g = Double(dy[((b * oh + oy) * ow + ox) * o + oc])
+        for ky in 0..<kh { for kx in 0..<kw {
+            let iy = oy * s - pt + ky, ix = ox * s - pl + kx
+            guard iy >= 0, iy < h, ix >= 0, ix < wd else { continue }
+            let xi = ((b * h + iy) * wd + ix) * c, wi = ((oc * kh + ky) * kw + kx) * c
+            for ci in 0..<c {
+                dx[xi + ci] += g * Double(w[wi + ci])
+                dW[wi + ci] += g * Double(x[xi + ci])
+            }
+        }}
+    }}}}
+    return (Tensor(shape: x.shape, values: dx.map(Float.init)), Tensor(shape: w.shape, values: dW.map(Float.init)))
+}
+
+/// max |got − want| / max |want|: a float32 result's error relative to its largest value.
+func relativeError(_ got: Tensor, _ want: Tensor) -> Float {
+    var peak: Float = 0
+    for i in 0..<want.count { peak = max(peak, abs(want[i])) }
+    return maxAbsDifference(got, want) / max(peak, .leastNormalMagnitude)
+}
+
+/// One ungrouped layer of `cs` with `seed` through `algorithm`: the relative errors
+/// (`relativeError`) of its forward and of the backward of a random dy against the direct
+/// float64 convolution and its adjoints.
+func convErrors(_ cs: ConvCase, _ algorithm: ConvAlgorithm, seed: UInt64) throws -> (y: Float, dx: Float, dW: Float) {
+    let conv = cs.makeConv(seed: seed)
+    conv.algorithm = algorithm
+    let x = cs.makeInput(seed: seed + 100)
+    let ctx = Context(training: true)
+    let y = conv.forward(x, ctx)
+    let dy = randomTensor(y.shape, seed: seed + 200)
+    let dx = try #require(conv.backward(dy, ctx))
+    let want = referenceConv(x, weight: conv.weight.value, bias: conv.bias?.value, stride: cs.stride,
+                             padding: cs.padding, groups: 1)
+    let (dxWant, dWWant) = referenceConvGradients(x, weight: conv.weight.value, dy: dy, stride: cs.stride,
+                                                  padding: cs.padding)
+    return (relativeError(y, want), relativeError(dx, dxWant), relativeError(conv.weight.grad, dWWant))
+}

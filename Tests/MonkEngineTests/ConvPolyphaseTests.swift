@@ -19,7 +19,7 @@ import Testing
     ]
 
     /// The float32 error bound, as max |error| / max |float64 value| of a tensor. Measured over
-    /// the six cases above with seeds 1–20 (120 layers, `errors(_:_:seed:)` printed once,
+    /// the six cases above with seeds 1–20 (120 layers, `convErrors(_:_:seed:)` printed once,
     /// 2026-12-06): polyphase worst y 3.0e-7, dx 5.3e-7, dW 5.2e-7; im2col on the same layers
     /// y 7.0e-7, dx 2.2e-7, dW 5.5e-7 (the transforms only add and subtract, so polyphase rounds
     /// like im2col). The bound is about 3× the worst of either. Dropping one phase (the 1×1
@@ -27,36 +27,12 @@ import Testing
     /// differences cannot see that, as the layer's gradients still match its (wrong) output.
     static let relativeBound: Float = 2e-6
 
-    /// max |got − want| / max |want|.
-    func relativeError(_ got: Tensor, _ want: Tensor) -> Float {
-        var peak: Float = 0
-        for i in 0..<want.count { peak = max(peak, abs(want[i])) }
-        return maxAbsDifference(got, want) / max(peak, .leastNormalMagnitude)
-    }
-
-    /// One layer with `seed` through `algorithm`: forward, and backward of a random dy, each
-    /// against the direct float64 convolution and its adjoints.
-    func errors(_ cs: ConvCase, _ algorithm: ConvAlgorithm, seed: UInt64) throws -> (y: Float, dx: Float, dW: Float) {
-        let conv = cs.makeConv(seed: seed)
-        conv.algorithm = algorithm
-        let x = cs.makeInput(seed: seed + 100)
-        let ctx = Context(training: true)
-        let y = conv.forward(x, ctx)
-        let dy = randomTensor(y.shape, seed: seed + 200)
-        let dx = try #require(conv.backward(dy, ctx))
-        let want = referenceConv(x, weight: conv.weight.value, bias: conv.bias?.value, stride: 2,
-                                 padding: cs.padding, groups: 1)
-        let (dxWant, dWWant) = referenceStridedConvGradients(x, weight: conv.weight.value, dy: dy, stride: 2,
-                                                              padding: cs.padding)
-        return (relativeError(y, want), relativeError(dx, dxWant), relativeError(conv.weight.grad, dWWant))
-    }
-
     @Test(arguments: cases)
     func outputAndGradientsMatchDirectFloat64(_ cs: ConvCase) throws {
         let g = cs.makeConv().geometry(cs.makeInput().shape)
         #expect(ConvAlgorithm.polyphase.usesPolyphase(g))
         for seed: UInt64 in 1...3 {
-            let e = try errors(cs, .polyphase, seed: seed)
+            let e = try convErrors(cs, .polyphase, seed: seed)
             #expect(e.y < Self.relativeBound, "\(cs) seed \(seed) y")
             #expect(e.dx < Self.relativeBound, "\(cs) seed \(seed) dx")
             #expect(e.dW < Self.relativeBound, "\(cs) seed \(seed) dW")
@@ -119,7 +95,7 @@ import Testing
         let want = referenceConv(x, weight: conv.weight.value, bias: conv.bias?.value, stride: 2, padding: cs.padding,
                                  groups: 1)
         let dy = randomTensor(g.outputShape, seed: 4)
-        let (dxWant, dWWant) = referenceStridedConvGradients(x, weight: conv.weight.value, dy: dy, stride: 2,
+        let (dxWant, dWWant) = referenceConvGradients(x, weight: conv.weight.value, dy: dy, stride: 2,
                                                               padding: cs.padding)
         for minRows in [128, 256] {
             let ws = ConvWorkspace(minRows: minRows), par = Parallel(threads: 2)
@@ -223,28 +199,4 @@ import Testing
         #expect(!ConvAlgorithm.automatic.usesPolyphase(geometry(3, 64, side: 224)))
         #expect(ConvAlgorithm.automatic.winogradTile(geometry(128, 128)) == nil)
     }
-}
-
-/// dL/dx and dL/dW of an ungrouped convolution with stride `s` for L = Σ y·dy, straight from the
-/// definition y[n,oy,ox,o] = Σ x[n, oy·s−pt+ky, ox·s−pl+kx, c]·w[o,ky,kx,c], accumulated in Double.
-func referenceStridedConvGradients(_ x: Tensor, weight w: Tensor, dy: Tensor, stride s: Int,
-                                   padding: Padding) -> (dx: Tensor, dW: Tensor) {
-    let (n, h, wd, c) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
-    let (o, kh, kw) = (w.shape[0], w.shape[1], w.shape[2])
-    let (pt, oh) = referencePadding(padding, input: h, kernel: kh, stride: s)
-    let (pl, ow) = referencePadding(padding, input: wd, kernel: kw, stride: s)
-    var dx = [Double](repeating: 0, count: x.count), dW = [Double](repeating: 0, count: w.count)
-    for b in 0..<n { for oy in 0..<oh { for ox in 0..<ow { for oc in 0..<o {
-        let g = Double(dy[((b * oh + oy) * ow + ox) * o + oc])
-        for ky in 0..<kh { for kx in 0..<kw {
-            let iy = oy * s - pt + ky, ix = ox * s - pl + kx
-            guard iy >= 0, iy < h, ix >= 0, ix < wd else { continue }
-            let xi = ((b * h + iy) * wd + ix) * c, wi = ((oc * kh + ky) * kw + kx) * c
-            for ci in 0..<c {
-                dx[xi + ci] += g * Double(w[wi + ci])
-                dW[wi + ci] += g * Double(x[xi + ci])
-            }
-        }}
-    }}}}
-    return (Tensor(shape: x.shape, values: dx.map(Float.init)), Tensor(shape: w.shape, values: dW.map(Float.init)))
 }

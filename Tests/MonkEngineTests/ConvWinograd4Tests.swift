@@ -16,7 +16,7 @@ import Testing
     ]
 
     /// The float32 error bound, as max |error| / max |float64 value| of each tensor. Measured
-    /// on these kernels over the five cases above with seeds 1–20 (100 layers; `errors(_:_:seed:)`
+    /// on these kernels over the five cases above with seeds 1–20 (100 layers; `convErrors(_:_:seed:)`
     /// printed once, 2026-12-06): worst y 2.0e-6, dx 1.5e-6, dW 1.6e-6, against F(2×2)'s
     /// 3.2e-7, 2.3e-7, 5.7e-7 on the same layers. The error grows with the channels summed:
     /// benchmarks/winograd_error.py gives up to 3.1e-6 at 64 and 5.6e-6 at 256 channels (see
@@ -29,35 +29,12 @@ import Testing
         return conv
     }
 
-    /// max |got − want| / max |want|.
-    func relativeError(_ got: Tensor, _ want: Tensor) -> Float {
-        var peak: Float = 0
-        for i in 0..<want.count { peak = max(peak, abs(want[i])) }
-        return maxAbsDifference(got, want) / max(peak, .leastNormalMagnitude)
-    }
-
-    /// The three tensors of one layer with `seed`, through `conv`: forward, and backward of a
-    /// random dy, each against the direct float64 convolution and its adjoints.
-    func errors(_ cs: ConvCase, _ algorithm: ConvAlgorithm, seed: UInt64) throws -> (y: Float, dx: Float, dW: Float) {
-        let conv = cs.makeConv(seed: seed)
-        conv.algorithm = algorithm
-        let x = cs.makeInput(seed: seed + 100)
-        let ctx = Context(training: true)
-        let y = conv.forward(x, ctx)
-        let dy = randomTensor(y.shape, seed: seed + 200)
-        let dx = try #require(conv.backward(dy, ctx))
-        let want = referenceConv(x, weight: conv.weight.value, bias: conv.bias?.value, stride: 1,
-                                 padding: cs.padding, groups: 1)
-        let (dxWant, dWWant) = referenceConvGradients(x, weight: conv.weight.value, dy: dy, padding: cs.padding)
-        return (relativeError(y, want), relativeError(dx, dxWant), relativeError(conv.weight.grad, dWWant))
-    }
-
     @Test(arguments: cases)
     func outputAndGradientsMatchDirectFloat64(_ cs: ConvCase) throws {
         let g = winograd4Conv(cs).geometry(cs.makeInput().shape)
         #expect(ConvAlgorithm.winograd4.winogradTile(g) == .f4)
         for seed: UInt64 in 1...3 {
-            let e = try errors(cs, .winograd4, seed: seed)
+            let e = try convErrors(cs, .winograd4, seed: seed)
             #expect(e.y < Self.relativeBound, "\(cs) seed \(seed) y")
             #expect(e.dx < Self.relativeBound, "\(cs) seed \(seed) dx")
             #expect(e.dW < Self.relativeBound, "\(cs) seed \(seed) dW")
@@ -99,27 +76,4 @@ import Testing
         #expect(ConvAlgorithm.winograd4.winogradTile(geometry(3, 5, n: 1, side: 3)) == .f4)
         #expect(ConvAlgorithm.im2col.winogradTile(geometry(64, 64, n: 4, side: 56)) == nil)
     }
-}
-
-/// dL/dx and dL/dW of a stride-1, ungrouped convolution for L = Σ y·dy, straight from the
-/// definition y[n,oy,ox,o] = Σ x[n, oy−pt+ky, ox−pl+kx, c]·w[o,ky,kx,c], accumulated in Double.
-func referenceConvGradients(_ x: Tensor, weight w: Tensor, dy: Tensor, padding: Padding) -> (dx: Tensor, dW: Tensor) {
-    let (n, h, wd, c) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
-    let (o, kh, kw) = (w.shape[0], w.shape[1], w.shape[2])
-    let (pt, oh) = referencePadding(padding, input: h, kernel: kh, stride: 1)
-    let (pl, ow) = referencePadding(padding, input: wd, kernel: kw, stride: 1)
-    var dx = [Double](repeating: 0, count: x.count), dW = [Double](repeating: 0, count: w.count)
-    for b in 0..<n { for oy in 0..<oh { for ox in 0..<ow { for oc in 0..<o {
-        let g = Double(dy[((b * oh + oy) * ow + ox) * o + oc])
-        for ky in 0..<kh { for kx in 0..<kw {
-            let iy = oy - pt + ky, ix = ox - pl + kx
-            guard iy >= 0, iy < h, ix >= 0, ix < wd else { continue }
-            let xi = ((b * h + iy) * wd + ix) * c, wi = ((oc * kh + ky) * kw + kx) * c
-            for ci in 0..<c {
-                dx[xi + ci] += g * Double(w[wi + ci])
-                dW[wi + ci] += g * Double(x[xi + ci])
-            }
-        }}
-    }}}}
-    return (Tensor(shape: x.shape, values: dx.map(Float.init)), Tensor(shape: w.shape, values: dW.map(Float.init)))
 }
