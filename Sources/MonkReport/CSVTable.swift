@@ -27,6 +27,29 @@ public struct CSVTable: Sendable, Equatable {
         return out
     }
 
+    /// The table in CSV text as `render` writes it (RFC 4180: a quoted cell may hold commas,
+    /// doubled quotes and line breaks; the `'` put before a formula is kept); nil for text that
+    /// is not one table (a quote left open, rows of another width than the header).
+    public init?(parsing text: String) {
+        var lines: [[String]] = [], line: [String] = [], cell = "", quoted = false
+        var i = text.startIndex
+        while i < text.endIndex {
+            let c = text[i]
+            i = text.index(after: i)
+            if quoted {
+                if c != "\"" { cell.append(c) }
+                else if i < text.endIndex, text[i] == "\"" { cell.append(c); i = text.index(after: i) }
+                else { quoted = false }
+            } else if c == "\"" { quoted = true }
+            else if c == "," { line.append(cell); cell = "" }
+            else if c == "\n" || c == "\r\n" { lines.append(line + [cell]); line = []; cell = "" }
+            else { cell.append(c) }
+        }
+        if !line.isEmpty || !cell.isEmpty { lines.append(line + [cell]) }
+        guard !quoted, let header = lines.first, lines.allSatisfy({ $0.count == header.count }) else { return nil }
+        self.init(header: header, rows: Array(lines.dropFirst()))
+    }
+
     static func quote(_ cell: String) -> String {
         let formula = cell.first.map { "=+-@\t\r".contains($0) } == true && Double(cell) == nil
         let needsQuotes = formula || cell.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }

@@ -27,6 +27,16 @@ public enum ComparisonCSV {
         })
     }
 
+    /// The projects whose experiments a comparison.csv compares, in row order without repeats;
+    /// nil for text that is not such a table. A workspace's comparison folders are shared by its
+    /// projects: this says whose report one holds.
+    public static func projects(in text: String) -> [String]? {
+        guard let table = CSVTable(parsing: text), let column = table.header.firstIndex(of: "project") else { return nil }
+        var seen: [String] = []
+        for row in table.rows where !seen.contains(row[column]) { seen.append(row[column]) }
+        return seen
+    }
+
     static func row(_ run: ExperimentRun) -> [String] {
         let c = run.configuration, f = run.facts
         let m = run.evaluation?.metrics

@@ -8,6 +8,22 @@ import Testing
         #expect(t.render() == "a,b\n\"x,y\",\"say \"\"hi\"\"\"\n\"line\nbreak\",\" padded\"\nplain,\n")
     }
 
+    /// What `render` writes reads back as the same table (quoted commas, quotes, line breaks,
+    /// empty cells); a quote left open or a row of another width is not a table.
+    @Test func parsingReadsBackWhatRenderWrites() {
+        let t = CSVTable(header: ["a", "b"], rows: [["x,y", "say \"hi\""], ["line\nbreak", " padded"], ["plain", ""], ["=1+1", "-0.5"]])
+        #expect(CSVTable(parsing: t.render()) == CSVTable(header: t.header, rows: t.rows.dropLast() + [["'=1+1", "-0.5"]]))
+        #expect(CSVTable(parsing: "a,b\r\n1,2\r\n") == CSVTable(header: ["a", "b"], rows: [["1", "2"]]))
+        #expect(CSVTable(parsing: "a,b\n\"1,2\n") == nil)
+        #expect(CSVTable(parsing: "a,b\n1,2,3\n") == nil)
+    }
+
+    /// comparison.csv says whose experiments it compares (the workspace shares its folders).
+    @Test func comparisonCSVNamesItsProjects() throws {
+        #expect(ComparisonCSV.projects(in: ComparisonCSV.table(try RunFixtures.two()).render()) == ["Pneumonia"])
+        #expect(ComparisonCSV.projects(in: "experiment,model\nsgd,tiny_cnn\n") == nil)
+    }
+
     /// Issue 13, item 14: file and class names that a spreadsheet would run as formulas get a
     /// leading apostrophe inside quotes; numbers, including negative ones, do not.
     @Test func formulaCellsAreDefused() {
