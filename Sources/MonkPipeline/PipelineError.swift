@@ -8,6 +8,9 @@ public enum PipelineError: Error, CustomStringConvertible, Equatable {
     case invalid(String)
     /// A file the pipeline reads (weights, data) that cannot be read, with the system's reason.
     case unreadableFile(path: String, reason: String)
+    /// The comparison's folder holds the report of `others`, projects of the same workspace
+    /// whose comparison has the same name.
+    case comparisonOfAnotherProject(name: String, folder: String, project: String, others: [String])
 
     public var description: String {
         switch self {
@@ -19,6 +22,13 @@ public enum PipelineError: Error, CustomStringConvertible, Equatable {
         case let .missingUpstream(stage, needs): return "\(stage) needs the output of \(needs), which has not run"
         case .invalid(let s): return s
         case let .unreadableFile(path, reason): return "cannot read \(path): \(reason)"
+        case let .comparisonOfAnotherProject(name, folder, project, others):
+            let whose = others.map { "'\($0)'" }.joined(separator: ", ")
+            let rename = String("\(project)_\(name)".prefix(100))
+            return "the comparison '\(name)' of project '\(project)' would write over the report of project \(whose) in \(folder)"
+                + " (every project of a workspace writes its comparisons to comparison/<name>/); nothing was written there."
+                + " Name this comparison differently (comparison: {name: \(rename)} in the spec, or --set comparison.name=\(rename)),"
+                + " or use another workspace, or delete that folder if the report of \(whose) is no longer needed"
         }
     }
 }

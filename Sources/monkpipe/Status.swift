@@ -10,7 +10,8 @@ struct Status: ParsableCommand {
         discussion: """
         Reads the workspace (states, checkpoints, locks, cache records) and, for experiments \
         submitted with `monkpipe submit --slurm`, squeue. With --wait, polls until every \
-        experiment has finished (exit 0) or one has failed (exit 1).
+        experiment has finished (exit 0) or one has failed, or the comparison's folder holds \
+        another project's report (exit 1).
         """)
 
     @Argument(help: "The pipeline file (YAML).")
@@ -56,6 +57,6 @@ struct Status: ParsableCommand {
             print(status.table)
         }
         if let why = status.queueError { FileHandle.standardError.write(Data("warning: could not ask Slurm: \(why)\n".utf8)) }
-        if wait && !status.failed.isEmpty { throw ExitCode(Exit.failure) }
+        if wait && status.cannotComplete { throw ExitCode(Exit.failure) }
     }
 }

@@ -74,9 +74,13 @@ public struct ExperimentStatus: Codable, Sendable, Equatable {
 public struct ComparisonStatus: Codable, Sendable, Equatable {
     public enum State: String, Codable, Sendable {
         case notWritten = "not_written", queued, running, written, cancelled, failed
+        /// The folder holds the report of another project (`otherProjects`) whose comparison
+        /// has the same name; `run` refuses until one is renamed.
+        case otherProject = "other_project"
     }
     public var state: State
     public var report: String?
+    public var otherProjects: [String]?
     public var job: String?
     public var jobState: String?
     public var log: String?
@@ -103,4 +107,7 @@ public struct SweepStatus: Codable, Sendable, Equatable {
 
     public var allFinished: Bool { experiments.allSatisfy { $0.state == .finished } }
     public var failed: [ExperimentStatus] { experiments.filter { $0.state == .failed } }
+    /// Whether waiting cannot end in a comparison: an experiment failed, or the comparison's
+    /// folder holds another project's report (every run of this pipeline refuses).
+    public var cannotComplete: Bool { !failed.isEmpty || comparison.state == .otherProject }
 }

@@ -22,6 +22,9 @@ extension SweepStatus {
         }
         let c = comparison
         var detail: [String] = []
+        if let others = c.otherProjects {
+            detail.append("holds the report of project " + others.map { "'\($0)'" }.joined(separator: ", ") + "; rename this comparison")
+        }
         if let r = c.report { detail.append(r) }
         if let j = c.job { detail.append("job \(j)" + (c.jobState.map { " \($0)" } ?? "")) }
         if c.state == .failed, let l = c.log { detail.append("log \(l)") }

@@ -8,7 +8,7 @@ extension PipelineRunner {
     /// its last stage is cached: its test, or its training where the plan has no test set.
     /// Without readable data (no decisions) its state file says so (tested, or trained).
     public func sweepStatus() -> SweepStatus {
-        let decisions = (try? decisions(stages().stages)) ?? []
+        let decisions = (try? decisions(plannedStages().stages)) ?? []
         func verdict(_ identity: String) -> StageDecision.Verdict? { decisions.first { $0.stage.identity == identity }?.verdict }
 
         let submissions = ClusterDirectory(workspace: workspace, project: plan.project).slurmSubmissions()
@@ -81,7 +81,12 @@ extension PipelineRunner {
 
         var comparison = ComparisonStatus(state: .notWritten)
         let report = layout.comparison.report
-        if let v = decisions.first(where: { $0.stage.kind == .compare })?.verdict, v.isCached {
+        let others = layout.comparisonOfOtherProjects
+        if !others.isEmpty {
+            comparison.state = .otherProject
+            comparison.report = report.path
+            comparison.otherProjects = others
+        } else if let v = decisions.first(where: { $0.stage.kind == .compare })?.verdict, v.isCached {
             comparison.state = .written
             comparison.report = report.path
         } else if let sub = submissions.first(where: { $0.compareJob != nil }), let id = sub.compareJob {

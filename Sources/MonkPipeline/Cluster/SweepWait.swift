@@ -1,17 +1,19 @@
 // `monkpipe status --wait`: polls the workspace until every experiment has finished or one
-// has failed (the Kubernetes comparison Job waits this way, Jobs having no dependencies).
+// has failed, or the comparison cannot be written (the Kubernetes comparison Job waits this
+// way, Jobs having no dependencies).
 import Foundation
 
 extension PipelineRunner {
-    /// Returns the first status in which every experiment is finished or some experiment
-    /// failed; `changed` sees each status that differs from the previous one.
+    /// Returns the first status in which every experiment is finished or the sweep cannot
+    /// complete (`SweepStatus.cannotComplete`); `changed` sees each status that differs from
+    /// the previous one.
     public func waitForExperiments(interval: Double, changed: (SweepStatus) -> Void = { _ in }) throws -> SweepStatus {
         var last: [ExperimentStatus.State]?
         while true {
             let status = sweepStatus()
             let states = status.experiments.map(\.state)
             if states != last { changed(status); last = states }
-            if status.allFinished || !status.failed.isEmpty { return status }
+            if status.allFinished || status.cannotComplete { return status }
             if stop.isRequested { throw StoppedByUser(detail: "stopped waiting") }
             Thread.sleep(forTimeInterval: interval)
         }

@@ -54,10 +54,20 @@ public final class PipelineRunner {
 
     /// Lists and fingerprints the data and weight files (I/O), then plans the stages (pure);
     /// returns the stages the options select. Throws `UsageError` for a selection or a
-    /// `--force` target naming what the spec does not have.
+    /// `--force` target naming what the spec does not have, and before reading anything when
+    /// the comparison's folder holds another project's report (`claimComparison`): every
+    /// part of the pipeline is refused, so no experiment trains for a comparison that cannot
+    /// be written.
     public func stages() throws -> (sources: DataSources, weights: [String: URL], stages: [PlannedStage]) {
         try options.selection.validate(against: plan)
         for target in options.force { try target.validate(against: plan) }
+        try layout.claimComparison()
+        return try plannedStages()
+    }
+
+    /// `stages()` without the comparison's claim, for `status`, which writes nothing and
+    /// shows the experiments either way.
+    func plannedStages() throws -> (sources: DataSources, weights: [String: URL], stages: [PlannedStage]) {
         let inputs = try PipelineInputs.fingerprint(plan, hashes: hashes,
             fetch: PretrainedFetch(environment: options.environment, downloads: options.downloads), console: console)
         try inputs.checkClassNames(plan)

@@ -6,6 +6,8 @@ import MonkReport
 
 enum CompareStage {
     static func run(plan: Plan, layout: WorkspaceLayout) throws -> ComparisonReport {
+        // Another project's run may have written the folder since this run started.
+        try layout.claimComparison()
         var runs: [ExperimentRun] = []
         for name in plan.comparison.experiments {
             guard let e = plan.experiment(named: name) else {

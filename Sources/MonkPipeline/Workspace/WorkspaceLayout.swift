@@ -10,6 +10,13 @@ public struct ComparisonPaths: Sendable {
     public var lock: URL { root.appendingPathComponent(".lock") }
     public var csv: URL { root.appendingPathComponent(ComparisonReport.csvFileName) }
     public var report: URL { root.appendingPathComponent(ComparisonReport.indexFileName) }
+
+    /// The projects whose report the folder holds (comparison.csv's `project` column); none
+    /// before a report is written, or when comparison.csv does not read as one.
+    public var projects: [String] {
+        guard let data = try? Data(contentsOf: csv) else { return [] }
+        return ComparisonCSV.projects(in: String(decoding: data, as: UTF8.self)) ?? []
+    }
 }
 
 /// The load stage's folder in the cache, `.cache/load/<key>/`.
@@ -44,6 +51,20 @@ struct WorkspaceLayout: Sendable {
 
     var comparison: ComparisonPaths {
         ComparisonPaths(root: root.appendingPathComponent("\(ComparisonPlan.workspaceFolder)/\(comparisonName)", isDirectory: true))
+    }
+
+    /// Other projects whose report is in this project's comparison folder. The folder is the
+    /// workspace's, `comparison/<name>/`, not the project's: two projects of one workspace
+    /// that give their comparisons one name would write over each other's report.
+    var comparisonOfOtherProjects: [String] { comparison.projects.filter { $0 != project } }
+
+    /// Throws when the comparison folder holds another project's report: `stages()` asks
+    /// before anything runs, the compare stage again before it writes.
+    func claimComparison() throws {
+        let others = comparisonOfOtherProjects
+        guard !others.isEmpty else { return }
+        throw PipelineError.comparisonOfAnotherProject(name: comparisonName, folder: comparison.root.path,
+                                                       project: project, others: others)
     }
 
     func load(_ key: StageKey) -> LoadPaths {
