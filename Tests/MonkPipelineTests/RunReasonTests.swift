@@ -13,11 +13,13 @@ import Testing
         defer { f.remove() }
         #expect(!(try f.runner(Self.one).run()).failed)
 
-        // Another project in the same workspace, with other data settings: nothing of it has
-        // run, whatever the first project's records say.
+        // Another project in the same workspace, with other data settings and its own
+        // comparison (the folder of `cmp` holds tiny's report): nothing of it has run,
+        // whatever the first project's records say.
         let other = Self.one.replacingOccurrences(of: "project: tiny", with: "project: other")
             .replacingOccurrences(of: "input_size: 16", with: "input_size: 12")
-        #expect(other.contains("project: other") && other.contains("input_size: 12"))
+            .replacingOccurrences(of: "name: cmp", with: "name: other_cmp")
+        #expect(other.contains("project: other") && other.contains("input_size: 12") && other.contains("name: other_cmp"))
         for (id, line) in try f.decisions(other) { #expect(line == "runs because it has not run before", "\(id)") }
 
         // A changed value is named with its old and new values.
