@@ -107,6 +107,38 @@ import Testing
         #expect(Self.states(try f.runner(spec).sweepStatus()) != ["sgd": .finished])
     }
 
+    /// `run --stage train` with a test set and early stopping: the experiment whose training
+    /// early stopping ended after epoch 2 of 4 showed "stopped in epoch 3/4 after 0 batches",
+    /// as if a run had been cut; it is trained, and its test is what is left, as for the one
+    /// that trained every epoch.
+    @Test func trainedByEarlyStoppingButUntestedSaysTrained() throws {
+        let f = try PipelineFixture()
+        defer { f.remove() }
+        // No validation loss improves by 100: early stopping with patience 1 ends after epoch 2.
+        let spec = PipelineFixture.spec(epochs: 4, experiments: """
+              early: {early_stopping: {metric: val_loss, patience: 1, min_delta: 100}}
+              full: {epochs: 2, early_stopping: {metric: val_loss, patience: 5}}
+
+            """)
+        let trainOnly = PipelineRunner(plan: try f.plan(spec), options: RunOptions(selection: StageSelection(kinds: [.train]), environment: [:]),
+                                       console: .silent)
+        #expect(try trainOnly.run().stages.map(\.identity) == ["load", "train/early", "train/full"])
+        #expect(try ExperimentState.read(f.paths("early").state).training?.stopReason == .earlyStopping)
+        #expect(try ExperimentState.read(f.paths("full").state).training?.stopReason == .completed)
+
+        let rows = Dictionary(uniqueKeysWithValues: try f.runner(spec).sweepStatus().experiments.map { ($0.experiment, $0) })
+        let early = try #require(rows["early"]), full = try #require(rows["full"])
+        #expect(early.state == .interrupted && early.trained && early.epochsDone == 2 && early.epochs == 4)
+        #expect(early.detail == "trained (early stopping after epoch 2/4); test not run; run or submit again to resume")
+        #expect(full.state == .interrupted && full.trained && full.epochsDone == 2 && full.epochs == 2)
+        #expect(full.detail == "trained; test not run; run or submit again to resume")
+
+        try f.runner(spec).run()
+        let done = try f.runner(spec).sweepStatus()
+        #expect(Self.states(done) == ["early": .finished, "full": .finished])
+        #expect(done.experiments.map(\.trained) == [true, true])
+    }
+
     /// A weights file that is not one fails its experiment at run time; status says why.
     @Test func failedExperimentShowsItsError() throws {
         let f = try PipelineFixture()

@@ -19,6 +19,9 @@ public struct ExperimentStatus: Codable, Sendable, Equatable {
     public var epochsDone: Int?
     public var epochs: Int?
     public var batch: Int?
+    /// Whether the training has ended: after its last epoch, or earlier by early stopping.
+    /// Interrupted then means that the test is what is left.
+    public var trained = false
     public var testAccuracy: Double?
     /// Whether the plan has a test stage for the experiment: without a test set it has none,
     /// and the experiment is finished once trained.
@@ -50,8 +53,9 @@ public struct ExperimentStatus: Codable, Sendable, Equatable {
             return parts.joined(separator: ", ")
         case .interrupted:
             var s: String
-            if let d = epochsDone, let n = epochs, d >= n { s = testStage ? "trained; test not run" : "stopped after epoch \(d)/\(n)" }
-            else if let d = epochsDone, let n = epochs { s = "stopped in epoch \(d + 1)/\(n) after \(batch ?? 0) batches" }
+            if trained, let d = epochsDone, let n = epochs {
+                s = testStage ? "trained" + (d < n ? " (early stopping after epoch \(d)/\(n))" : "") + "; test not run" : "stopped after epoch \(d)/\(n)"
+            } else if let d = epochsDone, let n = epochs { s = "stopped in epoch \(d + 1)/\(n) after \(batch ?? 0) batches" }
             else { s = "stopped" }
             if let j = job, let st = jobState { s += " (job \(j) \(st))" }
             return s + "; run or submit again to resume"

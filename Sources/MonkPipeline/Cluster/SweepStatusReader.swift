@@ -41,6 +41,9 @@ extension PipelineRunner {
             let finished: Bool
             if let v = verdict(last) { finished = v.isCached }
             else { finished = state?.status == .tested || (!s.testStage && state?.status == .trained) }
+            // Its training has ended when its stage is cached, or when the resume point says so
+            // (early stopping ends it before its last epoch).
+            s.trained = finished || verdict("train/\(e.name)")?.isCached == true || point?.stopped != nil
             let holder = RunLock.holder(at: paths.lock)
             if finished {
                 s.state = .finished
@@ -68,7 +71,7 @@ extension PipelineRunner {
             } else if let p = point {
                 s.state = .interrupted
                 s.batch = p.batch
-            } else if verdict("train/\(e.name)")?.isCached == true {
+            } else if s.trained {
                 s.state = .interrupted
                 s.epochsDone = state?.training?.epochsRun ?? e.epochs
             }
