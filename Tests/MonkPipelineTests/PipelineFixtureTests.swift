@@ -79,8 +79,11 @@ struct PipelineFixture {
         try PlanLoader.plan(text: text, specDirectory: root.path)
     }
 
-    func runner(_ text: String, force: [String] = [], stop: StopSignal = StopSignal()) throws -> PipelineRunner {
-        PipelineRunner(plan: try plan(text), options: RunOptions(force: try force.map(ForceTarget.init(parsing:)), environment: [:]),
+    /// `selection` as `--stage`/`--experiment` give it (everything by default).
+    func runner(_ text: String, force: [String] = [], selection: StageSelection = .everything,
+                stop: StopSignal = StopSignal()) throws -> PipelineRunner {
+        PipelineRunner(plan: try plan(text), options: RunOptions(force: try force.map(ForceTarget.init(parsing:)), selection: selection,
+                                                                 environment: [:]),
                        console: .silent, stop: stop)
     }
 

@@ -87,6 +87,50 @@ import Testing
         #expect(state.test == tested.test)
     }
 
+    /// `run --stage train` after the test failed (here a file stands where the test writes its
+    /// report, as a full disk or a read-only folder would): the cached training dropped the
+    /// test's error and said `trained`, so `status` no longer showed the failure. The training
+    /// is recorded, and the test's failure stays until a test succeeds; `status` shows it while
+    /// the spec gives the test the key it failed under.
+    @Test func aTrainOnlyRunKeepsTheFailureOfTheTest() throws {
+        let f = try PipelineFixture()
+        defer { f.remove() }
+        let trainOnly = StageSelection(kinds: [.train])
+        try f.runner(Self.spec, selection: trainOnly).run()
+        let trained = try Self.state(f)
+        #expect(trained.status == .trained)
+        try Data().write(to: f.paths("sgd").test)
+        let report = try f.runner(Self.spec).run()
+        #expect(report.stages.map(\.outcome).dropLast(2) == [.cached, .cached])
+        guard case .failed(let why)? = report.stages.first(where: { $0.identity == "test/sgd" })?.outcome else {
+            Issue.record("test/sgd: \(report.stages)"); return
+        }
+        #expect(try Self.state(f).failedStage?.kind == .test)
+
+        #expect(try f.runner(Self.spec, selection: trainOnly).run().stages.map(\.outcome) == [.cached, .cached])
+        let state = try Self.state(f)
+        #expect(state.status == .failed)
+        #expect(state.error == why)
+        #expect(state.training == trained.training && state.stageKeys == trained.stageKeys)
+        let status = try #require(try f.runner(Self.spec).sweepStatus().experiments.first)
+        #expect(status.state == .failed)
+        #expect(status.error == why)
+        #expect(ResultsOverview.table(try f.plan(Self.spec)).rows.map(\.status) == ["failed"])
+
+        // Other test settings give the test another key: that test has not run, let alone failed.
+        let final = Self.spec.replacingOccurrences(of: "  sgd: {}\n", with: "  sgd: {test_checkpoint: final}\n")
+        #expect(try f.decisions(final)["train/sgd"] == "cached")
+        let other = try #require(try f.runner(final).sweepStatus().experiments.first)
+        #expect(other.state == .interrupted && other.error == nil)
+        #expect(other.detail == "trained; test not run; run or submit again to resume")
+
+        try FileManager.default.removeItem(at: f.paths("sgd").test)
+        #expect(!(try f.runner(Self.spec).run().failed))
+        let tested = try Self.state(f)
+        #expect(tested.status == .tested && tested.error == nil && tested.failedStage == nil)
+        #expect(try f.runner(Self.spec).sweepStatus().experiments.first?.state == .finished)
+    }
+
     /// Renamed while its state said failed: the new name takes over the outputs, and its
     /// state (the old one under the new name) says what they are.
     @Test func aRenamedExperimentTakesOverTheWorkNotTheOldFailure() throws {

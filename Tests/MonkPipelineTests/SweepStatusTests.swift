@@ -120,8 +120,7 @@ import Testing
               full: {epochs: 2, early_stopping: {metric: val_loss, patience: 5}}
 
             """)
-        let trainOnly = PipelineRunner(plan: try f.plan(spec), options: RunOptions(selection: StageSelection(kinds: [.train]), environment: [:]),
-                                       console: .silent)
+        let trainOnly = try f.runner(spec, selection: StageSelection(kinds: [.train]))
         #expect(try trainOnly.run().stages.map(\.identity) == ["load", "train/early", "train/full"])
         #expect(try ExperimentState.read(f.paths("early").state).training?.stopReason == .earlyStopping)
         #expect(try ExperimentState.read(f.paths("full").state).training?.stopReason == .completed)

@@ -61,9 +61,9 @@ extension PipelineRunner {
                 s.process = holder.map { "\($0.pid)@\($0.host)" }
             } else if job?.isPending == true {
                 s.state = .queued
-            } else if state?.status == .failed {
+            } else if let state, Self.failsNow(state, decisions, experiment: e.name) {
                 s.state = .failed
-                s.error = state?.error
+                s.error = state.error
             } else if let j = job, j.isFailed, j.reason == "DependencyNeverSatisfied" {
                 s.state = .notStarted
             } else if let j = job, j.isFailed, point == nil {
@@ -117,6 +117,16 @@ extension PipelineRunner {
                                  logTail: state == .failed ? log.flatMap { Self.lastLines(of: $0, count: 12) } : nil)
         }
         return SweepStatus(project: plan.project, load: load, experiments: experiments, comparison: comparison, queueError: queueError)
+    }
+
+    /// Whether `state` records a failure of the spec as it is now: of a stage that the plan
+    /// gives the key it failed under (a test that failed on other settings is not this spec's).
+    /// Without decisions (the data cannot be read), or in a state that does not name the
+    /// stage (older monkpipes), the state's word is taken.
+    static func failsNow(_ state: ExperimentState, _ decisions: [StageDecision], experiment: String) -> Bool {
+        guard state.status == .failed else { return false }
+        guard let f = state.failedStage, !decisions.isEmpty else { return true }
+        return decisions.contains { $0.stage.identity == "\(f.kind.rawValue)/\(experiment)" && $0.stage.key.hex == f.key }
     }
 
     /// The last `count` non-empty lines of a log file (progress bars redraw with `\r`: only

@@ -18,6 +18,7 @@ struct ExperimentStates {
         state.overrides = plan.overrides.isEmpty ? nil : plan.overrides
         state.classes = classes
         state.error = nil
+        state.failedStage = nil
         return state
     }
 
@@ -78,8 +79,9 @@ struct ExperimentStates {
     /// training (killed) while it tried other settings or a forced rerun that never touched the
     /// outputs of this key. A finished train means trained (if not tested already); a finished
     /// test means tested, its summary read back from the metrics it wrote when a training of
-    /// other settings dropped it. A stage of the experiment that fails or stops later in the
-    /// run marks it again. Returns whether anything changed.
+    /// other settings dropped it. A failure of a later stage stays (a test that failed on this
+    /// training has not succeeded since). A stage of the experiment that fails or stops later
+    /// in the run marks it again. Returns whether anything changed.
     private func settle(_ state: inout ExperimentState, _ e: ExperimentPlan, kind: StageKind) -> Bool {
         let overrides = plan.overrides.isEmpty ? nil : plan.overrides
         var changed = state.config != e || state.data != plan.data || state.overrides != overrides
@@ -90,11 +92,14 @@ struct ExperimentStates {
             state.test = summary
             state.status = .tested
             state.error = nil
+            state.failedStage = nil
             changed = true
         }
-        if state.status != .trained && state.status != .tested {
+        let laterFailure = state.status == .failed && state.failedStage.map { $0.kind > kind } == true
+        if state.status != .trained && state.status != .tested && !laterFailure {
             state.status = .trained
             state.error = nil
+            state.failedStage = nil
             changed = true
         }
         return changed
@@ -131,12 +136,13 @@ struct ExperimentStates {
         try state.write(to: url)
     }
 
-    /// Records a stop or a failure in a state that exists (nothing to record otherwise).
-    func mark(_ experiment: String, status: ExperimentState.Status, error: String?) throws {
+    /// Records a stop or a failure (of `stage`) in a state that exists (nothing to record otherwise).
+    func mark(_ experiment: String, status: ExperimentState.Status, error: String?, stage: PlannedStage? = nil) throws {
         let url = layout.experiment(experiment).state
         guard var state = try? ExperimentState.read(url) else { return }
         state.status = status
         state.error = error
+        state.failedStage = stage.map { .init(kind: $0.kind, key: $0.key.hex) }
         try state.write(to: url)
     }
 }

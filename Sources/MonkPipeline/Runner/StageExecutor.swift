@@ -120,7 +120,7 @@ struct StageExecutor {
                 let why = "\(error)"
                 console.warning("\(s.identity) failed: \(why)")
                 stoppedExperiments[e] = "\(e) failed: \(why)"
-                try? states.mark(e, status: .failed, error: why)
+                try? states.mark(e, status: .failed, error: why, stage: s)
                 report.stages.append((s.identity, .failed(why)))
             }
         }

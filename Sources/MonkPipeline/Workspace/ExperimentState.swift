@@ -36,7 +36,16 @@ public struct ExperimentState: Codable, Sendable {
     public var training: TrainingSummary?
     public var test: TestSummary?
     public var error: String?
+    /// The stage whose failure `error` describes, with the key it failed under: a cached
+    /// training does not clear its test's failure, and `status` shows a failure while the
+    /// spec gives that stage the same key. Absent in states of older monkpipes.
+    public var failedStage: FailedStage?
     public var updated: String = ""
+
+    public struct FailedStage: Codable, Equatable, Sendable {
+        public var kind: StageKind
+        public var key: String
+    }
 
     public init(project: String, experiment: ExperimentPlan, data: DataPlan, status: Status) {
         self.project = project
