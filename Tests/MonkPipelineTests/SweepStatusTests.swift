@@ -138,6 +138,42 @@ import Testing
         #expect(done.experiments.map(\.trained) == [true, true])
     }
 
+    /// Without readable data status cannot plan the keys and reads the state files: a state of
+    /// an older spec (one epoch where the spec now says two, another input size) showed as
+    /// finished, with the comparison written, and `--wait` ended. A state counts when the
+    /// settings it records give the spec's keys; what stays out of the keys (workers) does not
+    /// count, and other test settings leave the training the spec's.
+    @Test func withoutTheDataAStateOfOtherSettingsIsNotFinished() throws {
+        let f = try PipelineFixture()
+        defer { f.remove() }
+        let spec = PipelineFixture.spec(epochs: 1, experiments: "  sgd: {}\n")
+        try f.runner(spec).run()
+        let workers = spec.replacingOccurrences(of: "  batch_size: 4\n", with: "  batch_size: 4\n  workers: 3\n")
+        let epochs = PipelineFixture.spec(epochs: 2, experiments: "  sgd: {}\n")
+        let size = spec.replacingOccurrences(of: "input_size: 16", with: "input_size: 20")
+        let final = spec.replacingOccurrences(of: "  sgd: {}\n", with: "  sgd: {test_checkpoint: final}\n")
+        func rows(_ text: String) throws -> (state: ExperimentStatus.State, detail: String, comparison: ComparisonStatus.State) {
+            let s = try f.runner(text).sweepStatus()
+            let sgd = try #require(s.experiments.first)
+            return (sgd.state, sgd.detail, s.comparison.state)
+        }
+        // The same answers with the data and without it.
+        for removed in [false, true] {
+            if removed { try FileManager.default.removeItem(at: f.dataDirectory) }
+            for text in [spec, workers] {
+                let r = try rows(text)
+                #expect(r.state == .finished && r.comparison == .written, "data removed: \(removed)")
+            }
+            for text in [epochs, size] {
+                let r = try rows(text)
+                #expect(r.state == .notStarted && r.comparison == .notWritten, "data removed: \(removed), \(r)")
+            }
+            let r = try rows(final)
+            #expect(r.state == .interrupted && r.detail == "trained; test not run; run or submit again to resume", "data removed: \(removed)")
+            #expect(r.comparison == .notWritten)
+        }
+    }
+
     /// A weights file that is not one fails its experiment at run time; status says why.
     @Test func failedExperimentShowsItsError() throws {
         let f = try PipelineFixture()

@@ -6,7 +6,8 @@ import MonkEngine
 extension PipelineRunner {
     /// The state of every experiment and of the comparison. An experiment is finished when
     /// its last stage is cached: its test, or its training where the plan has no test set.
-    /// Without readable data (no decisions) its state file says so (tested, or trained).
+    /// Without readable data (no decisions) its state file says so (tested, or trained), if
+    /// the settings it records are the spec's (`recordsThisSpec`).
     public func sweepStatus() -> SweepStatus {
         let decisions = (try? decisions(plannedStages().stages)) ?? []
         func verdict(_ identity: String) -> StageDecision.Verdict? { decisions.first { $0.stage.identity == identity }?.verdict }
@@ -26,9 +27,15 @@ extension PipelineRunner {
             let task = submission?.task(of: e.name)
             let job = task.flatMap { jobStates[$0] }
             let resume = try? SnapshotArchive.decodeHeader(ResumePoint.self, at: paths.models.appendingPathComponent("resume.monksnap"))
-            let trainKey = decisions.first { $0.stage.identity == "train/\(e.name)" }?.stage.key.hex
+            // Whether what the workspace recorded under `key` for the stage `identity` (a resume
+            // point, a failure) is this spec's: the plan gives the stage that key, or, without the
+            // data to plan keys on, the state records the spec's settings for it.
+            func isCurrent(_ identity: String, key: String) -> Bool {
+                if !decisions.isEmpty { return decisions.contains { $0.stage.identity == identity && $0.stage.key.hex == key } }
+                return state.map { recordsThisSpec($0, e, last: identity) } == true
+            }
             // A checkpoint of other settings is not resumed: it says nothing about this spec.
-            let point = resume.flatMap { r in trainKey == nil || r.stageKey == trainKey ? r : nil }
+            let point = resume.flatMap { isCurrent("train/\(e.name)", key: $0.stageKey) ? $0 : nil }
 
             var s = ExperimentStatus(experiment: e.name, state: .notStarted)
             s.job = task
@@ -40,7 +47,9 @@ extension PipelineRunner {
             let last = s.testStage ? "test/\(e.name)" : "train/\(e.name)"
             let finished: Bool
             if let v = verdict(last) { finished = v.isCached }
-            else { finished = state?.status == .tested || (!s.testStage && state?.status == .trained) }
+            else if let state, state.status == .tested || (!s.testStage && state.status == .trained) {
+                finished = recordsThisSpec(state, e, last: last)
+            } else { finished = false }
             // Its training has ended when its stage is cached, or when the resume point says so
             // (early stopping ends it before its last epoch).
             s.trained = finished || verdict("train/\(e.name)")?.isCached == true || point?.stopped != nil
@@ -61,7 +70,10 @@ extension PipelineRunner {
                 s.process = holder.map { "\($0.pid)@\($0.host)" }
             } else if job?.isPending == true {
                 s.state = .queued
-            } else if let state, Self.failsNow(state, decisions, experiment: e.name) {
+            } else if let state, state.status == .failed,
+                      state.failedStage.map({ isCurrent("\($0.kind.rawValue)/\(e.name)", key: $0.key) }) ?? true {
+                // A failure of other settings (a test of another key) is not this spec's; a state
+                // of an older monkpipe does not name the stage and is taken at its word.
                 s.state = .failed
                 s.error = state.error
             } else if let j = job, j.isFailed, j.reason == "DependencyNeverSatisfied" {
@@ -102,7 +114,10 @@ extension PipelineRunner {
             else if js?.state == "CANCELLED" { comparison.state = .cancelled }
             else if js?.isFailed == true { comparison.state = .failed }
         }
-        if comparison.state == .notWritten, decisions.isEmpty, FileManager.default.fileExists(atPath: report.path) {
+        // Without the data, a report is this spec's at most when every experiment it compares is.
+        let compared = experiments.filter { plan.comparison.experiments.contains($0.experiment) }
+        if comparison.state == .notWritten, decisions.isEmpty, compared.allSatisfy({ $0.state == .finished }),
+           FileManager.default.fileExists(atPath: report.path) {
             comparison.state = .written
             comparison.report = report.path
         }
@@ -119,14 +134,23 @@ extension PipelineRunner {
         return SweepStatus(project: plan.project, load: load, experiments: experiments, comparison: comparison, queueError: queueError)
     }
 
-    /// Whether `state` records a failure of the spec as it is now: of a stage that the plan
-    /// gives the key it failed under (a test that failed on other settings is not this spec's).
-    /// Without decisions (the data cannot be read), or in a state that does not name the
-    /// stage (older monkpipes), the state's word is taken.
-    static func failsNow(_ state: ExperimentState, _ decisions: [StageDecision], experiment: String) -> Bool {
-        guard state.status == .failed else { return false }
-        guard let f = state.failedStage, !decisions.isEmpty else { return true }
-        return decisions.contains { $0.stage.identity == "\(f.kind.rawValue)/\(experiment)" && $0.stage.key.hex == f.key }
+    /// Whether the settings `state` records give the experiment's stage `last` the key the
+    /// spec gives it, both planned on the same data: without the data the keys cannot be
+    /// looked up, but a state of an older spec (other epochs, input size, transforms …) must not
+    /// pass for this one's. What stays out of the keys (threads, workers, paths) does not count.
+    /// The data's content is unknown here, and taken to be what the state's run read.
+    func recordsThisSpec(_ state: ExperimentState, _ e: ExperimentPlan, last: String) -> Bool {
+        let unread = ExternalDigests(dataFiles: "not read", weights: [:])
+        func key(_ data: DataPlan, _ experiment: ExperimentPlan) -> StageKey? {
+            var p = plan
+            p.data = data
+            p.experiments = [experiment]
+            return StageGraph.build(p, external: unread).first { $0.identity == last }?.key
+        }
+        var recorded = state.config
+        recorded.name = e.name
+        let then = key(state.data, recorded)
+        return then != nil && then == key(plan.data, e)
     }
 
     /// The last `count` non-empty lines of a log file (progress bars redraw with `\r`: only
