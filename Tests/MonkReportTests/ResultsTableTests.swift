@@ -51,6 +51,17 @@ struct ResultsTableTests {
         #expect(text.contains("* the best validation accuracy"), "\(text)")
     }
 
+    /// Experiments tied for the best validation accuracy are all marked, as README says: the
+    /// comparison report shows each one's best validation accuracy and picks none, and a
+    /// tie-break (validation loss, plan order) would be a choice neither table shows.
+    @Test func tiesForTheBestValidationAccuracyAreAllMarked() throws {
+        var runs = try Self.runs()
+        runs[1].history = runs[0].history
+        let table = ResultsTable(runs.map { ResultsTable.Entry(experiment: $0.experiment, status: "tested", settings: $0.settings, run: $0) })
+        #expect(table.rows.map(\.bestValidationAccuracy) == [0.8, 0.8])
+        #expect(table.rows.map(\.best) == [true, true])
+    }
+
     @Test func jsonHasEveryRowWithSnakeCaseKeys() throws {
         let json = try #require(try JSONSerialization.jsonObject(with: try Self.table().jsonData()) as? [String: Any])
         #expect(json["varying_settings"] as? [String] == ["optimizer.lr"])
