@@ -1,0 +1,147 @@
+// The errors Foundation and the system throw for files (CocoaError, NSPOSIXErrorDomain,
+// POSIXError), as one line a user reads: what could not be done, on which path, and why —
+// "cannot create folder /w/sgd/output/test: a file is in the way" — in place of the dump of
+// domain, code and user info that "\(error)" prints on Linux. Every place that shows or records
+// an error goes through `text(_:)`; errors of monkpipe's own types pass through unchanged.
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+public struct FileSystemError: Error, CustomStringConvertible, Equatable, Sendable {
+    /// What could not be done: "create folder", "create", "write", "read", "read folder",
+    /// "delete", "copy SOURCE to"; nil for a bare POSIXError, which names no operation.
+    public var action: String?
+    public var path: String?
+    /// Why: "a file is in the way", "permission denied", "disk full", "folder /w/x does not exist".
+    public var reason: String
+
+    public init(action: String?, path: String?, reason: String) {
+        self.action = action
+        self.path = path
+        self.reason = reason
+    }
+
+    public var description: String {
+        guard let action, let path else { return reason }
+        return "cannot \(action) \(path): \(reason)"
+    }
+
+    /// How an error is shown or recorded: a file error of Foundation or the system as
+    /// "cannot ACTION PATH: REASON", any other error as its own description.
+    public static func text(_ error: any Error) -> String {
+        FileSystemError(error)?.description ?? "\(error)"
+    }
+
+    /// Only why, for a message that names the path itself ("cannot read split manifest P: …").
+    public static func reason(_ error: any Error) -> String {
+        FileSystemError(error)?.reason ?? "\(error)"
+    }
+
+    /// nil unless `error` is a CocoaError of a file (codes 0–1023) or a POSIX error.
+    public init?(_ error: any Error) {
+        if let e = error as? FileSystemError { self = e; return }
+        let ns = error as NSError
+        let cocoa: Int?
+        let posix: Int32?
+        switch ns.domain {
+        case NSPOSIXErrorDomain:
+            (cocoa, posix) = (nil, Int32(ns.code))
+        case NSCocoaErrorDomain where (0...1023).contains(ns.code):
+            // A CocoaError carries its underlying error as a Swift error, not as an NSError.
+            let under = (ns.userInfo[NSUnderlyingErrorKey] as? any Error).map { $0 as NSError }
+            (cocoa, posix) = (ns.code, under.flatMap { $0.domain == NSPOSIXErrorDomain ? Int32($0.code) : nil })
+        default:
+            return nil
+        }
+        var path = ns.userInfo[NSFilePathErrorKey] as? String ?? (ns.userInfo[NSURLErrorKey] as? URL)?.path
+        let variant = (ns.userInfo["NSUserStringVariant"] as? [String])?.first
+        let action: String?
+        if let to = ns.userInfo["NSDestinationFilePath"] as? String, variant == "Copy" || variant == "Move" {
+            let from = ns.userInfo["NSSourceFilePathErrorKey"] as? String ?? path
+            action = (variant == "Copy" ? "copy" : "move") + (from.map { " \($0) to" } ?? "")
+            path = to
+        } else if variant == "Remove" {
+            action = "delete"
+        } else if let cocoa, (256..<512).contains(cocoa) {
+            action = variant == "Folder" ? "read folder" : "read"
+        } else if cocoa == nil {
+            action = nil
+        } else if cocoa == CocoaError.fileWriteFileExists.rawValue || posix == EEXIST {
+            // Where Foundation reports "already exists": FileManager.createDirectory on a file.
+            action = "create folder"
+        } else {
+            // Writing (512–1023) or a missing folder on the way (4): a path that is not there
+            // yet was being created, whether a file or a folder.
+            action = path.map { FileManager.default.fileExists(atPath: $0) } == true ? "write" : "create"
+        }
+        self.init(action: action, path: path, reason: Self.why(cocoa: cocoa, posix: posix, path: path, action: action))
+    }
+
+    // MARK: the reason
+
+    static func why(cocoa: Int?, posix: Int32?, path: String?, action: String?) -> String {
+        let missing = posix.map { $0 == ENOENT || $0 == ENOTDIR }
+            ?? [CocoaError.fileNoSuchFile, .fileReadNoSuchFile].map(\.rawValue).contains(cocoa)
+        if missing, let path, let blocked = blockage(path, folder: action == "read folder") { return blocked }
+        if let posix { return why(posix: posix, path: path) }
+        switch cocoa.flatMap(CocoaError.Code.init(rawValue:)) {
+        case .fileReadNoPermission?, .fileWriteNoPermission?: return "permission denied"
+        case .fileWriteOutOfSpace?: return "disk full"
+        case .fileWriteVolumeReadOnly?: return "read-only file system"
+        case .fileWriteFileExists?: return inTheWay(path)
+        case .fileNoSuchFile?, .fileReadNoSuchFile?: return "no such file"
+        case .fileReadInvalidFileName?, .fileWriteInvalidFileName?: return "the name is not valid"
+        case .fileReadTooLarge?: return "the file is too large"
+        case .fileReadCorruptFile?: return "the file is damaged"
+        case .fileReadInapplicableStringEncoding?, .fileReadUnknownStringEncoding?, .fileWriteInapplicableStringEncoding?:
+            return "the text is not in the expected encoding"
+        default: return "\(NSCocoaErrorDomain) error \(cocoa ?? 0)"
+        }
+    }
+
+    static func why(posix: Int32, path: String?) -> String {
+        switch posix {
+        case EACCES: return "permission denied"
+        case ENOSPC: return "disk full"
+        case EDQUOT: return "disk quota exceeded"
+        case EROFS: return "read-only file system"
+        case EEXIST: return inTheWay(path)
+        case EISDIR: return "it is a folder, not a file"
+        case ENOTDIR: return "a folder on the way is a file"
+        case ENOENT: return "no such file or folder"
+        case ENAMETOOLONG: return "the name is too long"
+        case ELOOP: return "too many levels of symbolic links"
+        case EMFILE, ENFILE: return "too many open files"
+        default:
+            // The system's own words ("Operation not permitted"), as the middle of a sentence.
+            let text = String(cString: strerror(posix))
+            return text.prefix(1).lowercased() + text.dropFirst()
+        }
+    }
+
+    /// What is already at `path` when it cannot be created.
+    static func inTheWay(_ path: String?) -> String {
+        var isFolder: ObjCBool = false
+        guard let path, FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { return "it already exists" }
+        return isFolder.boolValue ? "a folder is already there" : "a file is in the way"
+    }
+
+    /// Which part of `path` is not there or not a folder: "folder /w/x does not exist",
+    /// "/w/x is a file, not a folder", or "no such file" for the last part. (Foundation says
+    /// "no such file" for a file in the way of an atomic write, so the disk is asked.)
+    static func blockage(_ path: String, folder: Bool) -> String? {
+        let parts = path.split(separator: "/").map(String.init)
+        var prefix = path.hasPrefix("/") ? "" : "."
+        for (i, part) in parts.enumerated() {
+            prefix += "/" + part
+            let last = i == parts.count - 1
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: prefix, isDirectory: &isFolder) else {
+                return last ? (folder ? "no such folder" : "no such file") : "folder \(prefix) does not exist"
+            }
+            if !last && !isFolder.boolValue { return "\(prefix) is a file, not a folder" }
+        }
+        return nil
+    }
+}
