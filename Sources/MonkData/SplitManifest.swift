@@ -96,7 +96,7 @@ public struct SplitManifest: Codable, Equatable, Sendable {
             let m = try JSONDecoder().decode(SplitManifest.self, from: try Data(contentsOf: url))
             if m.formatVersion != formatVersion { throw SplitError.unreadableManifest(path: url.path, reason: "format version \(m.formatVersion), expected \(formatVersion)") }
             return m
-        } catch let e as SplitError { throw e } catch { throw .unreadableManifest(path: url.path, reason: "\(error)") }
+        } catch let e as SplitError { throw e } catch { throw .unreadableManifest(path: url.path, reason: FileSystemError.reason(error)) }
     }
 
     /// Whether the manifest at `url` was reused or newly written.

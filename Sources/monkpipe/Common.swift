@@ -61,7 +61,7 @@ func reportingErrors<T>(_ body: () throws -> T) throws -> T {
         FileHandle.standardError.write(Data("error: \(Console.printable("\(e)"))\n".utf8))
         throw ExitCode(Exit.locked)
     } catch {
-        FileHandle.standardError.write(Data("error: \(Console.printable("\(error)"))\n".utf8))
+        FileHandle.standardError.write(Data("error: \(Console.printable(FileSystemError.text(error)))\n".utf8))
         throw ExitCode(Exit.failure)
     }
 }

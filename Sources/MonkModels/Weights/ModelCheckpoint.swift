@@ -132,7 +132,7 @@ public enum ModelCheckpoint {
         } catch let error as WeightFileError {
             throw error
         } catch {
-            throw CheckpointError.invalid("\(sidecar.path): \(error)")
+            throw CheckpointError.invalid("\(sidecar.path): \(FileSystemError.reason(error))")
         }
     }
 

@@ -16,7 +16,7 @@ extension PipelineRunner {
         var jobStates: [String: SlurmJobState] = [:]
         var queueError: String?
         if !submissions.isEmpty, let queue = SlurmQueue(environment: options.environment) {
-            do { jobStates = try queue.states(of: submissions.flatMap(\.jobs)) } catch { queueError = "\(error)" }
+            do { jobStates = try queue.states(of: submissions.flatMap(\.jobs)) } catch { queueError = FileSystemError.text(error) }
         }
 
         var experiments: [ExperimentStatus] = []

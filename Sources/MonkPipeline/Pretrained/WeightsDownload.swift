@@ -70,7 +70,7 @@ public struct WeightsDownload: Sendable {
             let reason: WeightsDownloadFailure.Reason = switch error {
             case let r as WeightsDownloadFailure.Reason: r
             case let d as DownloadFailure: .transfer(d)
-            default: .write("\(error)")
+            default: .write(FileSystemError.text(error))
             }
             throw WeightsDownloadFailure(download: self, reason: reason)
         }

@@ -36,7 +36,7 @@ struct PipelineInputs {
                 weightFiles[key] = url
                 weightDigests[key] = try hashes.hash(url)
             } catch {
-                blocked[e.name] = "\(error)"
+                blocked[e.name] = FileSystemError.text(error)
             }
         }
         hashes.save()

@@ -117,7 +117,7 @@ struct StageExecutor {
                 report.stages.append((s.identity, .locked(why)))
             } catch {
                 guard let e = s.experiment else { throw error }
-                let why = "\(error)"
+                let why = FileSystemError.text(error)
                 console.warning("\(s.identity) failed: \(why)")
                 stoppedExperiments[e] = "\(e) failed: \(why)"
                 try? states.mark(e, status: .failed, error: why, stage: s)

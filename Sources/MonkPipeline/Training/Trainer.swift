@@ -84,7 +84,7 @@ public final class Trainer {
         do {
             state = try SnapshotArchive.decode(TrainingState.self, from: Data(contentsOf: resumeURL))
         } catch {
-            throw DamagedSnapshot(path: resumeURL.path, reason: "\(error)", stage: "train/\(job.paths.root.lastPathComponent)")
+            throw DamagedSnapshot(path: resumeURL.path, reason: FileSystemError.reason(error), stage: "train/\(job.paths.root.lastPathComponent)")
         }
         // A state of other settings (another key) is not this run's to resume.
         return state.stageKey == job.stageKey ? state : nil

@@ -1,0 +1,118 @@
+// What a user reads when the file system refuses: one line with the operation, the path and
+// the reason, in `run`'s output, in `status` and in experiment-state.json — never Foundation's
+// "Error Domain=NSCocoaErrorDomain Code=516 …" dump. Through the binary, as a user meets them.
+import Foundation
+import Testing
+
+@Suite("monkpipe binary: file-system errors as sentences")
+struct FileErrorMessageTests {
+    /// The row `status` prints for `experiment` and the `error` its experiment-state.json records.
+    static func recorded(_ p: TinyProject, _ experiment: String) throws -> (row: String, error: String?) {
+        let status = try monkpipe(["status", p.spec], in: p.url)
+        let row = status.stdout.split(separator: "\n").first { $0.hasPrefix(experiment + " ") }.map(String.init) ?? "\(status)"
+        let state = try parseJSON(String(contentsOf: p.experiment(experiment).appendingPathComponent("experiment-state.json"), encoding: .utf8))
+        return (row, (state as? [String: Any])?["error"] as? String)
+    }
+
+    /// A file where the test stage writes its folder (the report of the bug: code 516).
+    @Test func aFileInTheWayOfTheTestFolder() throws {
+        let p = try TinyProject("fs-in-the-way", epochs: 1, experiments: "  sgd: {}\n")
+        defer { p.cleanUp() }
+        #expect(try monkpipe(["run", p.spec, "--quiet"], in: p.url).status == 0)
+        let folder = p.experiment("sgd").appendingPathComponent("output/test")
+        try FileManager.default.removeItem(at: folder)
+        try Data("not a folder\n".utf8).write(to: folder)
+
+        let run = try monkpipe(["run", p.spec, "--quiet", "--force", "test"], in: p.url)
+        let message = "cannot create folder \(folder.path): a file is in the way"
+        #expect(run.status == 1, "\(run)")
+        #expect(run.stderr == "warning: test/sgd failed: \(message)\nerror: test/sgd: \(message)\n", "\(run)")
+        let (row, error) = try Self.recorded(p, "sgd")
+        #expect(row == "sgd         failed       \(message)")
+        #expect(error == message)
+    }
+
+    /// The workspace's path runs through a file: the run stops before any stage, naming the file.
+    @Test func aWorkspaceUnderAFile() throws {
+        let p = try TinyProject("fs-under-file", epochs: 1, experiments: "  sgd: {}\n")
+        defer { p.cleanUp() }
+        try Data("a file, not the workspace\n".utf8).write(to: p.dir.path("workspace"))
+        let run = try monkpipe(["run", p.spec, "--quiet"], in: p.url)
+        let workspace = p.dir.path("workspace").path
+        #expect(run.status == 1, "\(run)")
+        #expect(run.stderr == "error: cannot create \(workspace)/.cache: \(workspace) is a file, not a folder\n", "\(run)")
+    }
+
+    /// An experiment's state that cannot be read: `evaluate` says which file and why.
+    @Test func anUnreadableExperimentState() throws {
+        let p = try TinyProject("fs-unreadable", epochs: 1, experiments: "  sgd: {}\n")
+        defer { p.cleanUp() }
+        #expect(try monkpipe(["run", p.spec, "--quiet"], in: p.url).status == 0)
+        let state = p.experiment("sgd").appendingPathComponent("experiment-state.json")
+        try FileManager.default.removeItem(at: state)
+        try FileManager.default.createDirectory(at: state, withIntermediateDirectories: false)
+
+        let evaluate = try monkpipe(["evaluate", "--experiment", p.experiment("sgd").path, "--data", "data/test", "--quiet"], in: p.url)
+        #expect(evaluate.status == 1, "\(evaluate)")
+        #expect(evaluate.stderr == "error: cannot read \(state.path): it is a folder, not a file\n", "\(evaluate)")
+    }
+
+    /// As root, permissions do not stop a write: the run then goes as user nobody (setpriv),
+    /// with the output folder still root's. As another user, the folder is made read-only.
+    @Test(.enabled(if: getuid() != 0 || FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv")))
+    func aFolderWithoutWritePermission() throws {
+        let p = try TinyProject("fs-denied", epochs: 1, experiments: "  sgd: {}\n")
+        defer {
+            _ = chmod(p.experiment("sgd").appendingPathComponent("output").path, 0o755)
+            p.cleanUp()
+        }
+        #expect(try monkpipe(["run", p.spec, "--quiet"], in: p.url).status == 0)
+        let output = p.experiment("sgd").appendingPathComponent("output")
+        try FileManager.default.removeItem(at: output.appendingPathComponent("test"))
+        let run: CommandResult
+        if getuid() == 0 {
+            #expect(try Self.shell(["/bin/chown", "-R", "65534:65534", p.url.path]) == 0)
+            #expect(chown(output.path, 0, 0) == 0)
+            let binary = try TestEnvironment.binary().path
+            run = try Self.asNobody([binary, "run", p.spec, "--quiet", "--force", "test"], in: p.url)
+        } else {
+            #expect(chmod(output.path, 0o555) == 0)
+            run = try monkpipe(["run", p.spec, "--quiet", "--force", "test"], in: p.url)
+        }
+        let message = "cannot create \(output.path)/test: permission denied"
+        #expect(run.status == 1, "\(run)")
+        #expect(run.stderr == "warning: test/sgd failed: \(message)\nerror: test/sgd: \(message)\n", "\(run)")
+        let (row, error) = try Self.recorded(p, "sgd")
+        #expect(row == "sgd         failed       \(message)")
+        #expect(error == message)
+    }
+
+    static func shell(_ arguments: [String]) throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: arguments[0])
+        process.arguments = Array(arguments.dropFirst())
+        try process.run()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    /// `command` run as user and group 65534 (nobody), its output in files as `monkpipe(…)` has it.
+    static func asNobody(_ command: [String], in directory: URL) throws -> CommandResult {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+        process.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups"] + command
+        process.currentDirectoryURL = directory
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("nobody-out-\(UUID().uuidString.prefix(8))")
+        let err = FileManager.default.temporaryDirectory.appendingPathComponent("nobody-err-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: out); try? FileManager.default.removeItem(at: err) }
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: out)
+        process.standardError = try FileHandle(forWritingTo: err)
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        return CommandResult(status: process.terminationStatus, stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "",
+                             stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "")
+    }
+}
