@@ -8,7 +8,7 @@ public enum ComparisonCSV {
     public static let columns = [
         "project", "experiment", "model", "pretrained", "frozen_layers", "epochs", "optimizer",
         "learning_rate", "lr_schedule", "loss", "batch_size", "input_size_px",
-        "best_val_accuracy", "best_val_accuracy_epoch",
+        "kept_checkpoint_val_accuracy", "kept_checkpoint_epoch",
         "test_accuracy", "test_accuracy_ci95_lower", "test_accuracy_ci95_upper",
         "positive_class", "decision_threshold",
         "sensitivity", "sensitivity_ci95_lower", "sensitivity_ci95_upper",
@@ -44,11 +44,11 @@ public enum ComparisonCSV {
         func estimate(_ e: Estimate?) -> [String] {
             [NumberText.cell(e?.value, 4), NumberText.cell(e?.lower, 4), NumberText.cell(e?.upper, 4)]
         }
-        let best = run.bestValidation
+        let kept = run.kept
         var cells = [run.project, run.experiment, c.model, c.pretrained ? "true" : "false", c.frozen,
                      "\(c.epochs)", c.optimizer, NumberText.exact(c.learningRate), c.schedule, c.loss,
                      "\(c.batchSize)", "\(c.inputSize)",
-                     NumberText.cell(best?.accuracy, 4), best.map { "\($0.epoch)" } ?? ""]
+                     NumberText.cell(kept?.valAccuracy, 4), kept.map { "\($0.epoch)" } ?? ""]
         cells += estimate(m?.accuracy)
         cells += [b?.positiveClass ?? "", NumberText.cell(b?.threshold.value, 4)]
         cells += estimate(b?.sensitivity) + estimate(b?.specificity) + estimate(b?.auc)

@@ -44,8 +44,9 @@ public struct ComparisonReport: Sendable {
         }
         add("test_accuracy.svg", "Test accuracy", BarChart(title: "Test accuracy", yTitle: "Accuracy (%)",
             bars: bars { $0.evaluation?.metrics.accuracy.value }, percent: true).svg(), test: true)
-        add("best_val_accuracy.svg", "Best validation accuracy", BarChart(title: "Best validation accuracy",
-            yTitle: "Accuracy (%)", bars: bars { $0.bestValidation?.accuracy }, percent: true).svg())
+        add("best_val_accuracy.svg", "Validation accuracy of each kept checkpoint (the weights test, infer and export use)",
+            BarChart(title: "Validation accuracy (kept checkpoint)",
+            yTitle: "Accuracy (%)", bars: bars { $0.kept?.valAccuracy }, percent: true).svg())
         add("training_time.svg", "Training wall time", BarChart(title: "Training time", yTitle: "Wall time (s)",
             bars: bars { $0.facts.trainingSeconds }).svg())
         add("peak_memory.svg", "Peak resident memory while training", BarChart(title: "Peak memory",

@@ -79,9 +79,11 @@ public struct ExperimentRun: Sendable, Equatable {
     public var settings: [Setting]
     /// `nil` when the experiment has not been tested.
     public var evaluation: Evaluation?
+    /// The checkpoint the experiment keeps for use; `nil` when its epoch is not in `history`.
+    public var kept: KeptCheckpoint?
 
     public init(project: String, experiment: String, configuration: TrainingConfiguration, facts: RunFacts,
-                history: [EpochRecord], settings: [Setting], evaluation: Evaluation?) {
+                history: [EpochRecord], settings: [Setting], evaluation: Evaluation?, kept: KeptCheckpoint?) {
         self.project = project
         self.experiment = experiment
         self.configuration = configuration
@@ -89,17 +91,25 @@ public struct ExperimentRun: Sendable, Equatable {
         self.history = history
         self.settings = settings
         self.evaluation = evaluation
+        self.kept = kept
     }
 
     /// "project/experiment": unique within a comparison.
     public var label: String { "\(project)/\(experiment)" }
+}
 
-    /// The highest validation accuracy and the epoch it was reached (the earliest on a tie).
-    public var bestValidation: (accuracy: Double, epoch: Int)? {
-        var best: (accuracy: Double, epoch: Int)?
-        for r in history {
-            if r.valAccuracy > (best?.accuracy ?? -1) { best = (r.valAccuracy, r.epoch) }
-        }
-        return best
+/// The weights an experiment keeps for use (the pipeline says which epoch's: those its test
+/// stage evaluates and `infer`, `evaluate` and `export` load) with that epoch's validation
+/// accuracy. It is the one validation accuracy `status`, `show` and the comparison report give
+/// an experiment, so that they agree; the other epochs' are in its curves.
+public struct KeptCheckpoint: Sendable, Equatable {
+    public var epoch: Int
+    public var valAccuracy: Double
+
+    /// The record of `epoch` in `history`; nil without an epoch or without its record.
+    public init?(epoch: Int?, history: [EpochRecord]) {
+        guard let epoch, let record = history.first(where: { $0.epoch == epoch }) else { return nil }
+        self.epoch = epoch
+        valAccuracy = record.valAccuracy
     }
 }

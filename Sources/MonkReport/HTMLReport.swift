@@ -28,7 +28,9 @@ struct HTMLReport {
         h.append("<title>\(escapeXML("monkpipe comparison: \(name)"))</title><style>\(Self.style)</style></head><body>")
         h.append("<h1>Comparison: \(escapeXML(name))</h1>")
         h.append("<p class=\"note\">Rates are on the test set with 95% confidence intervals (Wilson score for proportions, "
-                 + "percentile bootstrap for AUC). Data: <a href=\"comparison.csv\">comparison.csv</a>.</p>")
+                 + "percentile bootstrap for AUC). The kept checkpoint is the one each experiment's test evaluates and "
+                 + "infer and export load (test_checkpoint: the best epoch by best_metric, or the final); the accuracy "
+                 + "curves below give every epoch's validation accuracy. Data: <a href=\"comparison.csv\">comparison.csv</a>.</p>")
         h.append(resultsTable())
         h.append("<h2>Training</h2>")
         h += trainingPlots.map(figure)
@@ -67,13 +69,13 @@ struct HTMLReport {
         let varying = ResultsTable.varying(runs.map(\.settings))
         var rows = ["<table><tr><th class=\"l\">experiment</th><th class=\"l\">model</th>"
                     + varying.map { "<th class=\"l\">\(escapeXML($0))</th>" }.joined() + "<th>test accuracy</th>"
-                    + "<th>sensitivity</th><th>specificity</th><th>AUC</th><th>best val accuracy (epoch)</th>"
+                    + "<th>sensitivity</th><th>specificity</th><th>AUC</th><th>kept checkpoint: val accuracy (epoch)</th>"
                     + "<th>training time (s)</th><th>peak memory (MB)</th><th>train images/s</th><th class=\"l\">tested checkpoint</th></tr>"]
         for (i, run) in runs.enumerated() {
             let m = run.evaluation?.metrics, b = m?.binary
-            let best = run.bestValidation.map { "\(NumberText.percent($0.accuracy)) (\($0.epoch))" } ?? "n/a"
+            let kept = run.kept.map { "\(NumberText.percent($0.valAccuracy)) (\($0.epoch))" } ?? "n/a"
             let cells = [interval(m?.accuracy, percent: true), interval(b?.sensitivity, percent: true),
-                         interval(b?.specificity, percent: true), interval(b?.auc, percent: false), best,
+                         interval(b?.specificity, percent: true), interval(b?.auc, percent: false), kept,
                          run.facts.trainingSeconds.map { NumberText.fixed($0, 1) } ?? "n/a",
                          run.facts.peakMemoryMB.map { NumberText.fixed($0, 1) } ?? "n/a",
                          run.facts.trainImagesPerSecond.map { NumberText.fixed($0, 2) } ?? "n/a"]

@@ -1,6 +1,7 @@
 // The experiments' results as one table (`monkpipe show`): test accuracy, sensitivity,
-// specificity and AUC with their 95% intervals, best epoch, training time and memory, with the
-// settings that differ between experiments as columns and the experiment validation prefers marked.
+// specificity and AUC with their 95% intervals, the kept checkpoint's epoch and validation accuracy,
+// training time and memory, with the settings that differ between experiments as columns and the
+// experiment validation prefers marked.
 import Foundation
 
 public struct ResultsTable: Sendable, Equatable {
@@ -32,11 +33,13 @@ public struct ResultsTable: Sendable, Equatable {
         public var specificity: Estimate?
         public var auc: Estimate?
         public var decisionThreshold: Double?
-        public var bestEpoch: Int?
-        public var bestValidationAccuracy: Double?
+        /// The kept checkpoint (`ExperimentRun.kept`): its epoch and validation accuracy.
+        public var keptEpoch: Int?
+        public var keptValAccuracy: Double?
         public var trainingSeconds: Double?
         public var peakMemoryMb: Double?
-        /// The highest best-validation accuracy of the table: the choice made without the test set.
+        /// The highest validation accuracy of a kept checkpoint in the table: the choice made
+        /// without the test set, among the models the experiments keep.
         public var best: Bool
     }
 
@@ -47,18 +50,18 @@ public struct ResultsTable: Sendable, Equatable {
     public init(_ entries: [Entry]) {
         let varying = Self.varying(entries.map(\.settings))
         self.varying = varying
-        let bestValidation = entries.compactMap { $0.run?.bestValidation?.accuracy }.max()
+        let highestKept = entries.compactMap { $0.run?.kept?.valAccuracy }.max()
         rows = entries.map { entry in
             let run = entry.run, m = run?.evaluation?.metrics, b = m?.binary
             var settings: [String: String] = [:]
             for s in entry.settings where varying.contains(s.key) { settings[s.key] = s.value }
-            let validation = run?.bestValidation
+            let kept = run?.kept
             return Row(experiment: entry.experiment, status: entry.status, settings: settings, testImages: m?.images,
                        accuracy: m?.accuracy, sensitivity: b?.sensitivity, specificity: b?.specificity, auc: b?.auc,
-                       decisionThreshold: b?.threshold.value, bestEpoch: validation?.epoch,
-                       bestValidationAccuracy: validation?.accuracy, trainingSeconds: run?.facts.trainingSeconds,
+                       decisionThreshold: b?.threshold.value, keptEpoch: kept?.epoch,
+                       keptValAccuracy: kept?.valAccuracy, trainingSeconds: run?.facts.trainingSeconds,
                        peakMemoryMb: run?.facts.peakMemoryMB,
-                       best: validation != nil && validation?.accuracy == bestValidation && entries.count > 1)
+                       best: kept != nil && kept?.valAccuracy == highestKept && entries.count > 1)
         }
     }
 
@@ -87,7 +90,7 @@ public struct ResultsTable: Sendable, Equatable {
             return "\(f(v)) (\(f(l))–\(f(u)))"
         }
         let header = ["", "experiment"] + varying + ["test accuracy", "sensitivity", "specificity", "AUC",
-                                                     "best epoch", "training time", "peak memory"]
+                                                     "kept checkpoint", "training time", "peak memory"]
         var table = [header]
         for r in rows {
             let tested = r.accuracy != nil
@@ -97,7 +100,7 @@ public struct ResultsTable: Sendable, Equatable {
             let rates: [String] = [interval(r.sensitivity, percent: true), interval(r.specificity, percent: true),
                                    interval(r.auc, percent: false)]
             var epoch = "—"
-            if let e = r.bestEpoch { epoch = "\(e) (val \(NumberText.percent(r.bestValidationAccuracy)))" }
+            if let e = r.keptEpoch { epoch = "epoch \(e), val \(NumberText.percent(r.keptValAccuracy))" }
             let time: String = r.trainingSeconds.map(Self.duration) ?? "—"
             var memory = "—"
             if let m = r.peakMemoryMb { memory = "\(Int(m.rounded())) MB" }
@@ -109,8 +112,11 @@ public struct ResultsTable: Sendable, Equatable {
                 .replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
         }
         lines.append("")
+        if rows.contains(where: { $0.keptEpoch != nil }) {
+            lines.append("kept checkpoint: the weights test, infer and export use (test_checkpoint), with its validation accuracy")
+        }
         if rows.contains(where: \.best) {
-            lines.append("* the best validation accuracy (the choice made without looking at the test set)")
+            lines.append("* the highest validation accuracy of a kept checkpoint (the choice made without looking at the test set)")
         }
         lines.append("Intervals are 95%: Wilson for proportions, percentile bootstrap for the AUC.")
         return lines.joined(separator: "\n") + "\n"

@@ -5,11 +5,13 @@ import MonkPipeline
 
 struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Show a pipeline's results: test accuracy, sensitivity, specificity and AUC (95% intervals), best epoch, time and memory per experiment.",
+        abstract: "Show a pipeline's results: test accuracy, sensitivity, specificity and AUC (95% intervals), kept checkpoint, time and memory per experiment.",
         discussion: """
-        Reads the workspace only; nothing runs. Settings that differ between experiments (a \
-        sweep's values, or what each experiment sets) are columns; * marks the experiment with \
-        the best validation accuracy, the choice made without the test set.
+        Reads the workspace only; nothing runs. The kept checkpoint is the one test, infer and \
+        export use (test_checkpoint), shown with its epoch and validation accuracy, as status \
+        and the comparison report give it. Settings that differ between experiments (a sweep's \
+        values, or what each experiment sets) are columns; * marks the experiment whose kept \
+        checkpoint has the highest validation accuracy, the choice made without the test set.
         """)
 
     @Argument(help: "The pipeline file (YAML).")

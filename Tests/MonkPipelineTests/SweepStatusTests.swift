@@ -53,7 +53,7 @@ import Testing
     }
 
     /// Without a test set the plan has no test stages: a trained experiment is finished (with
-    /// its best validation accuracy, not a "test not run"), also when the data cannot be read
+    /// its kept checkpoint's validation accuracy, not a "test not run"), also when the data cannot be read
     /// and only the state file says so, and waiting for the sweep ends there.
     @Test func untestedPipelineFinishesWhenTrained() throws {
         let f = try PipelineFixture()
@@ -73,8 +73,8 @@ import Testing
         for e in done.experiments {
             let accuracy = try #require(try ExperimentState.read(f.paths(e.experiment).state).training?.bestValAccuracy)
             #expect(!e.testStage && e.testAccuracy == nil && e.epochsDone == 1)
-            #expect(e.validationAccuracy == accuracy)
-            #expect(e.detail == String(format: "trained, no test set (best validation accuracy %.4f)", accuracy))
+            #expect(e.validationAccuracy == accuracy && e.keptEpoch == 1)
+            #expect(e.detail == String(format: "trained, no test set (kept checkpoint: epoch 1, validation accuracy %.4f)", accuracy))
         }
         // A stop already asked for ends the wait after its first look, unless every experiment has finished.
         let stop = StopSignal()

@@ -57,7 +57,7 @@ import Testing
         let lines = ComparisonCSV.table(runs).render().split(separator: "\n").map(String.init)
         #expect(lines.count == 3)
         #expect(lines[0] == "project,experiment,model,pretrained,frozen_layers,epochs,optimizer,learning_rate,lr_schedule,"
-                + "loss,batch_size,input_size_px,best_val_accuracy,best_val_accuracy_epoch,test_accuracy,"
+                + "loss,batch_size,input_size_px,kept_checkpoint_val_accuracy,kept_checkpoint_epoch,test_accuracy,"
                 + "test_accuracy_ci95_lower,test_accuracy_ci95_upper,positive_class,decision_threshold,sensitivity,"
                 + "sensitivity_ci95_lower,sensitivity_ci95_upper,specificity,specificity_ci95_lower,specificity_ci95_upper,"
                 + "auc,auc_ci95_lower,auc_ci95_upper,training_time_s,peak_memory_mb,train_images_per_s,train_images,"
@@ -72,8 +72,8 @@ import Testing
         #expect(column["experiment"] == "Exp_A" && column["model"] == "resnet18_v1" && column["pretrained"] == "true")
         #expect(column["frozen_layers"] == "backbone" && column["learning_rate"] == "0.01")
         #expect(column["lr_schedule"] == "step ×0.98 per epoch" && column["input_size_px"] == "224")
-        // Best validation accuracy 0.8, first reached in epoch 2 (epoch 3 ties).
-        #expect(column["best_val_accuracy"] == "0.8000" && column["best_val_accuracy_epoch"] == "2")
+        // The kept checkpoint: epoch 2, the lowest validation loss (0.45), at validation accuracy 0.8.
+        #expect(column["kept_checkpoint_val_accuracy"] == "0.8000" && column["kept_checkpoint_epoch"] == "2")
         #expect(column["test_accuracy"] == "0.6667")
         #expect(column["test_accuracy_ci95_lower"] == "0.3542" && column["test_accuracy_ci95_upper"] == "0.8794")
         #expect(column["positive_class"] == "PNEUMONIA" && column["decision_threshold"] == "0.5000")

@@ -6,8 +6,8 @@ import Testing
 
 @Suite("results table (show) and varying settings")
 struct ResultsTableTests {
-    /// Exp_A (the tied set, 6/9 correct) with lr 0.01, best validation 80% at epoch 2;
-    /// Exp_B (9/9 correct) with lr 0.001, validation only 75% (one epoch).
+    /// Exp_A (the tied set, 6/9 correct) with lr 0.01, keeping epoch 2 (lowest validation
+    /// loss) at 80%; Exp_B (9/9 correct) with lr 0.001, validation only 75% (one epoch).
     static func runs() throws -> [ExperimentRun] {
         var a = try RunFixtures.run("Exp_A", scores: ([0.9, 0.8, 0.6, 0.4], [0.7, 0.6, 0.3, 0.2, 0.1]), history: RunFixtures.history)
         var b = try RunFixtures.run("Exp_B", scores: ([0.9, 0.9, 0.9, 0.9], [0.1, 0.1, 0.1, 0.1, 0.1]),
@@ -39,26 +39,27 @@ struct ResultsTableTests {
         let b = try #require(lines.first { $0.contains("Exp_B") }, "\(text)")
         let c = try #require(lines.first { $0.contains("Exp_C") }, "\(text)")
         // Exp_A: accuracy 6/9 with Wilson 0.3542–0.8794, sensitivity 3/4, specificity 3/5, AUC
-        // 16.5/20 (RunFixtures / ClassificationMetricsTests); best validation 80% at epoch 2,
-        // higher than Exp_B's 75%, so Exp_A is marked although Exp_B tests better.
+        // 16.5/20 (RunFixtures / ClassificationMetricsTests); kept checkpoint epoch 2 at 80%
+        // validation, higher than Exp_B's 75%, so Exp_A is marked although Exp_B tests better.
         #expect(a.hasPrefix("*"), "\(text)")
         #expect(!b.hasPrefix("*") && !c.hasPrefix("*"), "\(text)")
-        for cell in ["0.01", "66.7% (35.4%–87.9%)", "75.0% (", "60.0% (", "0.825 (", "2 (val 80.0%)", "12.5 s", "812 MB"] {
+        for cell in ["0.01", "66.7% (35.4%–87.9%)", "75.0% (", "60.0% (", "0.825 (", "epoch 2, val 80.0%", "12.5 s", "812 MB"] {
             #expect(a.contains(cell), "\(cell): \(a)")
         }
-        #expect(b.contains("100.0% (") && b.contains("0.001") && b.contains("1 (val 75.0%)"), "\(b)")
+        #expect(b.contains("100.0% (") && b.contains("0.001") && b.contains("epoch 1, val 75.0%"), "\(b)")
         #expect(c.contains("0.1") && c.contains("not run"), "\(c)")
-        #expect(text.contains("* the best validation accuracy"), "\(text)")
+        #expect(text.contains("* the highest validation accuracy of a kept checkpoint"), "\(text)")
     }
 
-    /// Experiments tied for the best validation accuracy are all marked, as README says: the
-    /// comparison report shows each one's best validation accuracy and picks none, and a
+    /// Experiments whose kept checkpoints tie for the highest validation accuracy are all
+    /// marked, as README says: the comparison report shows each one's and picks none, and a
     /// tie-break (validation loss, plan order) would be a choice neither table shows.
     @Test func tiesForTheBestValidationAccuracyAreAllMarked() throws {
         var runs = try Self.runs()
         runs[1].history = runs[0].history
+        runs[1].kept = runs[0].kept
         let table = ResultsTable(runs.map { ResultsTable.Entry(experiment: $0.experiment, status: "tested", settings: $0.settings, run: $0) })
-        #expect(table.rows.map(\.bestValidationAccuracy) == [0.8, 0.8])
+        #expect(table.rows.map(\.keptValAccuracy) == [0.8, 0.8])
         #expect(table.rows.map(\.best) == [true, true])
     }
 
@@ -70,7 +71,7 @@ struct ResultsTableTests {
         #expect(rows.map { $0["best"] as? Bool } == [true, false, false])
         let accuracy = try #require(rows[0]["accuracy"] as? [String: Any])
         #expect(abs((accuracy["value"] as? Double ?? 0) - 6.0 / 9) < 1e-12)
-        #expect(rows[0]["peak_memory_mb"] as? Double == 812.4 && rows[0]["best_epoch"] as? Int == 2)
+        #expect(rows[0]["peak_memory_mb"] as? Double == 812.4 && rows[0]["kept_epoch"] as? Int == 2 && rows[0]["kept_val_accuracy"] as? Double == 0.8)
         #expect(rows[2]["accuracy"] is NSNull || rows[2]["accuracy"] == nil)
         #expect((rows[1]["settings"] as? [String: String])?["optimizer.lr"] == "0.001")
     }

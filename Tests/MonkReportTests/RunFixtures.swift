@@ -7,6 +7,7 @@ enum RunFixtures {
         model: "resnet18_v1", pretrained: true, frozen: "backbone", epochs: 3, optimizer: "sgd",
         learningRate: 0.01, schedule: "step ×0.98 per epoch", loss: "cross-entropy", batchSize: 4, inputSize: 224)
 
+    /// The kept checkpoint is the epoch of the lowest validation loss (the default `best_metric`).
     static func run(_ name: String, scores: (pos: [Double], neg: [Double]), history: [EpochRecord]) throws -> ExperimentRun {
         let test = Fixtures.binary(positives: scores.pos, negatives: scores.neg)
         let evaluation = try Evaluation(test: test, options: EvaluationOptions(
@@ -16,7 +17,7 @@ enum RunFixtures {
             facts: RunFacts(trainingSeconds: 12.5, peakMemoryMB: 812.4, trainImagesPerSecond: 40,
                             trainImages: 3651, validationImages: 1565, testImages: 9),
             history: history, settings: [Setting("model", "resnet18_v1"), Setting("note", "a < b & \"c\"")],
-            evaluation: evaluation)
+            evaluation: evaluation, kept: KeptCheckpoint(epoch: history.min { $0.valLoss < $1.valLoss }?.epoch, history: history))
     }
 
     static let history = [

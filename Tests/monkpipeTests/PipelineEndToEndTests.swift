@@ -64,7 +64,7 @@ struct PipelineEndToEndTests {
             let name = row["experiment"] as? String ?? ""
             let tested = try #require(try parseJSON(String(contentsOf: p.dir.path("workspace/tiny/\(name)/output/test/metrics.json"), encoding: .utf8)) as? [String: Any])
             #expect(NSDictionary(dictionary: row["accuracy"] as? [String: Any] ?? [:]).isEqual(to: tested["accuracy"] as? [String: Any] ?? ["": 0]), "\(name): \(show)")
-            #expect(row["best_epoch"] is Int && row["training_seconds"] is Double && row["peak_memory_mb"] is Double, "\(row)")
+            #expect(row["kept_epoch"] is Int && row["training_seconds"] is Double && row["peak_memory_mb"] is Double, "\(row)")
         }
         let showText = try monkpipe(["show", p.spec], in: p.url)
         #expect(showText.status == 0 && showText.stdout.contains("test accuracy") && showText.stdout.contains("sensitivity"), "\(showText)")

@@ -49,12 +49,12 @@ struct StatusCommandTests {
         let accuracy = try #require((state["training"] as? [String: Any])?["bestValAccuracy"] as? Double)
 
         let text = try monkpipe(["status", project.spec], in: project.url)
-        #expect(text.stdout.contains(String(format: "sgd         finished     trained, no test set (best validation accuracy %.4f)\n", accuracy)), "\(text)")
+        #expect(text.stdout.contains(String(format: "sgd         finished     trained, no test set (kept checkpoint: epoch 1, validation accuracy %.4f)\n", accuracy)), "\(text)")
         let json = try #require(try parseJSON(try monkpipe(["status", project.spec, "--json"], in: project.url).stdout) as? [String: Any])
         let row = try #require((json["experiments"] as? [[String: Any]])?.first)
         #expect(row["state"] as? String == "finished")
         #expect(row["test_stage"] as? Bool == false)
-        #expect(row["validation_accuracy"] as? Double == accuracy)
+        #expect(row["validation_accuracy"] as? Double == accuracy && row["kept_epoch"] as? Int == 1)
         #expect(row["test_accuracy"] == nil)
 
         let waited = try monkpipe(["status", project.spec, "--wait", "--interval", "0.1", "--quiet"], in: project.url, timeout: 20)

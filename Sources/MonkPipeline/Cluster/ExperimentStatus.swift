@@ -26,8 +26,10 @@ public struct ExperimentStatus: Codable, Sendable, Equatable {
     /// Whether the plan has a test stage for the experiment: without a test set it has none,
     /// and the experiment is finished once trained.
     public var testStage = true
-    /// The best epoch's validation accuracy of a finished experiment without a test stage.
+    /// A finished experiment without a test stage: the validation accuracy of its kept
+    /// checkpoint (`ExperimentState.keptEpoch`, the weights infer and export use) and its epoch.
     public var validationAccuracy: Double?
+    public var keptEpoch: Int?
     public var checkpoint: String?
     public var error: String?
     public var log: String?
@@ -61,7 +63,8 @@ public struct ExperimentStatus: Codable, Sendable, Equatable {
             return s + "; run or submit again to resume"
         case .finished:
             if !testStage {
-                return "trained, no test set" + (validationAccuracy.map { String(format: " (best validation accuracy %.4f)", $0) } ?? "")
+                guard let a = validationAccuracy, let e = keptEpoch else { return "trained, no test set" }
+                return String(format: "trained, no test set (kept checkpoint: epoch %d, validation accuracy %.4f)", e, a)
             }
             let acc = testAccuracy.map { String(format: "test accuracy %.4f", $0) } ?? "tested"
             return acc + (checkpoint.map { ", checkpoint \($0)" } ?? "")

@@ -2,6 +2,7 @@
 // spec?), experiment states and checkpoints, locks held, and the Slurm queue when there is one.
 import Foundation
 import MonkEngine
+import MonkReport
 
 extension PipelineRunner {
     /// The state of every experiment and of the comparison. An experiment is finished when
@@ -61,7 +62,11 @@ extension PipelineRunner {
                     s.checkpoint = state?.test?.checkpoint
                 } else {
                     // Test results a state may keep from a spec that had a test set are not this plan's.
-                    s.validationAccuracy = state?.training?.bestValAccuracy
+                    // The validation accuracy is the kept checkpoint's, as show and the report give it.
+                    let history = try? JSONDecoder().decode([EpochRecord].self, from: Data(contentsOf: paths.historyJSON))
+                    let kept = state?.keptCheckpoint(history: history ?? [])
+                    s.validationAccuracy = kept?.valAccuracy
+                    s.keptEpoch = kept?.epoch
                 }
                 s.epochsDone = state?.training?.epochsRun
                 s.job = nil; s.jobState = nil

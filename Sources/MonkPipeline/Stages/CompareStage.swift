@@ -41,6 +41,7 @@ enum CompareStage {
             inputSize: plan.data.inputSize)
         return ExperimentRun(project: plan.project, experiment: e.name, configuration: config, facts: facts,
                              history: history,
-                             settings: SettingsText.settings(plan, e), evaluation: evaluation)
+                             settings: SettingsText.settings(plan, e), evaluation: evaluation,
+                             kept: state.keptCheckpoint(history: history))
     }
 }

@@ -3,6 +3,7 @@
 import Foundation
 import MonkEngine
 import MonkPlan
+import MonkReport
 
 public struct ExperimentState: Codable, Sendable {
     public enum Status: String, Codable, Sendable {
@@ -63,5 +64,25 @@ public struct ExperimentState: Codable, Sendable {
         updated = ISO8601DateFormatter().string(from: Date())
         monkpipeVersion = MonkpipeVersion.string
         try AtomicFile.writeJSON(self, to: url)
+    }
+}
+
+extension ExperimentState {
+    /// The epoch of the checkpoint the experiment keeps for use: the one `test_checkpoint`
+    /// names, the best by `best_metric` (the default) or the final, which its test stage
+    /// evaluates and `infer`, `evaluate` and `export` load. Not the epoch of the highest
+    /// validation accuracy, which with `best_metric: val_loss` may be another.
+    public var keptEpoch: Int? {
+        guard let t = training else { return nil }
+        switch config.testCheckpoint {
+        case .best: return t.bestEpoch
+        case .final: return t.epochsRun > 0 ? t.epochsRun : nil
+        }
+    }
+
+    /// The kept checkpoint with its validation accuracy from the experiment's `history`: the
+    /// one rule behind what `status`, `show` and the comparison report call its validation accuracy.
+    public func keptCheckpoint(history: [EpochRecord]) -> KeptCheckpoint? {
+        KeptCheckpoint(epoch: keptEpoch, history: history)
     }
 }
