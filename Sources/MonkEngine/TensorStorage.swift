@@ -71,9 +71,9 @@ enum TensorStorage {
     /// densenet121 batch 4 training (`monkpipe bench`, 42 steps, 2026-12-07, Linux 6.18) 6,265
     /// of 7,589 moves took a joined region (9.3 mappings on average); with the older kernels'
     /// rule checked against /proc/self/maps before each move, 1,012 moves failed and the run
-    /// faulted 1.11M pages instead of 166k. So a joined region is moved one mapping at a time,
-    /// each piece a part of its own in the new buffer: no move failed, 166k faults. Linux 6.18
-    /// moves a region of nine mappings in one call or nine in the same ~60 µs.
+    /// faulted 1.11M pages instead of 166k. So a joined region is moved in one call where the
+    /// kernel allows it and, where that fails, one mapping at a time, each piece a part of its
+    /// own in the new buffer: no move fails, and 6.17+ kernels keep one call per region.
     nonisolated(unsafe) private static var cuts: [UInt] = []
     nonisolated(unsafe) private static var cachedBytes = 0
     /// The regions a live buffer was assembled from, by address, to return them separately.
@@ -144,12 +144,24 @@ enum TensorStorage {
             while filled < size, let r = takeRegion(covering: size - filled) {
                 cachedBytes -= r.bytes  // what is not taken goes back through keep
                 let take = min(r.bytes, size - filled)
-                // One move per mapping the taken pages lie in; a cut where the take ends is
-                // where the rest begins, no longer inside a region.
-                let inside = takeCuts(after: r.base, upTo: r.base + take)
-                if let first = inside.first, first < UInt(bitPattern: r.base + take) { joinedMoveCount += 1 }
+                // A cut where the take ends is where the rest begins, no longer inside a region.
+                // Pages that lie in several mappings move in one call where the kernel allows it
+                // (Linux 6.17 and later), else one move per mapping.
+                let ends = takeCuts(after: r.base, upTo: r.base + take).map { UnsafeMutableRawPointer(bitPattern: $0)! }
+                    + [r.base + take]
                 var from = r.base
-                for end in inside.map({ UnsafeMutableRawPointer(bitPattern: $0)! }) + [r.base + take] where end > from {
+                if ends.count > 1 && ends[0] < r.base + take {
+                    joinedMoveCount += 1
+                    // Moved whole, its pieces still become parts: where a kernel refuses, the
+                    // pool must know every mapping's edge.
+                    if mover.move(r.base, take, to: base + filled, oneMapping: oneMappingMoves) {
+                        for end in ends where end > from {
+                            parts.append(Region(base: base + filled, bytes: from.distance(to: end)))
+                            filled += from.distance(to: end); from = end
+                        }
+                    }
+                }
+                for end in ends where end > from {
                     let bytes = from.distance(to: end)
                     guard mover.move(from, bytes, to: base + filled, oneMapping: oneMappingMoves) else { break }
                     parts.append(Region(base: base + filled, bytes: bytes))
