@@ -87,8 +87,9 @@ final class RunningCommand: @unchecked Sendable {
     let out: URL
     let err: URL
 
-    init(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws {
-        process.executableURL = try TestEnvironment.binary()
+    /// `executable` defaults to the built monkpipe.
+    init(_ arguments: [String], in directory: URL, environment: [String: String] = [:], executable: URL? = nil) throws {
+        process.executableURL = try executable ?? TestEnvironment.binary()
         process.arguments = arguments
         process.currentDirectoryURL = directory
         var env = ProcessInfo.processInfo.environment

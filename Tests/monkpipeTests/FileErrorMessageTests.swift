@@ -73,8 +73,7 @@ struct FileErrorMessageTests {
         if getuid() == 0 {
             #expect(try Self.shell(["/bin/chown", "-R", "65534:65534", p.url.path]) == 0)
             #expect(chown(output.path, 0, 0) == 0)
-            let binary = try TestEnvironment.binary().path
-            run = try Self.asNobody([binary, "run", p.spec, "--quiet", "--force", "test"], in: p.url)
+            run = try Self.asNobody(["run", p.spec, "--quiet", "--force", "test"], in: p.url)
         } else {
             #expect(chmod(output.path, 0o555) == 0)
             run = try monkpipe(["run", p.spec, "--quiet", "--force", "test"], in: p.url)
@@ -96,23 +95,9 @@ struct FileErrorMessageTests {
         return process.terminationStatus
     }
 
-    /// `command` run as user and group 65534 (nobody), its output in files as `monkpipe(…)` has it.
-    static func asNobody(_ command: [String], in directory: URL) throws -> CommandResult {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-        process.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups"] + command
-        process.currentDirectoryURL = directory
-        let out = FileManager.default.temporaryDirectory.appendingPathComponent("nobody-out-\(UUID().uuidString.prefix(8))")
-        let err = FileManager.default.temporaryDirectory.appendingPathComponent("nobody-err-\(UUID().uuidString.prefix(8))")
-        defer { try? FileManager.default.removeItem(at: out); try? FileManager.default.removeItem(at: err) }
-        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: out)
-        process.standardError = try FileHandle(forWritingTo: err)
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        return CommandResult(status: process.terminationStatus, stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "",
-                             stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "")
+    /// `monkpipe arguments…` run as user and group 65534 (nobody), as `monkpipe(…)` runs it.
+    static func asNobody(_ arguments: [String], in directory: URL) throws -> CommandResult {
+        let command = ["--reuid=65534", "--regid=65534", "--clear-groups", try TestEnvironment.binary().path] + arguments
+        return try RunningCommand(command, in: directory, executable: URL(fileURLWithPath: "/usr/bin/setpriv")).wait()
     }
 }
