@@ -132,6 +132,19 @@ import Testing
         #expect(full.state == .interrupted && full.trained && full.epochsDone == 2 && full.epochs == 2)
         #expect(full.detail == "trained; test not run; run or submit again to resume")
 
+        // While a run tests them (it holds their locks), the rows say the test runs; they said
+        // "2/4 epochs done" for the one early stopping ended, and nothing for the other.
+        do {
+            let locks = try ["early", "full"].map { try RunLock(f.paths($0).lock, command: "monkpipe run tiny.yaml") }
+            defer { locks.forEach { $0.release() } }
+            let running = Dictionary(uniqueKeysWithValues: try f.runner(spec).sweepStatus().experiments.map { ($0.experiment, $0) })
+            let early = try #require(running["early"]), full = try #require(running["full"])
+            #expect(early.state == .running && full.state == .running)
+            let pid = "pid \(getpid())@"
+            #expect(early.detail.hasPrefix(pid) && early.detail.hasSuffix(", trained (early stopping after epoch 2/4); testing"), "\(early.detail)")
+            #expect(full.detail.hasPrefix(pid) && full.detail.hasSuffix(", trained; testing"), "\(full.detail)")
+        }
+
         try f.runner(spec).run()
         let done = try f.runner(spec).sweepStatus()
         #expect(Self.states(done) == ["early": .finished, "full": .finished])

@@ -40,6 +40,12 @@ public struct ExperimentStatus: Codable, Sendable, Equatable {
         self.state = state
     }
 
+    /// "trained", and when early stopping ended the training before its last epoch, after which.
+    var trainedWords: String {
+        guard let d = epochsDone, let n = epochs, d < n else { return "trained" }
+        return "trained (early stopping after epoch \(d)/\(n))"
+    }
+
     /// One line for the table `monkpipe status` prints (failures add their log lines).
     public var detail: String {
         switch state {
@@ -51,12 +57,14 @@ public struct ExperimentStatus: Codable, Sendable, Equatable {
             var parts: [String] = []
             if let j = job { parts.append("job \(j)") }
             if let p = process { parts.append("pid \(p)") }
-            if let d = epochsDone, let n = epochs { parts.append("\(d)/\(n) epochs done") }
+            // Training over, the test is what runs.
+            if trained && testStage { parts.append(trainedWords + "; testing") }
+            else if let d = epochsDone, let n = epochs { parts.append("\(d)/\(n) epochs done") }
             return parts.joined(separator: ", ")
         case .interrupted:
             var s: String
             if trained, let d = epochsDone, let n = epochs {
-                s = testStage ? "trained" + (d < n ? " (early stopping after epoch \(d)/\(n))" : "") + "; test not run" : "stopped after epoch \(d)/\(n)"
+                s = testStage ? trainedWords + "; test not run" : "stopped after epoch \(d)/\(n)"
             } else if let d = epochsDone, let n = epochs { s = "stopped in epoch \(d + 1)/\(n) after \(batch ?? 0) batches" }
             else { s = "stopped" }
             if let j = job, let st = jobState { s += " (job \(j) \(st))" }
