@@ -22,7 +22,7 @@ public enum AtomicFile {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let tmp = dir.appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         let fd = open(tmp.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard fd >= 0 else { throw WriteError(path: url.path, reason: String(cString: strerror(errno))) }
+        guard fd >= 0 else { throw WriteError(path: url.path, reason: FileSystemError.reason(errno: errno, path: url.path)) }
         var ok = true
         var reason = ""
         data.withUnsafeBytes { raw in
@@ -31,16 +31,16 @@ public enum AtomicFile {
                 let n = Glibc.write(fd, raw.baseAddress! + off, raw.count - off)
                 if n < 0 {
                     if errno == EINTR { continue }
-                    ok = false; reason = String(cString: strerror(errno)); return
+                    ok = false; reason = FileSystemError.reason(errno: errno, path: url.path); return
                 }
                 off += n
             }
         }
-        if ok && durable && fsync(fd) != 0 { ok = false; reason = String(cString: strerror(errno)) }
+        if ok && durable && fsync(fd) != 0 { ok = false; reason = FileSystemError.reason(errno: errno, path: url.path) }
         close(fd)
         guard ok else { unlink(tmp.path); throw WriteError(path: url.path, reason: reason) }
         guard rename(tmp.path, url.path) == 0 else {
-            let why = String(cString: strerror(errno))
+            let why = FileSystemError.reason(errno: errno, path: url.path)
             unlink(tmp.path)
             throw WriteError(path: url.path, reason: why)
         }

@@ -78,6 +78,11 @@ public struct FileSystemError: Error, CustomStringConvertible, Equatable, Sendab
         self.init(action: action, path: path, reason: Self.why(cocoa: cocoa, posix: posix, path: path, action: action))
     }
 
+    /// Why a system call on `path` failed with `code` (errno), in the same words.
+    public static func reason(errno code: Int32, path: String?) -> String {
+        why(cocoa: nil, posix: code, path: path, action: nil)
+    }
+
     // MARK: the reason
 
     static func why(cocoa: Int?, posix: Int32?, path: String?, action: String?) -> String {

@@ -21,6 +21,17 @@ import MonkEngine
         #expect(names == ["state.json"])
     }
 
+    /// A write over a folder says so in the words of every other file error; it read
+    /// "cannot write P: Is a directory" (strerror's).
+    @Test func atomicWriteOverAFolderSaysItIsAFolder() throws {
+        let dir = try tempDir()
+        let url = dir.appendingPathComponent("state.json")
+        try FileManager.default.createDirectory(at: url.appendingPathComponent("inside"), withIntermediateDirectories: true)
+        #expect(throws: AtomicFile.WriteError.self) { try AtomicFile.write("x", to: url) }
+        do { try AtomicFile.write("x", to: url) } catch { #expect("\(error)" == "cannot write \(url.path): it is a folder, not a file") }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["state.json"], "no temporary file is left")
+    }
+
     @Test func jsonIsSortedAndStable() throws {
         struct S: Codable { var b = 2; var a = 1 }
         let dir = try tempDir()
