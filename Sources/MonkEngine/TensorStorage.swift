@@ -88,8 +88,8 @@ enum TensorStorage {
     /// Page moves since the pool last started over, and how often it did.
     nonisolated(unsafe) private static var movesSinceRenewal = 0
     nonisolated(unsafe) private static var renewalCount = 0
-    /// Regions taken that lay in several mappings (moved piece by piece), and moves that
-    /// failed (their pages unmapped; none expected).
+    /// Regions taken that lay in several mappings (moved in one call, or piece by piece where
+    /// the kernel refuses that), and moves that failed (their pages unmapped; none expected).
     nonisolated(unsafe) private static var joinedMoveCount = 0
     nonisolated(unsafe) private static var failedMoveCount = 0
     /// Refuse, as kernels before Linux 6.17 do, a move whose source spans two mappings (read
@@ -149,21 +149,15 @@ enum TensorStorage {
                 // (Linux 6.17 and later), else one move per mapping.
                 let ends = takeCuts(after: r.base, upTo: r.base + take).map { UnsafeMutableRawPointer(bitPattern: $0)! }
                     + [r.base + take]
+                let joined = ends[0] < r.base + take
+                if joined { joinedMoveCount += 1 }
+                // Moved whole, its pieces still become parts: where a kernel refuses, the pool
+                // must know every mapping's edge.
+                let movedWhole = joined && mover.move(r.base, take, to: base + filled, oneMapping: oneMappingMoves)
                 var from = r.base
-                if ends.count > 1 && ends[0] < r.base + take {
-                    joinedMoveCount += 1
-                    // Moved whole, its pieces still become parts: where a kernel refuses, the
-                    // pool must know every mapping's edge.
-                    if mover.move(r.base, take, to: base + filled, oneMapping: oneMappingMoves) {
-                        for end in ends where end > from {
-                            parts.append(Region(base: base + filled, bytes: from.distance(to: end)))
-                            filled += from.distance(to: end); from = end
-                        }
-                    }
-                }
                 for end in ends where end > from {
                     let bytes = from.distance(to: end)
-                    guard mover.move(from, bytes, to: base + filled, oneMapping: oneMappingMoves) else { break }
+                    guard movedWhole || mover.move(from, bytes, to: base + filled, oneMapping: oneMappingMoves) else { break }
                     parts.append(Region(base: base + filled, bytes: bytes))
                     filled += bytes; from = end
                 }
