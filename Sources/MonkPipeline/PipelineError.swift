@@ -12,6 +12,13 @@ public enum PipelineError: Error, CustomStringConvertible, Equatable {
     /// whose comparison has the same name.
     case comparisonOfAnotherProject(name: String, folder: String, project: String, others: [String])
 
+    /// Whether every run of the pipeline is refused for this, before anything runs, until the
+    /// spec or the workspace changes: the commands exit with `ExitStatus.refused`.
+    public var refusesEveryRun: Bool {
+        if case .comparisonOfAnotherProject = self { return true }
+        return false
+    }
+
     public var description: String {
         switch self {
         case .emptySplit(let s): return "the \(s) set is empty: check the data folders and the split fraction"

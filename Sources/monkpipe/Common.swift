@@ -13,13 +13,8 @@ struct OutputOptions: ParsableArguments {
     var console: Console { Console(quiet: quiet || json) }
 }
 
-enum Exit {
-    static let failure: Int32 = 1
-    static let badSpec: Int32 = 2
-    static let locked: Int32 = 3
-    static let usage: Int32 = 64
-    static let interrupted: Int32 = 130
-}
+/// The documented exit statuses (README, "Exit status").
+typealias Exit = ExitStatus
 
 /// Loads a spec, or exits with status 2 and every error in it.
 func loadPlan(_ path: String) throws -> Plan {
@@ -60,6 +55,10 @@ func reportingErrors<T>(_ body: () throws -> T) throws -> T {
     } catch let e as RunLock.LockError {
         FileHandle.standardError.write(Data("error: \(Console.printable("\(e)"))\n".utf8))
         throw ExitCode(Exit.locked)
+    } catch let e as PipelineError where e.refusesEveryRun {
+        // Status 4, not 1: a cluster retries a job that failed, never one that was refused.
+        FileHandle.standardError.write(Data("error: \(Console.printable("\(e)"))\n".utf8))
+        throw ExitCode(Exit.refused)
     } catch {
         FileHandle.standardError.write(Data("error: \(Console.printable(FileSystemError.text(error)))\n".utf8))
         throw ExitCode(Exit.failure)

@@ -10,8 +10,8 @@ struct Status: ParsableCommand {
         discussion: """
         Reads the workspace (states, checkpoints, locks, cache records) and, for experiments \
         submitted with `monkpipe submit --slurm`, squeue. With --wait, polls until every \
-        experiment has finished (exit 0) or one has failed, or the comparison's folder holds \
-        another project's report (exit 1).
+        experiment has finished (exit 0) or one has failed (exit 1), or the comparison's folder \
+        holds another project's report (exit 4: every run of this pipeline is refused).
         """)
 
     @Argument(help: "The pipeline file (YAML).")
@@ -57,6 +57,7 @@ struct Status: ParsableCommand {
             print(status.table)
         }
         if let why = status.queueError { FileHandle.standardError.write(Data("warning: could not ask Slurm: \(why)\n".utf8)) }
-        if wait && status.cannotComplete { throw ExitCode(Exit.failure) }
+        // Refused (4) apart from failed (1): a failed experiment may succeed when retried.
+        if wait && status.cannotComplete { throw ExitCode(status.refused ? Exit.refused : Exit.failure) }
     }
 }

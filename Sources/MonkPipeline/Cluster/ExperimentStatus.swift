@@ -122,7 +122,9 @@ public struct SweepStatus: Codable, Sendable, Equatable {
 
     public var allFinished: Bool { experiments.allSatisfy { $0.state == .finished } }
     public var failed: [ExperimentStatus] { experiments.filter { $0.state == .failed } }
-    /// Whether waiting cannot end in a comparison: an experiment failed, or the comparison's
-    /// folder holds another project's report (every run of this pipeline refuses).
-    public var cannotComplete: Bool { !failed.isEmpty || comparison.state == .otherProject }
+    /// Whether every run of this pipeline is refused: the comparison's folder holds another
+    /// project's report. `status --wait` exits with `ExitStatus.refused`, which no retry cures.
+    public var refused: Bool { comparison.state == .otherProject }
+    /// Whether waiting cannot end in a comparison: an experiment failed, or every run is refused.
+    public var cannotComplete: Bool { !failed.isEmpty || refused }
 }

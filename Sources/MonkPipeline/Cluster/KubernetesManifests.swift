@@ -53,9 +53,11 @@ public struct KubernetesOptions: Sendable, Equatable {
 }
 
 public enum KubernetesManifests {
-    /// Exit statuses after which retrying an experiment cannot help: an invalid spec (2) or
-    /// bad usage (64). The index fails at once instead of using its retries.
-    static let permanentExitCodes = [2, 64]
+    /// Exit statuses after which retrying a pod cannot help (`ExitStatus.permanent`): an invalid
+    /// spec (2), a refusal of every run (4: the comparison's folder holds another project's
+    /// report) or bad usage (64). An experiment's index, or the comparison Job, fails at once
+    /// instead of using its retries; a failure (1), a held lock (3) or a stop (130) is retried.
+    static let permanentExitCodes = ExitStatus.permanent.map(Int.init)
 
     /// The Jobs and the name they share (`<base>-experiments`, `<base>-compare`).
     public static func jobs(plan: Plan, experiments: [String], commands: ClusterCommands,
@@ -93,7 +95,11 @@ public enum KubernetesManifests {
         jobs.append(Kube.Job(
             metadata: meta("\(base)-compare", base, .compare, options, annotations: ["monkpipe.dev/spec": commands.spec]),
             spec: Kube.JobSpec(completionMode: nil, completions: 1, parallelism: 1, backoffLimit: options.retries,
-                               backoffLimitPerIndex: nil, podFailurePolicy: nil,
+                               backoffLimitPerIndex: nil,
+                               // Either container: the wait (status --wait exits 4 when every run is refused) or the comparison.
+                               podFailurePolicy: Kube.PodFailurePolicy(rules: [
+                                   .init(action: "FailJob", onExitCodes: .init(containerName: nil, operator: "In", values: permanentExitCodes)),
+                               ]),
                                template: template(base, role: .compare, containers: [compare], initContainers: [wait],
                                                   options: options, deadline: nil))))
         return (base, jobs)
