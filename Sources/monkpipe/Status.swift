@@ -6,11 +6,11 @@ import MonkPipeline
 
 struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Show each experiment's state: not started, queued, running, interrupted, finished or failed.",
+        abstract: "Show each experiment's state: not started, queued, running, interrupted, finished, failed or unreadable.",
         discussion: """
         Reads the workspace (states, checkpoints, locks, cache records) and, for experiments \
         submitted with `monkpipe submit --slurm`, squeue. With --wait, polls until every \
-        experiment has finished (exit 0) or one has failed (exit 1), or the comparison's folder \
+        experiment has finished (exit 0) or one has failed or cannot be read (exit 1), or the comparison's folder \
         holds another project's report (exit 4: every run of this pipeline is refused).
         """)
 

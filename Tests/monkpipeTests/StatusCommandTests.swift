@@ -62,6 +62,41 @@ struct StatusCommandTests {
         #expect(waited.stdout.contains("sgd         finished"), "\(waited)")
     }
 
+    /// An experiment-state.json that is a folder (or damaged) was taken for no state: status
+    /// said finished (its stages are cached) and --wait exited 0, while a run that writes the
+    /// state fails on it. Status names the file and why; --wait exits 1 at once.
+    @Test func anUnreadableStateIsSaidNotTakenForFinished() throws {
+        let project = try TinyProject("status-unreadable", perClass: 6, testPerClass: 2, epochs: 1, size: 16, experiments: "  sgd: {}\n")
+        defer { project.cleanUp() }
+        let run = try monkpipe(["run", project.spec, "--quiet"], in: project.url)
+        try #require(run.status == 0, "\(run)")
+        let state = project.experiment("sgd").appendingPathComponent("experiment-state.json")
+        let saved = try Data(contentsOf: state)
+        try FileManager.default.removeItem(at: state)
+        try FileManager.default.createDirectory(at: state, withIntermediateDirectories: false)
+
+        let why = "cannot read \(state.path): it is a folder, not a file"
+        let text = try monkpipe(["status", project.spec], in: project.url)
+        #expect(text.status == 0 && text.stdout.contains("sgd         unreadable   \(why)\n"), "\(text)")
+        let json = try #require(try parseJSON(try monkpipe(["status", project.spec, "--json"], in: project.url).stdout) as? [String: Any])
+        let row = try #require((json["experiments"] as? [[String: Any]])?.first)
+        #expect(row["state"] as? String == "unreadable" && row["error"] as? String == why, "\(row)")
+        let waited = try monkpipe(["status", project.spec, "--wait", "--interval", "0.1", "--quiet"], in: project.url, timeout: 30)
+        #expect(waited.status == 1 && waited.stdout.contains("unreadable"), "\(waited)")
+        // What status warns of: a run that records the experiment fails on the same file.
+        let rerun = try monkpipe(["run", project.spec, "--force", "test", "--quiet"], in: project.url)
+        #expect(rerun.status == 1 && rerun.stderr.contains("\(state.path): it is a folder, not a file"), "\(rerun)")
+
+        try FileManager.default.removeItem(at: state)
+        try Data(saved.prefix(40)).write(to: state)
+        let damaged = try monkpipe(["status", project.spec], in: project.url)
+        #expect(damaged.stdout.contains("sgd         unreadable   cannot read \(state.path): it does not decode as an experiment state"), "\(damaged)")
+
+        try saved.write(to: state)
+        let restored = try monkpipe(["status", project.spec, "--wait", "--interval", "0.1"], in: project.url, timeout: 30)
+        #expect(restored.status == 0 && restored.stdout.contains("sgd         finished"), "\(restored)")
+    }
+
     @Test func waitReturnsOnceEveryExperimentFinished() throws {
         let project = try TinyProject("status-wait", epochs: 1, experiments: "  sgd: {}\n")
         defer { project.cleanUp() }

@@ -5,6 +5,9 @@ import Foundation
 public struct ExperimentStatus: Codable, Sendable, Equatable {
     public enum State: String, Codable, Sendable {
         case notStarted = "not_started", queued, running, interrupted, finished, failed
+        /// Its experiment-state.json is there but cannot be read (a folder, permission denied,
+        /// damaged): `error` says which and why. A run of it would fail.
+        case unreadable
     }
 
     public var experiment: String
@@ -76,6 +79,8 @@ public struct ExperimentStatus: Codable, Sendable, Equatable {
             }
             let acc = testAccuracy.map { String(format: "test accuracy %.4f", $0) } ?? "tested"
             return acc + (checkpoint.map { ", checkpoint \($0)" } ?? "")
+        case .unreadable:
+            return error ?? ""
         case .failed:
             var parts: [String] = []
             if let j = job { parts.append("job \(j)" + (jobState.map { " \($0)" } ?? "")) }
@@ -125,6 +130,7 @@ public struct SweepStatus: Codable, Sendable, Equatable {
     /// Whether every run of this pipeline is refused: the comparison's folder holds another
     /// project's report. `status --wait` exits with `ExitStatus.refused`, which no retry cures.
     public var refused: Bool { comparison.state == .otherProject }
-    /// Whether waiting cannot end in a comparison: an experiment failed, or every run is refused.
-    public var cannotComplete: Bool { !failed.isEmpty || refused }
+    /// Whether waiting cannot end in a comparison: an experiment failed or its state cannot be
+    /// read (its run would fail), or every run is refused.
+    public var cannotComplete: Bool { !failed.isEmpty || experiments.contains { $0.state == .unreadable } || refused }
 }

@@ -6,7 +6,8 @@ import MonkReport
 
 extension PipelineRunner {
     /// The state of every experiment and of the comparison. An experiment is finished when
-    /// its last stage is cached: its test, or its training where the plan has no test set.
+    /// its last stage is cached: its test, or its training where the plan has no test set;
+    /// it is unreadable, whatever the cache says, when its experiment-state.json is.
     /// Without readable data (no decisions) its state file says so (tested, or trained), if
     /// the settings it records are the spec's (`recordsThisSpec`).
     public func sweepStatus() -> SweepStatus {
@@ -23,7 +24,11 @@ extension PipelineRunner {
         var experiments: [ExperimentStatus] = []
         for e in plan.experiments {
             let paths = ExperimentPaths(workspace: workspace, project: plan.project, experiment: e.name)
-            let state = try? ExperimentState.read(paths.state)
+            // A state that is there but cannot be read is said, not taken for none (nor for a
+            // finished experiment whose stages are cached: a run would fail writing it).
+            var state: ExperimentState?
+            var unreadable: String?
+            do { state = try ExperimentState.readIfPresent(paths.state) } catch { unreadable = FileSystemError.text(error) }
             let submission = submissions.first { $0.task(of: e.name) != nil }
             let task = submission?.task(of: e.name)
             let job = task.flatMap { jobStates[$0] }
@@ -55,7 +60,10 @@ extension PipelineRunner {
             // (early stopping ends it before its last epoch).
             s.trained = finished || verdict("train/\(e.name)")?.isCached == true || point?.stopped != nil
             let holder = RunLock.holder(at: paths.lock)
-            if finished {
+            if let why = unreadable {
+                s.state = .unreadable
+                s.error = why
+            } else if finished {
                 s.state = .finished
                 if s.testStage {
                     s.testAccuracy = state?.test?.accuracy

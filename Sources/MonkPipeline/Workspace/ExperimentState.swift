@@ -60,6 +60,21 @@ public struct ExperimentState: Codable, Sendable {
         try JSONDecoder().decode(ExperimentState.self, from: Data(contentsOf: url))
     }
 
+    /// The state at `url`, or nil where nothing is there (the experiment has not started).
+    /// Something there that does not read as a state (a folder, a file the system refuses, a
+    /// damaged file) throws `PipelineError.unreadableFile` with the path and the reason in
+    /// FileSystemError's words: a run would fail on it, so it is not taken for no state.
+    public static func readIfPresent(_ url: URL) throws -> ExperimentState? {
+        guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+        do {
+            return try read(url)
+        } catch is DecodingError {
+            throw PipelineError.unreadableFile(path: url.path, reason: "it does not decode as an experiment state (damaged, or not monkpipe's)")
+        } catch {
+            throw PipelineError.unreadableFile(path: url.path, reason: FileSystemError.reason(error))
+        }
+    }
+
     public mutating func write(to url: URL) throws {
         updated = ISO8601DateFormatter().string(from: Date())
         monkpipeVersion = MonkpipeVersion.string
