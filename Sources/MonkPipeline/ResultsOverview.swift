@@ -5,18 +5,19 @@ import MonkPlan
 import MonkReport
 
 public enum ResultsOverview {
-    /// Every experiment of the plan, in plan order, with whatever its workspace holds.
+    /// Every experiment of the plan, in plan order, with whatever its workspace holds. Its
+    /// status is the one `monkpipe status` gives (`PipelineRunner.experimentStatuses`): by the
+    /// stage keys of the spec, not by what experiment-state.json last recorded, which a run of
+    /// other settings or of only some stages leaves behind.
     public static func table(_ plan: Plan) -> ResultsTable {
         let layout = WorkspaceLayout(plan: plan)
-        return ResultsTable(plan.experiments.map { e in
+        let statuses = PipelineRunner(plan: plan, console: Console(quiet: true, isTerminal: false)).experimentStatuses()
+        return ResultsTable(zip(plan.experiments, statuses).map { e, status in
             let paths = layout.experiment(e.name)
-            guard let state = try? ExperimentState.read(paths.state) else {
-                return .init(experiment: e.name, status: "not run", settings: SettingsText.settings(plan, e), run: nil)
-            }
-            // Results of other settings than the file's now are shown, but not as if they were current.
-            let status = state.config == e ? state.status.rawValue : "\(state.status.rawValue), settings changed since"
             let run = try? CompareStage.experimentRun(plan: plan, e, paths: paths)
-            return .init(experiment: e.name, status: status, settings: SettingsText.settings(plan, e), run: run)
+            // Test results of other settings than the file's now are shown, but not as if they were current.
+            let word = status.resultWord + (status.state != .finished && run?.evaluation != nil ? ", settings changed since" : "")
+            return .init(experiment: e.name, status: word, settings: SettingsText.settings(plan, e), run: run)
         })
     }
 

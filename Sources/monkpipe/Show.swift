@@ -7,7 +7,8 @@ struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show a pipeline's results: test accuracy, sensitivity, specificity and AUC (95% intervals), kept checkpoint, time and memory per experiment.",
         discussion: """
-        Reads the workspace only; nothing runs. The kept checkpoint is the one test, infer and \
+        Reads the workspace only; nothing runs. Each experiment's state is the one `status` \
+        gives (by the spec's stage keys). The kept checkpoint is the one test, infer and \
         export use (test_checkpoint), shown with its epoch and validation accuracy, as status \
         and the comparison report give it. Settings that differ between experiments (a sweep's \
         values, or what each experiment sets) are columns; * marks the experiment whose kept \

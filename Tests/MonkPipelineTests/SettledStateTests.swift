@@ -1,6 +1,7 @@
 // experiment-state.json after a run that finds an experiment's stages done: a failure or stop
 // of an earlier run that never touched their outputs (settings tried and taken back, a forced
-// rerun stopped) no longer shows as the experiment's status in `status` and `show`.
+// rerun stopped) no longer shows as the experiment's status in `status` and `show`, which say
+// the same by one rule.
 import Foundation
 import Testing
 @testable import MonkPipeline
@@ -123,6 +124,17 @@ import Testing
         let other = try #require(try f.runner(final).sweepStatus().experiments.first)
         #expect(other.state == .interrupted && other.error == nil)
         #expect(other.detail == "trained; test not run; run or submit again to resume")
+        #expect(ResultsOverview.table(try f.plan(final)).rows.map(\.status) == ["trained, test not run"])
+        // `run --stage train` with those settings: the state records them now and still says the
+        // test failed (under the other key). `show` said "failed" where `status` said the test
+        // had not run; both go by the stage keys now.
+        #expect(try f.runner(final, selection: trainOnly).run().stages.map(\.outcome) == [.cached, .cached])
+        let recorded = try Self.state(f)
+        #expect(recorded.status == .failed && recorded.config.testCheckpoint == .final)
+        let afterTrain = try #require(try f.runner(final).sweepStatus().experiments.first)
+        #expect(afterTrain.state == .interrupted && afterTrain.detail == "trained; test not run; run or submit again to resume")
+        #expect(ResultsOverview.table(try f.plan(final)).rows.map(\.status) == ["trained, test not run"])
+        #expect(ResultsOverview.table(try f.plan(Self.spec)).rows.map(\.status) == ["failed"])
 
         try FileManager.default.removeItem(at: f.paths("sgd").test)
         #expect(!(try f.runner(Self.spec).run().failed))

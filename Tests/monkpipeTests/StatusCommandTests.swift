@@ -92,9 +92,50 @@ struct StatusCommandTests {
         let damaged = try monkpipe(["status", project.spec], in: project.url)
         #expect(damaged.stdout.contains("sgd         unreadable   cannot read \(state.path): it does not decode as an experiment state"), "\(damaged)")
 
+        // show goes by the same rule: not "not run".
+        let shown = try #require(try parseJSON(try monkpipe(["show", project.spec, "--json"], in: project.url).stdout) as? [String: Any])
+        #expect((shown["experiments"] as? [[String: Any]])?.first?["status"] as? String == "unreadable", "\(shown)")
+
         try saved.write(to: state)
         let restored = try monkpipe(["status", project.spec, "--wait", "--interval", "0.1"], in: project.url, timeout: 30)
         #expect(restored.status == 0 && restored.stdout.contains("sgd         finished"), "\(restored)")
+    }
+
+    /// A test that failed under some test-only settings, then other test-only settings and
+    /// `run --stage train`: show said "failed" (the state's last word) where status said the
+    /// test had not run. The training is cached; the test has not run under these settings.
+    @Test func showAndStatusAgreeAfterATrainOnlyRun() throws {
+        let project = try TinyProject("status-show", perClass: 6, testPerClass: 2, epochs: 1, size: 16, experiments: "  sgd: {}\n")
+        defer { project.cleanUp() }
+        try #require(try monkpipe(["run", project.spec, "--quiet"], in: project.url).status == 0)
+        func showStatus(_ options: [String]) throws -> String? {
+            let json = try parseJSON(try monkpipe(["show", project.spec, "--json"] + options, in: project.url).stdout) as? [String: Any]
+            return (json?["experiments"] as? [[String: Any]])?.first?["status"] as? String
+        }
+        #expect(try showStatus([]) == "tested")
+        // The test results on disk are of 50 bootstrap samples: shown, but not as current.
+        #expect(try showStatus(["--set", "defaults.evaluation.bootstrap.samples=80"]) == "trained, test not run, settings changed since")
+        // The test of other bootstrap samples fails: a file stands where it writes its report.
+        let testFolder = project.experiment("sgd").appendingPathComponent("output/test")
+        try FileManager.default.removeItem(at: testFolder)
+        try Data().write(to: testFolder)
+        let failed = try monkpipe(["run", project.spec, "--set", "defaults.evaluation.bootstrap.samples=60", "--quiet"], in: project.url)
+        #expect(failed.status == 1 && failed.stderr.contains("a file is in the way"), "\(failed)")
+        try FileManager.default.removeItem(at: testFolder)
+
+        let other = ["--set", "defaults.evaluation.bootstrap.samples=70"]
+        let trained = try monkpipe(["run", project.spec, "--stage", "train", "--quiet"] + other, in: project.url)
+        #expect(trained.status == 0, "\(trained)")
+        let status = try monkpipe(["status", project.spec] + other, in: project.url)
+        #expect(status.stdout.contains("sgd         interrupted  trained; test not run; run or submit again to resume"), "\(status)")
+        let show = try monkpipe(["show", project.spec] + other, in: project.url)
+        #expect(show.stdout.contains("  sgd         trained, test not run  —"), "\(show)")
+        #expect(try showStatus(other) == "trained, test not run")
+        // Under the settings it failed with, both say failed.
+        let again = ["--set", "defaults.evaluation.bootstrap.samples=60"]
+        #expect(try monkpipe(["status", project.spec] + again, in: project.url).stdout.contains("sgd         failed "))
+        let failedShow = try monkpipe(["show", project.spec] + again, in: project.url)
+        #expect(failedShow.stdout.contains("  sgd         failed  "), "\(failedShow)")
     }
 
     @Test func waitReturnsOnceEveryExperimentFinished() throws {

@@ -49,6 +49,20 @@ public struct ExperimentStatus: Codable, Sendable, Equatable {
         return "trained (early stopping after epoch \(d)/\(n))"
     }
 
+    /// The word `monkpipe show` gives the experiment (in place of the accuracy while it has no
+    /// test results): the state `status` shows, in show's words.
+    public var resultWord: String {
+        switch state {
+        case .notStarted: return "not run"
+        case .queued: return "queued"
+        case .running: return trained && testStage ? "testing" : "training"
+        case .interrupted: return trained && testStage ? "trained, test not run" : "stopped"
+        case .finished: return testStage ? "tested" : "trained"
+        case .failed: return "failed"
+        case .unreadable: return "unreadable"
+        }
+    }
+
     /// One line for the table `monkpipe status` prints (failures add their log lines).
     public var detail: String {
         switch state {

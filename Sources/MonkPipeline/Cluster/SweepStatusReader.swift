@@ -11,100 +11,15 @@ extension PipelineRunner {
     /// Without readable data (no decisions) its state file says so (tested, or trained), if
     /// the settings it records are the spec's (`recordsThisSpec`).
     public func sweepStatus() -> SweepStatus {
-        let decisions = (try? decisions(plannedStages().stages)) ?? []
-        func verdict(_ identity: String) -> StageDecision.Verdict? { decisions.first { $0.stage.identity == identity }?.verdict }
-
+        let decisions = currentDecisions()
         let submissions = ClusterDirectory(workspace: workspace, project: plan.project).slurmSubmissions()
         var jobStates: [String: SlurmJobState] = [:]
         var queueError: String?
         if !submissions.isEmpty, let queue = SlurmQueue(environment: options.environment) {
             do { jobStates = try queue.states(of: submissions.flatMap(\.jobs)) } catch { queueError = FileSystemError.text(error) }
         }
-
-        var experiments: [ExperimentStatus] = []
-        for e in plan.experiments {
-            let paths = ExperimentPaths(workspace: workspace, project: plan.project, experiment: e.name)
-            // A state that is there but cannot be read is said, not taken for none (nor for a
-            // finished experiment whose stages are cached: a run would fail writing it).
-            var state: ExperimentState?
-            var unreadable: String?
-            do { state = try ExperimentState.readIfPresent(paths.state) } catch { unreadable = FileSystemError.text(error) }
-            let submission = submissions.first { $0.task(of: e.name) != nil }
-            let task = submission?.task(of: e.name)
-            let job = task.flatMap { jobStates[$0] }
-            let resume = try? SnapshotArchive.decodeHeader(ResumePoint.self, at: paths.models.appendingPathComponent("resume.monksnap"))
-            // Whether what the workspace recorded under `key` for the stage `identity` (a resume
-            // point, a failure) is this spec's: the plan gives the stage that key, or, without the
-            // data to plan keys on, the state records the spec's settings for it.
-            func isCurrent(_ identity: String, key: String) -> Bool {
-                if !decisions.isEmpty { return decisions.contains { $0.stage.identity == identity && $0.stage.key.hex == key } }
-                return state.map { recordsThisSpec($0, e, last: identity) } == true
-            }
-            // A checkpoint of other settings is not resumed: it says nothing about this spec.
-            let point = resume.flatMap { isCurrent("train/\(e.name)", key: $0.stageKey) ? $0 : nil }
-
-            var s = ExperimentStatus(experiment: e.name, state: .notStarted)
-            s.job = task
-            s.jobState = job?.description
-            s.epochs = e.epochs
-            s.epochsDone = point?.epoch
-
-            s.testStage = plan.hasTestStages
-            let last = s.testStage ? "test/\(e.name)" : "train/\(e.name)"
-            let finished: Bool
-            if let v = verdict(last) { finished = v.isCached }
-            else if let state, state.status == .tested || (!s.testStage && state.status == .trained) {
-                finished = recordsThisSpec(state, e, last: last)
-            } else { finished = false }
-            // Its training has ended when its stage is cached, or when the resume point says so
-            // (early stopping ends it before its last epoch).
-            s.trained = finished || verdict("train/\(e.name)")?.isCached == true || point?.stopped != nil
-            let holder = RunLock.holder(at: paths.lock)
-            if let why = unreadable {
-                s.state = .unreadable
-                s.error = why
-            } else if finished {
-                s.state = .finished
-                if s.testStage {
-                    s.testAccuracy = state?.test?.accuracy
-                    s.checkpoint = state?.test?.checkpoint
-                } else {
-                    // Test results a state may keep from a spec that had a test set are not this plan's.
-                    // The validation accuracy is the kept checkpoint's, as show and the report give it.
-                    let history = try? JSONDecoder().decode([EpochRecord].self, from: Data(contentsOf: paths.historyJSON))
-                    let kept = state?.keptCheckpoint(history: history ?? [])
-                    s.validationAccuracy = kept?.valAccuracy
-                    s.keptEpoch = kept?.epoch
-                }
-                s.epochsDone = state?.training?.epochsRun
-                s.job = nil; s.jobState = nil
-            } else if job?.isRunning == true || holder != nil {
-                s.state = .running
-                s.process = holder.map { "\($0.pid)@\($0.host)" }
-            } else if job?.isPending == true {
-                s.state = .queued
-            } else if let state, state.status == .failed,
-                      state.failedStage.map({ isCurrent("\($0.kind.rawValue)/\(e.name)", key: $0.key) }) ?? true {
-                // A failure of other settings (a test of another key) is not this spec's; a state
-                // of an older monkpipe does not name the stage and is taken at its word.
-                s.state = .failed
-                s.error = state.error
-            } else if let j = job, j.isFailed, j.reason == "DependencyNeverSatisfied" {
-                s.state = .notStarted
-            } else if let j = job, j.isFailed, point == nil {
-                s.state = .failed
-            } else if let p = point {
-                s.state = .interrupted
-                s.batch = p.batch
-            } else if s.trained {
-                s.state = .interrupted
-                s.epochsDone = state?.training?.epochsRun ?? e.epochs
-            }
-            if s.state == .failed, let log = submission?.log(of: e.name), FileManager.default.fileExists(atPath: log.path) {
-                s.log = log.path
-                s.logTail = Self.lastLines(of: log, count: 12)
-            }
-            experiments.append(s)
+        let experiments = plan.experiments.map {
+            experimentStatus($0, decisions: decisions, submissions: submissions, jobStates: jobStates)
         }
 
         var comparison = ComparisonStatus(state: .notWritten)
@@ -145,6 +60,108 @@ extension PipelineRunner {
                                  logTail: state == .failed ? log.flatMap { Self.lastLines(of: $0, count: 12) } : nil)
         }
         return SweepStatus(project: plan.project, load: load, experiments: experiments, comparison: comparison, queueError: queueError)
+    }
+
+    /// The cache decisions for the spec as it stands, or none where the data cannot be read.
+    func currentDecisions() -> [StageDecision] {
+        (try? decisions(plannedStages().stages)) ?? []
+    }
+
+    /// Each experiment's state from the workspace alone (stage records, states, checkpoints,
+    /// locks), without asking a scheduler: the one rule by which `status` and `show` say
+    /// whether an experiment is finished, trained with its test not run, failed or unreadable.
+    public func experimentStatuses() -> [ExperimentStatus] {
+        let decisions = currentDecisions()
+        return plan.experiments.map { experimentStatus($0, decisions: decisions, submissions: [], jobStates: [:]) }
+    }
+
+    /// One experiment's state: `decisions` for the spec (empty without readable data), and the
+    /// Slurm submissions with their jobs' states where the scheduler was asked.
+    func experimentStatus(_ e: ExperimentPlan, decisions: [StageDecision], submissions: [SlurmSubmission],
+                          jobStates: [String: SlurmJobState]) -> ExperimentStatus {
+        func verdict(_ identity: String) -> StageDecision.Verdict? { decisions.first { $0.stage.identity == identity }?.verdict }
+        let paths = ExperimentPaths(workspace: workspace, project: plan.project, experiment: e.name)
+        // A state that is there but cannot be read is said, not taken for none (nor for a
+        // finished experiment whose stages are cached: a run would fail writing it).
+        var state: ExperimentState?
+        var unreadable: String?
+        do { state = try ExperimentState.readIfPresent(paths.state) } catch { unreadable = FileSystemError.text(error) }
+        let submission = submissions.first { $0.task(of: e.name) != nil }
+        let task = submission?.task(of: e.name)
+        let job = task.flatMap { jobStates[$0] }
+        let resume = try? SnapshotArchive.decodeHeader(ResumePoint.self, at: paths.models.appendingPathComponent("resume.monksnap"))
+        // Whether what the workspace recorded under `key` for the stage `identity` (a resume
+        // point, a failure) is this spec's: the plan gives the stage that key, or, without the
+        // data to plan keys on, the state records the spec's settings for it.
+        func isCurrent(_ identity: String, key: String) -> Bool {
+            if !decisions.isEmpty { return decisions.contains { $0.stage.identity == identity && $0.stage.key.hex == key } }
+            return state.map { recordsThisSpec($0, e, last: identity) } == true
+        }
+        // A checkpoint of other settings is not resumed: it says nothing about this spec.
+        let point = resume.flatMap { isCurrent("train/\(e.name)", key: $0.stageKey) ? $0 : nil }
+
+        var s = ExperimentStatus(experiment: e.name, state: .notStarted)
+        s.job = task
+        s.jobState = job?.description
+        s.epochs = e.epochs
+        s.epochsDone = point?.epoch
+
+        s.testStage = plan.hasTestStages
+        let last = s.testStage ? "test/\(e.name)" : "train/\(e.name)"
+        let finished: Bool
+        if let v = verdict(last) { finished = v.isCached }
+        else if let state, state.status == .tested || (!s.testStage && state.status == .trained) {
+            finished = recordsThisSpec(state, e, last: last)
+        } else { finished = false }
+        // Its training has ended when its stage is cached, or when the resume point says so
+        // (early stopping ends it before its last epoch).
+        s.trained = finished || verdict("train/\(e.name)")?.isCached == true || point?.stopped != nil
+        let holder = RunLock.holder(at: paths.lock)
+        if let why = unreadable {
+            s.state = .unreadable
+            s.error = why
+        } else if finished {
+            s.state = .finished
+            if s.testStage {
+                s.testAccuracy = state?.test?.accuracy
+                s.checkpoint = state?.test?.checkpoint
+            } else {
+                // Test results a state may keep from a spec that had a test set are not this plan's.
+                // The validation accuracy is the kept checkpoint's, as show and the report give it.
+                let history = try? JSONDecoder().decode([EpochRecord].self, from: Data(contentsOf: paths.historyJSON))
+                let kept = state?.keptCheckpoint(history: history ?? [])
+                s.validationAccuracy = kept?.valAccuracy
+                s.keptEpoch = kept?.epoch
+            }
+            s.epochsDone = state?.training?.epochsRun
+            s.job = nil; s.jobState = nil
+        } else if job?.isRunning == true || holder != nil {
+            s.state = .running
+            s.process = holder.map { "\($0.pid)@\($0.host)" }
+        } else if job?.isPending == true {
+            s.state = .queued
+        } else if let state, state.status == .failed,
+                  state.failedStage.map({ isCurrent("\($0.kind.rawValue)/\(e.name)", key: $0.key) }) ?? true {
+            // A failure of other settings (a test of another key) is not this spec's; a state
+            // of an older monkpipe does not name the stage and is taken at its word.
+            s.state = .failed
+            s.error = state.error
+        } else if let j = job, j.isFailed, j.reason == "DependencyNeverSatisfied" {
+            s.state = .notStarted
+        } else if let j = job, j.isFailed, point == nil {
+            s.state = .failed
+        } else if let p = point {
+            s.state = .interrupted
+            s.batch = p.batch
+        } else if s.trained {
+            s.state = .interrupted
+            s.epochsDone = state?.training?.epochsRun ?? e.epochs
+        }
+        if s.state == .failed, let log = submission?.log(of: e.name), FileManager.default.fileExists(atPath: log.path) {
+            s.log = log.path
+            s.logTail = Self.lastLines(of: log, count: 12)
+        }
+        return s
     }
 
     /// Whether the settings `state` records give the experiment's stage `last` the key the
