@@ -4,6 +4,7 @@
 // domain, code and user info that "\(error)" prints on Linux. Every place that shows or records
 // an error goes through `text(_:)`; errors of monkpipe's own types pass through unchanged.
 import Foundation
+import MonkVocabulary
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -80,21 +81,20 @@ public struct FileSystemError: Error, CustomStringConvertible, Equatable, Sendab
 
     /// Why a system call on `path` failed with `code` (errno), in the same words.
     public static func reason(errno code: Int32, path: String?) -> String {
-        why(cocoa: nil, posix: code, path: path, action: nil)
+        FileErrorWords.reason(errno: code, path: path)
     }
 
     // MARK: the reason
 
     static func why(cocoa: Int?, posix: Int32?, path: String?, action: String?) -> String {
-        let missing = posix.map { $0 == ENOENT || $0 == ENOTDIR }
-            ?? [CocoaError.fileNoSuchFile, .fileReadNoSuchFile].map(\.rawValue).contains(cocoa)
-        if missing, let path, let blocked = blockage(path, folder: action == "read folder") { return blocked }
-        if let posix { return why(posix: posix, path: path) }
+        if let posix { return FileErrorWords.reason(errno: posix, path: path, folder: action == "read folder") }
+        let missing = [CocoaError.fileNoSuchFile, .fileReadNoSuchFile].map(\.rawValue).contains(cocoa)
+        if missing, let path, let blocked = FileErrorWords.blockage(path, folder: action == "read folder") { return blocked }
         switch cocoa.flatMap(CocoaError.Code.init(rawValue:)) {
         case .fileReadNoPermission?, .fileWriteNoPermission?: return "permission denied"
         case .fileWriteOutOfSpace?: return "disk full"
         case .fileWriteVolumeReadOnly?: return "read-only file system"
-        case .fileWriteFileExists?: return inTheWay(path)
+        case .fileWriteFileExists?: return FileErrorWords.inTheWay(path)
         case .fileNoSuchFile?, .fileReadNoSuchFile?: return "no such file"
         case .fileReadInvalidFileName?, .fileWriteInvalidFileName?: return "the name is not valid"
         case .fileReadTooLarge?: return "the file is too large"
@@ -103,50 +103,5 @@ public struct FileSystemError: Error, CustomStringConvertible, Equatable, Sendab
             return "the text is not in the expected encoding"
         default: return "\(NSCocoaErrorDomain) error \(cocoa ?? 0)"
         }
-    }
-
-    static func why(posix: Int32, path: String?) -> String {
-        switch posix {
-        case EACCES: return "permission denied"
-        case ENOSPC: return "disk full"
-        case EDQUOT: return "disk quota exceeded"
-        case EROFS: return "read-only file system"
-        case EEXIST: return inTheWay(path)
-        case EISDIR: return "it is a folder, not a file"
-        case ENOTDIR: return "a folder on the way is a file"
-        case ENOENT: return "no such file or folder"
-        case ENAMETOOLONG: return "the name is too long"
-        case ELOOP: return "too many levels of symbolic links"
-        case EMFILE, ENFILE: return "too many open files"
-        default:
-            // The system's own words ("Operation not permitted"), as the middle of a sentence.
-            let text = String(cString: strerror(posix))
-            return text.prefix(1).lowercased() + text.dropFirst()
-        }
-    }
-
-    /// What is already at `path` when it cannot be created.
-    static func inTheWay(_ path: String?) -> String {
-        var isFolder: ObjCBool = false
-        guard let path, FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { return "it already exists" }
-        return isFolder.boolValue ? "a folder is already there" : "a file is in the way"
-    }
-
-    /// Which part of `path` is not there or not a folder: "folder /w/x does not exist",
-    /// "/w/x is a file, not a folder", or "no such file" for the last part. (Foundation says
-    /// "no such file" for a file in the way of an atomic write, so the disk is asked.)
-    static func blockage(_ path: String, folder: Bool) -> String? {
-        let parts = path.split(separator: "/").map(String.init)
-        var prefix = path.hasPrefix("/") ? "" : "."
-        for (i, part) in parts.enumerated() {
-            prefix += "/" + part
-            let last = i == parts.count - 1
-            var isFolder: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: prefix, isDirectory: &isFolder) else {
-                return last ? (folder ? "no such folder" : "no such file") : "folder \(prefix) does not exist"
-            }
-            if !last && !isFolder.boolValue { return "\(prefix) is a file, not a folder" }
-        }
-        return nil
     }
 }
