@@ -56,7 +56,7 @@ public enum DatasetError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .missingFolder(let p): return "dataset folder \(p) does not exist or is not a folder"
-        case let .unreadableFolder(p, why): return "cannot list the folder \(p): \(why)"
+        case let .unreadableFolder(p, why): return "cannot read folder \(p): \(why)"
         case .noClasses(let p): return "no class folders or labels found in \(p)"
         case let .unknownClass(name, known, source):
             return "class \"\(name)\" in \(source) is not one of the training classes \(known)"

@@ -1,14 +1,15 @@
 // Reading files that come from outside monkpipe, with POSIX calls: only regular files (a FIFO
-// blocks `open` forever, a device never ends), bounded in size, and with the operating
-// system's own reason ("Permission denied"), which Foundation's errors on Linux hide.
+// blocks `open` forever, a device never ends), bounded in size, and with the reason in
+// monkpipe's words for file errors ("permission denied", "no such file").
 import Foundation
 import MonkEngine
+import MonkVocabulary
 
 /// Why a file could not be read; `description` completes "<path>: …" or "cannot read file: …".
 public enum FileReadError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// The operating system's reason (strerror).
+    /// Why the system refused, in FileErrorWords' words.
     case system(String)
-    /// Not a regular file: "a FIFO (named pipe)", "a directory", …
+    /// Not a regular file: "a FIFO (named pipe)", "a folder", …
     case notRegular(String)
     /// A symbolic link whose target does not exist.
     case danglingLink(target: String)
@@ -28,7 +29,7 @@ public enum FileBytes {
     /// The kind of a non-regular file, as a noun phrase.
     static func kind(_ mode: mode_t) -> String {
         switch mode & S_IFMT {
-        case S_IFDIR: return "a directory"
+        case S_IFDIR: return "a folder"
         case S_IFIFO: return "a FIFO (named pipe)"
         case S_IFSOCK: return "a socket"
         case S_IFCHR: return "a character device"
@@ -46,12 +47,11 @@ public enum FileBytes {
         if fd < 0 {
             let code = errno
             if code == ENOENT, let target = danglingTarget(path) { throw .danglingLink(target: target) }
-            if code == ELOOP { throw .system("symbolic link loop (\(String(cString: strerror(code))))") }
-            throw .system(String(cString: strerror(code)))
+            throw .system(FileErrorWords.reason(errno: code, path: path))
         }
         var st = stat()
         if fstat(fd, &st) != 0 {
-            let why = String(cString: strerror(errno))
+            let why = FileErrorWords.reason(errno: errno, path: path)
             close(fd)
             throw .system(why)
         }
@@ -91,7 +91,7 @@ public enum FileBytes {
             }
             return 0
         }
-        if failure != 0 { throw .system(String(cString: strerror(failure))) }
+        if failure != 0 { throw .system(FileErrorWords.reason(errno: failure, path: url.path)) }
         if total < data.count { data.removeSubrange(total...) }
         return data
     }
@@ -109,7 +109,7 @@ public enum FileBytes {
             let n = Foundation.read(fd, buffer.baseAddress!, chunk)
             if n < 0 {
                 if errno == EINTR { continue }
-                throw .system(String(cString: strerror(errno)))
+                throw .system(FileErrorWords.reason(errno: errno, path: url.path))
             }
             if n == 0 { break }
             hasher.update(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))

@@ -3,6 +3,7 @@
 // as absent. Every entry ends up as an image candidate or as an unused entry with a reason.
 import Foundation
 import MonkEngine
+import MonkVocabulary
 
 /// An entry of a dataset folder that is not read as an image, and why (hidden files, folders
 /// inside class folders, files beside the class folders, names that cannot be a class).
@@ -66,14 +67,14 @@ struct FolderListing {
     /// The names in `path` (without "." and ".."), or why the folder cannot be listed.
     static func entries(_ path: String) throws(DatasetError) -> [Name] {
         guard let dir = opendir(path) else {
-            throw .unreadableFolder(path, reason: String(cString: strerror(errno)))
+            throw .unreadableFolder(path, reason: FileErrorWords.reason(errno: errno, path: path, folder: true))
         }
         defer { closedir(dir) }
         var names: [Name] = []
         while true {
             errno = 0
             guard let entry = readdir(dir) else {
-                if errno != 0 { throw .unreadableFolder(path, reason: String(cString: strerror(errno))) }
+                if errno != 0 { throw .unreadableFolder(path, reason: FileErrorWords.reason(errno: errno, path: path, folder: true)) }
                 break
             }
             let bytes = withUnsafeBytes(of: entry.pointee.d_name) { raw in Array(raw.prefix { $0 != 0 }) }
@@ -114,6 +115,6 @@ struct FolderListing {
         let code = errno
         if code == ELOOP { return .linkLoop }
         if code == ENOENT, lstat(path, &st) == 0 { return .danglingLink }
-        return .failed(String(cString: strerror(code)))
+        return .failed(FileErrorWords.reason(errno: code, path: path))
     }
 }

@@ -107,14 +107,15 @@ enum SpecFile {
         func failure(_ why: String) -> SpecErrors {
             SpecErrors(file: path, errors: [SpecError(.unreadable, at: .none, path: "", why)])
         }
-        let fd = open(absolute, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
-        guard fd >= 0 else {
-            let code = errno
-            throw failure(code == ENOENT ? "no such file (\(absolute))" : "cannot open the file: \(String(cString: strerror(code)))")
+        /// "cannot read /abs/spec.yaml: permission denied", in the words of every file error.
+        func systemFailure(_ code: Int32) -> SpecErrors {
+            failure("cannot read \(absolute): \(FileErrorWords.reason(errno: code, path: absolute))")
         }
+        let fd = open(absolute, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else { throw systemFailure(errno) }
         defer { close(fd) }
         var st = stat()
-        guard fstat(fd, &st) == 0 else { throw failure("cannot read the file: \(String(cString: strerror(errno)))") }
+        guard fstat(fd, &st) == 0 else { throw systemFailure(errno) }
         switch st.st_mode & S_IFMT {
         case S_IFREG: break
         case S_IFDIR: throw failure("this is a folder; expected a pipeline file (YAML)")
@@ -128,7 +129,7 @@ enum SpecFile {
         while done < size {
             let n = bytes.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress! + done, size - done) }
             if n < 0 && errno == EINTR { continue }
-            if n < 0 { throw failure("cannot read the file: \(String(cString: strerror(errno)))") }
+            if n < 0 { throw systemFailure(errno) }
             if n == 0 { break }
             done += n
         }

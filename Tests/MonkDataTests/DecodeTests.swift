@@ -89,7 +89,7 @@ import Testing
             _ = try ImageDecoder.decode(contentsOf: URL(fileURLWithPath: "/nonexistent/x.jpg"))
             Issue.record("decoded a missing file")
         } catch {
-            #expect("\(error)" == "cannot read file: No such file or directory")
+            #expect("\(error)" == "cannot read file: folder /nonexistent does not exist")
         }
     }
 }

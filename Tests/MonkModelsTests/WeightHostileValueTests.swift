@@ -74,7 +74,7 @@ import MonkEngine
         #expect(throws: WeightFileError.io(path: fifo.path, reason: "is a FIFO (named pipe), not a regular file")) {
             try PretrainedWeights.loadStateDict(fifo)
         }
-        #expect(throws: WeightFileError.io(path: dir.path, reason: "is a directory, not a weights file")) {
+        #expect(throws: WeightFileError.io(path: dir.path, reason: "is a folder, not a weights file")) {
             try PretrainedWeights.loadStateDict(dir)
         }
         #expect(throws: WeightFileError.io(path: "/dev/zero", reason: "is a device, not a regular file")) {

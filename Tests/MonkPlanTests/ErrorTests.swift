@@ -163,7 +163,7 @@ import MonkVocabulary
             Issue.record("expected an error")
         } catch {
             #expect(error.errors.map(\.kind) == [.unreadable])
-            #expect(error.render() == "/nonexistent/spec.yaml: error: no such file (/nonexistent/spec.yaml)\n1 error in /nonexistent/spec.yaml\n")
+            #expect(error.render() == "/nonexistent/spec.yaml: error: cannot read /nonexistent/spec.yaml: folder /nonexistent does not exist\n1 error in /nonexistent/spec.yaml\n")
         }
     }
 

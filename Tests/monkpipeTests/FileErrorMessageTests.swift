@@ -1,6 +1,7 @@
 // What a user reads when the file system refuses: one line with the operation, the path and
 // the reason, in `run`'s output, in `status` and in experiment-state.json — never Foundation's
-// "Error Domain=NSCocoaErrorDomain Code=516 …" dump. Through the binary, as a user meets them.
+// "Error Domain=NSCocoaErrorDomain Code=516 …" dump nor strerror's "Permission denied".
+// Through the binary, as a user meets them.
 import Foundation
 import Testing
 
@@ -84,6 +85,74 @@ struct FileErrorMessageTests {
         let (row, error) = try Self.recorded(p, "sgd")
         #expect(row == "sgd         failed       \(message)")
         #expect(error == message)
+    }
+
+    // MARK: reading: the same words as writing, not strerror's
+
+    /// A weights path under a file, and a weights path that is a folder: the words of every file error.
+    @Test func weightsThatCannotBeRead() throws {
+        let p = try TinyProject("fs-weights", epochs: 1, experiments: "  sgd: {}\n")
+        defer { p.cleanUp() }
+        let under = p.dir.path("tiny.yaml/x.pth").path
+        let classify = try monkpipe(["classify", "--model", "tiny_cnn", "--weights", under, "data/test/NORMAL"], in: p.url)
+        #expect(classify.status == 1, "\(classify)")
+        #expect(classify.stderr == "error: \(under): \(p.dir.path("tiny.yaml").path) is a file, not a folder\n", "\(classify)")
+
+        try FileManager.default.createDirectory(at: p.dir.path("w.pth"), withIntermediateDirectories: false)
+        let folder = try monkpipe(["classify", "--model", "tiny_cnn", "--weights", p.dir.path("w.pth").path, "data/test/NORMAL"], in: p.url)
+        #expect(folder.stderr == "error: \(p.dir.path("w.pth").path): is a folder, not a weights file\n", "\(folder)")
+    }
+
+    /// A spec whose folder does not exist: `validate` names the missing folder.
+    @Test func aSpecInAMissingFolder() throws {
+        let p = try TinyProject("fs-spec", epochs: 1, experiments: "  sgd: {}\n")
+        defer { p.cleanUp() }
+        let validate = try monkpipe(["validate", "gone/tiny.yaml"], in: p.url)
+        let gone = p.dir.path("gone").path
+        #expect(validate.status == 2, "\(validate)")
+        #expect(validate.stderr == "gone/tiny.yaml: error: cannot read \(gone)/tiny.yaml: folder \(gone) does not exist\n1 error in gone/tiny.yaml\n",
+                "\(validate)")
+    }
+
+    /// An experiment's lock file that is a folder: the run names it with "it is a folder, not a file".
+    @Test func aLockThatIsAFolder() throws {
+        let p = try TinyProject("fs-lock", epochs: 1, experiments: "  sgd: {}\n")
+        defer { p.cleanUp() }
+        #expect(try monkpipe(["run", p.spec, "--quiet"], in: p.url).status == 0)
+        let lock = p.experiment("sgd").appendingPathComponent(".lock")
+        try? FileManager.default.removeItem(at: lock)
+        try FileManager.default.createDirectory(at: lock, withIntermediateDirectories: false)
+        let run = try monkpipe(["run", p.spec, "--quiet", "--force", "test"], in: p.url)
+        let message = "cannot open lock file \(lock.path): it is a folder, not a file"
+        #expect(run.status != 0, "\(run)")
+        #expect(run.stderr == "warning: test/sgd not run: \(message)\nerror: test/sgd: \(message)\n", "\(run)")
+    }
+
+    /// An image and a class folder nobody may read, in check-data's report and in a run.
+    @Test(.enabled(if: getuid() != 0 || FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv")))
+    func imagesThatCannotBeRead() throws {
+        let p = try TinyProject("fs-images", epochs: 1, experiments: "  sgd: {}\n")
+        defer { p.cleanUp() }
+        let folder = p.dir.path("data/train/NORMAL")
+        let image = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()[0]
+        #expect(chmod(folder.appendingPathComponent(image).path, 0o000) == 0)
+        func asUser(_ arguments: [String]) throws -> CommandResult {
+            if getuid() != 0 { return try monkpipe(arguments, in: p.url) }
+            #expect(try Self.shell(["/bin/chown", "-R", "65534:65534", p.url.path]) == 0)
+            return try Self.asNobody(arguments, in: p.url)
+        }
+        let check = try asUser(["check-data", p.spec])
+        #expect(check.stdout.contains("unreadable files: 1\n  NORMAL/\(image): cannot read file: permission denied\n"), "\(check)")
+        let run = try asUser(["run", p.spec, "--quiet"])
+        #expect(run.status == 1, "\(run)")
+        #expect(run.stderr.contains("  train: NORMAL/\(image): cannot read file: permission denied\n"), "\(run)")
+
+        let test = p.dir.path("data/test/PNEUMONIA")
+        #expect(chmod(test.path, 0o000) == 0)
+        defer { _ = chmod(test.path, 0o755) }
+        let listing = try asUser(["check-data", p.spec])
+        #expect(listing.status == 1, "\(listing)")
+        #expect(listing.stderr == "error: cannot read folder \(test.path): permission denied\n", "\(listing)")
     }
 
     static func shell(_ arguments: [String]) throws -> Int32 {

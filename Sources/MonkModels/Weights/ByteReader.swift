@@ -1,6 +1,7 @@
 // A bounds-checked little-endian cursor over a file's bytes, and whole-file reading.
 import Foundation
 import MonkEngine
+import MonkVocabulary
 
 /// Reads integers and byte ranges from a byte array, checking every access against its end.
 /// Release builds use `-Ounchecked`, which drops Swift's own array bounds checks, so these
@@ -76,13 +77,13 @@ func readWholeFile(_ url: URL, maxBytes: Int = maxWeightFileBytes) throws -> [UI
     let path = url.path
     func failure(_ why: String) -> WeightFileError { .io(path: path, reason: why) }
     let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
-    guard fd >= 0 else { throw failure(String(cString: strerror(errno))) }
+    guard fd >= 0 else { throw failure(FileErrorWords.reason(errno: errno, path: path)) }
     defer { close(fd) }
     var info = stat()
-    guard fstat(fd, &info) == 0 else { throw failure(String(cString: strerror(errno))) }
+    guard fstat(fd, &info) == 0 else { throw failure(FileErrorWords.reason(errno: errno, path: path)) }
     switch info.st_mode & S_IFMT {
     case S_IFREG: break
-    case S_IFDIR: throw failure("is a directory, not a weights file")
+    case S_IFDIR: throw failure("is a folder, not a weights file")
     case S_IFIFO: throw failure("is a FIFO (named pipe), not a regular file")
     case S_IFCHR, S_IFBLK: throw failure("is a device, not a regular file")
     case S_IFSOCK: throw failure("is a socket, not a regular file")
@@ -98,7 +99,7 @@ func readWholeFile(_ url: URL, maxBytes: Int = maxWeightFileBytes) throws -> [UI
         while done < size, let base = buffer.baseAddress {
             let n = read(fd, base + done, size - done)
             if n < 0 && errno == EINTR { continue }
-            if n <= 0 { readFailure = n == 0 ? "file shrank while reading" : String(cString: strerror(errno)); break }
+            if n <= 0 { readFailure = n == 0 ? "file shrank while reading" : FileErrorWords.reason(errno: errno, path: path); break }
             done += n
         }
         initialized = done

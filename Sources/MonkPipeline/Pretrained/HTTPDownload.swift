@@ -44,7 +44,7 @@ struct HTTPDownload {
     /// Returns the byte count; `progress(received, expected)` is called as data arrives.
     func run(progress: @escaping @Sendable (Int64, Int64?) -> Void) throws -> Int64 {
         let fd = open(destination.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard fd >= 0 else { throw DownloadFailure.write("\(destination.path): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw DownloadFailure.write("\(destination.path): \(FileSystemError.reason(errno: errno, path: destination.path))") }
         let sink = Sink(fd: fd, maxBytes: maxBytes, progress: progress)
         defer { close(fd) }
         let configuration = URLSessionConfiguration.ephemeral
@@ -122,7 +122,7 @@ private final class Sink: NSObject, URLSessionDataDelegate, @unchecked Sendable 
             while offset < raw.count, let base = raw.baseAddress {
                 let n = write(fd, base + offset, raw.count - offset)
                 if n < 0 && errno == EINTR { continue }
-                if n <= 0 { return String(cString: strerror(errno)) }
+                if n <= 0 { return FileSystemError.reason(errno: errno, path: nil) }
                 offset += n
             }
             return nil

@@ -61,7 +61,7 @@ public struct WeightsDownload: Sendable {
                 }
             }
             guard rename(file.path, final.path) == 0 else {
-                throw WeightsDownloadFailure.Reason.write(String(cString: strerror(errno)))
+                throw WeightsDownloadFailure.Reason.write("cannot move \(file.path) to \(final.path): \(FileSystemError.reason(errno: errno, path: final.path))")
             }
             return final
         } catch {
@@ -86,7 +86,7 @@ public struct WeightsDownload: Sendable {
         }
         for folder in missing {
             guard mkdir(folder.path, 0o755) == 0 || errno == EEXIST else {
-                let why = String(cString: strerror(errno))
+                let why = FileSystemError.reason(errno: errno, path: folder.path)
                 for created in missing.prefix(while: { $0 != folder }).reversed() { rmdir(created.path) }
                 throw WeightsDownloadFailure.Reason.write("cannot create \(folder.path): \(why)")
             }
@@ -124,7 +124,7 @@ public struct WeightsDownload: Sendable {
         } catch let reason as WeightsDownloadFailure.Reason {
             throw reason
         } catch {
-            throw WeightsDownloadFailure.Reason.badArchive("cannot unpack \(member) (\(error))")
+            throw WeightsDownloadFailure.Reason.badArchive("cannot unpack \(member) (\(FileSystemError.text(error)))")
         }
     }
 

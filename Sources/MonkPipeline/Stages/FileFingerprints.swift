@@ -39,7 +39,7 @@ public final class FileFingerprints: @unchecked Sendable {
         let path = file.standardizedFileURL.path
         var st = stat()
         guard stat(path, &st) == 0 else {
-            throw PipelineError.unreadableFile(path: path, reason: String(cString: strerror(errno)))
+            throw PipelineError.unreadableFile(path: path, reason: FileSystemError.reason(errno: errno, path: path))
         }
         let mtime = Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec)
         if let e = lock.withLock({ entries[path] }), e.size == Int64(st.st_size), e.mtimeNanos == mtime, e.inode == UInt64(st.st_ino) {

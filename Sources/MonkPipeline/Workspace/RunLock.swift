@@ -51,7 +51,7 @@ public final class RunLock {
         // lock we then get is on a dead inode another run can bypass, so open the path again.
         for _ in 0..<8 {
             fd = open(url.path, O_RDWR | O_CREAT, 0o644)
-            guard fd >= 0 else { throw LockError.cannotOpen(path: url.path, reason: String(cString: strerror(errno))) }
+            guard fd >= 0 else { throw LockError.cannotOpen(path: url.path, reason: FileSystemError.reason(errno: errno, path: url.path)) }
             previous = RunLock.readHolder(fd)
             if flock(fd, LOCK_EX | LOCK_NB) != 0 {
                 guard let waiting else {
