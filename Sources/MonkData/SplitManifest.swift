@@ -93,10 +93,14 @@ public struct SplitManifest: Codable, Equatable, Sendable {
 
     public static func read(from url: URL) throws(SplitError) -> SplitManifest {
         do {
-            let m = try JSONDecoder().decode(SplitManifest.self, from: try Data(contentsOf: url))
+            let m = try DamagedFile.decodeJSON(SplitManifest.self, from: url)
             if m.formatVersion != formatVersion { throw SplitError.unreadableManifest(path: url.path, reason: "format version \(m.formatVersion), expected \(formatVersion)") }
             return m
-        } catch let e as SplitError { throw e } catch { throw .unreadableManifest(path: url.path, reason: FileSystemError.reason(error)) }
+        } catch let e as SplitError { throw e } catch let e as DamagedFile {
+            // Drawn again from the same seed and images, the split is the same one.
+            throw .unreadableManifest(path: url.path, reason: "it is damaged (\(e.problem)); "
+                                      + "delete it, and the load stage draws the same split again from the seed")
+        } catch { throw .unreadableManifest(path: url.path, reason: FileSystemError.reason(error)) }
     }
 
     /// Whether the manifest at `url` was reused or newly written.

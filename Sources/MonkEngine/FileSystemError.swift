@@ -31,12 +31,14 @@ public struct FileSystemError: Error, CustomStringConvertible, Equatable, Sendab
     /// How an error is shown or recorded: a file error of Foundation or the system as
     /// "cannot ACTION PATH: REASON", any other error as its own description.
     public static func text(_ error: any Error) -> String {
-        FileSystemError(error)?.description ?? "\(error)"
+        if let d = error as? DecodingError { return "a file monkpipe reads is damaged (\(DamagedFile.problem(d)))" }
+        return FileSystemError(error)?.description ?? "\(error)"
     }
 
     /// Only why, for a message that names the path itself ("cannot read split manifest P: …").
     public static func reason(_ error: any Error) -> String {
-        FileSystemError(error)?.reason ?? "\(error)"
+        if let d = error as? DecodingError { return "the file is damaged (\(DamagedFile.problem(d)))" }
+        return FileSystemError(error)?.reason ?? "\(error)"
     }
 
     /// nil unless `error` is a CocoaError of a file (codes 0–1023) or a POSIX error.

@@ -1,7 +1,8 @@
 // What a user reads when the file system refuses: one line with the operation, the path and
 // the reason, in `run`'s output, in `status` and in experiment-state.json — never Foundation's
-// "Error Domain=NSCocoaErrorDomain Code=516 …" dump nor strerror's "Permission denied".
-// Through the binary, as a user meets them.
+// "Error Domain=NSCocoaErrorDomain Code=516 …" dump nor strerror's "Permission denied"; and
+// when a JSON file of the workspace no longer decodes, which file, what is wrong and what to
+// do — never Swift's "DecodingError.dataCorrupted" dump. Through the binary, as a user meets them.
 import Foundation
 import Testing
 
@@ -153,6 +154,60 @@ struct FileErrorMessageTests {
         let listing = try asUser(["check-data", p.spec])
         #expect(listing.status == 1, "\(listing)")
         #expect(listing.stderr == "error: cannot read folder \(test.path): permission denied\n", "\(listing)")
+    }
+
+    // MARK: JSON files of the workspace that no longer decode
+
+    /// A damaged experiment-state.json: `evaluate` and `compare` name it, say what is wrong and
+    /// what to do, and leave it as it was.
+    @Test func aDamagedExperimentState() throws {
+        let p = try TinyProject("fs-damaged-state", epochs: 1, experiments: "  sgd: {}\n")
+        defer { p.cleanUp() }
+        #expect(try monkpipe(["run", p.spec, "--quiet"], in: p.url).status == 0)
+        let state = p.experiment("sgd").appendingPathComponent("experiment-state.json")
+        let garbage = Data("{\"status\": \"trai".utf8)
+        try garbage.write(to: state)
+        let remedy = "restore it from a copy, or run the pipeline with --force train/sgd to train sgd again, which writes it anew"
+
+        let evaluate = try monkpipe(["evaluate", "--experiment", p.experiment("sgd").path, "--data", "data/test", "--quiet"], in: p.url)
+        #expect(evaluate.status == 1, "\(evaluate)")
+        #expect(evaluate.stderr == "error: \(state.path) is damaged (it is not valid JSON); \(remedy)\n", "\(evaluate)")
+
+        try Data("{}".utf8).write(to: state)
+        let compare = try monkpipe(["compare", p.spec], in: p.url)
+        #expect(compare.status == 1, "\(compare)")
+        #expect(compare.stderr == "error: \(state.path) is damaged (format is missing); \(remedy)\n", "\(compare)")
+        #expect(try Data(contentsOf: state) == Data("{}".utf8))
+    }
+
+    /// A training history whose epoch is text: `compare` names the field.
+    @Test func aDamagedHistory() throws {
+        let p = try TinyProject("fs-damaged-history", epochs: 1, experiments: "  sgd: {}\n")
+        defer { p.cleanUp() }
+        #expect(try monkpipe(["run", p.spec, "--quiet"], in: p.url).status == 0)
+        let history = p.experiment("sgd").appendingPathComponent("output/logs/history.json")
+        try Data("[{\"epoch\": \"one\"}]".utf8).write(to: history)
+        let compare = try monkpipe(["compare", p.spec], in: p.url)
+        #expect(compare.status == 1, "\(compare)")
+        #expect(compare.stderr == "error: \(history.path) is damaged ([0].epoch is not a number); "
+                + "run the pipeline with --force train/sgd to train sgd again\n", "\(compare)")
+    }
+
+    /// A split manifest that is not JSON: the load stage stops, names it and says that deleting it
+    /// draws the same split; the file stays.
+    @Test func aDamagedSplitManifest() throws {
+        let p = try TinyProject("fs-damaged-split", epochs: 1, experiments: "  sgd: {}\n")
+        defer { p.cleanUp() }
+        #expect(try monkpipe(["run", p.spec, "--quiet"], in: p.url).status == 0)
+        let load = p.dir.path("workspace/.cache/load")
+        let key = try #require(try FileManager.default.contentsOfDirectory(atPath: load.path).first)
+        let manifest = load.appendingPathComponent("\(key)/split-manifest.json")
+        try Data().write(to: manifest)
+        let run = try monkpipe(["run", p.spec, "--quiet", "--force", "load"], in: p.url)
+        #expect(run.status == 1, "\(run)")
+        #expect(run.stderr.contains("cannot read split manifest \(manifest.path): it is damaged (it is empty); "
+                                    + "delete it, and the load stage draws the same split again from the seed\n"), "\(run)")
+        #expect(try Data(contentsOf: manifest).isEmpty)
     }
 
     static func shell(_ arguments: [String]) throws -> Int32 {

@@ -90,7 +90,8 @@ struct StatusCommandTests {
         try FileManager.default.removeItem(at: state)
         try Data(saved.prefix(40)).write(to: state)
         let damaged = try monkpipe(["status", project.spec], in: project.url)
-        #expect(damaged.stdout.contains("sgd         unreadable   cannot read \(state.path): it does not decode as an experiment state"), "\(damaged)")
+        #expect(damaged.stdout.contains("sgd         unreadable   \(state.path) is damaged (it is not valid JSON); restore it from a copy, "
+                                        + "or run the pipeline with --force train/sgd to train sgd again, which writes it anew\n"), "\(damaged)")
 
         // show goes by the same rule: not "not run".
         let shown = try #require(try parseJSON(try monkpipe(["show", project.spec, "--json"], in: project.url).stdout) as? [String: Any])

@@ -1,6 +1,7 @@
 // The compare stage: every compared experiment's settings, history, run facts and test
 // evaluation gathered into MonkReport's comparison (CSV, SVG plots, index.html).
 import Foundation
+import MonkEngine
 import MonkPlan
 import MonkReport
 
@@ -22,11 +23,13 @@ enum CompareStage {
 
     static func experimentRun(plan: Plan, _ e: ExperimentPlan, paths: ExperimentPaths) throws -> ExperimentRun {
         let state = try ExperimentState.read(paths.state)
-        let history = try JSONDecoder().decode([EpochRecord].self, from: Data(contentsOf: paths.historyJSON))
+        let history = try DamagedFile.decodeJSON([EpochRecord].self, from: paths.historyJSON,
+                                                 remedy: "run the pipeline with --force train/\(e.name) to train \(e.name) again")
         let predictionsURL = paths.storedPredictions
         var evaluation: Evaluation?
         if FileManager.default.fileExists(atPath: predictionsURL.path) {
-            evaluation = try JSONDecoder().decode(StoredPredictions.self, from: Data(contentsOf: predictionsURL)).evaluation()
+            evaluation = try DamagedFile.decodeJSON(StoredPredictions.self, from: predictionsURL,
+                                                    remedy: "run the pipeline with --force test/\(e.name) to test \(e.name) again").evaluation()
         }
         let t = state.training
         let facts = RunFacts(trainingSeconds: t?.trainingSeconds, peakMemoryMB: t?.peakMemoryMB,

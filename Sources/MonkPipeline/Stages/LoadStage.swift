@@ -32,7 +32,7 @@ public struct LoadedData: Codable, Equatable, Sendable {
     public var check: DataCheckReport
 
     public static func read(_ url: URL) throws -> LoadedData {
-        try JSONDecoder().decode(LoadedData.self, from: Data(contentsOf: url))
+        try DamagedFile.decodeJSON(LoadedData.self, from: url, remedy: "run the pipeline with --force load to load the data again")
     }
 }
 

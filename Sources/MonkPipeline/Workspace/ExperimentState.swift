@@ -56,20 +56,25 @@ public struct ExperimentState: Codable, Sendable {
         self.status = status
     }
 
+    /// The state at `url`; one that does not decode is a `DamagedFile`, left as it is, with
+    /// the run that writes it anew.
     public static func read(_ url: URL) throws -> ExperimentState {
-        try JSONDecoder().decode(ExperimentState.self, from: Data(contentsOf: url))
+        let name = url.deletingLastPathComponent().lastPathComponent
+        return try DamagedFile.decodeJSON(ExperimentState.self, from: url, remedy:
+            "restore it from a copy, or run the pipeline with --force train/\(name) to train \(name) again, which writes it anew")
     }
 
     /// The state at `url`, or nil where nothing is there (the experiment has not started).
-    /// Something there that does not read as a state (a folder, a file the system refuses, a
-    /// damaged file) throws `PipelineError.unreadableFile` with the path and the reason in
-    /// FileSystemError's words: a run would fail on it, so it is not taken for no state.
+    /// Something there that does not read as a state is not taken for no state: a damaged file
+    /// throws `read`'s `DamagedFile` (what is wrong, what to do); a folder or a file the system
+    /// refuses throws `PipelineError.unreadableFile` with the path and the reason in
+    /// FileSystemError's words.
     public static func readIfPresent(_ url: URL) throws -> ExperimentState? {
         guard FileManager.default.fileExists(atPath: url.path) else { return nil }
         do {
             return try read(url)
-        } catch is DecodingError {
-            throw PipelineError.unreadableFile(path: url.path, reason: "it does not decode as an experiment state (damaged, or not monkpipe's)")
+        } catch let damaged as DamagedFile {
+            throw damaged
         } catch {
             throw PipelineError.unreadableFile(path: url.path, reason: FileSystemError.reason(error))
         }
