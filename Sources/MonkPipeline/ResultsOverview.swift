@@ -21,6 +21,13 @@ public enum ResultsOverview {
         })
     }
 
+    /// Why each experiment whose experiment-state.json is there but cannot be read is
+    /// `unreadable` (the file, what is wrong, what to do), in plan order.
+    public static func unreadableStates(_ plan: Plan) -> [String] {
+        let layout = WorkspaceLayout(plan: plan)
+        return plan.experiments.compactMap { ExperimentState.readForStatus(layout.experiment($0.name).state).unreadable }
+    }
+
     /// The test metrics an experiment's test stage wrote, if it has run.
     public static func testMetrics(_ plan: Plan, experiment: String) -> TestMetrics? {
         let url = WorkspaceLayout(plan: plan).experiment(experiment).metrics

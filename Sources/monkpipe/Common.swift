@@ -40,6 +40,15 @@ func printWarnings(_ plan: Plan, file: String) {
     }
 }
 
+/// A warning on stderr for each experiment that `status` calls `unreadable`: its
+/// experiment-state.json is damaged, a folder or refused (a run whose stages are cached does
+/// not write it, and `show`'s table says only `unreadable`): the file, what is wrong, what to do.
+func warnUnreadableStates(_ plan: Plan) {
+    for why in ResultsOverview.unreadableStates(plan) {
+        FileHandle.standardError.write(Data("warning: \(Console.printable(why))\n".utf8))
+    }
+}
+
 /// Runs `body`, turning library errors into a message on stderr and the documented status.
 func reportingErrors<T>(_ body: () throws -> T) throws -> T {
     do {

@@ -37,6 +37,7 @@ struct Run: ParsableCommand {
         } else {
             console.info("done: " + report.stages.map { "\($0.identity) \(Run.word($0.outcome))" }.joined(separator: ", "))
         }
+        warnUnreadableStates(plan)
         if report.failed {
             for (id, outcome) in report.stages { if case .failed(let why) = outcome { FileHandle.standardError.write(Data("error: \(id): \(why)\n".utf8)) } }
             throw ExitCode(Exit.failure)

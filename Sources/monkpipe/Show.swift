@@ -29,5 +29,6 @@ struct Show: ParsableCommand {
         } else {
             print(table.text(), terminator: "")
         }
+        warnUnreadableStates(plan)
     }
 }

@@ -180,6 +180,50 @@ struct FileErrorMessageTests {
         #expect(try Data(contentsOf: state) == Data("{}".utf8))
     }
 
+    /// An experiment-state.json that is damaged, then a folder, where the stages are cached:
+    /// `status` says `unreadable` with the file, what is wrong and what to do, `show` says
+    /// `unreadable` and warns with the same words, and a run, which does not write the state of
+    /// a cached experiment, warns with them (it said nothing); the file is left as it is.
+    @Test func anUnreadableStateInStatusShowAndRun() throws {
+        let p = try TinyProject("fs-damaged-status", epochs: 1, experiments: "  sgd: {}\n")
+        defer { p.cleanUp() }
+        #expect(try monkpipe(["run", p.spec, "--quiet"], in: p.url).status == 0)
+        let state = p.experiment("sgd").appendingPathComponent("experiment-state.json")
+        try Data("{\"status\": \"trai".utf8).write(to: state)
+        let damage = "\(state.path) is damaged (it is not valid JSON); "
+            + "restore it from a copy, or run the pipeline with --force train/sgd to train sgd again, which writes it anew"
+        func said(_ why: String) throws {
+            let status = try monkpipe(["status", p.spec], in: p.url)
+            let row = status.stdout.split(separator: "\n").first { $0.hasPrefix("sgd ") }.map(String.init)
+            #expect(row == "sgd         unreadable   \(why)", "\(status)")
+            let waited = try monkpipe(["status", p.spec, "--wait", "--interval", "0.1", "--quiet"], in: p.url, timeout: 30)
+            #expect(waited.status == 1, "\(waited)")
+
+            let show = try monkpipe(["show", p.spec], in: p.url)
+            #expect(show.status == 0, "\(show)")
+            #expect(show.stdout.contains("  sgd         unreadable     —"), "\(show)")
+            #expect(show.stderr == "warning: \(why)\n", "\(show)")
+
+            let run = try monkpipe(["run", p.spec, "--quiet"], in: p.url)
+            #expect(run.status == 0, "\(run)")
+            #expect(run.stderr == "warning: \(why)\n", "\(run)")
+        }
+        try said(damage)
+        #expect(try Data(contentsOf: state) == Data("{\"status\": \"trai".utf8))
+
+        // What the words say to do: a forced training writes the state anew (the test stays
+        // cached: the same training key trains the same weights).
+        let forced = try monkpipe(["run", p.spec, "--force", "train/sgd", "--quiet"], in: p.url)
+        #expect(forced.status == 0 && forced.stderr.isEmpty, "\(forced)")
+        let rewritten = try monkpipe(["status", p.spec], in: p.url)
+        #expect(rewritten.stdout.contains("sgd         finished     "), "\(rewritten)")
+
+        // A folder in its place keeps the words of any file error.
+        try FileManager.default.removeItem(at: state)
+        try FileManager.default.createDirectory(at: state, withIntermediateDirectories: false)
+        try said("cannot read \(state.path): it is a folder, not a file")
+    }
+
     /// A training history whose epoch is text: `compare` names the field.
     @Test func aDamagedHistory() throws {
         let p = try TinyProject("fs-damaged-history", epochs: 1, experiments: "  sgd: {}\n")

@@ -82,10 +82,8 @@ extension PipelineRunner {
         func verdict(_ identity: String) -> StageDecision.Verdict? { decisions.first { $0.stage.identity == identity }?.verdict }
         let paths = ExperimentPaths(workspace: workspace, project: plan.project, experiment: e.name)
         // A state that is there but cannot be read is said, not taken for none (nor for a
-        // finished experiment whose stages are cached: a run would fail writing it).
-        var state: ExperimentState?
-        var unreadable: String?
-        do { state = try ExperimentState.readIfPresent(paths.state) } catch { unreadable = FileSystemError.text(error) }
+        // finished experiment whose stages are cached: what reads the state fails on it).
+        let (state, unreadable) = ExperimentState.readForStatus(paths.state)
         let submission = submissions.first { $0.task(of: e.name) != nil }
         let task = submission?.task(of: e.name)
         let job = task.flatMap { jobStates[$0] }

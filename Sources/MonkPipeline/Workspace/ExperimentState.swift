@@ -80,6 +80,13 @@ public struct ExperimentState: Codable, Sendable {
         }
     }
 
+    /// What `status`, `show` and `run` go by: the state at `url` (nil where there is none), or
+    /// why it cannot be read, in `readIfPresent`'s words: the file, what is wrong and, for a
+    /// damaged one, what to do.
+    public static func readForStatus(_ url: URL) -> (state: ExperimentState?, unreadable: String?) {
+        do { return (try readIfPresent(url), nil) } catch { return (nil, FileSystemError.text(error)) }
+    }
+
     public mutating func write(to url: URL) throws {
         updated = ISO8601DateFormatter().string(from: Date())
         monkpipeVersion = MonkpipeVersion.string
