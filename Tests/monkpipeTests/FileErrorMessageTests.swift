@@ -16,11 +16,18 @@ struct FileErrorMessageTests {
         return (row, (state as? [String: Any])?["error"] as? String)
     }
 
+    /// A one-experiment project (sgd, one epoch) that has run once; the caller cleans it up.
+    static func ranProject(_ label: String) throws -> TinyProject {
+        let p = try TinyProject(label, epochs: 1, experiments: "  sgd: {}\n")
+        let run = try monkpipe(["run", p.spec, "--quiet"], in: p.url)
+        #expect(run.status == 0, "\(run)")
+        return p
+    }
+
     /// A file where the test stage writes its folder (the report of the bug: code 516).
     @Test func aFileInTheWayOfTheTestFolder() throws {
-        let p = try TinyProject("fs-in-the-way", epochs: 1, experiments: "  sgd: {}\n")
+        let p = try Self.ranProject("fs-in-the-way")
         defer { p.cleanUp() }
-        #expect(try monkpipe(["run", p.spec, "--quiet"], in: p.url).status == 0)
         let folder = p.experiment("sgd").appendingPathComponent("output/test")
         try FileManager.default.removeItem(at: folder)
         try Data("not a folder\n".utf8).write(to: folder)
@@ -47,9 +54,8 @@ struct FileErrorMessageTests {
 
     /// An experiment's state that cannot be read: `evaluate` says which file and why.
     @Test func anUnreadableExperimentState() throws {
-        let p = try TinyProject("fs-unreadable", epochs: 1, experiments: "  sgd: {}\n")
+        let p = try Self.ranProject("fs-unreadable")
         defer { p.cleanUp() }
-        #expect(try monkpipe(["run", p.spec, "--quiet"], in: p.url).status == 0)
         let state = p.experiment("sgd").appendingPathComponent("experiment-state.json")
         try FileManager.default.removeItem(at: state)
         try FileManager.default.createDirectory(at: state, withIntermediateDirectories: false)
@@ -117,9 +123,8 @@ struct FileErrorMessageTests {
 
     /// An experiment's lock file that is a folder: the run names it with "it is a folder, not a file".
     @Test func aLockThatIsAFolder() throws {
-        let p = try TinyProject("fs-lock", epochs: 1, experiments: "  sgd: {}\n")
+        let p = try Self.ranProject("fs-lock")
         defer { p.cleanUp() }
-        #expect(try monkpipe(["run", p.spec, "--quiet"], in: p.url).status == 0)
         let lock = p.experiment("sgd").appendingPathComponent(".lock")
         try? FileManager.default.removeItem(at: lock)
         try FileManager.default.createDirectory(at: lock, withIntermediateDirectories: false)
@@ -161,9 +166,8 @@ struct FileErrorMessageTests {
     /// A damaged experiment-state.json: `evaluate` and `compare` name it, say what is wrong and
     /// what to do, and leave it as it was.
     @Test func aDamagedExperimentState() throws {
-        let p = try TinyProject("fs-damaged-state", epochs: 1, experiments: "  sgd: {}\n")
+        let p = try Self.ranProject("fs-damaged-state")
         defer { p.cleanUp() }
-        #expect(try monkpipe(["run", p.spec, "--quiet"], in: p.url).status == 0)
         let state = p.experiment("sgd").appendingPathComponent("experiment-state.json")
         let garbage = Data("{\"status\": \"trai".utf8)
         try garbage.write(to: state)
@@ -185,9 +189,8 @@ struct FileErrorMessageTests {
     /// `unreadable` and warns with the same words, and a run, which does not write the state of
     /// a cached experiment, warns with them (it said nothing); the file is left as it is.
     @Test func anUnreadableStateInStatusShowAndRun() throws {
-        let p = try TinyProject("fs-damaged-status", epochs: 1, experiments: "  sgd: {}\n")
+        let p = try Self.ranProject("fs-damaged-status")
         defer { p.cleanUp() }
-        #expect(try monkpipe(["run", p.spec, "--quiet"], in: p.url).status == 0)
         let state = p.experiment("sgd").appendingPathComponent("experiment-state.json")
         try Data("{\"status\": \"trai".utf8).write(to: state)
         let damage = "\(state.path) is damaged (it is not valid JSON); "
@@ -226,9 +229,8 @@ struct FileErrorMessageTests {
 
     /// A training history whose epoch is text: `compare` names the field.
     @Test func aDamagedHistory() throws {
-        let p = try TinyProject("fs-damaged-history", epochs: 1, experiments: "  sgd: {}\n")
+        let p = try Self.ranProject("fs-damaged-history")
         defer { p.cleanUp() }
-        #expect(try monkpipe(["run", p.spec, "--quiet"], in: p.url).status == 0)
         let history = p.experiment("sgd").appendingPathComponent("output/logs/history.json")
         try Data("[{\"epoch\": \"one\"}]".utf8).write(to: history)
         let compare = try monkpipe(["compare", p.spec], in: p.url)
@@ -240,9 +242,8 @@ struct FileErrorMessageTests {
     /// A split manifest that is not JSON: the load stage stops, names it and says that deleting it
     /// draws the same split; the file stays.
     @Test func aDamagedSplitManifest() throws {
-        let p = try TinyProject("fs-damaged-split", epochs: 1, experiments: "  sgd: {}\n")
+        let p = try Self.ranProject("fs-damaged-split")
         defer { p.cleanUp() }
-        #expect(try monkpipe(["run", p.spec, "--quiet"], in: p.url).status == 0)
         let load = p.dir.path("workspace/.cache/load")
         let key = try #require(try FileManager.default.contentsOfDirectory(atPath: load.path).first)
         let manifest = load.appendingPathComponent("\(key)/split-manifest.json")
