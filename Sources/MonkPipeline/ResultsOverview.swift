@@ -15,9 +15,9 @@ public enum ResultsOverview {
         return ResultsTable(zip(plan.experiments, statuses).map { e, status in
             let paths = layout.experiment(e.name)
             let run = try? CompareStage.experimentRun(plan: plan, e, paths: paths)
-            // Test results of other settings than the file's now are shown, but not as if they were current.
-            let word = status.resultWord + (status.state != .finished && run?.evaluation != nil ? ", settings changed since" : "")
-            return .init(experiment: e.name, status: word, settings: SettingsText.settings(plan, e), run: run)
+            // Test results of other settings than the file's now are not given as if they were current.
+            return .init(experiment: e.name, status: status.resultWord, settings: SettingsText.settings(plan, e), run: run,
+                         testOfOtherSettings: status.state != .finished && run?.evaluation != nil)
         })
     }
 

@@ -12,12 +12,17 @@ public struct ResultsTable: Sendable, Equatable {
         public var status: String
         public var settings: [Setting]
         public var run: ExperimentRun?
+        /// Whether the run's test results are of other settings than the spec's now (a test
+        /// setting changed since they were made): its status then says so.
+        public var testOfOtherSettings: Bool
 
-        public init(experiment: String, status: String, settings: [Setting], run: ExperimentRun?) {
+        public init(experiment: String, status: String, settings: [Setting], run: ExperimentRun?,
+                    testOfOtherSettings: Bool = false) {
             self.experiment = experiment
-            self.status = status
+            self.status = status + (testOfOtherSettings ? ", settings changed since" : "")
             self.settings = settings
             self.run = run
+            self.testOfOtherSettings = testOfOtherSettings
         }
     }
 
@@ -38,6 +43,10 @@ public struct ResultsTable: Sendable, Equatable {
         public var keptValAccuracy: Double?
         public var trainingSeconds: Double?
         public var peakMemoryMb: Double?
+        /// The test results are of other settings than the spec's now: `--json` gives them,
+        /// the text table does not, and the experiment is never `best` (nor is another in its
+        /// place, where its kept checkpoint validates highest).
+        public var testOfOtherSettings: Bool
         /// The highest validation accuracy of a kept checkpoint in the table: the choice made
         /// without the test set, among the models the experiments keep.
         public var best: Bool
@@ -50,6 +59,8 @@ public struct ResultsTable: Sendable, Equatable {
     public init(_ entries: [Entry]) {
         let varying = Self.varying(entries.map(\.settings))
         self.varying = varying
+        // An experiment whose test results are of other settings is never marked, but where its
+        // kept checkpoint validates highest no other is marked in its place as the choice.
         let highestKept = entries.compactMap { $0.run?.kept?.valAccuracy }.max()
         rows = entries.map { entry in
             let run = entry.run, m = run?.evaluation?.metrics, b = m?.binary
@@ -60,8 +71,8 @@ public struct ResultsTable: Sendable, Equatable {
                        accuracy: m?.accuracy, sensitivity: b?.sensitivity, specificity: b?.specificity, auc: b?.auc,
                        decisionThreshold: b?.threshold.value, keptEpoch: kept?.epoch,
                        keptValAccuracy: kept?.valAccuracy, trainingSeconds: run?.facts.trainingSeconds,
-                       peakMemoryMb: run?.facts.peakMemoryMB,
-                       best: kept != nil && kept?.valAccuracy == highestKept && entries.count > 1)
+                       peakMemoryMb: run?.facts.peakMemoryMB, testOfOtherSettings: entry.testOfOtherSettings,
+                       best: !entry.testOfOtherSettings && kept != nil && kept?.valAccuracy == highestKept && entries.count > 1)
         }
     }
 
@@ -93,12 +104,13 @@ public struct ResultsTable: Sendable, Equatable {
                                                      "kept checkpoint", "training time", "peak memory"]
         var table = [header]
         for r in rows {
-            let tested = r.accuracy != nil
+            // Test results of other settings are withheld: the status says why.
+            let tested = r.accuracy != nil && !r.testOfOtherSettings
             let mark: [String] = [r.best ? "*" : "", r.experiment]
             let settings: [String] = varying.map { r.settings[$0] ?? "" }
             let accuracy: String = tested ? interval(r.accuracy, percent: true) : r.status
-            let rates: [String] = [interval(r.sensitivity, percent: true), interval(r.specificity, percent: true),
-                                   interval(r.auc, percent: false)]
+            let rates: [String] = tested ? [interval(r.sensitivity, percent: true), interval(r.specificity, percent: true),
+                                            interval(r.auc, percent: false)] : ["—", "—", "—"]
             var epoch = "—"
             if let e = r.keptEpoch { epoch = "epoch \(e), val \(NumberText.percent(r.keptValAccuracy))" }
             let time: String = r.trainingSeconds.map(Self.duration) ?? "—"
@@ -117,6 +129,10 @@ public struct ResultsTable: Sendable, Equatable {
         }
         if rows.contains(where: \.best) {
             lines.append("* the highest validation accuracy of a kept checkpoint (the choice made without looking at the test set)")
+        }
+        if rows.contains(where: \.testOfOtherSettings) {
+            lines.append("settings changed since: the test results on disk are of other settings than the file's now: not shown and"
+                         + " not marked * (show --json gives them, with test_of_other_settings); run the pipeline to test with these settings")
         }
         lines.append("Intervals are 95%: Wilson for proportions, percentile bootstrap for the AUC.")
         return lines.joined(separator: "\n") + "\n"

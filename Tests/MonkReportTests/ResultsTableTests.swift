@@ -63,6 +63,51 @@ struct ResultsTableTests {
         #expect(table.rows.map(\.best) == [true, true])
     }
 
+    /// Test results of other settings than the spec's now (a test setting changed, then `run
+    /// --stage train`) were printed as plain numbers beside the current ones, and could take
+    /// the `*`. The text withholds them and says why; `--json` keeps them, marked.
+    @Test func testResultsOfOtherSettingsAreNotComparedWithTheCurrentOnes() throws {
+        let runs = try Self.runs()
+        let table = ResultsTable([
+            ResultsTable.Entry(experiment: "Exp_A", status: "trained, test not run", settings: runs[0].settings, run: runs[0],
+                               testOfOtherSettings: true),
+            ResultsTable.Entry(experiment: "Exp_B", status: "tested", settings: runs[1].settings, run: runs[1]),
+        ])
+        // Exp_A's kept checkpoint validates higher (80% to 75%) but its test is not this spec's:
+        // it is not marked, nor is Exp_B in its place.
+        #expect(table.rows.map(\.best) == [false, false])
+        #expect(table.rows.map(\.status) == ["trained, test not run, settings changed since", "tested"])
+        let text = table.text()
+        let lines = text.split(separator: "\n").map(String.init)
+        let a = try #require(lines.first { $0.contains("Exp_A") }, "\(text)")
+        let b = try #require(lines.first { $0.contains("Exp_B") }, "\(text)")
+        // No row is marked: the mark column is empty.
+        #expect(a.hasPrefix("  Exp_A       0.01          trained, test not run, settings changed since  —   "), "\(text)")
+        #expect(a.filter { $0 == "—" }.count == 3, "\(a)")
+        for cell in ["66.7%", "75.0% (", "60.0% (", "0.825"] { #expect(!a.contains(cell), "\(cell): \(a)") }
+        // The training is the spec's: its kept checkpoint, time and memory stay.
+        #expect(a.contains("epoch 2, val 80.0%") && a.contains("12.5 s"), "\(a)")
+        #expect(!b.hasPrefix("*") && b.contains("100.0% ("), "\(b)")
+        #expect(text.contains("\nsettings changed since: the test results on disk are of other settings than the file's now: not shown and"
+                              + " not marked * (show --json gives them, with test_of_other_settings); run the pipeline to test with these settings\n"),
+                "\(text)")
+
+        let json = try #require(try JSONSerialization.jsonObject(with: table.jsonData()) as? [String: Any])
+        let rows = try #require(json["experiments"] as? [[String: Any]])
+        #expect(rows.map { $0["test_of_other_settings"] as? Bool } == [true, false])
+        let accuracy = try #require(rows[0]["accuracy"] as? [String: Any])
+        #expect(abs((accuracy["value"] as? Double ?? 0) - 6.0 / 9) < 1e-12)
+        // Exp_B's test of other settings leaves Exp_A, which validates higher, marked.
+        let other = ResultsTable([
+            ResultsTable.Entry(experiment: "Exp_A", status: "tested", settings: runs[0].settings, run: runs[0]),
+            ResultsTable.Entry(experiment: "Exp_B", status: "trained, test not run", settings: runs[1].settings, run: runs[1],
+                               testOfOtherSettings: true),
+        ])
+        #expect(other.rows.map(\.best) == [true, false])
+        // Without such a row, no such line.
+        #expect(!(try Self.table().text().contains("settings changed since")))
+    }
+
     @Test func jsonHasEveryRowWithSnakeCaseKeys() throws {
         let json = try #require(try JSONSerialization.jsonObject(with: try Self.table().jsonData()) as? [String: Any])
         #expect(json["varying_settings"] as? [String] == ["optimizer.lr"])

@@ -139,6 +139,43 @@ struct StatusCommandTests {
         #expect(failedShow.stdout.contains("  sgd         failed  "), "\(failedShow)")
     }
 
+    /// One experiment's test setting changed, then `run --stage train`: show printed its old
+    /// test numbers beside the other's current ones, marked `*` where it validated highest.
+    /// The table withholds them and says why; --json keeps them, marked.
+    @Test func showWithholdsTestResultsOfOtherSettings() throws {
+        let project = try TinyProject("show-stale", perClass: 6, testPerClass: 2, epochs: 1, size: 16)
+        defer { project.cleanUp() }
+        try #require(try monkpipe(["run", project.spec, "--quiet"], in: project.url).status == 0)
+        func rows(_ options: [String]) throws -> [String: [String: Any]] {
+            let json = try parseJSON(try monkpipe(["show", project.spec, "--json"] + options, in: project.url).stdout) as? [String: Any]
+            return Dictionary(uniqueKeysWithValues: (json?["experiments"] as? [[String: Any]] ?? []).map { ($0["experiment"] as? String ?? "", $0) })
+        }
+        let before = try rows([])
+        let accuracy = try #require((before["sgd"]?["accuracy"] as? [String: Any])?["value"] as? Double)
+        let other = ["--set", "experiments.sgd.evaluation.bootstrap.samples=80"]
+        let trained = try monkpipe(["run", project.spec, "--stage", "train", "--quiet"] + other, in: project.url)
+        #expect(trained.status == 0, "\(trained)")
+
+        let after = try rows(other)
+        #expect(after["sgd"]?["status"] as? String == "trained, test not run, settings changed since")
+        #expect(after["sgd"]?["test_of_other_settings"] as? Bool == true && after["adam"]?["test_of_other_settings"] as? Bool == false)
+        #expect((after["sgd"]?["accuracy"] as? [String: Any])?["value"] as? Double == accuracy)
+        #expect(after["sgd"]?["best"] as? Bool == false)
+
+        let show = try monkpipe(["show", project.spec] + other, in: project.url)
+        let lines = show.stdout.split(separator: "\n").map(String.init)
+        let sgd = try #require(lines.first { $0.contains(" sgd ") }, "\(show)")
+        #expect(sgd.contains("  trained, test not run, settings changed since  —  "), "\(show)")
+        // No interval: the kept checkpoint's "val 100.0%" is the only percentage on the row.
+        #expect(!sgd.contains("%–"), "\(show)")
+        let adam = try #require(lines.first { $0.contains(" adam ") }, "\(show)")
+        #expect(adam.contains("%–"), "\(show)")
+        // adam is marked only where its kept checkpoint validates higher than sgd's.
+        let keptVal = { (name: String) in after[name]?["kept_val_accuracy"] as? Double ?? 0 }
+        #expect(adam.hasPrefix("*") == (keptVal("adam") > keptVal("sgd")), "\(show)")
+        #expect(show.stdout.contains("\nsettings changed since: the test results on disk are of other settings than the file's now"), "\(show)")
+    }
+
     @Test func waitReturnsOnceEveryExperimentFinished() throws {
         let project = try TinyProject("status-wait", epochs: 1, experiments: "  sgd: {}\n")
         defer { project.cleanUp() }
