@@ -192,6 +192,8 @@ struct FileErrorMessageTests {
         let p = try Self.ranProject("fs-damaged-status")
         defer { p.cleanUp() }
         let state = p.experiment("sgd").appendingPathComponent("experiment-state.json")
+        let tested = try #require(try parseJSON(String(contentsOf: state, encoding: .utf8)) as? [String: Any])
+        let accuracy = try #require((tested["test"] as? [String: Any])?["accuracy"] as? Double)
         try Data("{\"status\": \"trai".utf8).write(to: state)
         let damage = "\(state.path) is damaged (it is not valid JSON); "
             + "restore it from a copy, or run the pipeline with --force train/sgd to train sgd again, which writes it anew"
@@ -215,11 +217,17 @@ struct FileErrorMessageTests {
         #expect(try Data(contentsOf: state) == Data("{\"status\": \"trai".utf8))
 
         // What the words say to do: a forced training writes the state anew (the test stays
-        // cached: the same training key trains the same weights).
+        // cached: the same training key trains the same weights), and the cached test's results
+        // come back into it from its metrics.json: status said `finished  tested` with no
+        // accuracy, and the state `trained`, until --force test/sgd.
         let forced = try monkpipe(["run", p.spec, "--force", "train/sgd", "--quiet"], in: p.url)
         #expect(forced.status == 0 && forced.stderr.isEmpty, "\(forced)")
         let rewritten = try monkpipe(["status", p.spec], in: p.url)
-        #expect(rewritten.stdout.contains("sgd         finished     "), "\(rewritten)")
+        #expect(rewritten.stdout.contains(String(format: "sgd         finished     test accuracy %.4f, checkpoint best (best.safetensors)\n", accuracy)),
+                "\(rewritten)")
+        let written = try #require(try parseJSON(String(contentsOf: state, encoding: .utf8)) as? [String: Any])
+        #expect(written["status"] as? String == "tested" && (written["test"] as? [String: Any])?["accuracy"] as? Double == accuracy, "\(written)")
+        #expect((written["stageKeys"] as? [String: String])?["test"] == (tested["stageKeys"] as? [String: String])?["test"], "\(written)")
 
         // A folder in its place keeps the words of any file error.
         try FileManager.default.removeItem(at: state)

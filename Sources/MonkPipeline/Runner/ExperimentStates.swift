@@ -67,11 +67,22 @@ struct ExperimentStates {
         try state.write(to: layout.experiment(e.name).state)
     }
 
-    /// The stored state brought up to date, when it records `key` for `kind` and was not.
+    /// The stored state brought up to date, when it records `key` for `kind` and was not. A
+    /// cached test that the state does not record (a state written anew by `--force
+    /// train/NAME` after it was damaged or deleted, which drops the test) is recorded with the
+    /// summary of the metrics its outputs hold: the cache found them under this key, checksums
+    /// and all, so they are this test's results, and running it again would give the same.
     private func behind(_ e: ExperimentPlan, kind: StageKind, key: StageKey) -> ExperimentState? {
-        guard var state = try? ExperimentState.read(layout.experiment(e.name).state),
-              state.stageKeys[kind.rawValue] == key.hex else { return nil }
-        return settle(&state, e, kind: kind) ? state : nil
+        guard var state = try? ExperimentState.read(layout.experiment(e.name).state) else { return nil }
+        var recorded = false
+        if kind == .test, state.stageKeys[kind.rawValue] != key.hex, testSummary(e) != nil {
+            state.stageKeys[kind.rawValue] = key.hex
+            // A summary the state keeps is of another key's test: settle reads this one's.
+            state.test = nil
+            recorded = true
+        }
+        guard state.stageKeys[kind.rawValue] == key.hex else { return nil }
+        return settle(&state, e, kind: kind) || recorded ? state : nil
     }
 
     /// Makes `state`, which records its `kind` stage under the current key, say so: the current
