@@ -65,8 +65,17 @@ public final class Conv2D: Module {
 
     /// x: `[N, H, W, in]` → `[N, OH, OW, out]`.
     public func forward(_ x: Tensor, _ ctx: Context) -> Tensor {
+        forward(x, ctx, keepingInput: ctx.keepsForBackward)
+    }
+
+    /// The forward, keeping `x` for the backward only when `keepingInput`. Without it the
+    /// caller hands the input back to `backward(_:input:_:)` (DenseNet's bottleneck layers
+    /// recompute theirs rather than keep it alive in between).
+    public func forward(_ x: Tensor, _ ctx: Context, keepingInput: Bool) -> Tensor {
         let g = geometry(x.shape)
-        return ctx.timed(profileLabel(g, "forward")) { forward(x, g, ctx) }
+        let y = ctx.timed(profileLabel(g, "forward")) { forward(x, g, ctx) }
+        input = keepingInput ? x : nil
+        return y
     }
 
     /// The op's name in an `OpProfile`: kernel, stride, channels, input map and product path.
@@ -109,7 +118,6 @@ public final class Conv2D: Module {
             ConvGEMM.forward(x: x.data, weight: weight.value.data, bias: b, y: y.data, g,
                              workspace: workspace, parallel: ctx.parallel, blasThreads: BLAS.threads)
         }
-        input = ctx.keepsForBackward ? x : nil
         return y
     }
 
@@ -117,6 +125,11 @@ public final class Conv2D: Module {
     /// dL/dx, or nil (without computing it) when `needsInputGradient` is false.
     public func backward(_ dy: Tensor, _ ctx: Context) -> Tensor? {
         guard let x = input else { preconditionFailure("Conv2D.backward called before forward") }
+        return backward(dy, input: x, ctx)
+    }
+
+    /// The backward of a forward on `x` (the same values) that did not keep it.
+    public func backward(_ dy: Tensor, input x: Tensor, _ ctx: Context) -> Tensor? {
         let g = geometry(x.shape)
         precondition(dy.shape == g.outputShape, "Conv2D.backward: dy \(dy.shape), expected \(g.outputShape)")
         return ctx.timed(profileLabel(g, "backward")) { backward(dy, x, g, ctx) }

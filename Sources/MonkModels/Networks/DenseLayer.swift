@@ -15,12 +15,12 @@ extension DenseNet {
     /// its output is temporary, and backward recomputes it with the statistics forward used
     /// (running statistics move once per forward), in one memory-bound pass, no convolution;
     /// norm1's backward adds the input gradient straight into the block's gradient buffer.
-    /// conv1 runs through `DensePointwise` because a `Conv2D` would keep its input; norm2's
-    /// input and conv2's input are kept as usual. At small batches the block may ask the
+    /// conv1 runs without keeping its input (the backward hands it back); norm2's input and
+    /// conv2's input are kept as usual. At small batches the block may ask the
     /// forward to keep norm1's output after all, which saves the backward's recomputation.
     final class DenseLayer: Module, GradientFlow {
         let norm1: BatchNorm2D   // BN + ReLU
-        let conv1: Conv2D        // 1×1; its forward and backward run through DensePointwise
+        let conv1: Conv2D        // 1×1; its input is not kept but recomputed for the backward
         let norm2: BatchNorm2D   // BN + ReLU
         let conv2: Conv2D
         var needsInputGradient = true
@@ -55,7 +55,7 @@ extension DenseNet {
             // Nothing to keep for a backward that stops before conv1 (a frozen layer).
             let backwardReadsZ = conv1.weight.trainable || conv1.needsInputGradient
             keptNormOutput = ctx.keepsForBackward && keepingNormOutput && backwardReadsZ ? z : nil
-            let u = ctx.timed(conv1Label(z, "forward")) { DensePointwise.forward(conv1, z, ctx.parallel) }  // [N, H, W, 4k]
+            let u = conv1.forward(z, ctx, keepingInput: false)  // [N, H, W, 4k]
             return conv2(norm2(u, ctx), ctx)
         }
 
@@ -82,9 +82,7 @@ extension DenseNet {
             // norm1 + ReLU's output: kept by the forward, or again, in one pass over the block
             // buffer's leading channels (bit for bit the forward's).
             let z = kept ?? norm1.recomputeOutput(fromLeadingChannelsOf: source, ctx)
-            guard let dz = ctx.timed(conv1Label(z, "backward"), {
-                DensePointwise.backward(conv1, z, du, needsInputGradient: conv1.needsInputGradient, ctx.parallel)
-            }) else { return false }
+            guard let dz = conv1.backward(du, input: z, ctx) else { return false }
             return norm1.backward(dz, inputLeadingChannelsOf: source, addingInto: gradient, deferring: pending, ctx)
         }
 
@@ -94,11 +92,6 @@ extension DenseNet {
             guard let source else { preconditionFailure("DenseLayer.backward called before forward") }
             let gradient = Tensor(shape: source.shape)
             return backward(dy, addingInputGradientInto: gradient, ctx) ? gradient : nil
-        }
-
-        /// conv1's name in an `OpProfile`, as a `Conv2D` would call it.
-        private func conv1Label(_ z: Tensor, _ pass: String) -> String {
-            "conv 1×1/1 \(conv1.inChannels)→\(conv1.outChannels) @\(OpProfile.map(z.shape)) gemm \(pass)"
         }
 
         func prepareGradientFlow(inputNeedsGradient: Bool) -> Bool {
