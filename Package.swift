@@ -27,7 +27,8 @@ let package = Package(
         .systemLibrary(name: "CSystemZlib", path: "Sources/CSystemZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CYAML", path: "Sources/CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         // Winograd's tile transforms in C, compiled per CPU level (AVX-512, AVX2, baseline) and
-        // chosen at load time; optimised in debug builds too, so tests run them at speed.
+        // chosen at load time, and the AVX-512 matrix kernel of the 1×1 layers (run only where
+        // the CPU has it); optimised in debug builds too, so tests run them at speed.
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O2"])]),
         // The shared words (models and their pretrained sources, stage kinds, …): no
         // dependencies, so every other module can import it.

@@ -22,6 +22,8 @@ public final class Conv2D: Module {
     public var workspace = ConvWorkspace()
     /// How products are formed; `.automatic` picks per input shape (see `ConvAlgorithm`).
     public var algorithm = ConvAlgorithm.automatic
+    /// Which kernel forms a 1×1 layer's forward product (see `MatrixProducts`).
+    public var matrixProducts = MatrixProducts.automatic
     /// The last forward's input, kept for backward.
     private var input: Tensor?
     /// A training forward's Winograd- or polyphase-transformed filters, reused by its backward.
@@ -82,9 +84,16 @@ public final class Conv2D: Module {
     func profileLabel(_ g: ConvGeometry, _ pass: String) -> String {
         let tile = g.isDepthwise ? nil : algorithm.winogradTile(g)
         let path = g.isDepthwise ? "depthwise" : tile == .f2 ? "winograd" : tile == .f4 ? "winograd4"
-            : algorithm.usesPolyphase(g) ? "polyphase" : g.isPointwise ? "gemm" : "im2col"
+            : algorithm.usesPolyphase(g) ? "polyphase" : g.isPointwise ? (pass == "forward" && pointwiseOnPanels(g) ? "panels" : "gemm")
+            : "im2col"
         let groups = g.groups > 1 && !g.isDepthwise ? " g\(g.groups)" : ""
         return "conv \(g.kh)×\(g.kw)/\(g.stride) \(g.c)→\(g.o)\(groups) @\(g.h)×\(g.w) \(path) \(pass)"
+    }
+
+    /// Whether a 1×1 layer's forward forms its product on `PanelGEMM` (its backward stays on
+    /// OpenBLAS: no gain measured there, benchmarks/small_batch_RESULTS.md §17).
+    func pointwiseOnPanels(_ g: ConvGeometry) -> Bool {
+        PanelGEMM.applies(matrixProducts, m: g.n * g.oh * g.ow, n: g.og, k: g.cg)
     }
 
     private func forward(_ x: Tensor, _ g: ConvGeometry, _ ctx: Context) -> Tensor {
@@ -116,7 +125,8 @@ public final class Conv2D: Module {
                                   parallel: ctx.parallel, keepFilters: winogradFilters?.data)
         } else {
             ConvGEMM.forward(x: x.data, weight: weight.value.data, bias: b, y: y.data, g,
-                             workspace: workspace, parallel: ctx.parallel, blasThreads: BLAS.threads)
+                             workspace: workspace, parallel: ctx.parallel, blasThreads: BLAS.threads,
+                             products: matrixProducts)
         }
         return y
     }

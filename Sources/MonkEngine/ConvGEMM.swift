@@ -26,10 +26,15 @@ enum ConvGEMM {
 
     static func forward(x: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                         y: UnsafeMutablePointer<Float>, _ g: ConvGeometry,
-                        workspace: ConvWorkspace, parallel: Parallel, blasThreads: Int) {
+                        workspace: ConvWorkspace, parallel: Parallel, blasThreads: Int,
+                        products: MatrixProducts = .automatic) {
         nonisolated(unsafe) let x = x, weight = weight, bias = bias, y = y
         let o = g.o, og = g.og
         let imageRows = g.n * g.oh
+        if g.isPointwise && PanelGEMM.applies(products, m: imageRows * g.ow, n: og, k: g.cg) {
+            pointwiseForwardOnPanels(x: x, weight: weight, bias: bias, y: y, g, workspace: workspace, parallel: parallel)
+            return
+        }
         let chunked = g.isPointwise ? imageRows : workspace.chunkImageRows(patch: g.patch, ow: g.ow, imageRows: imageRows)
         // A small output (ResNet-50's stride-2 layers at 7×7, batch 4: 196 GEMM rows) fits one
         // chunk and would run on one thread while the other waits (27 ms of a 1,445 ms step,
@@ -67,6 +72,33 @@ enum ConvGEMM {
                               a: cols, lda: g.patch, b: weight + group * og * g.patch, ldb: g.patch,
                               beta: beta, c: y + chunk.start * g.ow * o + group * og, ldc: o)
                 }
+            }
+        }
+    }
+
+    /// A 1×1 stride-1 forward on `PanelGEMM`: each group's filters packed into panels once (on
+    /// this thread), then each thread multiplies its share of the rows, starting from the bias
+    /// if any.
+    private static func pointwiseForwardOnPanels(x: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+                                                 bias: UnsafePointer<Float>?, y: UnsafeMutablePointer<Float>,
+                                                 _ g: ConvGeometry, workspace: ConvWorkspace, parallel: Parallel) {
+        nonisolated(unsafe) let x = x, bias = bias, y = y
+        let o = g.o, og = g.og, rows = g.n * g.oh * g.ow
+        let team = max(1, min(parallel.threads, rows / 14))
+        let panelFloats = PanelGEMM.floats(n: og, k: g.cg), scratchFloats = PanelGEMM.scratchFloats(n: og, k: g.cg)
+        nonisolated(unsafe) let panels = workspace.buffer(g.groups * panelFloats + team * scratchFloats)
+        for group in 0..<g.groups {
+            PanelGEMM.pack(weight + group * og * g.cg, ldb: g.cg, transposed: true, n: og, k: g.cg,
+                           into: panels + group * panelFloats)
+        }
+        parallel.forEach(team) { t in
+            let mine = share(rows, t, team)
+            if let bias { for r in mine { (y + r * o).update(from: bias, count: o) } }
+            for group in 0..<g.groups {
+                PanelGEMM.gemm(m: mine.count, n: og, k: g.cg, a: x + mine.lowerBound * g.c + group * g.cg, lda: g.c,
+                               panels: panels + group * panelFloats, accumulate: bias != nil,
+                               c: y + mine.lowerBound * o + group * og, ldc: o,
+                               scratch: panels + g.groups * panelFloats + t * scratchFloats)
             }
         }
     }

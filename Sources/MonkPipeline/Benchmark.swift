@@ -15,6 +15,9 @@ public struct BenchMeasurement: Codable, Sendable, Equatable {
     public var gflops: Double
     public var peak_rss_mb: Double
     public var blas_kernel: String
+    /// Which kernel formed the 1×1 layers' forward products: "panels" (monkpipe's AVX-512 kernel where
+    /// it applies, OpenBLAS elsewhere) or "openblas".
+    public var matrix_products: String?
     public var threads: Int
     public var ms_per_iter: Double
     /// CPU time of the process per iteration (median), all threads: on a machine shared with
@@ -35,20 +38,24 @@ public struct BenchSettings: Sendable {
     public var threads: Int
     /// How dense convolutions form their products (`.automatic`: Winograd where it pays).
     public var convAlgorithm: ConvAlgorithm
+    /// Which kernel forms the 1×1 layers' forward products (`.automatic`: monkpipe's on AVX-512).
+    public var matrixProducts: MatrixProducts
     /// Time every op of the timed steps (`BenchMeasurement.profile`).
     public var profile: Bool
 
     public init(size: Int = 128, batch: Int = 16, modes: [BenchMeasurement.Mode] = [.train, .infer],
                 warmup: Int = 3, iterations: Int = 8, threads: Int = 2, convAlgorithm: ConvAlgorithm = .automatic,
-                profile: Bool = false) {
+                matrixProducts: MatrixProducts = .automatic, profile: Bool = false) {
         self.size = size; self.batch = batch; self.modes = modes
         self.warmup = warmup; self.iterations = iterations; self.threads = threads
-        self.convAlgorithm = convAlgorithm; self.profile = profile
+        self.convAlgorithm = convAlgorithm; self.matrixProducts = matrixProducts; self.profile = profile
     }
 }
 
 /// The convolution product choice, re-exported for the CLI (which imports MonkPipeline only).
 public typealias ConvAlgorithm = MonkEngine.ConvAlgorithm
+/// The 1×1 products' kernel choice, re-exported for the CLI.
+public typealias MatrixProducts = MonkEngine.MatrixProducts
 
 public enum Benchmark {
     /// Measures `network` (named `name` in the output) for each mode: `warmup` untimed
@@ -57,6 +64,7 @@ public enum Benchmark {
                            progress: (String) -> Void = { _ in }) throws -> [BenchMeasurement] {
         let parallel = ComputeThreads.configure(s.threads)
         network.useConvAlgorithm(s.convAlgorithm)
+        network.useMatrixProducts(s.matrixProducts)
         var rng = RNG(seed: 0)
         let x = Tensor(shape: [s.batch, s.size, s.size, 3])
         for i in 0..<x.count { x[i] = rng.normal() }
@@ -104,6 +112,7 @@ public enum Benchmark {
                                         images_per_s: Double(s.batch) / median,
                                         gflops: flops / median / 1e9,
                                         peak_rss_mb: PeakMemory.megabytes, blas_kernel: BLAS.kernel,
+                                        matrix_products: MatrixProducts.kernelName(s.matrixProducts),
                                         threads: s.threads, ms_per_iter: median * 1000,
                                         cpu_ms_per_iter: cpuTimes.sorted()[cpuTimes.count / 2] * 1000,
                                         profile: profile.map { BenchProfileRow.rows($0, steps: times, cpu: cpuTimes) }))

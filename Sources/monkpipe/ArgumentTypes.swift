@@ -13,4 +13,5 @@ extension StageKind: ExpressibleByArgument {}
 extension CheckpointChoice: ExpressibleByArgument {}
 extension Architecture: ExpressibleByArgument {}
 extension ConvAlgorithm: ExpressibleByArgument {}
+extension MatrixProducts: ExpressibleByArgument {}
 extension KernelSuite: ExpressibleByArgument {}

@@ -26,6 +26,8 @@ struct Bench: ParsableCommand {
     var kernels: KernelSuite?
     @Option(name: .long, help: "Convolution products: automatic (Winograd F(4x4,3x3) for wide 3x3 stride-1 layers on maps of 8x8 and more, F(2x2,3x3) on smaller ones, polyphase F(2x2,3x3) for wide 3x3 stride-2 layers with 192 output tiles or more, im2col + GEMM elsewhere), im2col, winograd (F(2x2,3x3) wherever it applies), winograd4 (F(4x4,3x3) wherever it applies) or polyphase (wherever it applies).")
     var conv = ConvAlgorithm.automatic
+    @Option(name: .long, help: "1x1 convolutions' forward products: automatic (monkpipe's own AVX-512 kernel where it is faster, on CPUs that have AVX-512; OpenBLAS elsewhere) or openblas (OpenBLAS for all, to compare).")
+    var products = MatrixProducts.automatic
     @Flag(name: .long, help: "Also time every op of the timed steps and print where the time goes (by kind, then by layer shape).")
     var profile = false
     @Flag(name: .long, help: "One JSON object per measurement.")
@@ -53,16 +55,16 @@ struct Bench: ParsableCommand {
             if json { printJSON(r) } else { print(r.summary) }
             return
         }
-        let settings = BenchSettings(size: size ?? 128, batch: batch, modes: mode.modes, warmup: warmup, iterations: iterations, threads: threads, convAlgorithm: conv, profile: profile)
+        let settings = BenchSettings(size: size ?? 128, batch: batch, modes: mode.modes, warmup: warmup, iterations: iterations, threads: threads, convAlgorithm: conv, matrixProducts: products, profile: profile)
         let results = try reportingErrors {
             try Benchmark.run(model: model, settings: settings, progress: json ? { _ in } : { FileHandle.standardError.write(Data("\r\($0)   ".utf8)) })
         }
         if !json { FileHandle.standardError.write(Data("\r".utf8)) }
         for r in results {
             if json { printJSON(r) } else {
-                print(String(format: "%@ %@ %dpx batch %d: %.1f images/s, %.1f GFLOP/s, %.0f ms/iter (CPU %.0f ms), peak RSS %.0f MB, BLAS kernel %@, %d threads",
+                print(String(format: "%@ %@ %dpx batch %d: %.1f images/s, %.1f GFLOP/s, %.0f ms/iter (CPU %.0f ms), peak RSS %.0f MB, BLAS kernel %@, 1x1 products %@, %d threads",
                              r.mode.rawValue, r.model, r.size, r.batch, r.images_per_s, r.gflops, r.ms_per_iter, r.cpu_ms_per_iter ?? 0,
-                             r.peak_rss_mb, r.blas_kernel, r.threads))
+                             r.peak_rss_mb, r.blas_kernel, r.matrix_products ?? "openblas", r.threads))
                 if let rows = r.profile { print(BenchProfileRow.table(rows)) }
             }
         }

@@ -1,6 +1,7 @@
 // Memory passes of monkpipe's Winograd F(2x2,3x3) and F(4x4,3x3) convolutions, in C so each is compiled for
 // AVX-512, AVX2 and baseline x86-64 and picked at load time (Swift code is compiled for the
-// baseline only, where a 16-float vector is four SSE registers).
+// baseline only, where a 16-float vector is four SSE registers), and an AVX-512 matrix
+// product for the 1x1 layers (panels.c).
 #ifndef MONK_CKERNELS_H
 #define MONK_CKERNELS_H
 
@@ -85,5 +86,18 @@ void monk_polyphase_filters(const float *w, const MonkWinogradShape *s, long fir
                             long plane);
 void monk_polyphase_filters_adjoint(float *du, long plane, long partials, const MonkWinogradShape *s, long first,
                                     long count, float *dw);
+
+// Matrix products for thin layers on AVX-512 (panels.c): C[m x n] = A[m x k] B[k x n] (+ C when
+// `accumulate`), row-major with leading dimensions, B packed beforehand into panels of 32
+// columns (k x 32 floats each, zero past n). `scratch` holds monk_panels_scratch_floats(n, k)
+// floats. monk_panels_gemm may only be called when monk_panels_supported() returns 1.
+int monk_panels_supported(void);
+long monk_panels_floats(long n, long k);
+long monk_panels_scratch_floats(long n, long k);
+/// Packs panels first ..< first+count of B: k x n (ldb apart), or n x k when `transposed`.
+void monk_panels_pack(const float *b, long ldb, int transposed, long n, long k, long first, long count,
+                      float *panels);
+void monk_panels_gemm(long m, long n, long k, const float *a, long lda, const float *panels, int accumulate,
+                      float *c, long ldc, float *scratch);
 
 #endif
