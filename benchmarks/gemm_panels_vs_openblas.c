@@ -1,23 +1,24 @@
-// An experiment, not part of monkpipe: can a plain AVX-512 matrix product beat OpenBLAS's
-// SkylakeX sgemm on the products of the engine's 1x1 convolutions at batch 4?
-// (benchmarks/small_batch_RESULTS.md section 16 has the results.)
+// monkpipe's AVX-512 matrix kernel (Sources/CKernels/panels.c, which the 1x1 convolutions'
+// forward uses) against OpenBLAS's SkylakeX sgemm on the products of the engine's 1x1
+// convolutions at batch 4: checked, then timed (benchmarks/small_batch_RESULTS.md sections 16
+// and 17 have the results; section 16's were of this program's own copy of the kernel).
 //
 // The product C (m x n) = A (m x k, row-major) times B, where B is a layer's weights: B is
 // repacked once into 32-column panels (k x 32 floats each) and A is read where it lies, 14
 // rows at a time, the whole k summed in 28 registers, so C is written once. OpenBLAS instead
 // zeroes C for beta = 0 in a pass of its own, packs both A and B, and reads and writes C again.
 // The engine's way of threading is reproduced: two threads, each with single-threaded
-// OpenBLAS on half of the rows. The panels are packed outside the timing (a layer would pack
-// its weights once per step).
+// OpenBLAS on half of the rows. The panels are packed outside the timing (a layer packs its
+// weights once per call).
 //
-//   cc -O2 -o gemm_panels benchmarks/gemm_panels_vs_openblas.c -lopenblas -lpthread -lm
+//   cc -O2 -I Sources/CKernels/include -o gemm_panels benchmarks/gemm_panels_vs_openblas.c Sources/CKernels/panels.c -lopenblas -lpthread -lm
 //   OPENBLAS_CORETYPE=SkylakeX ./gemm_panels            # correctness, then every shape
 //   OPENBLAS_CORETYPE=SkylakeX ./gemm_panels NT 784 1024 256   # one shape (NT: B is n x k)
 //
 // Each shape: 9 rounds of (panels, OpenBLAS) alternated, each side's first call untimed;
 // prints the medians and the median (min-max) of the rounds' ratios.
 #include <cblas.h>
-#include <immintrin.h>
+#include "CKernels.h"
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -25,75 +26,11 @@
 #include <string.h>
 #include <time.h>
 
-#define PANEL 32
-#define ROWS 14
-#define AVX512 __attribute__((target("avx512f,fma")))
-
 extern void openblas_set_num_threads(int);
-
-static long panel_floats(long n, long k) { return (n + PANEL - 1) / PANEL * PANEL * k; }
 
 /// B (k x n, or n x k when `transposed`) into panels of 32 columns, zero past n.
 static void pack(const float *b, long ldb, int transposed, long n, long k, float *panels) {
-    for (long j0 = 0; j0 < n; j0 += PANEL) {
-        long width = n - j0 < PANEL ? n - j0 : PANEL;
-        float *p = panels + j0 * k;
-        for (long r = 0; r < k; r++, p += PANEL) {
-            for (long c = 0; c < width; c++) p[c] = transposed ? b[(j0 + c) * ldb + r] : b[r * ldb + j0 + c];
-            for (long c = width; c < PANEL; c++) p[c] = 0;
-        }
-    }
-}
-
-/// ROWS x 32 outputs over the whole k; `low`/`high` mask the columns kept of each half.
-AVX512 static inline void block(long k, const float *a, long lda, const float *p, float *c, long ldc,
-                                int accumulate, __mmask16 low, __mmask16 high) {
-    __m512 acc[ROWS][2];
-    for (int i = 0; i < ROWS; i++) acc[i][0] = acc[i][1] = _mm512_setzero_ps();
-    for (long r = 0; r < k; r++, p += PANEL) {
-        __m512 b0 = _mm512_load_ps(p), b1 = _mm512_load_ps(p + 16);
-#pragma GCC unroll 14
-        for (int i = 0; i < ROWS; i++) {
-            __m512 ai = _mm512_set1_ps(a[i * lda + r]);
-            acc[i][0] = _mm512_fmadd_ps(ai, b0, acc[i][0]);
-            acc[i][1] = _mm512_fmadd_ps(ai, b1, acc[i][1]);
-        }
-    }
-    for (int i = 0; i < ROWS; i++) {
-        float *ci = c + i * ldc;
-        if (accumulate) {
-            acc[i][0] = _mm512_add_ps(acc[i][0], _mm512_maskz_loadu_ps(low, ci));
-            acc[i][1] = _mm512_add_ps(acc[i][1], _mm512_maskz_loadu_ps(high, ci + 16));
-        }
-        _mm512_mask_storeu_ps(ci, low, acc[i][0]);
-        _mm512_mask_storeu_ps(ci + 16, high, acc[i][1]);
-    }
-}
-
-AVX512 static void row_block(long k, const float *a, long lda, const float *panels, long n, float *c, long ldc,
-                             int accumulate) {
-    for (long j0 = 0; j0 < n; j0 += PANEL) {
-        long w = n - j0;
-        __mmask16 low = w >= 16 ? 0xFFFF : (__mmask16)((1u << w) - 1);
-        __mmask16 high = w >= 32 ? 0xFFFF : w <= 16 ? 0 : (__mmask16)((1u << (w - 16)) - 1);
-        block(k, a, lda, panels + j0 * k, c + j0, ldc, accumulate, low, high);
-    }
-}
-
-/// C = A B (+ C when `accumulate`); `scratch` holds ROWS * (k + n) floats for the last rows.
-static void panels_gemm(long m, long n, long k, const float *a, long lda, const float *panels, int accumulate,
-                        float *c, long ldc, float *scratch) {
-    long whole = m - m % ROWS, rest = m - whole;
-    for (long i0 = 0; i0 < whole; i0 += ROWS) row_block(k, a + i0 * lda, lda, panels, n, c + i0 * ldc, ldc, accumulate);
-    if (rest == 0) return;
-    float *ta = scratch, *tc = scratch + ROWS * k;
-    for (long i = 0; i < ROWS; i++) {
-        if (i < rest) memcpy(ta + i * k, a + (whole + i) * lda, (size_t)k * sizeof(float));
-        else memset(ta + i * k, 0, (size_t)k * sizeof(float));
-    }
-    for (long i = 0; i < rest; i++) memcpy(tc + i * n, c + (whole + i) * ldc, (size_t)n * sizeof(float));
-    row_block(k, ta, k, panels, n, tc, n, accumulate);
-    for (long i = 0; i < rest; i++) memcpy(c + (whole + i) * ldc, tc + i * n, (size_t)n * sizeof(float));
+    monk_panels_pack(b, ldb, transposed, n, k, 0, (n + 31) / 32, panels);
 }
 
 static double now(void) { struct timespec t; clock_gettime(CLOCK_MONOTONIC, &t); return t.tv_sec + t.tv_nsec * 1e-9; }
@@ -105,12 +42,12 @@ static int by_value(const void *x, const void *y) { double a = *(const double *)
 static int check(long m, long n, long k, int transposed, int accumulate, long pad) {
     long lda = k + pad, ldb = (transposed ? k : n) + pad, ldc = n + pad, bsize = (transposed ? n : k) * ldb;
     float *A = malloc(4 * m * lda), *B = malloc(4 * bsize), *C = malloc(4 * m * ldc), *D = malloc(4 * m * ldc);
-    float *P = aligned_alloc(64, 4 * panel_floats(n, k) + 64), *S = malloc(4 * ROWS * (k + n));
+    float *P = aligned_alloc(64, 4 * monk_panels_floats(n, k) + 64), *S = malloc(4 * monk_panels_scratch_floats(n, k));
     for (long i = 0; i < m * lda; i++) A[i] = rnd();
     for (long i = 0; i < bsize; i++) B[i] = rnd();
     for (long i = 0; i < m * ldc; i++) C[i] = D[i] = rnd();
     pack(B, ldb, transposed, n, k, P);
-    panels_gemm(m, n, k, A, lda, P, accumulate, C, ldc, S);
+    monk_panels_gemm(m, n, k, A, lda, P, accumulate, C, ldc, S);
     cblas_sgemm(CblasRowMajor, CblasNoTrans, transposed ? CblasTrans : CblasNoTrans, m, n, k, 1, A, lda, B, ldb,
                 accumulate ? 1 : 0, D, ldc);
     double e = 0;
@@ -127,7 +64,7 @@ static void call(Job *j) {
         cblas_sgemm(CblasRowMajor, CblasNoTrans, j->transposed ? CblasTrans : CblasNoTrans, j->m, j->n, j->k, 1, j->A, j->k,
                     j->B, j->transposed ? j->k : j->n, 0, j->C, j->n);
     else
-        panels_gemm(j->m, j->n, j->k, j->A, j->k, j->P, 0, j->C, j->n, j->S);
+        monk_panels_gemm(j->m, j->n, j->k, j->A, j->k, j->P, 0, j->C, j->n, j->S);
 }
 static void *worker(void *v) {
     Job *j = v;
@@ -141,7 +78,7 @@ static void *worker(void *v) {
 
 static void measure(int transposed, long M, long N, long K) {
     float *A = aligned_alloc(64, 4 * M * K), *B = aligned_alloc(64, 4 * N * K), *C = aligned_alloc(64, 4 * M * N);
-    float *P = aligned_alloc(64, 4 * panel_floats(N, K)), *S[2] = {malloc(4 * ROWS * (K + N)), malloc(4 * ROWS * (K + N))};
+    float *P = aligned_alloc(64, 4 * monk_panels_floats(N, K)), *S[2] = {malloc(4 * monk_panels_scratch_floats(N, K)), malloc(4 * monk_panels_scratch_floats(N, K))};
     for (long i = 0; i < M * K; i++) A[i] = rnd();
     for (long i = 0; i < N * K; i++) B[i] = rnd();
     pack(B, transposed ? K : N, transposed, N, K, P);
@@ -172,7 +109,7 @@ static void measure(int transposed, long M, long N, long K) {
 }
 
 int main(int argc, char **argv) {
-    if (!__builtin_cpu_supports("avx512f")) { fprintf(stderr, "this experiment needs AVX-512\n"); return 2; }
+    if (!monk_panels_supported()) { fprintf(stderr, "this experiment needs AVX-512\n"); return 2; }
     openblas_set_num_threads(1);
     if (argc == 5) { measure(argv[1][1] == 'T', atol(argv[2]), atol(argv[3]), atol(argv[4])); return 0; }
     int failures = 0;
