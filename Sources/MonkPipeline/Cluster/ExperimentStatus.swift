@@ -37,6 +37,13 @@ public struct ExperimentStatus: Codable, Sendable, Equatable {
     public var error: String?
     public var log: String?
     public var logTail: [String]?
+    /// The attempt of a retrying scheduler (a Kubernetes pod) that ran the experiment last,
+    /// from 1, of `attempts` at most, when that attempt has ended without finishing it.
+    public var attempt: Int?
+    public var attempts: Int?
+    /// The scheduler runs it again: a failure, or a run killed before it wrote its state, that
+    /// a retry follows. `status --wait` goes on waiting.
+    public var retryToCome = false
 
     public init(experiment: String, state: State) {
         self.experiment = experiment
@@ -47,6 +54,12 @@ public struct ExperimentStatus: Codable, Sendable, Equatable {
     var trainedWords: String {
         guard let d = epochsDone, let n = epochs, d < n else { return "trained" }
         return "trained (early stopping after epoch \(d)/\(n))"
+    }
+
+    /// "retry 1 of 3 to come": the scheduler's next run of the experiment, of its retries.
+    var retryWords: String {
+        guard let a = attempt, let n = attempts else { return "a retry to come" }
+        return "retry \(a) of \(n - 1) to come"
     }
 
     /// The word `monkpipe show` gives the experiment (in place of the accuracy while it has no
@@ -67,6 +80,8 @@ public struct ExperimentStatus: Codable, Sendable, Equatable {
     public var detail: String {
         switch state {
         case .notStarted:
+            // A pod killed before the experiment's state was written (while loading the data).
+            if retryToCome { return "attempt \(attempt ?? 0) ended without a result; " + retryWords }
             // A task Slurm cancelled before it ran (its load job failed) leaves the experiment untouched.
             return job.map { j in "job \(j)" + (jobState.map { " \($0)" } ?? "") } ?? ""
         case .queued: return ["job \(job ?? "?")", jobState.map { "(\($0))" }].compactMap { $0 }.joined(separator: " ")
@@ -85,7 +100,7 @@ public struct ExperimentStatus: Codable, Sendable, Equatable {
             } else if let d = epochsDone, let n = epochs { s = "stopped in epoch \(d + 1)/\(n) after \(batch ?? 0) batches" }
             else { s = "stopped" }
             if let j = job, let st = jobState { s += " (job \(j) \(st))" }
-            return s + "; run or submit again to resume"
+            return s + (retryToCome ? "; " + retryWords : "; run or submit again to resume")
         case .finished:
             if !testStage {
                 guard let a = validationAccuracy, let e = keptEpoch else { return "trained, no test set" }
@@ -99,6 +114,8 @@ public struct ExperimentStatus: Codable, Sendable, Equatable {
             var parts: [String] = []
             if let j = job { parts.append("job \(j)" + (jobState.map { " \($0)" } ?? "")) }
             if let e = error { parts.append(e) }
+            if retryToCome { parts.append(retryWords) }
+            else if let a = attempt, let n = attempts { parts.append("attempt \(a) of \(n), no retry left") }
             if let l = log { parts.append("log \(l)") }
             return parts.joined(separator: "; ")
         }
@@ -141,10 +158,13 @@ public struct SweepStatus: Codable, Sendable, Equatable {
 
     public var allFinished: Bool { experiments.allSatisfy { $0.state == .finished } }
     public var failed: [ExperimentStatus] { experiments.filter { $0.state == .failed } }
+    /// The experiments that failed and that no scheduler retries (`ExperimentStatus.retryToCome`).
+    public var failedForGood: [ExperimentStatus] { failed.filter { !$0.retryToCome } }
     /// Whether every run of this pipeline is refused: the comparison's folder holds another
     /// project's report. `status --wait` exits with `ExitStatus.refused`, which no retry cures.
     public var refused: Bool { comparison.state == .otherProject }
-    /// Whether waiting cannot end in a comparison: an experiment failed or its state cannot be
-    /// read (its run would fail), or every run is refused.
-    public var cannotComplete: Bool { !failed.isEmpty || experiments.contains { $0.state == .unreadable } || refused }
+    /// Whether waiting cannot end in a comparison: an experiment failed for good (a failure
+    /// the scheduler retries is waited on) or its state cannot be read (its run would fail),
+    /// or every run is refused.
+    public var cannotComplete: Bool { !failedForGood.isEmpty || experiments.contains { $0.state == .unreadable } || refused }
 }

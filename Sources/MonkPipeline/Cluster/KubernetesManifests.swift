@@ -71,7 +71,8 @@ public enum KubernetesManifests {
             let run = ShellWords.join(commands.arguments(.experiments))
             let script = "i=${JOB_COMPLETION_INDEX:?}; [ \"$i\" -lt $# ] || { echo \"monkpipe: no experiment for index $i\" >&2; exit 64; }; "
                 + "shift \"$i\"; echo \"monkpipe: experiment $1, pod $(hostname)\"; exec \(run) \"$1\""
-            let container = self.container("experiment", ["/bin/sh", "-c", script, "monkpipe-experiment"] + experiments, options)
+            var container = self.container("experiment", ["/bin/sh", "-c", script, "monkpipe-experiment"] + experiments, options)
+            container.env = (container.env ?? []) + attemptEnvironment(retries: options.retries)
             let spec = Kube.JobSpec(
                 completionMode: "Indexed", completions: experiments.count, parallelism: experiments.count,
                 backoffLimit: nil, backoffLimitPerIndex: options.retries,
@@ -86,9 +87,10 @@ public enum KubernetesManifests {
                                  spec: spec))
         }
         // Jobs cannot depend on one another: the comparison's init container waits on the
-        // shared workspace until every experiment has finished (or fails when one failed).
-        // A pod reserves its requests while it waits, so the comparison asks for little: it
-        // only reads the experiments' stored predictions.
+        // shared workspace until every experiment has finished, and fails when one has failed
+        // for good: `status --wait` waits on while the experiments Job retries a failed or
+        // killed pod (see `attemptEnvironment`). A pod reserves its requests while it waits,
+        // so the comparison asks for little: it only reads the experiments' stored predictions.
         let small = KubernetesOptions.Small()
         let wait = container("wait-for-experiments", [commands.executable, "status", commands.spec, "--wait", "--quiet"], options, small)
         let compare = container("compare", commands.arguments(.compare), options, small)
@@ -105,6 +107,31 @@ public enum KubernetesManifests {
         return (base, jobs)
     }
 
+    /// The Job controller annotates each pod of an index with the failures of that index so
+    /// far (with `backoffLimitPerIndex`): through the downward API the experiment's run learns
+    /// which attempt it is, of `retries + 1`, and records it in the experiment's folder before
+    /// anything else (`SchedulerAttempt`), holding a lock while it lives. `status` then tells
+    /// a failure the Job retries ("failed; retry 1 of 3 to come"; `status --wait` waits on)
+    /// from one after the last attempt (exit 1: the comparison fails), and a pod killed
+    /// before it could write anything (out of memory, node lost: its lock is gone) from a
+    /// running one; a killed last attempt is a failure too, so the wait always ends.
+    ///
+    /// Rejected: the comparison Job ignoring its init container's failures (a podFailurePolicy
+    /// `Ignore` rule). Kubernetes then replaces the failed pod without counting it: a new pod
+    /// every few seconds while a retry is pending, and pods without end once the experiment
+    /// has failed for good, since a wait that exits on any failure cannot tell the two apart.
+    static func attemptEnvironment(retries: Int) -> [Kube.EnvVar] {
+        [
+            .init(name: SchedulerAttempt.failuresVariable, value: nil,
+                  valueFrom: .init(fieldRef: .init(apiVersion: "v1", fieldPath: "metadata.annotations['\(indexFailureCount)']"),
+                                   resourceFieldRef: nil)),
+            .init(name: SchedulerAttempt.retriesVariable, value: "\(retries)", valueFrom: nil),
+        ]
+    }
+
+    /// The annotation the Job controller keeps the failures of a pod's index in.
+    static let indexFailureCount = "batch.kubernetes.io/job-index-failure-count"
+
     static func container(_ name: String, _ command: [String], _ o: KubernetesOptions,
                           _ fixed: KubernetesOptions.Small? = nil) -> Kube.Container {
         var requests: [String: String] = [:]
@@ -117,7 +144,7 @@ public enum KubernetesManifests {
                 requests["cpu"] = "\(c)"
                 // monkpipe's `threads: auto` follows the pod's CPU request, not the node's cores.
                 env.append(.init(name: "MONKPIPE_THREADS", value: nil,
-                                 valueFrom: .init(resourceFieldRef: .init(resource: "requests.cpu", divisor: "1"))))
+                                 valueFrom: .init(fieldRef: nil, resourceFieldRef: .init(resource: "requests.cpu", divisor: "1"))))
             }
             if let m = o.resources.memory {
                 requests["memory"] = m.kubernetes

@@ -72,7 +72,14 @@ public enum Kube {
     }
 
     public struct EnvSource: Codable, Equatable, Sendable {
-        public var resourceFieldRef: ResourceFieldRef
+        public var fieldRef: ObjectFieldSelector?
+        public var resourceFieldRef: ResourceFieldRef?
+    }
+
+    /// A field of the pod (`metadata.annotations['KEY']`: one annotation's value).
+    public struct ObjectFieldSelector: Codable, Equatable, Sendable {
+        public var apiVersion: String?
+        public var fieldPath: String
     }
 
     public struct ResourceFieldRef: Codable, Equatable, Sendable {

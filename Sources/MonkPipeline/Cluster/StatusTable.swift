@@ -33,11 +33,19 @@ extension SweepStatus {
         return lines.joined(separator: "\n")
     }
 
-    /// "2 finished, 1 running, 1 queued": how many experiments are in each state.
+    /// "2 finished, 1 running, 1 failed (retry to come)": how many experiments are in each state.
     public var counts: String {
-        Dictionary(grouping: experiments, by: \.state)
-            .sorted { $0.key.rawValue < $1.key.rawValue }
-            .map { "\($0.value.count) \($0.key.rawValue.replacingOccurrences(of: "_", with: " "))" }
+        Dictionary(grouping: experiments, by: \.countedState)
+            .sorted { $0.key < $1.key }
+            .map { "\($0.value.count) \($0.key)" }
             .joined(separator: ", ")
+    }
+}
+
+extension ExperimentStatus {
+    /// The state as `counts` (and `status --wait`'s lines) count it: a failure or an end the
+    /// scheduler retries apart from one it does not.
+    var countedState: String {
+        state.rawValue.replacingOccurrences(of: "_", with: " ") + (retryToCome ? " (retry to come)" : "")
     }
 }

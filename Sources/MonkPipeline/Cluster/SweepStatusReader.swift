@@ -115,6 +115,11 @@ extension PipelineRunner {
         // (early stopping ends it before its last epoch).
         s.trained = finished || verdict("train/\(e.name)")?.isCached == true || point?.stopped != nil
         let holder = RunLock.holder(at: paths.lock)
+        // The attempt of a retrying scheduler (a Kubernetes pod) that ran the experiment last,
+        // and its process while it lives (loading the data, between stages: its lock is held
+        // from the start of the run to its end, or to its death).
+        let attempt = SchedulerAttempt.read(paths)
+        let attemptHolder = RunLock.holder(at: paths.attemptLock)
         if let why = unreadable {
             s.state = .unreadable
             s.error = why
@@ -133,9 +138,9 @@ extension PipelineRunner {
             }
             s.epochsDone = state?.training?.epochsRun
             s.job = nil; s.jobState = nil
-        } else if job?.isRunning == true || holder != nil {
+        } else if job?.isRunning == true || holder != nil || attemptHolder != nil {
             s.state = .running
-            s.process = holder.map { "\($0.pid)@\($0.host)" }
+            s.process = (holder ?? attemptHolder).map { "\($0.pid)@\($0.host)" }
         } else if job?.isPending == true {
             s.state = .queued
         } else if let state, state.status == .failed,
@@ -154,6 +159,22 @@ extension PipelineRunner {
         } else if s.trained {
             s.state = .interrupted
             s.epochsDone = state?.training?.epochsRun ?? e.epochs
+        }
+        // The scheduler's attempt has ended without finishing the experiment. While it has
+        // retries left, it runs the experiment again: a failure is not final, and a run killed
+        // before it could write its state (out of memory, node lost) is not over. After its
+        // last attempt the experiment has failed for good, whether that attempt failed or was
+        // killed (else `status --wait` would wait for a retry that never comes).
+        if let a = attempt, attemptHolder == nil, [.failed, .interrupted, .notStarted].contains(s.state) {
+            s.attempt = a.number
+            s.attempts = a.limit
+            if a.isRetried {
+                s.retryToCome = true
+            } else if s.state != .failed {
+                s.state = .failed
+                s.error = "its last attempt (pod \(a.host)) ended without finishing: killed (out of memory, node lost) "
+                    + "or stopped at its time limit" + (point != nil || s.trained ? "; submit again to resume" : "")
+            }
         }
         if s.state == .failed, let log = submission?.log(of: e.name), FileManager.default.fileExists(atPath: log.path) {
             s.log = log.path

@@ -89,6 +89,16 @@ public final class PipelineRunner {
     /// experiment that fails is recorded as failed and the others still run.
     @discardableResult
     public func run() throws -> RunReport {
+        // A scheduler's attempt (a Kubernetes experiment pod) is recorded before anything can
+        // fail or the pod be killed, the data's listing and the load included; not for a
+        // selection or a comparison that refuses the run (no retry follows those).
+        let selection = options.selection
+        try selection.validate(against: plan)
+        try layout.claimComparison()
+        let runsExperiments = selection.kinds.isEmpty || selection.kinds.contains(.train) || selection.kinds.contains(.test)
+        let attempts = try SchedulerAttempt.begin(runsExperiments ? selection.experiments.map(layout.experiment) : [],
+                                                  environment: options.environment)
+        defer { attempts.forEach { $0.release() } }
         let (sources, weights, stages) = try stages()
         let executor = StageExecutor(plan: plan, layout: layout, decider: decider, pixels: pixels, weights: weights,
                                      cores: cores, console: console, stop: stop, sources: sources, hashes: hashes)

@@ -14,6 +14,8 @@ public struct ExperimentPaths: Sendable {
     enum Name {
         static let state = "experiment-state.json"
         static let lock = ".lock"
+        static let attempt = "scheduler-attempt.json"
+        static let attemptLock = ".attempt.lock"
         static let models = "output/models"
         static let logs = "output/logs"
         static let test = "output/test"
@@ -28,6 +30,10 @@ public struct ExperimentPaths: Sendable {
 
     public var state: URL { root.appendingPathComponent(Name.state) }
     public var lock: URL { root.appendingPathComponent(Name.lock) }
+    /// Which attempt of a retrying scheduler (a Kubernetes pod) ran the experiment last
+    /// (`SchedulerAttempt`), and the lock that run holds for as long as it lives.
+    public var attempt: URL { root.appendingPathComponent(Name.attempt) }
+    public var attemptLock: URL { root.appendingPathComponent(Name.attemptLock) }
     public var output: URL { root.appendingPathComponent("output", isDirectory: true) }
     public var models: URL { root.appendingPathComponent(Name.models, isDirectory: true) }
     public var logs: URL { root.appendingPathComponent(Name.logs, isDirectory: true) }

@@ -1,0 +1,65 @@
+// Which attempt of a scheduler that retries failed runs an experiment's run is: a Kubernetes
+// experiment pod is retried by its Indexed Job (`backoffLimitPerIndex`) after it exits with a
+// status other than 2, 4 or 64 and after it is killed (out of memory, node lost, time limit).
+// The pod's run records its attempt in the experiment's folder before it does anything else
+// and holds a lock on it while it lives, so that `status` (and the comparison Job's
+// `status --wait`) tells a failure that the scheduler will retry from one it will not, and
+// sees a run that was killed before it could write its state.
+import Foundation
+import MonkEngine
+
+public struct SchedulerAttempt: Codable, Sendable, Equatable {
+    /// Runs of the experiment that failed before this one (Kubernetes:
+    /// the pod's `batch.kubernetes.io/job-index-failure-count` annotation).
+    public var failures: Int
+    /// How often the scheduler runs the experiment again after a failure (`backoffLimitPerIndex`).
+    public var retries: Int
+    /// The pod (host name) and process of the run.
+    public var host: String
+    public var pid: Int32
+    public var started: String
+
+    /// This attempt, from 1, of `limit` at most.
+    public var number: Int { failures + 1 }
+    public var limit: Int { retries + 1 }
+    /// Whether the scheduler runs the experiment again should this attempt fail or be killed.
+    public var isRetried: Bool { failures < retries }
+
+    /// The environment of a run the scheduler retries: `MONKPIPE_FAILURES` (the failures so
+    /// far) and `MONKPIPE_RETRIES`, both set in the experiment pods of
+    /// `monkpipe submit --kubernetes`. Nil when either is missing or not a count (a cluster
+    /// that does not annotate its pods leaves `MONKPIPE_FAILURES` empty): nothing is recorded
+    /// and `status` goes by the experiment's state alone.
+    public static let failuresVariable = "MONKPIPE_FAILURES"
+    public static let retriesVariable = "MONKPIPE_RETRIES"
+
+    static func counts(_ environment: [String: String]) -> (failures: Int, retries: Int)? {
+        guard let f = environment[failuresVariable].flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }),
+              let r = environment[retriesVariable].flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }),
+              f >= 0, r >= 0 else { return nil }
+        return (f, r)
+    }
+
+    /// The attempt recorded for an experiment, if one is (and reads).
+    static func read(_ paths: ExperimentPaths) -> SchedulerAttempt? {
+        guard let data = try? Data(contentsOf: paths.attempt) else { return nil }
+        return try? JSONDecoder().decode(SchedulerAttempt.self, from: data)
+    }
+
+    /// Takes each experiment's attempt lock and records the attempt, for a run whose
+    /// environment names one (else does nothing and returns no locks). The locks are held
+    /// until released or until the process ends, however it ends: the kernel drops them
+    /// when it is killed, and the record stays.
+    static func begin(_ experiments: [ExperimentPaths], environment: [String: String]) throws -> [RunLock] {
+        guard let (failures, retries) = counts(environment), !experiments.isEmpty else { return [] }
+        var locks: [RunLock] = []
+        for paths in experiments {
+            let lock = try RunLock(paths.attemptLock)
+            let me = SchedulerAttempt(failures: failures, retries: retries, host: ProcessInfo.processInfo.hostName,
+                                      pid: getpid(), started: ISO8601DateFormatter().string(from: Date()))
+            try AtomicFile.writeJSON(me, to: paths.attempt)
+            locks.append(lock)
+        }
+        return locks
+    }
+}
