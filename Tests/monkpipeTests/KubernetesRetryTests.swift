@@ -211,5 +211,71 @@ struct KubernetesRetryTests {
         let waited = try pods.startWait().wait(timeout: 30)
         #expect(waited.status == 1 && waited.stdout.contains("diverged"), "\(waited)")
         #expect(!waited.stdout.contains("to come"), "\(waited)")
+
+        // A run outside Kubernetes takes the experiment over: stopped (Ctrl-C), it is
+        // interrupted, not a failure of the pods' last attempt.
+        try project.dir.write(spec, to: project.spec)
+        let local = try RunningCommand(["run", project.spec, "--experiment", "sgd"], in: project.url)
+        let deadline = Date().addingTimeInterval(60)
+        while local.process.isRunning && !local.stdoutSoFar.contains("| val loss") && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        try #require(local.process.isRunning, "the run ended before it could be stopped:\n\(local.wait())")
+        kill(local.process.processIdentifier, SIGINT)
+        let stopped = local.wait(timeout: 60)
+        #expect(stopped.status == 130, "\(stopped)")
+        let after = try Self.row(project, "sgd")
+        #expect(after["state"] as? String == "interrupted" && after["attempt"] == nil, "\(after)")
+    }
+
+    /// A submission after an experiment failed for good: until a pod of the new Jobs starts,
+    /// the experiment is queued, and the new comparison waits instead of failing on the old
+    /// failure. `submit` records that before it applies the Jobs (kubectl, faked here), and
+    /// takes it back when kubectl finds the Jobs there already (nothing new runs then).
+    @Test func aResubmittedExperimentIsQueuedUntilItsPodStarts() throws {
+        let project = try TinyProject("kubernetes-resubmit", perClass: 6, testPerClass: 2, epochs: 1, size: 16,
+                                      experiments: "  sgd: {}\n")
+        defer { project.cleanUp() }
+        let spec = try String(contentsOf: project.dir.path(project.spec), encoding: .utf8)
+        try project.dir.write(spec.replacingOccurrences(of: Self.diverging.from, with: Self.diverging.to), to: project.spec)
+        let pods = try Pods(project)
+        let failed = try pods.runExperiment("sgd", failures: 3)
+        #expect(failed.status == 1 && failed.stderr.contains("diverged"), "\(failed)")
+        #expect(try Self.row(project, "sgd")["state"] as? String == "failed")
+
+        // The cause fixed, the sweep is submitted again; kubectl (faked) says what it did.
+        try project.dir.write(spec, to: project.spec)
+        let dry = try monkpipe(["submit", project.spec, "--kubernetes", "--image", "registry.example.org/monkpipe:1.0",
+                                "--workspace-claim", "monkpipe-workspace", "--dry-run", "--json"], in: project.url)
+        let jobs = try #require((try parseJSON(dry.stdout) as? [String: Any])?["jobs"] as? [String], "\(dry)")
+        try #require(jobs.count == 2 && jobs[0].hasSuffix("-experiments"), "\(jobs)")
+        let fake = project.dir.path("fake-kubectl")
+        try FileManager.default.createDirectory(at: fake, withIntermediateDirectories: true)
+        let kubectl = fake.appendingPathComponent("kubectl")
+        try Data("#!/bin/sh\nprintf '%s\\n' \"$FAKE_KUBECTL_SAYS\"\n".utf8).write(to: kubectl)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: kubectl.path)
+        func submit(_ says: String) throws -> CommandResult {
+            try monkpipe(["submit", project.spec, "--kubernetes", "--image", "registry.example.org/monkpipe:1.0",
+                          "--workspace-claim", "monkpipe-workspace"], in: project.url,
+                         environment: ["PATH": fake.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"),
+                                       "FAKE_KUBECTL_SAYS": says])
+        }
+
+        // The Jobs were there already: nothing new runs, and the failure stands.
+        let unchanged = try submit(jobs.map { "job.batch/\($0) unchanged" }.joined(separator: "\n"))
+        #expect(unchanged.status == 0 && unchanged.stdout.contains("unchanged"), "\(unchanged)")
+        #expect(try Self.row(project, "sgd")["state"] as? String == "failed")
+
+        let created = try submit(jobs.map { "job.batch/\($0) created" }.joined(separator: "\n"))
+        #expect(created.status == 0 && created.stdout.contains("created"), "\(created)")
+        let queued = try Self.row(project, "sgd")
+        #expect(queued["state"] as? String == "queued" && queued["job"] as? String == jobs[0], "\(queued)")
+        let table = try monkpipe(["status", project.spec], in: project.url)
+        #expect(table.stdout.contains("sgd         queued       job \(jobs[0]) (no pod started yet)"), "\(table)")
+        Self.expectStillWaiting(try pods.startWait(), "sgd was submitted again")
+
+        // The new Job's first pod succeeds.
+        let ran = try pods.runExperiment("sgd", failures: 0)
+        #expect(ran.status == 0, "\(ran)")
+        let waited = try pods.startWait().wait(timeout: 60)
+        #expect(waited.status == 0, "\(waited)")
     }
 }

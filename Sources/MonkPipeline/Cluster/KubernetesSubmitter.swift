@@ -41,7 +41,21 @@ public struct KubernetesSubmitter {
         guard let kubectl = ExternalTool("kubectl", environment: environment) else {
             return .written(manifest: url, jobs: names, kubectlMissing: true)
         }
-        let report = try kubectl.check(["apply", "-f", url.path])
+        // Queued from now on, whatever an earlier submission's last pod left (a failure the new
+        // comparison would otherwise fail on before the new pods start). Written before the
+        // Jobs exist, so that no pod's record can come first; undone when kubectl fails or
+        // finds the experiments Job there already (`unchanged`: no new pod comes).
+        let experiments = work.experiments.map { ExperimentPaths(workspace: runner.workspace, project: runner.plan.project, experiment: $0) }
+        let job = "\(base)-experiments"
+        let earlier = try SchedulerAttempt.submitted(experiments, job: job, retries: options.retries)
+        let report: String
+        do {
+            report = try kubectl.check(["apply", "-f", url.path])
+        } catch {
+            SchedulerAttempt.withdraw(earlier, job: job)
+            throw error
+        }
+        if report.contains("job.batch/\(job) unchanged") { SchedulerAttempt.withdraw(earlier, job: job) }
         return .applied(manifest: url, jobs: names, kubectl: report)
     }
 

@@ -14,16 +14,22 @@ public struct SchedulerAttempt: Codable, Sendable, Equatable {
     public var failures: Int
     /// How often the scheduler runs the experiment again after a failure (`backoffLimitPerIndex`).
     public var retries: Int
-    /// The pod (host name) and process of the run.
-    public var host: String
-    public var pid: Int32
-    public var started: String
+    /// The pod (host name) and process of the run; nil in the record `submit` writes before
+    /// any pod has started (`isStarted`).
+    public var host: String?
+    public var pid: Int32?
+    public var started: String?
+    /// The submission's Job, and when it was submitted (the record `submit` writes).
+    public var job: String?
+    public var submitted: String?
 
     /// This attempt, from 1, of `limit` at most.
     public var number: Int { failures + 1 }
     public var limit: Int { retries + 1 }
     /// Whether the scheduler runs the experiment again should this attempt fail or be killed.
     public var isRetried: Bool { failures < retries }
+    /// Whether a pod has started on the experiment since it was submitted.
+    public var isStarted: Bool { pid != nil }
 
     /// The environment of a run the scheduler retries: `MONKPIPE_FAILURES` (the failures so
     /// far) and `MONKPIPE_RETRIES`, both set in the experiment pods of
@@ -47,19 +53,50 @@ public struct SchedulerAttempt: Codable, Sendable, Equatable {
     }
 
     /// Takes each experiment's attempt lock and records the attempt, for a run whose
-    /// environment names one (else does nothing and returns no locks). The locks are held
-    /// until released or until the process ends, however it ends: the kernel drops them
-    /// when it is killed, and the record stays.
+    /// environment names one; returns the locks. The locks are held until released or until
+    /// the process ends, however it ends: the kernel drops them when it is killed, and the
+    /// record stays. A run outside such a scheduler (no attempt in its environment) removes
+    /// the records of the experiments it runs that no live attempt holds: what it leaves
+    /// (finished, failed, stopped) is its own, and no retry of an earlier attempt is to come.
     static func begin(_ experiments: [ExperimentPaths], environment: [String: String]) throws -> [RunLock] {
-        guard let (failures, retries) = counts(environment), !experiments.isEmpty else { return [] }
+        guard let (failures, retries) = counts(environment) else {
+            for paths in experiments where RunLock.holder(at: paths.attemptLock) == nil {
+                try? FileManager.default.removeItem(at: paths.attempt)
+            }
+            return []
+        }
         var locks: [RunLock] = []
         for paths in experiments {
             let lock = try RunLock(paths.attemptLock)
             let me = SchedulerAttempt(failures: failures, retries: retries, host: ProcessInfo.processInfo.hostName,
-                                      pid: getpid(), started: ISO8601DateFormatter().string(from: Date()))
+                                      pid: getpid(), started: ISO8601DateFormatter().string(from: Date()),
+                                      job: read(paths)?.job)
             try AtomicFile.writeJSON(me, to: paths.attempt)
             locks.append(lock)
         }
         return locks
+    }
+
+    /// Written by `submit` for each experiment it submits, before the Jobs are applied: until
+    /// the first pod's run records its attempt, the experiment is queued, whatever the state
+    /// of an earlier submission's last run says (a failure that comparison would otherwise
+    /// fail on at once, while the new pod is still pending). Not over a live attempt's record.
+    /// Returns each experiment written with the record it replaced (nil for none).
+    static func submitted(_ experiments: [ExperimentPaths], job: String, retries: Int) throws -> [(ExperimentPaths, Data?)] {
+        let now = ISO8601DateFormatter().string(from: Date())
+        var replaced: [(ExperimentPaths, Data?)] = []
+        for paths in experiments where RunLock.holder(at: paths.attemptLock) == nil {
+            let before = try? Data(contentsOf: paths.attempt)
+            try AtomicFile.writeJSON(SchedulerAttempt(failures: 0, retries: retries, job: job, submitted: now), to: paths.attempt)
+            replaced.append((paths, before))
+        }
+        return replaced
+    }
+
+    /// Puts back what `submitted` replaced, where no pod has recorded an attempt since.
+    static func withdraw(_ replaced: [(ExperimentPaths, Data?)], job: String) {
+        for (paths, before) in replaced where read(paths).map({ !$0.isStarted && $0.job == job }) == true {
+            if let before { try? AtomicFile.write(before, to: paths.attempt) } else { try? FileManager.default.removeItem(at: paths.attempt) }
+        }
     }
 }

@@ -143,6 +143,12 @@ extension PipelineRunner {
             s.process = (holder ?? attemptHolder).map { "\($0.pid)@\($0.host)" }
         } else if job?.isPending == true {
             s.state = .queued
+        } else if let a = attempt, !a.isStarted {
+            // Submitted to Kubernetes, and no pod of it has started yet: what the state says
+            // is of an earlier run.
+            s.state = .queued
+            s.job = a.job
+            s.jobState = "no pod started yet"
         } else if let state, state.status == .failed,
                   state.failedStage.map({ isCurrent("\($0.kind.rawValue)/\(e.name)", key: $0.key) }) ?? true {
             // A failure of other settings (a test of another key) is not this spec's; a state
@@ -165,7 +171,7 @@ extension PipelineRunner {
         // before it could write its state (out of memory, node lost) is not over. After its
         // last attempt the experiment has failed for good, whether that attempt failed or was
         // killed (else `status --wait` would wait for a retry that never comes).
-        if let a = attempt, attemptHolder == nil, [.failed, .interrupted, .notStarted].contains(s.state) {
+        if let a = attempt, a.isStarted, attemptHolder == nil, [.failed, .interrupted, .notStarted].contains(s.state) {
             s.attempt = a.number
             s.attempts = a.limit
             if a.isRetried {

@@ -96,8 +96,8 @@ public final class PipelineRunner {
         try selection.validate(against: plan)
         try layout.claimComparison()
         let runsExperiments = selection.kinds.isEmpty || selection.kinds.contains(.train) || selection.kinds.contains(.test)
-        let attempts = try SchedulerAttempt.begin(runsExperiments ? selection.experiments.map(layout.experiment) : [],
-                                                  environment: options.environment)
+        let covered = !runsExperiments ? [] : selection.experiments.isEmpty ? plan.experiments.map(\.name) : selection.experiments
+        let attempts = try SchedulerAttempt.begin(covered.map(layout.experiment), environment: options.environment)
         defer { attempts.forEach { $0.release() } }
         let (sources, weights, stages) = try stages()
         let executor = StageExecutor(plan: plan, layout: layout, decider: decider, pixels: pixels, weights: weights,
