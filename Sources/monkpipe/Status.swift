@@ -10,14 +10,15 @@ struct Status: ParsableCommand {
         discussion: """
         Reads the workspace (states, checkpoints, locks, cache records) and, for experiments \
         submitted with `monkpipe submit --slurm`, squeue. With --wait, polls until every \
-        experiment has finished (exit 0) or one has failed or cannot be read (exit 1), or the comparison's folder \
-        holds another project's report (exit 4: every run of this pipeline is refused).
+        experiment has finished (exit 0) or one has failed for good or cannot be read (exit 1), or the comparison's folder \
+        holds another project's report (exit 4: every run of this pipeline is refused). A failure that a \
+        Kubernetes Job retries (status says "retry 1 of 3 to come") is waited on.
         """)
 
     @Argument(help: "The pipeline file (YAML).")
     var file: String
 
-    @Flag(name: .long, help: "Wait until every experiment has finished or one has failed.")
+    @Flag(name: .long, help: "Wait until every experiment has finished or one has failed for good.")
     var wait = false
 
     @Option(name: .long, help: ArgumentHelp("Seconds between checks with --wait.", valueName: "seconds"))

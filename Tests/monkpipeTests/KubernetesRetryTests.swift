@@ -203,8 +203,14 @@ struct KubernetesRetryTests {
         #expect(ended.status == 1, "\(ended)")
         #expect(ended.stdout.contains("attempt 4 of 4, no retry left"), "\(ended)")
 
-        // A last attempt that fails with status 1 ends the wait at once as well.
+        // The spec changed since (another learning rate): the attempt was of other settings,
+        // and this spec's sgd has not started.
         let spec = try String(contentsOf: project.dir.path(project.spec), encoding: .utf8)
+        try project.dir.write(spec.replacingOccurrences(of: "lr: 0.05", with: "lr: 0.04"), to: project.spec)
+        let changed = try Self.row(project, "sgd")
+        #expect(changed["state"] as? String == "not_started" && changed["attempt"] == nil, "\(changed)")
+
+        // A last attempt that fails with status 1 ends the wait at once as well.
         try project.dir.write(spec.replacingOccurrences(of: Self.diverging.from, with: Self.diverging.to), to: project.spec)
         let failed = try pods.runExperiment("sgd", failures: 3)
         #expect(failed.status == 1 && failed.stderr.contains("diverged"), "\(failed)")
@@ -234,15 +240,20 @@ struct KubernetesRetryTests {
         let project = try TinyProject("kubernetes-resubmit", perClass: 6, testPerClass: 2, epochs: 1, size: 16,
                                       experiments: "  sgd: {}\n")
         defer { project.cleanUp() }
-        let spec = try String(contentsOf: project.dir.path(project.spec), encoding: .utf8)
-        try project.dir.write(spec.replacingOccurrences(of: Self.diverging.from, with: Self.diverging.to), to: project.spec)
         let pods = try Pods(project)
+        // The last attempt fails (a folder where the training writes its best weights), and
+        // the experiment has failed for good.
+        let blocker = project.experiment("sgd").appendingPathComponent("output/models/best.safetensors")
+        try FileManager.default.createDirectory(at: blocker.appendingPathComponent("x"), withIntermediateDirectories: true)
         let failed = try pods.runExperiment("sgd", failures: 3)
-        #expect(failed.status == 1 && failed.stderr.contains("diverged"), "\(failed)")
-        #expect(try Self.row(project, "sgd")["state"] as? String == "failed")
+        #expect(failed.status == 1 && failed.stderr.contains("best.safetensors"), "\(failed)")
+        let given = try Self.row(project, "sgd")
+        #expect(given["state"] as? String == "failed" && given["retry_to_come"] as? Bool == false, "\(given)")
+        let over = try pods.startWait().wait(timeout: 30)
+        #expect(over.status == 1, "\(over)")
 
-        // The cause fixed, the sweep is submitted again; kubectl (faked) says what it did.
-        try project.dir.write(spec, to: project.spec)
+        // The cause removed, the sweep is submitted again; kubectl (faked) says what it did.
+        try FileManager.default.removeItem(at: blocker)
         let dry = try monkpipe(["submit", project.spec, "--kubernetes", "--image", "registry.example.org/monkpipe:1.0",
                                 "--workspace-claim", "monkpipe-workspace", "--dry-run", "--json"], in: project.url)
         let jobs = try #require((try parseJSON(dry.stdout) as? [String: Any])?["jobs"] as? [String], "\(dry)")

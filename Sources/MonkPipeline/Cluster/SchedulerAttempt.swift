@@ -22,6 +22,11 @@ public struct SchedulerAttempt: Codable, Sendable, Equatable {
     /// The submission's Job, and when it was submitted (the record `submit` writes).
     public var job: String?
     public var submitted: String?
+    /// The keys of the experiment's stages the attempt runs ("train/NAME" → key), once
+    /// planned: an attempt of other settings (the spec changed since) says nothing of this
+    /// spec's experiment. Nil for a run that ended before it planned (killed while listing
+    /// the data): taken to be the spec's.
+    public var stageKeys: [String: String]?
 
     /// This attempt, from 1, of `limit` at most.
     public var number: Int { failures + 1 }
@@ -58,23 +63,44 @@ public struct SchedulerAttempt: Codable, Sendable, Equatable {
     /// record stays. A run outside such a scheduler (no attempt in its environment) removes
     /// the records of the experiments it runs that no live attempt holds: what it leaves
     /// (finished, failed, stopped) is its own, and no retry of an earlier attempt is to come.
-    static func begin(_ experiments: [ExperimentPaths], environment: [String: String]) throws -> [RunLock] {
+    static func begin(_ experiments: [(name: String, paths: ExperimentPaths)], environment: [String: String]) throws -> [Held] {
         guard let (failures, retries) = counts(environment) else {
-            for paths in experiments where RunLock.holder(at: paths.attemptLock) == nil {
+            for (_, paths) in experiments where RunLock.holder(at: paths.attemptLock) == nil {
                 try? FileManager.default.removeItem(at: paths.attempt)
             }
             return []
         }
-        var locks: [RunLock] = []
-        for paths in experiments {
+        var held: [Held] = []
+        for (name, paths) in experiments {
             let lock = try RunLock(paths.attemptLock)
             let me = SchedulerAttempt(failures: failures, retries: retries, host: ProcessInfo.processInfo.hostName,
                                       pid: getpid(), started: ISO8601DateFormatter().string(from: Date()),
                                       job: read(paths)?.job)
             try AtomicFile.writeJSON(me, to: paths.attempt)
-            locks.append(lock)
+            held.append(Held(experiment: name, paths: paths, record: me, lock: lock))
         }
-        return locks
+        return held
+    }
+
+    /// A recorded attempt of the running process, with its lock.
+    final class Held {
+        let experiment: String
+        let paths: ExperimentPaths
+        var record: SchedulerAttempt
+        let lock: RunLock
+        init(experiment: String, paths: ExperimentPaths, record: SchedulerAttempt, lock: RunLock) {
+            self.experiment = experiment
+            self.paths = paths
+            self.record = record
+            self.lock = lock
+        }
+
+        /// Records the keys of the experiment's planned stages.
+        func planned(_ stages: [PlannedStage]) {
+            record.stageKeys = Dictionary(stages.filter { $0.experiment == experiment }.map { ($0.identity, $0.key.hex) },
+                                          uniquingKeysWith: { a, _ in a })
+            try? AtomicFile.writeJSON(record, to: paths.attempt)
+        }
     }
 
     /// Written by `submit` for each experiment it submits, before the Jobs are applied: until

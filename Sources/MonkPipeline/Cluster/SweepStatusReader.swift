@@ -116,9 +116,11 @@ extension PipelineRunner {
         s.trained = finished || verdict("train/\(e.name)")?.isCached == true || point?.stopped != nil
         let holder = RunLock.holder(at: paths.lock)
         // The attempt of a retrying scheduler (a Kubernetes pod) that ran the experiment last,
-        // and its process while it lives (loading the data, between stages: its lock is held
-        // from the start of the run to its end, or to its death).
-        let attempt = SchedulerAttempt.read(paths)
+        // if it ran this spec's stages, and its process while it lives (loading the data,
+        // between stages: its lock is held from the start of the run to its end, or death).
+        let attempt = SchedulerAttempt.read(paths).flatMap { a in
+            (a.stageKeys ?? [:]).allSatisfy { isCurrent($0.key, key: $0.value) } ? a : nil
+        }
         let attemptHolder = RunLock.holder(at: paths.attemptLock)
         if let why = unreadable {
             s.state = .unreadable

@@ -97,9 +97,10 @@ public final class PipelineRunner {
         try layout.claimComparison()
         let runsExperiments = selection.kinds.isEmpty || selection.kinds.contains(.train) || selection.kinds.contains(.test)
         let covered = !runsExperiments ? [] : selection.experiments.isEmpty ? plan.experiments.map(\.name) : selection.experiments
-        let attempts = try SchedulerAttempt.begin(covered.map(layout.experiment), environment: options.environment)
-        defer { attempts.forEach { $0.release() } }
+        let attempts = try SchedulerAttempt.begin(covered.map { ($0, layout.experiment($0)) }, environment: options.environment)
+        defer { attempts.forEach { $0.lock.release() } }
         let (sources, weights, stages) = try stages()
+        attempts.forEach { $0.planned(stages) }
         let executor = StageExecutor(plan: plan, layout: layout, decider: decider, pixels: pixels, weights: weights,
                                      cores: cores, console: console, stop: stop, sources: sources, hashes: hashes)
         return try executor.run(decisions(stages))
