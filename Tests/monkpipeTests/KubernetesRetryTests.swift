@@ -172,7 +172,7 @@ struct KubernetesRetryTests {
         let pods = try Pods(project)
 
         // Killed during its training (the pod's monkpipe: `sh -c` execs it).
-        func killedDuringTraining(failures: Int) throws {
+        @discardableResult func killedDuringTraining(failures: Int) throws -> CommandResult {
             let pod = try pods.startExperiment("sgd", failures: failures)
             let deadline = Date().addingTimeInterval(60)
             // An epoch has ended (from the start, or from where the killed one was saved).
@@ -185,6 +185,7 @@ struct KubernetesRetryTests {
             kill(pod.process.processIdentifier, SIGKILL)
             let killed = pod.wait(timeout: 30)
             #expect(killed.status == SIGKILL, "\(killed)")
+            return killed
         }
         try killedDuringTraining(failures: 0)
         let row = try Self.row(project, "sgd")
@@ -195,10 +196,12 @@ struct KubernetesRetryTests {
         Self.expectStillWaiting(try pods.startWait(), "sgd's first pod was killed")
 
         // The last attempt (three failures so far) is killed too: no retry follows.
-        try killedDuringTraining(failures: 3)
+        let lastPod = try killedDuringTraining(failures: 3)
         let last = try Self.row(project, "sgd")
         #expect(last["state"] as? String == "failed" && last["retry_to_come"] as? Bool == false, "\(last)")
-        #expect((last["error"] as? String)?.contains("ended without finishing") == true, "\(last)")
+        // The pod's name: its host name, which its script prints first.
+        let pod = try #require(lastPod.stdout.firstMatch(of: #/monkpipe: experiment sgd, pod (\S+)/#)?.1, "\(lastPod)")
+        #expect((last["error"] as? String)?.hasPrefix("its last attempt (pod \(pod)) ended without finishing") == true, "\(last)")
         let ended = try pods.startWait().wait(timeout: 30)
         #expect(ended.status == 1, "\(ended)")
         #expect(ended.stdout.contains("attempt 4 of 4, no retry left"), "\(ended)")

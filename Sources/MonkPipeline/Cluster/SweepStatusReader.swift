@@ -180,7 +180,7 @@ extension PipelineRunner {
                 s.retryToCome = true
             } else if s.state != .failed {
                 s.state = .failed
-                s.error = "its last attempt (pod \(a.host)) ended without finishing: killed (out of memory, node lost) "
+                s.error = "its last attempt (pod \(a.host ?? "?")) ended without finishing: killed (out of memory, node lost) "
                     + "or stopped at its time limit" + (point != nil || s.trained ? "; submit again to resume" : "")
             }
         }
