@@ -92,8 +92,10 @@ public final class PipelineRunner {
         // A scheduler's attempt (a Kubernetes experiment pod) is recorded before anything can
         // fail or the pod be killed, the data's listing and the load included; not for a
         // selection or a comparison that refuses the run (no retry follows those).
+        // (A --force naming nothing exits 64, which the Job does not retry: checked first too.)
         let selection = options.selection
         try selection.validate(against: plan)
+        for target in options.force { try target.validate(against: plan) }
         try layout.claimComparison()
         let runsExperiments = selection.kinds.isEmpty || selection.kinds.contains(.train) || selection.kinds.contains(.test)
         let covered = !runsExperiments ? [] : selection.experiments.isEmpty ? plan.experiments.map(\.name) : selection.experiments
