@@ -2,8 +2,8 @@
 """Training speed and peak memory of monkpipe against PyTorch, measured in the same run.
 
 For each model, runs `monkpipe bench --mode train --json` and torch_baseline.py (beside this file)
-(NCHW and channels_last) alternately, `--rounds` times, and prints every measurement, the
-median of each, and the ratios monkpipe / PyTorch. Alternating means a change in machine
+(NCHW and channels_last) alternately, `--rounds` times (every other round in the opposite order),
+and prints every measurement, the median of each, and the ratios monkpipe / PyTorch. Alternating means a change in machine
 load hits both sides alike; the load average is printed with each round.
 
 Usage: python3 benchmarks/train_vs_torch.py [--monkpipe .build/release/monkpipe]
@@ -17,6 +17,7 @@ from benchcommon import bench, parse, parser, torch_baseline
 # (monkpipe network, torchvision network, size). resnet50_v2 is compared with torchvision's
 # resnet50 (v1): torchvision has no pre-activation ResNet, and the two cost the same FLOPs.
 CASES = [("resnet18_v1", "resnet18", 128), ("resnet50_v2", "resnet50", 224), ("densenet121", "densenet121", 224)]
+ORDER = ("monkpipe", "torch NCHW", "torch channels_last")
 
 
 def main():
@@ -32,11 +33,15 @@ def main():
         rows = {"monkpipe": [], "torch NCHW": [], "torch channels_last": []}
         for r in range(a.rounds):
             load = os.getloadavg()[0]
-            m = bench(a, ours, size, batch, "train", a.iterations)
-            rows["monkpipe"].append((m["images_per_s"], m["peak_rss_mb"]))
-            for label, extra in (("torch NCHW", []), ("torch channels_last", ["--channels-last"])):
-                t = torch_baseline(a, theirs, size, batch, "train", a.iterations, extra)
-                rows[label].append((t["images_per_s"], t["peak_rss_mb"]))
+            # Odd rounds run in the opposite order: on a shared machine the later runs of a round
+            # are often faster (or slower) than the first, and that must not favour one engine.
+            for label in (ORDER if r % 2 == 0 else ORDER[::-1]):
+                if label == "monkpipe":
+                    m = bench(a, ours, size, batch, "train", a.iterations)
+                else:
+                    extra = ["--channels-last"] if label == "torch channels_last" else []
+                    m = torch_baseline(a, theirs, size, batch, "train", a.iterations, extra)
+                rows[label].append((m["images_per_s"], m["peak_rss_mb"]))
             print(f"{ours} {size}px batch {batch} round {r + 1} (load {load:.1f}): "
                   + ", ".join(f"{k} {v[-1][0]:.2f} img/s {v[-1][1]:.0f} MB" for k, v in rows.items()), flush=True)
         med = {k: (statistics.median(x for x, _ in v), statistics.median(y for _, y in v)) for k, v in rows.items()}
