@@ -57,6 +57,24 @@ import MonkEngine
         #expect(again.tookOverFrom == nil)
     }
 
+    /// A lock file that cannot be opened is a file error ("cannot open lock file P: it is a
+    /// folder, not a file", status 1), not a `LockError` (another run: status 3); it stays.
+    @Test func anUnopenableLockFileIsAFileErrorNotAHolder() throws {
+        let dir = try tempDir()
+        let url = dir.appendingPathComponent("run.lock")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: false)
+        do {
+            _ = try RunLock(url)
+            Issue.record("a folder was taken as the lock")
+        } catch let e as FileSystemError {
+            #expect(e.description == "cannot open lock file \(url.path): it is a folder, not a file")
+        } catch {
+            Issue.record("\(type(of: error)): \(error)")
+        }
+        var isFolder: ObjCBool = false
+        #expect(FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) && isFolder.boolValue)
+    }
+
     @Test func staleLockFromDeadProcessIsTakenOver() throws {
         let dir = try tempDir()
         let url = dir.appendingPathComponent("run.lock")

@@ -121,7 +121,9 @@ struct FileErrorMessageTests {
                 "\(validate)")
     }
 
-    /// An experiment's lock file that is a folder: the run names it with "it is a folder, not a file".
+    /// An experiment's lock file that is a folder: the run names it with "it is a folder, not
+    /// a file", as a failure of the stage (status 1), not as another run's lock (status 3),
+    /// and leaves it as it is.
     @Test func aLockThatIsAFolder() throws {
         let p = try Self.ranProject("fs-lock")
         defer { p.cleanUp() }
@@ -130,8 +132,9 @@ struct FileErrorMessageTests {
         try FileManager.default.createDirectory(at: lock, withIntermediateDirectories: false)
         let run = try monkpipe(["run", p.spec, "--quiet", "--force", "test"], in: p.url)
         let message = "cannot open lock file \(lock.path): it is a folder, not a file"
-        #expect(run.status != 0, "\(run)")
-        #expect(run.stderr == "warning: test/sgd not run: \(message)\nerror: test/sgd: \(message)\n", "\(run)")
+        #expect(run.status == 1, "\(run)")
+        #expect(run.stderr == "warning: test/sgd failed: \(message)\nerror: test/sgd: \(message)\n", "\(run)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: lock.path).isEmpty)
     }
 
     /// An image and a class folder nobody may read, in check-data's report and in a run.
@@ -233,6 +236,21 @@ struct FileErrorMessageTests {
         try FileManager.default.removeItem(at: state)
         try FileManager.default.createDirectory(at: state, withIntermediateDirectories: false)
         try said("cannot read \(state.path): it is a folder, not a file")
+    }
+
+    /// The load stage's lock file that is a folder: the run stops with the file's words and
+    /// status 1 (it said "load not run" and exited 3, another run's status); the folder stays.
+    @Test func aLoadLockThatIsAFolder() throws {
+        let p = try Self.ranProject("fs-load-lock")
+        defer { p.cleanUp() }
+        let load = p.dir.path("workspace/.cache/load")
+        let key = try #require(try FileManager.default.contentsOfDirectory(atPath: load.path).first)
+        let lock = load.appendingPathComponent("\(key).lock")
+        try FileManager.default.createDirectory(at: lock, withIntermediateDirectories: false)
+        let run = try monkpipe(["run", p.spec, "--quiet", "--force", "load"], in: p.url)
+        #expect(run.status == 1, "\(run)")
+        #expect(run.stderr == "error: cannot open lock file \(lock.path): it is a folder, not a file\n", "\(run)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: lock.path).isEmpty)
     }
 
     /// A training history whose epoch is text: `compare` names the field.

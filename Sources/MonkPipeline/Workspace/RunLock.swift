@@ -18,9 +18,11 @@ public final class RunLock {
         public var command: String
     }
 
+    /// Another process holds the lock (exit status 3, `ExitStatus.locked`). A lock file that
+    /// cannot be opened (permission denied, a folder in its place) is no holder: `init` throws
+    /// a `FileSystemError` for it, which fails the stage like any other file error (status 1).
     public enum LockError: Error, CustomStringConvertible {
         case held(path: String, by: Holder?)
-        case cannotOpen(path: String, reason: String)
         public var description: String {
             switch self {
             case let .held(path, holder):
@@ -28,8 +30,6 @@ public final class RunLock {
                     return "another monkpipe run (pid \(h.pid) on \(h.host), started \(h.started): \(h.command)) is writing here; lock \(path)"
                 }
                 return "another monkpipe run is writing here; lock \(path)"
-            case let .cannotOpen(path, reason):
-                return "cannot open lock file \(path): \(reason)"
             }
         }
     }
@@ -39,7 +39,8 @@ public final class RunLock {
     /// The holder recorded in the file when we took it over from a process that had died.
     public let tookOverFrom: Holder?
 
-    /// Takes the lock, or throws `held` when another process has it. With `waiting`, it
+    /// Takes the lock, or throws `held` when another process has it (a `FileSystemError` when
+    /// the file cannot be opened, which is left as it is). With `waiting`, it
     /// instead calls `waiting` with the holder once and blocks until the lock is free.
     public init(_ url: URL, command: String = CommandLine.arguments.joined(separator: " "),
                 waiting: ((Holder?) -> Void)? = nil) throws {
@@ -51,7 +52,9 @@ public final class RunLock {
         // lock we then get is on a dead inode another run can bypass, so open the path again.
         for _ in 0..<8 {
             fd = open(url.path, O_RDWR | O_CREAT, 0o644)
-            guard fd >= 0 else { throw LockError.cannotOpen(path: url.path, reason: FileSystemError.reason(errno: errno, path: url.path)) }
+            guard fd >= 0 else {
+                throw FileSystemError(action: "open lock file", path: url.path, reason: FileSystemError.reason(errno: errno, path: url.path))
+            }
             previous = RunLock.readHolder(fd)
             if flock(fd, LOCK_EX | LOCK_NB) != 0 {
                 guard let waiting else {
