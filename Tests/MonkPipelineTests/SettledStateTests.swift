@@ -44,6 +44,42 @@ import Testing
         #expect(ResultsOverview.table(try f.plan(Self.spec)).rows.map(\.status) == ["tested"])
     }
 
+    /// A deleted experiment-state.json where the plan has no test set: the cached train stage
+    /// writes it again (a run wrote nothing, and `show` had no kept checkpoint, time or memory),
+    /// its training summary that of the training's saved state, as the run that trained wrote it.
+    @Test func aDeletedStateIsWrittenAgainFromTheCachedTraining() throws {
+        let f = try PipelineFixture()
+        defer { f.remove() }
+        let spec = Self.spec.replacingOccurrences(of: "  test: data/test\n", with: "")
+        try f.runner(spec).run()
+        let trained = try Self.state(f)
+        #expect(trained.status == .trained && trained.training?.epochsRun == 1)
+        let shown = ResultsOverview.table(try f.plan(spec))
+        try FileManager.default.removeItem(at: f.paths("sgd").state)
+        let missing = try #require(try f.runner(spec).sweepStatus().experiments.first)
+        #expect(missing.state == .finished && missing.stateMissing == true, "\(missing)")
+        #expect(missing.detail == "trained, no test set; experiment-state.json missing: run the pipeline to write it again")
+
+        #expect(try f.runner(spec).run().stages.map(\.outcome) == [.cached, .cached, .cached])
+        let state = try Self.state(f)
+        #expect(state.status == .trained)
+        // The peak memory is the one the saved state recorded after the last epoch; the run's
+        // own figure, measured once more after it wrote the logs, can be a little higher (here
+        // in a test process whose other tests allocate too).
+        var training = try #require(state.training)
+        let peak = try #require(trained.training?.peakMemoryMB)
+        #expect(training.peakMemoryMB > 0 && training.peakMemoryMB <= peak, "\(training.peakMemoryMB) \(peak)")
+        training.peakMemoryMB = peak
+        #expect(training == trained.training)
+        #expect(state.stageKeys == trained.stageKeys)
+        #expect(state.classes == trained.classes && state.config == trained.config && state.data == trained.data)
+        var table = ResultsOverview.table(try f.plan(spec))
+        table.rows[0].peakMemoryMb = shown.rows[0].peakMemoryMb
+        #expect(table == shown)
+        let status = try #require(try f.runner(spec).sweepStatus().experiments.first)
+        #expect(status.stateMissing == nil && status.keptEpoch == 1 && status.validationAccuracy == trained.training?.bestValAccuracy)
+    }
+
     /// Without a test set the train stage is the experiment's last: `status` and `show` said
     /// "failed: training diverged …" for an experiment trained with the settings of the spec.
     @Test func withoutATestSetTheExperimentIsTrainedAgain() throws {

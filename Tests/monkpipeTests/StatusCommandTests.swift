@@ -176,6 +176,65 @@ struct StatusCommandTests {
         #expect(show.stdout.contains("\nsettings changed since: the test results on disk are of other settings than the file's now"), "\(show)")
     }
 
+    /// experiment-state.json deleted (not damaged) while every stage is cached: status said
+    /// `finished  tested` with no accuracy, show had no numbers for it, and a plain run wrote
+    /// nothing. Status gives the accuracy of the cached test's metrics and says the state is
+    /// missing; a run writes it again from the stages' outputs, as it was but for `updated`, so
+    /// show gives every number again.
+    @Test func aDeletedStateIsWrittenAgainByARun() throws {
+        let project = try TinyProject("state-deleted", perClass: 6, testPerClass: 2, epochs: 2, size: 16)
+        defer { project.cleanUp() }
+        try #require(try monkpipe(["run", project.spec, "--quiet"], in: project.url).status == 0)
+        let url = project.experiment("sgd").appendingPathComponent("experiment-state.json")
+        // The state and show's rows but for when the state was written and the peak memory: a
+        // written-again state has the one the training's saved state recorded after its last
+        // epoch, which the run's own figure (measured once more at its end) can pass a little.
+        var peaks: [Double] = []
+        func state() throws -> [String: Any] {
+            var s = try #require(try parseJSON(String(contentsOf: url, encoding: .utf8)) as? [String: Any])
+            s["updated"] = nil
+            var training = try #require(s["training"] as? [String: Any])
+            peaks.append(try #require(training.removeValue(forKey: "peakMemoryMB") as? Double))
+            s["training"] = training
+            return s
+        }
+        func shown() throws -> [NSDictionary] {
+            let json = try #require(try parseJSON(try monkpipe(["show", project.spec, "--json"], in: project.url).stdout) as? [String: Any])
+            return (json["experiments"] as? [[String: Any]] ?? []).map { row in
+                var row = row
+                row["peak_memory_mb"] = nil
+                return NSDictionary(dictionary: row)
+            }
+        }
+        let original = try state()
+        let accuracy = try #require((original["test"] as? [String: Any])?["accuracy"] as? Double)
+        #expect((original["training"] as? [String: Any])?["epochsRun"] as? Int == 2)
+        let rowsBefore = try shown()
+        #expect(rowsBefore.count == 2)
+        try FileManager.default.removeItem(at: url)
+
+        let status = try monkpipe(["status", project.spec], in: project.url)
+        #expect(status.stdout.contains(String(format: "sgd         finished     test accuracy %.4f, checkpoint best (best.safetensors);"
+                                              + " experiment-state.json missing: run the pipeline to write it again\n", accuracy)), "\(status)")
+        let json = try #require(try parseJSON(try monkpipe(["status", project.spec, "--json"], in: project.url).stdout) as? [String: Any])
+        let rows = Dictionary(uniqueKeysWithValues: (json["experiments"] as? [[String: Any]] ?? []).map { ($0["experiment"] as? String ?? "", $0) })
+        #expect(rows["sgd"]?["state_missing"] as? Bool == true && rows["sgd"]?["test_accuracy"] as? Double == accuracy)
+        #expect(rows["adam"]?["state_missing"] == nil)
+        let show = try monkpipe(["show", project.spec], in: project.url)
+        let sgd = try #require(show.stdout.split(separator: "\n").first { $0.contains(" sgd ") }, "\(show)")
+        #expect(sgd.contains("  tested, experiment-state.json missing  —"), "\(show)")
+
+        let run = try monkpipe(["run", project.spec, "--quiet"], in: project.url)
+        #expect(run.status == 0 && run.stderr.isEmpty, "\(run)")
+        let restored = try state()
+        #expect(NSDictionary(dictionary: restored).isEqual(to: original), "\(restored)")
+        #expect(peaks.count == 2 && peaks[1] > 0 && peaks[1] <= peaks[0], "\(peaks)")
+        #expect(try shown() == rowsBefore)
+        let after = try monkpipe(["status", project.spec], in: project.url)
+        #expect(after.stdout.contains(String(format: "sgd         finished     test accuracy %.4f, checkpoint best (best.safetensors)\n", accuracy)),
+                "\(after)")
+    }
+
     @Test func waitReturnsOnceEveryExperimentFinished() throws {
         let project = try TinyProject("status-wait", epochs: 1, experiments: "  sgd: {}\n")
         defer { project.cleanUp() }

@@ -34,6 +34,9 @@ public struct ExperimentStatus: Codable, Sendable, Equatable {
     public var validationAccuracy: Double?
     public var keptEpoch: Int?
     public var checkpoint: String?
+    /// A finished experiment (its stages cached) whose experiment-state.json is not there
+    /// (deleted): the next `run` writes it again from the stages' outputs. Nil otherwise.
+    public var stateMissing: Bool?
     public var error: String?
     public var log: String?
     public var logTail: [String]?
@@ -70,11 +73,13 @@ public struct ExperimentStatus: Codable, Sendable, Equatable {
         case .queued: return "queued"
         case .running: return trained && testStage ? "testing" : "training"
         case .interrupted: return trained && testStage ? "trained, test not run" : "stopped"
-        case .finished: return testStage ? "tested" : "trained"
+        case .finished: return (testStage ? "tested" : "trained") + (stateMissing == true ? ", " + Self.missingStateWords : "")
         case .failed: return "failed"
         case .unreadable: return "unreadable"
         }
     }
+
+    static let missingStateWords = "experiment-state.json missing"
 
     /// One line for the table `monkpipe status` prints (failures add their log lines).
     public var detail: String {
@@ -102,12 +107,13 @@ public struct ExperimentStatus: Codable, Sendable, Equatable {
             if let j = job, let st = jobState { s += " (job \(j) \(st))" }
             return s + (retryToCome ? "; " + retryWords : "; run or submit again to resume")
         case .finished:
+            let missing = stateMissing == true ? "; " + Self.missingStateWords + ": run the pipeline to write it again" : ""
             if !testStage {
-                guard let a = validationAccuracy, let e = keptEpoch else { return "trained, no test set" }
-                return String(format: "trained, no test set (kept checkpoint: epoch %d, validation accuracy %.4f)", e, a)
+                guard let a = validationAccuracy, let e = keptEpoch else { return "trained, no test set" + missing }
+                return String(format: "trained, no test set (kept checkpoint: epoch %d, validation accuracy %.4f)", e, a) + missing
             }
             let acc = testAccuracy.map { String(format: "test accuracy %.4f", $0) } ?? "tested"
-            return acc + (checkpoint.map { ", checkpoint \($0)" } ?? "")
+            return acc + (checkpoint.map { ", checkpoint \($0)" } ?? "") + missing
         case .unreadable:
             return error ?? ""
         case .failed:

@@ -127,9 +127,14 @@ extension PipelineRunner {
             s.error = why
         } else if finished {
             s.state = .finished
+            // Finished with no state (deleted) is finished by the cache alone: its test's
+            // checksummed metrics give the accuracy, and the row says the state is missing
+            // (`run` writes it again; `show` has no training to give without it).
+            if state == nil { s.stateMissing = true }
             if s.testStage {
-                s.testAccuracy = state?.test?.accuracy
-                s.checkpoint = state?.test?.checkpoint
+                let test = state?.test ?? (state == nil ? ExperimentStates(plan: plan, layout: layout).testSummary(e) : nil)
+                s.testAccuracy = test?.accuracy
+                s.checkpoint = test?.checkpoint
             } else {
                 // Test results a state may keep from a spec that had a test set are not this plan's.
                 // The validation accuracy is the kept checkpoint's, as show and the report give it.

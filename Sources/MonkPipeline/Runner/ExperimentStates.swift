@@ -1,6 +1,7 @@
 // Every change a run makes to an experiment's experiment-state.json: a stage starting or
 // finishing, outputs adopted after a rename, a stop or a failure. Each writes atomically.
 import Foundation
+import MonkEngine
 import MonkPlan
 import MonkReport
 
@@ -55,26 +56,31 @@ struct ExperimentStates {
     /// Whether the stored state records `key` for `kind` but does not describe it: it names the
     /// settings and data as they were (the same by key, as paths enter keys by content, but a
     /// moved project's state would go on naming the folders it was run in), or its status is
-    /// still the failure, stop or kill of an earlier run. `cachedStage` brings it up to date.
-    func isBehind(_ e: ExperimentPlan, kind: StageKind, key: StageKey) -> Bool {
-        behind(e, kind: kind, key: key) != nil
+    /// still the failure, stop or kill of an earlier run; or no state is there at all (deleted)
+    /// and the stage's outputs say what it holds (`restored`). `cachedStage` brings it up to date.
+    func isBehind(_ e: ExperimentPlan, kind: StageKind, key: StageKey, loaded: LoadedData?, loadKey: StageKey?) -> Bool {
+        behind(e, kind: kind, key: key, loaded: loaded, loadKey: loadKey) != nil
     }
 
     /// A stage of this run was cached: a state that records it (`isBehind`) describes the
     /// current settings and data from now on, and the work done; its keys and results stay.
-    func cachedStage(_ e: ExperimentPlan, kind: StageKind, key: StageKey) throws {
-        guard var state = behind(e, kind: kind, key: key) else { return }
+    func cachedStage(_ e: ExperimentPlan, kind: StageKind, key: StageKey, loaded: LoadedData?, loadKey: StageKey?) throws {
+        guard var state = behind(e, kind: kind, key: key, loaded: loaded, loadKey: loadKey) else { return }
         try state.write(to: layout.experiment(e.name).state)
     }
 
     /// The stored state brought up to date, when it records `key` for `kind` and was not. A
     /// cached test that the state does not record (a state written anew by `--force
-    /// train/NAME` after it was damaged or deleted, which drops the test) is recorded with the
-    /// summary of the metrics its outputs hold: the cache found them under this key, checksums
-    /// and all, so they are this test's results, and running it again would give the same.
-    private func behind(_ e: ExperimentPlan, kind: StageKind, key: StageKey) -> ExperimentState? {
-        guard var state = try? ExperimentState.read(layout.experiment(e.name).state) else { return nil }
-        var recorded = false
+    /// train/NAME` after it was damaged or deleted, which drops the test, or by `restored`) is
+    /// recorded with the summary of the metrics its outputs hold: the cache found them under
+    /// this key, checksums and all, so they are this test's results, and running it again
+    /// would give the same. A state that is there but does not read (damaged, a folder,
+    /// refused) is left as it is: `status` and `run` say so.
+    private func behind(_ e: ExperimentPlan, kind: StageKind, key: StageKey, loaded: LoadedData?, loadKey: StageKey?) -> ExperimentState? {
+        let stored: ExperimentState?
+        do { stored = try ExperimentState.readIfPresent(layout.experiment(e.name).state) } catch { return nil }
+        guard var state = stored ?? restored(e, kind: kind, key: key, loaded: loaded, loadKey: loadKey) else { return nil }
+        var recorded = stored == nil
         if kind == .test, state.stageKeys[kind.rawValue] != key.hex, testSummary(e) != nil {
             state.stageKeys[kind.rawValue] = key.hex
             // A summary the state keeps is of another key's test: settle reads this one's.
@@ -83,6 +89,50 @@ struct ExperimentStates {
         }
         guard state.stageKeys[kind.rawValue] == key.hex else { return nil }
         return settle(&state, e, kind: kind) || recorded ? state : nil
+    }
+
+    /// A state in place of one that is not there (deleted) while the experiment's `kind` stage
+    /// is cached under `key`: what `trainingStarts` writes (settings, data, classes, the load
+    /// it read), with, for a train stage, its key and the summary of the training its saved
+    /// state (`resume.monksnap`) holds when that state is of this key, ended, and of the very
+    /// epochs of the cached history.json (checksummed with the stage); without it the summary
+    /// is left out (`status` then gives no epochs, `show` no kept checkpoint or time). A test
+    /// stage's key and results are recorded by `behind`, from its metrics. Nil where the
+    /// stage's outputs give nothing to record.
+    private func restored(_ e: ExperimentPlan, kind: StageKind, key: StageKey, loaded: LoadedData?, loadKey: StageKey?) -> ExperimentState? {
+        var state = ExperimentState(project: plan.project, experiment: e, data: plan.data, status: .planned)
+        state.overrides = plan.overrides.isEmpty ? nil : plan.overrides
+        state.classes = loaded?.classes
+        if let loadKey { state.stageKeys[StageKind.load.rawValue] = loadKey.hex }
+        switch kind {
+        case .train:
+            state.stageKeys[kind.rawValue] = key.hex
+            state.training = trainingSummary(e, key: key, loaded: loaded)
+            return state
+        case .test:
+            return testSummary(e) == nil ? nil : state
+        case .load, .compare:
+            return nil
+        }
+    }
+
+    /// The summary of the training of `key`, from its saved training state, if that state
+    /// ended and holds the epochs of the cached history.json.
+    private func trainingSummary(_ e: ExperimentPlan, key: StageKey, loaded: LoadedData?) -> TrainingSummary? {
+        struct Ended: Decodable {
+            var stageKey: String
+            var history: [EpochRecord]
+            var best: BestEpoch?
+            var stopped: StopReason?
+            var peakMemoryMB: Double
+        }
+        let paths = layout.experiment(e.name)
+        guard let loaded, let saved = try? SnapshotArchive.decodeHeader(Ended.self, at: paths.resume),
+              saved.stageKey == key.hex, saved.stopped != nil,
+              let history = try? JSONDecoder().decode([EpochRecord].self, from: Data(contentsOf: paths.historyJSON)),
+              history == saved.history else { return nil }
+        return TrainingSummary(history: saved.history, best: saved.best, stopped: saved.stopped, peakMemoryMB: saved.peakMemoryMB,
+                               trainImages: loaded.train.count, validationImages: loaded.validation.count)
     }
 
     /// Makes `state`, which records its `kind` stage under the current key, say so: the current
@@ -117,7 +167,7 @@ struct ExperimentStates {
     }
 
     /// The summary of the metrics the experiment's test stage wrote, if they read back.
-    private func testSummary(_ e: ExperimentPlan) -> ExperimentState.TestSummary? {
+    func testSummary(_ e: ExperimentPlan) -> ExperimentState.TestSummary? {
         guard let data = try? Data(contentsOf: layout.experiment(e.name).metrics),
               let metrics = try? TestMetrics.decode(data) else { return nil }
         return ExperimentState.TestSummary(metrics)

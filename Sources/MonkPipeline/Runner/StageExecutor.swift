@@ -100,7 +100,7 @@ struct StageExecutor {
                 case (.compare, .runs):
                     try runCompare(s, start: start)
                 case (.train, .cached), (.test, .cached):
-                    refreshState(s)
+                    refreshState(s, loaded: loaded, loadKey: loadKey)
                 default:
                     break
                 }
@@ -221,12 +221,13 @@ struct StageExecutor {
     /// stage of the experiment that fails or stops in this run marks it again. The state is
     /// for people (`status`, `show`) and for `evaluate`: left as it is while
     /// another run holds the lock (that run writes it itself) or where it cannot be written,
-    /// rather than failing a stage that is done.
-    func refreshState(_ s: PlannedStage) {
+    /// rather than failing a stage that is done. A state that is not there (deleted) is
+    /// written again from the stage's outputs and the `loaded` data.
+    func refreshState(_ s: PlannedStage, loaded: LoadedData?, loadKey: StageKey?) {
         let e = experiment(s)
-        guard states.isBehind(e, kind: s.kind, key: s.key) else { return }
+        guard states.isBehind(e, kind: s.kind, key: s.key, loaded: loaded, loadKey: loadKey) else { return }
         try? RunLock.holding(layout.experiment(e.name).lock, console: console) {
-            try states.cachedStage(e, kind: s.kind, key: s.key)
+            try states.cachedStage(e, kind: s.kind, key: s.key, loaded: loaded, loadKey: loadKey)
         }
     }
 

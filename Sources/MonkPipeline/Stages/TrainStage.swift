@@ -20,6 +20,21 @@ public struct TrainingSummary: Codable, Equatable, Sendable {
     public var validationImages: Int
 }
 
+extension TrainingSummary {
+    /// The summary of a training that ended with `history` (the train stage's, or the one its
+    /// saved training state holds when a deleted experiment-state.json is written again).
+    init(history: [EpochRecord], best: BestEpoch?, stopped: StopReason?, peakMemoryMB: Double,
+         trainImages: Int, validationImages: Int) {
+        // Each epoch logged its images/s over pure training time; their harmonic mean is the
+        // run's rate, as every epoch trains the same number of images.
+        let secondsPerImage = history.reduce(0) { $0 + 1 / max($1.trainImagesPerSecond, 1e-9) }
+        self.init(bestEpoch: best?.epoch, bestValAccuracy: best?.valAccuracy, epochsRun: history.count, stopReason: stopped,
+                  trainingSeconds: history.reduce(0) { $0 + $1.seconds },
+                  trainImagesPerSecond: Double(history.count) / max(secondsPerImage, 1e-9),
+                  peakMemoryMB: peakMemoryMB, trainImages: trainImages, validationImages: validationImages)
+    }
+}
+
 enum TrainStage {
     static func loaders(_ plan: Plan, _ e: ExperimentPlan, loaded: LoadedData, cache: PixelCache,
                         threads: Int) throws -> (train: BatchLoader, validation: BatchLoader) {
@@ -80,13 +95,7 @@ enum TrainStage {
         trainer.plateauMetricKind = e.lrSchedule.watchedMetric
         let state = try trainer.run()
         try writeLogs(state.history, to: paths)
-        let seconds = state.history.reduce(0) { $0 + $1.seconds }
-        // Each epoch logged its images/s over pure training time; their harmonic mean is the
-        // run's rate, as every epoch trains the same number of images.
-        let secondsPerImage = state.history.reduce(0) { $0 + 1 / max($1.trainImagesPerSecond, 1e-9) }
-        return TrainingSummary(bestEpoch: state.best?.epoch, bestValAccuracy: state.best?.valAccuracy,
-                               epochsRun: state.history.count, stopReason: state.stopped,
-                               trainingSeconds: seconds, trainImagesPerSecond: Double(state.history.count) / max(secondsPerImage, 1e-9),
+        return TrainingSummary(history: state.history, best: state.best, stopped: state.stopped,
                                peakMemoryMB: max(state.peakMemoryMB, PeakMemory.megabytes),
                                trainImages: loaded.train.count, validationImages: loaded.validation.count)
     }
