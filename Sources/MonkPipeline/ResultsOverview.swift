@@ -15,9 +15,12 @@ public enum ResultsOverview {
         return ResultsTable(zip(plan.experiments, statuses).map { e, status in
             let paths = layout.experiment(e.name)
             let run = try? CompareStage.experimentRun(plan: plan, e, paths: paths)
-            // Test results of other settings than the file's now are not given as if they were current.
+            // Results of other settings than the file's now are not given as if they were
+            // current: a test's until the experiment is finished, a training's (its kept
+            // checkpoint, time and memory) until its train stage is cached (or ended) again.
             return .init(experiment: e.name, status: status.resultWord, settings: SettingsText.settings(plan, e), run: run,
-                         testOfOtherSettings: status.state != .finished && run?.evaluation != nil)
+                         testOfOtherSettings: status.state != .finished && run?.evaluation != nil,
+                         trainingOfOtherSettings: !status.trained && run != nil)
         })
     }
 

@@ -15,14 +15,19 @@ public struct ResultsTable: Sendable, Equatable {
         /// Whether the run's test results are of other settings than the spec's now (a test
         /// setting changed since they were made): its status then says so.
         public var testOfOtherSettings: Bool
+        /// Whether the run's training (its kept checkpoint, time and memory) is of other
+        /// settings than the spec's now (a training setting changed since it trained): its
+        /// status says so too, and its test results are then of other settings as well.
+        public var trainingOfOtherSettings: Bool
 
         public init(experiment: String, status: String, settings: [Setting], run: ExperimentRun?,
-                    testOfOtherSettings: Bool = false) {
+                    testOfOtherSettings: Bool = false, trainingOfOtherSettings: Bool = false) {
             self.experiment = experiment
-            self.status = status + (testOfOtherSettings ? ", settings changed since" : "")
+            self.status = status + (testOfOtherSettings || trainingOfOtherSettings ? ", settings changed since" : "")
             self.settings = settings
             self.run = run
             self.testOfOtherSettings = testOfOtherSettings
+            self.trainingOfOtherSettings = trainingOfOtherSettings
         }
     }
 
@@ -47,6 +52,10 @@ public struct ResultsTable: Sendable, Equatable {
         /// the text table does not, and the experiment is never `best` (nor is another in its
         /// place, where its kept checkpoint validates highest).
         public var testOfOtherSettings: Bool
+        /// The kept checkpoint, training time and memory are of another training than the
+        /// spec's now: `--json` gives them, the text table does not, and the experiment is never
+        /// `best` nor keeps another from it (its kept checkpoint is not one this spec keeps).
+        public var trainingOfOtherSettings: Bool
         /// The highest validation accuracy of a kept checkpoint in the table: the choice made
         /// without the test set, among the models the experiments keep.
         public var best: Bool
@@ -61,7 +70,8 @@ public struct ResultsTable: Sendable, Equatable {
         self.varying = varying
         // An experiment whose test results are of other settings is never marked, but where its
         // kept checkpoint validates highest no other is marked in its place as the choice.
-        let highestKept = entries.compactMap { $0.run?.kept?.valAccuracy }.max()
+        // A kept checkpoint of another training is not one this spec keeps: it is not compared.
+        let highestKept = entries.filter { !$0.trainingOfOtherSettings }.compactMap { $0.run?.kept?.valAccuracy }.max()
         rows = entries.map { entry in
             let run = entry.run, m = run?.evaluation?.metrics, b = m?.binary
             var settings: [String: String] = [:]
@@ -72,7 +82,9 @@ public struct ResultsTable: Sendable, Equatable {
                        decisionThreshold: b?.threshold.value, keptEpoch: kept?.epoch,
                        keptValAccuracy: kept?.valAccuracy, trainingSeconds: run?.facts.trainingSeconds,
                        peakMemoryMb: run?.facts.peakMemoryMB, testOfOtherSettings: entry.testOfOtherSettings,
-                       best: !entry.testOfOtherSettings && kept != nil && kept?.valAccuracy == highestKept && entries.count > 1)
+                       trainingOfOtherSettings: entry.trainingOfOtherSettings,
+                       best: !entry.testOfOtherSettings && !entry.trainingOfOtherSettings && kept != nil
+                           && kept?.valAccuracy == highestKept && entries.count > 1)
         }
     }
 
@@ -111,11 +123,13 @@ public struct ResultsTable: Sendable, Equatable {
             let accuracy: String = tested ? interval(r.accuracy, percent: true) : r.status
             let rates: [String] = tested ? [interval(r.sensitivity, percent: true), interval(r.specificity, percent: true),
                                             interval(r.auc, percent: false)] : ["—", "—", "—"]
+            // So is a training of other settings: the status says why.
+            let trained = !r.trainingOfOtherSettings
             var epoch = "—"
-            if let e = r.keptEpoch { epoch = "epoch \(e), val \(NumberText.percent(r.keptValAccuracy))" }
-            let time: String = r.trainingSeconds.map(Self.duration) ?? "—"
+            if trained, let e = r.keptEpoch { epoch = "epoch \(e), val \(NumberText.percent(r.keptValAccuracy))" }
+            let time: String = trained ? r.trainingSeconds.map(Self.duration) ?? "—" : "—"
             var memory = "—"
-            if let m = r.peakMemoryMb { memory = "\(Int(m.rounded())) MB" }
+            if trained, let m = r.peakMemoryMb { memory = "\(Int(m.rounded())) MB" }
             table.append(mark + settings + [accuracy] + rates + [epoch, time, memory])
         }
         let widths = header.indices.map { c in table.map { $0[c].count }.max() ?? 0 }
@@ -124,13 +138,17 @@ public struct ResultsTable: Sendable, Equatable {
                 .replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
         }
         lines.append("")
-        if rows.contains(where: { $0.keptEpoch != nil }) {
+        if rows.contains(where: { $0.keptEpoch != nil && !$0.trainingOfOtherSettings }) {
             lines.append("kept checkpoint: the weights test, infer and export use (test_checkpoint), with its validation accuracy")
         }
         if rows.contains(where: \.best) {
             lines.append("* the highest validation accuracy of a kept checkpoint (the choice made without looking at the test set)")
         }
-        if rows.contains(where: \.testOfOtherSettings) {
+        if rows.contains(where: \.trainingOfOtherSettings) {
+            lines.append("settings changed since: the training on disk (kept checkpoint, training time, peak memory) and any test results are"
+                         + " of other settings than the file's now: not shown and not marked * (show --json gives them, with"
+                         + " training_of_other_settings and test_of_other_settings); run the pipeline to train and test with these settings")
+        } else if rows.contains(where: \.testOfOtherSettings) {
             lines.append("settings changed since: the test results on disk are of other settings than the file's now: not shown and"
                          + " not marked * (show --json gives them, with test_of_other_settings); run the pipeline to test with these settings")
         }

@@ -108,6 +108,45 @@ struct ResultsTableTests {
         #expect(!(try Self.table().text().contains("settings changed since")))
     }
 
+    /// A training of other settings than the spec's now (a training setting changed since it
+    /// trained): its kept checkpoint, time and memory were shown as if current, and its kept
+    /// checkpoint kept the `*` from the others. The text withholds them and says why; `--json`
+    /// keeps them, marked.
+    @Test func aTrainingOfOtherSettingsIsNotShownAsCurrent() throws {
+        let runs = try Self.runs()
+        let table = ResultsTable([
+            ResultsTable.Entry(experiment: "Exp_A", status: "not run", settings: runs[0].settings, run: runs[0],
+                               testOfOtherSettings: true, trainingOfOtherSettings: true),
+            ResultsTable.Entry(experiment: "Exp_B", status: "tested", settings: runs[1].settings, run: runs[1]),
+        ])
+        // Exp_A's kept checkpoint (80%) is not one this spec keeps: Exp_B's 75% is the highest.
+        #expect(table.rows.map(\.best) == [false, true])
+        #expect(table.rows.map(\.status) == ["not run, settings changed since", "tested"])
+        let text = table.text()
+        let lines = text.split(separator: "\n").map(String.init)
+        let a = try #require(lines.first { $0.contains("Exp_A") }, "\(text)")
+        #expect(a.hasPrefix("   Exp_A       0.01          not run, settings changed since  —  "), "\(text)")
+        #expect(a.filter { $0 == "—" }.count == 6, "\(a)")
+        for cell in ["66.7%", "epoch 2", "80.0%", "12.5 s", "812 MB"] { #expect(!a.contains(cell), "\(cell): \(a)") }
+        let b = try #require(lines.first { $0.contains("Exp_B") }, "\(text)")
+        #expect(b.hasPrefix("*") && b.contains("epoch 1, val 75.0%"), "\(b)")
+        #expect(text.contains("\nsettings changed since: the training on disk (kept checkpoint, training time, peak memory) and any test"
+                              + " results are of other settings than the file's now: not shown and not marked * (show --json gives them,"
+                              + " with training_of_other_settings and test_of_other_settings); run the pipeline to train and test with"
+                              + " these settings\n"), "\(text)")
+        #expect(!text.contains("the test results on disk"), "\(text)")
+
+        let json = try #require(try JSONSerialization.jsonObject(with: table.jsonData()) as? [String: Any])
+        let rows = try #require(json["experiments"] as? [[String: Any]])
+        #expect(rows.map { $0["training_of_other_settings"] as? Bool } == [true, false])
+        #expect(rows[0]["kept_epoch"] as? Int == 2 && rows[0]["kept_val_accuracy"] as? Double == 0.8
+                && rows[0]["training_seconds"] as? Double == 12.5 && rows[0]["peak_memory_mb"] as? Double == 812.4, "\(rows[0])")
+        // Only a changed training: the kept checkpoint's legend goes with the shown ones.
+        let alone = ResultsTable([ResultsTable.Entry(experiment: "Exp_A", status: "stopped", settings: runs[0].settings, run: runs[0],
+                                                     trainingOfOtherSettings: true)])
+        #expect(!alone.text().contains("kept checkpoint: the weights"), "\(alone.text())")
+    }
+
     @Test func jsonHasEveryRowWithSnakeCaseKeys() throws {
         let json = try #require(try JSONSerialization.jsonObject(with: try Self.table().jsonData()) as? [String: Any])
         #expect(json["varying_settings"] as? [String] == ["optimizer.lr"])

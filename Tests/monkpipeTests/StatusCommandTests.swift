@@ -176,6 +176,31 @@ struct StatusCommandTests {
         #expect(show.stdout.contains("\nsettings changed since: the test results on disk are of other settings than the file's now"), "\(show)")
     }
 
+    /// One experiment's training setting changed (its epochs): show gave its old training's
+    /// kept checkpoint, time and memory as if current. The row withholds them and says why,
+    /// the other row is the validation choice; --json keeps them, marked.
+    @Test func showWithholdsATrainingOfOtherSettings() throws {
+        let project = try TinyProject("show-stale-training", perClass: 6, testPerClass: 2, epochs: 1, size: 16)
+        defer { project.cleanUp() }
+        try #require(try monkpipe(["run", project.spec, "--quiet"], in: project.url).status == 0)
+        let other = ["--set", "experiments.sgd.epochs=2"]
+        let json = try #require(try parseJSON(try monkpipe(["show", project.spec, "--json"] + other, in: project.url).stdout) as? [String: Any])
+        let rows = Dictionary(uniqueKeysWithValues: (json["experiments"] as? [[String: Any]] ?? []).map { ($0["experiment"] as? String ?? "", $0) })
+        #expect(rows["sgd"]?["status"] as? String == "not run, settings changed since")
+        #expect(rows["sgd"]?["training_of_other_settings"] as? Bool == true && rows["adam"]?["training_of_other_settings"] as? Bool == false)
+        #expect(rows["sgd"]?["kept_epoch"] as? Int == 1 && rows["sgd"]?["training_seconds"] as? Double != nil, "\(rows["sgd"] ?? [:])")
+        #expect(rows["sgd"]?["best"] as? Bool == false && rows["adam"]?["best"] as? Bool == true)
+
+        let show = try monkpipe(["show", project.spec] + other, in: project.url)
+        let lines = show.stdout.split(separator: "\n").map(String.init)
+        let sgd = try #require(lines.first { $0.contains(" sgd ") }, "\(show)")
+        #expect(sgd.contains("  not run, settings changed since  —"), "\(show)")
+        #expect(sgd.filter { $0 == "—" }.count == 6 && !sgd.contains("epoch") && !sgd.contains("MB") && !sgd.contains("%"), "\(show)")
+        let adam = try #require(lines.first { $0.contains(" adam ") }, "\(show)")
+        #expect(adam.hasPrefix("*") && adam.contains("epoch 1, val ") && adam.hasSuffix(" MB"), "\(show)")
+        #expect(show.stdout.contains("\nsettings changed since: the training on disk (kept checkpoint, training time, peak memory)"), "\(show)")
+    }
+
     /// experiment-state.json deleted (not damaged) while every stage is cached: status said
     /// `finished  tested` with no accuracy, show had no numbers for it, and a plain run wrote
     /// nothing. Status gives the accuracy of the cached test's metrics and says the state is
