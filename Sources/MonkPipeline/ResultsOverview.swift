@@ -10,11 +10,18 @@ public enum ResultsOverview {
     /// stage keys of the spec, not by what experiment-state.json last recorded, which a run of
     /// other settings or of only some stages leaves behind.
     public static func table(_ plan: Plan) -> ResultsTable {
+        overview(plan).table
+    }
+
+    /// `table`, and why each experiment whose experiment-state.json is there but cannot be
+    /// read is `unreadable` (the file, what is wrong, what to do), in plan order: both from one
+    /// read of each state, so the warnings `show` prints are those of its rows.
+    public static func overview(_ plan: Plan) -> (table: ResultsTable, unreadableStates: [String]) {
         let layout = WorkspaceLayout(plan: plan)
-        let statuses = PipelineRunner(plan: plan, console: Console(quiet: true, isTerminal: false)).experimentStatuses()
-        return ResultsTable(zip(plan.experiments, statuses).map { e, status in
-            let paths = layout.experiment(e.name)
-            let run = try? CompareStage.experimentRun(plan: plan, e, paths: paths)
+        let read = PipelineRunner(plan: plan, console: Console(quiet: true, isTerminal: false)).experimentStatusesAndStates()
+        let table = ResultsTable(zip(plan.experiments, read).map { e, read in
+            let status = read.status
+            let run = read.stored.state.flatMap { try? CompareStage.experimentRun(plan: plan, e, paths: layout.experiment(e.name), state: $0) }
             // Results of other settings than the file's now are not given as if they were
             // current: a test's until the experiment is finished, a training's (its kept
             // checkpoint, time and memory) until its train stage is cached (or ended) again.
@@ -22,10 +29,12 @@ public enum ResultsOverview {
                          testOfOtherSettings: status.state != .finished && run?.evaluation != nil,
                          trainingOfOtherSettings: !status.trained && run != nil)
         })
+        return (table, read.compactMap(\.stored.unreadable))
     }
 
     /// Why each experiment whose experiment-state.json is there but cannot be read is
-    /// `unreadable` (the file, what is wrong, what to do), in plan order.
+    /// `unreadable` (the file, what is wrong, what to do), in plan order: what `run` warns
+    /// with, read once after its stages (which may have written the states).
     public static func unreadableStates(_ plan: Plan) -> [String] {
         let layout = WorkspaceLayout(plan: plan)
         return plan.experiments.compactMap { ExperimentState.readForStatus(layout.experiment($0.name).state).unreadable }

@@ -44,7 +44,12 @@ func printWarnings(_ plan: Plan, file: String) {
 /// experiment-state.json is damaged, a folder or refused (a run whose stages are cached does
 /// not write it, and `show`'s table says only `unreadable`): the file, what is wrong, what to do.
 func warnUnreadableStates(_ plan: Plan) {
-    for why in ResultsOverview.unreadableStates(plan) {
+    warnUnreadableStates(ResultsOverview.unreadableStates(plan))
+}
+
+/// The warnings of `warnUnreadableStates` for states already read (`ResultsOverview.overview`).
+func warnUnreadableStates(_ unreadable: [String]) {
+    for why in unreadable {
         FileHandle.standardError.write(Data("warning: \(Console.printable(why))\n".utf8))
     }
 }

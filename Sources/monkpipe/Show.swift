@@ -23,12 +23,13 @@ struct Show: ParsableCommand {
 
     func run() throws {
         let plan = try loadPlan(file, settings)
-        let table = ResultsOverview.table(plan)
+        // One read of each experiment-state.json gives the rows and the warnings.
+        let (table, unreadable) = ResultsOverview.overview(plan)
         if output.json {
             print(String(decoding: try reportingErrors { try table.jsonData() }, as: UTF8.self))
         } else {
             print(table.text(), terminator: "")
         }
-        warnUnreadableStates(plan)
+        warnUnreadableStates(unreadable)
     }
 }

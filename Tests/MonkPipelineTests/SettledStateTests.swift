@@ -80,6 +80,29 @@ import Testing
         #expect(status.stateMissing == nil && status.keptEpoch == 1 && status.validationAccuracy == trained.training?.bestValAccuracy)
     }
 
+    /// `show` takes its rows and its warnings from one read of each experiment-state.json: a
+    /// damaged state and a folder are `unreadable` rows, and the warnings are the statuses'
+    /// words (those `run` warns with), in plan order.
+    @Test func showsWarningsAreThoseOfItsRows() throws {
+        let f = try PipelineFixture()
+        defer { f.remove() }
+        let spec = PipelineFixture.spec(epochs: 1)
+        try f.runner(spec).run()
+        try Data("{\"status\": ".utf8).write(to: f.paths("sgd").state)
+        try FileManager.default.removeItem(at: f.paths("adam").state)
+        try FileManager.default.createDirectory(at: f.paths("adam").state, withIntermediateDirectories: false)
+        let plan = try f.plan(spec)
+        let (table, warnings) = ResultsOverview.overview(plan)
+        let statuses = try f.runner(spec).experimentStatuses()
+        #expect(plan.experiments.map(\.name) == ["adam", "sgd"])
+        #expect(table.rows.map(\.status) == ["unreadable", "unreadable"])
+        #expect(statuses.map(\.state) == [.unreadable, .unreadable])
+        #expect(warnings == statuses.compactMap(\.error))
+        #expect(warnings == ResultsOverview.unreadableStates(plan))
+        #expect(warnings.count == 2 && warnings[0] == "cannot read \(f.paths("adam").state.path): it is a folder, not a file"
+                && warnings[1].hasPrefix("\(f.paths("sgd").state.path) is damaged ("), "\(warnings)")
+    }
+
     /// Without a test set the train stage is the experiment's last: `status` and `show` said
     /// "failed: training diverged …" for an experiment trained with the settings of the spec.
     @Test func withoutATestSetTheExperimentIsTrainedAgain() throws {

@@ -71,19 +71,31 @@ extension PipelineRunner {
     /// locks), without asking a scheduler: the one rule by which `status` and `show` say
     /// whether an experiment is finished, trained with its test not run, failed or unreadable.
     public func experimentStatuses() -> [ExperimentStatus] {
-        let decisions = currentDecisions()
-        return plan.experiments.map { experimentStatus($0, decisions: decisions, submissions: [], jobStates: [:]) }
+        experimentStatusesAndStates().map(\.status)
     }
+
+    /// `experimentStatuses`, each with the experiment-state.json it was decided on, read once:
+    /// `show` takes its rows and its warnings from that read.
+    func experimentStatusesAndStates() -> [(status: ExperimentStatus, stored: StoredState)] {
+        let decisions = currentDecisions()
+        return plan.experiments.map { e in
+            let stored = ExperimentState.readForStatus(layout.experiment(e.name).state)
+            return (experimentStatus(e, decisions: decisions, submissions: [], jobStates: [:], stored: stored), stored)
+        }
+    }
+
+    /// An experiment-state.json as `ExperimentState.readForStatus` read it.
+    typealias StoredState = (state: ExperimentState?, unreadable: String?)
 
     /// One experiment's state: `decisions` for the spec (empty without readable data), and the
     /// Slurm submissions with their jobs' states where the scheduler was asked.
     func experimentStatus(_ e: ExperimentPlan, decisions: [StageDecision], submissions: [SlurmSubmission],
-                          jobStates: [String: SlurmJobState]) -> ExperimentStatus {
+                          jobStates: [String: SlurmJobState], stored: StoredState? = nil) -> ExperimentStatus {
         func verdict(_ identity: String) -> StageDecision.Verdict? { decisions.first { $0.stage.identity == identity }?.verdict }
         let paths = ExperimentPaths(workspace: workspace, project: plan.project, experiment: e.name)
         // A state that is there but cannot be read is said, not taken for none (nor for a
         // finished experiment whose stages are cached: what reads the state fails on it).
-        let (state, unreadable) = ExperimentState.readForStatus(paths.state)
+        let (state, unreadable) = stored ?? ExperimentState.readForStatus(paths.state)
         let submission = submissions.first { $0.task(of: e.name) != nil }
         let task = submission?.task(of: e.name)
         let job = task.flatMap { jobStates[$0] }

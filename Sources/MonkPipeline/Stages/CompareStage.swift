@@ -22,7 +22,11 @@ enum CompareStage {
     }
 
     static func experimentRun(plan: Plan, _ e: ExperimentPlan, paths: ExperimentPaths) throws -> ExperimentRun {
-        let state = try ExperimentState.read(paths.state)
+        try experimentRun(plan: plan, e, paths: paths, state: ExperimentState.read(paths.state))
+    }
+
+    /// The run of `e` whose experiment-state.json holds `state` (read by the caller).
+    static func experimentRun(plan: Plan, _ e: ExperimentPlan, paths: ExperimentPaths, state: ExperimentState) throws -> ExperimentRun {
         let history = try DamagedFile.decodeJSON([EpochRecord].self, from: paths.historyJSON,
                                                  remedy: "run the pipeline with --force train/\(e.name) to train \(e.name) again")
         let predictionsURL = paths.storedPredictions
