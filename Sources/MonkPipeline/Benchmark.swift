@@ -25,6 +25,61 @@ public struct BenchMeasurement: Codable, Sendable, Equatable {
     public var cpu_ms_per_iter: Double?
     /// With `BenchSettings.profile`: where the timed steps' time went, op by op.
     public var profile: [BenchProfileRow]?
+    /// With `BenchSettings.versus`: which of the two settings this measurement is of
+    /// ("conv im2col", "products openblas").
+    public var setting: String?
+    /// With `BenchSettings.versus`, on the second setting's measurement: its steps against the
+    /// first setting's, pair by pair.
+    public var paired: BenchPairing?
+}
+
+/// Two settings timed in one process, their steps interleaved (A B, B A, A B, …), so that a
+/// machine whose speed drifts from minute to minute slows both alike: pair i is step i of each,
+/// run one right after the other. Ratios are this setting's time over the other's.
+public struct BenchPairing: Codable, Sendable, Equatable {
+    public var against: String
+    public var pairs: Int
+    /// Median over the pairs of (this step's wall time / the other's).
+    public var wall_ratio: Double
+    /// The same for CPU time of the process.
+    public var cpu_ratio: Double
+    /// Pairs in which this setting's step took less wall time.
+    public var faster_in: Int
+
+    /// The pairing of `times` against `other` (wall and CPU seconds, step by step).
+    static func of(_ times: [Double], _ cpu: [Double], against other: [Double], _ otherCPU: [Double], label: String) -> BenchPairing {
+        let wall = zip(times, other).map { $0 / $1 }
+        let cpuRatios = zip(cpu, otherCPU).map { $1 > 0 ? $0 / $1 : 1 }
+        return BenchPairing(against: label, pairs: wall.count, wall_ratio: median(wall), cpu_ratio: median(cpuRatios),
+                            faster_in: zip(times, other).filter { $0 < $1 }.count)
+    }
+
+    /// The middle value (the mean of the two middle ones for an even count).
+    static func median(_ xs: [Double]) -> Double {
+        let s = xs.sorted()
+        guard !s.isEmpty else { return .nan }
+        return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+    }
+}
+
+/// A setting `bench` can change between two steps of one network.
+public enum BenchVariant: Sendable, Equatable, CustomStringConvertible {
+    case conv(ConvAlgorithm)
+    case products(MatrixProducts)
+
+    public var description: String {
+        switch self {
+        case .conv(let c): return "conv \(c.rawValue)"
+        case .products(let p): return "products \(p.rawValue)"
+        }
+    }
+
+    func apply(to network: ClassifierNetwork) {
+        switch self {
+        case .conv(let c): network.useConvAlgorithm(c)
+        case .products(let p): network.useMatrixProducts(p)
+        }
+    }
 }
 
 /// Settings of a benchmark run. Training steps are forward + backward + SGD (momentum 0.9)
@@ -42,13 +97,27 @@ public struct BenchSettings: Sendable {
     public var matrixProducts: MatrixProducts
     /// Time every op of the timed steps (`BenchMeasurement.profile`).
     public var profile: Bool
+    /// A second setting of the same kind as one of the above, timed step by step against it in
+    /// the same process (`BenchMeasurement.paired`; with `profile`, each setting's own).
+    public var versus: BenchVariant?
 
     public init(size: Int = 128, batch: Int = 16, modes: [BenchMeasurement.Mode] = [.train, .infer],
                 warmup: Int = 3, iterations: Int = 8, threads: Int = 2, convAlgorithm: ConvAlgorithm = .automatic,
-                matrixProducts: MatrixProducts = .automatic, profile: Bool = false) {
+                matrixProducts: MatrixProducts = .automatic, profile: Bool = false, versus: BenchVariant? = nil) {
         self.size = size; self.batch = batch; self.modes = modes
         self.warmup = warmup; self.iterations = iterations; self.threads = threads
         self.convAlgorithm = convAlgorithm; self.matrixProducts = matrixProducts; self.profile = profile
+        self.versus = versus
+    }
+
+    /// The settings a run times: the one given, then `versus` (which replaces the given
+    /// setting of its kind).
+    var variants: [BenchVariant?] {
+        switch versus {
+        case nil: return [nil]
+        case .conv?: return [.conv(convAlgorithm), versus]
+        case .products?: return [.products(matrixProducts), versus]
+        }
     }
 }
 
@@ -92,31 +161,55 @@ public enum Benchmark {
                     _ = network.forward(x, ctx)
                 }
             }
-            for i in 0..<s.warmup { progress("\(mode.rawValue) warm-up \(i + 1)/\(s.warmup)"); try step() }
-            let profile = s.profile ? OpProfile() : nil
-            ctx.profile = profile
+            // With two settings, each warm-up and each timed round runs one step of both, in
+            // the order A B, then B A, and so on: a drift of the machine's speed over a few
+            // steps then costs both alike.
+            let variants = s.variants
+            func steps(_ round: Int, _ body: (Int) throws -> Void) rethrows {
+                for v in (round % 2 == 0 ? Array(variants.indices) : variants.indices.reversed()) {
+                    variants[v]?.apply(to: network)
+                    try body(v)
+                }
+            }
+            for i in 0..<s.warmup {
+                progress("\(mode.rawValue) warm-up \(i + 1)/\(s.warmup)")
+                try steps(i) { _ in try step() }
+            }
+            let profiles = variants.map { _ in s.profile ? OpProfile() : nil }
             defer { ctx.profile = nil }
-            var times: [Double] = [], cpuTimes: [Double] = []
+            var times = [[Double]](repeating: [], count: variants.count), cpuTimes = times
             for i in 0..<s.iterations {
                 progress("\(mode.rawValue) iteration \(i + 1)/\(s.iterations)")
-                let t0 = DispatchTime.now().uptimeNanoseconds, c0 = OpProfile.processCPUSeconds()
-                try step()
-                times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
-                cpuTimes.append(OpProfile.processCPUSeconds() - c0)
+                try steps(i) { v in
+                    ctx.profile = profiles[v]
+                    let t0 = DispatchTime.now().uptimeNanoseconds, c0 = OpProfile.processCPUSeconds()
+                    try step()
+                    times[v].append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
+                    cpuTimes[v].append(OpProfile.processCPUSeconds() - c0)
+                }
             }
-            let median = times.sorted()[times.count / 2]
-            // A training step costs forward + backward ≈ 3× forward (backward computes both
-            // dX and dW): the same convention as docs/FACTS.md's "≈ 2.93× forward".
-            let flops = flopsPerImage * Double(s.batch) * (mode == .train ? 3 : 1)
-            out.append(BenchMeasurement(mode: mode, model: name, size: s.size, batch: s.batch,
-                                        images_per_s: Double(s.batch) / median,
-                                        gflops: flops / median / 1e9,
-                                        peak_rss_mb: PeakMemory.megabytes, blas_kernel: BLAS.kernel,
-                                        matrix_products: MatrixProducts.kernelName(s.matrixProducts),
-                                        threads: s.threads, ms_per_iter: median * 1000,
-                                        cpu_ms_per_iter: cpuTimes.sorted()[cpuTimes.count / 2] * 1000,
-                                        profile: profile.map { BenchProfileRow.rows($0, steps: times, cpu: cpuTimes) }))
+            for v in variants.indices {
+                let median = times[v].sorted()[times[v].count / 2]
+                // A training step costs forward + backward ≈ 3× forward (backward computes both
+                // dX and dW): the same convention as docs/FACTS.md's "≈ 2.93× forward".
+                let flops = flopsPerImage * Double(s.batch) * (mode == .train ? 3 : 1)
+                var products = s.matrixProducts
+                if case .products(let p)? = variants[v] { products = p }
+                out.append(BenchMeasurement(mode: mode, model: name, size: s.size, batch: s.batch,
+                                            images_per_s: Double(s.batch) / median,
+                                            gflops: flops / median / 1e9,
+                                            peak_rss_mb: PeakMemory.megabytes, blas_kernel: BLAS.kernel,
+                                            matrix_products: MatrixProducts.kernelName(products),
+                                            threads: s.threads, ms_per_iter: median * 1000,
+                                            cpu_ms_per_iter: cpuTimes[v].sorted()[cpuTimes[v].count / 2] * 1000,
+                                            profile: profiles[v].map { BenchProfileRow.rows($0, steps: times[v], cpu: cpuTimes[v]) },
+                                            setting: variants[v]?.description,
+                                            paired: v == 0 ? nil : BenchPairing.of(times[v], cpuTimes[v], against: times[0], cpuTimes[0],
+                                                                                   label: variants[0]?.description ?? "")))
+            }
         }
+        // Leave the network as the settings say, whatever ran last.
+        if let first = s.variants.first, let setting = first { setting.apply(to: network) }
         return out
     }
 }

@@ -6,7 +6,7 @@ import MonkPipeline
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure training (forward + backward + SGD step) and inference images/s and GFLOP/s.",
-        discussion: "Median of --iterations timed steps after --warmup untimed ones; random data, 2 classes. Compare with benchmarks/torch_baseline.py (PyTorch) run right before or after on the same machine.")
+        discussion: "Median of --iterations timed steps after --warmup untimed ones; random data, 2 classes. Compare with benchmarks/torch_baseline.py (PyTorch) run right before or after on the same machine. --versus-conv or --versus-products times a second setting in the same process, step by step against the first, for a ratio a busy machine's drift does not decide.")
 
     @Option(name: .long, help: "Network (see `monkpipe models`).")
     var model = Architecture.resnet18_v1
@@ -28,6 +28,10 @@ struct Bench: ParsableCommand {
     var conv = ConvAlgorithm.automatic
     @Option(name: .long, help: "1x1 convolutions' forward products: automatic (monkpipe's own AVX-512 kernel where it is faster, on CPUs that have AVX-512; OpenBLAS elsewhere) or openblas (OpenBLAS for all, to compare).")
     var products = MatrixProducts.automatic
+    @Option(name: .long, help: ArgumentHelp("Also time the steps with this --conv setting, in the same process, its steps interleaved with the others' (A B, B A, …), and print the paired ratio (with --profile, each setting's profile).", valueName: "conv"))
+    var versusConv: ConvAlgorithm?
+    @Option(name: .long, help: ArgumentHelp("Also time the steps with this --products setting, interleaved the same way.", valueName: "products"))
+    var versusProducts: MatrixProducts?
     @Flag(name: .long, help: "Also time every op of the timed steps and print where the time goes (by kind, then by layer shape).")
     var profile = false
     @Flag(name: .long, help: "One JSON object per measurement.")
@@ -37,7 +41,16 @@ struct Bench: ParsableCommand {
         guard (size ?? 128) >= 16, batch >= 1, iterations >= 1, warmup >= 0, threads >= 1 else {
             throw ValidationError("--size ≥ 16, --batch ≥ 1, --iterations ≥ 1, --warmup ≥ 0, --threads ≥ 1")
         }
+        if versusConv != nil || versusProducts != nil {
+            guard versusConv == nil || versusProducts == nil else {
+                throw ValidationError("give one of --versus-conv and --versus-products: a pairing compares two settings that differ in one thing")
+            }
+            guard data == nil, kernels == nil else { throw ValidationError("--versus-conv and --versus-products compare a network's steps, not --data or --kernels") }
+        }
     }
+
+    /// The second setting of a paired run.
+    var versus: BenchVariant? { versusConv.map(BenchVariant.conv) ?? versusProducts.map(BenchVariant.products) }
 
     func run() throws {
         if let kernels {
@@ -55,7 +68,7 @@ struct Bench: ParsableCommand {
             if json { printJSON(r) } else { print(r.summary) }
             return
         }
-        let settings = BenchSettings(size: size ?? 128, batch: batch, modes: mode.modes, warmup: warmup, iterations: iterations, threads: threads, convAlgorithm: conv, matrixProducts: products, profile: profile)
+        let settings = BenchSettings(size: size ?? 128, batch: batch, modes: mode.modes, warmup: warmup, iterations: iterations, threads: threads, convAlgorithm: conv, matrixProducts: products, profile: profile, versus: versus)
         let results = try reportingErrors {
             try Benchmark.run(model: model, settings: settings, progress: json ? { _ in } : { FileHandle.standardError.write(Data("\r\($0)   ".utf8)) })
         }
@@ -64,8 +77,13 @@ struct Bench: ParsableCommand {
             if json { printJSON(r) } else {
                 print(String(format: "%@ %@ %dpx batch %d: %.1f images/s, %.1f GFLOP/s, %.0f ms/iter (CPU %.0f ms), peak RSS %.0f MB, BLAS kernel %@, 1x1 products %@, %d threads",
                              r.mode.rawValue, r.model, r.size, r.batch, r.images_per_s, r.gflops, r.ms_per_iter, r.cpu_ms_per_iter ?? 0,
-                             r.peak_rss_mb, r.blas_kernel, r.matrix_products ?? "openblas", r.threads))
+                             r.peak_rss_mb, r.blas_kernel, r.matrix_products ?? "openblas", r.threads)
+                      + (r.setting.map { ", \($0)" } ?? ""))
                 if let rows = r.profile { print(BenchProfileRow.table(rows)) }
+                if let p = r.paired, let this = r.setting {
+                    print(String(format: "  %@ / %@, step by step over %d pairs: wall %.3f, CPU %.3f (medians of the pairs' ratios); faster in %d of %d",
+                                 this, p.against, p.pairs, p.wall_ratio, p.cpu_ratio, p.faster_in, p.pairs))
+                }
             }
         }
     }
