@@ -68,17 +68,22 @@ struct StageDecider {
     func decide(_ s: PlannedStage) -> StageDecision {
         if let why = s.blockedBy { return StageDecision(stage: s, verdict: .cannotRun(why)) }
         if let target = forcedBy(s) { return StageDecision(stage: s, verdict: .runs(because: "--force \(target) was given")) }
+        var replaced = false
         switch cache.lookup(s.key) {
         case .complete(let record):
             if s.kind == .load || isHere(record, s) {
                 return StageDecision(stage: s, verdict: .cached)
             }
             return StageDecision(stage: s, verdict: .cachedElsewhere(cache.directory(of: record).path))
+        case .damaged where trainedSinceWithOtherSettings(s):
+            replaced = true
         case .damaged(let why) where s.kind == .train:
             // Training again may take hours: the user chooses, nothing is dropped in silence.
             return StageDecision(stage: s, verdict: .cannotRun("\(why); run with --force \(s.identity) to train it again"))
         case .damaged(let why):
             return StageDecision(stage: s, verdict: .runs(because: "its cached result is damaged: \(why)"))
+        case .replaced:
+            replaced = true
         case .absent:
             if let old = legacy?.usable(s) { return StageDecision(stage: s, verdict: .carriedOver(old)) }
         }
@@ -96,9 +101,22 @@ struct StageDecider {
             s.formerLocations[name] == nil || last.values?[name]?.contains(KeyLocations.byContent) == true
         }
         if changed.isEmpty {
+            if replaced {
+                return StageDecision(stage: s, verdict: .runs(because: "a run with other settings has written its folder since it completed"))
+            }
             return StageDecision(stage: s, verdict: .runs(because: "its last run did not complete (or its outputs were deleted)"))
         }
         return StageDecision(stage: s, verdict: .runs(because: InputChanges(old: last, new: s.inputs, names: changed).description))
+    }
+
+    /// Whether the experiment folder of train stage `s` holds a training of other settings,
+    /// begun after `s` completed (stopped or finished): its resume checkpoint, which carries
+    /// its own checksum, names another stage key. Its outputs then differ from `s`'s record
+    /// without being damaged.
+    func trainedSinceWithOtherSettings(_ s: PlannedStage) -> Bool {
+        guard s.kind == .train, let e = s.experiment,
+              let point = ResumePoint.read(layout.experiment(e).resume) else { return false }
+        return point.stageKey != s.key.hex && point.stageKey != legacy?.formerKey(s)?.hex
     }
 
     /// The point an interrupted train stage with this key (or the key a format-1 monkpipe gave

@@ -60,6 +60,10 @@ public enum CacheLookup: Equatable, Sendable {
     case complete(StageRecord)
     /// The record or an output exists but is damaged; the sentence names the file.
     case damaged(String)
+    /// The outputs in the record's folder are now those of another completed run of other
+    /// settings (a run with `--set data.limit=200`, or with the spec changed and changed back,
+    /// wrote the experiment folder since): nothing is damaged, but the stage has to run again.
+    case replaced
 }
 
 /// The stage cache on disk: completed records by key, and the latest inputs per project and
@@ -123,10 +127,28 @@ public struct StageCache: Sendable {
             return .absent
         }
         guard let recorded = rec.outputChecksums else { return .complete(rec) }
-        for (file, now) in StageRecord.checksums(of: rec.outputs, in: dir).sorted(by: { $0.key < $1.key }) where recorded[file] != now {
-            return .damaged("\(dir.appendingPathComponent(file).path) is damaged (its checksum is not the one recorded when \(rec.identity) completed)")
+        let differing = StageRecord.checksums(of: rec.outputs, in: dir).filter { recorded[$0.key] != $0.value }
+        guard let file = differing.keys.sorted().first else { return .complete(rec) }
+        if isReplaced(rec, differing: differing, in: dir) { return .replaced }
+        return .damaged("\(dir.appendingPathComponent(file).path) is damaged (its checksum is not the one recorded when \(rec.identity) completed)")
+    }
+
+    /// Whether every output of `rec` that differs from its record is, byte for byte, the
+    /// output of one other completed record in the same folder: a later run with other
+    /// settings wrote the folder (one experiment folder holds the last run's outputs). A
+    /// flipped byte or a truncated file matches no record and stays damaged.
+    func isReplaced(_ rec: StageRecord, differing: [String: String?], in dir: URL) -> Bool {
+        let folder = dir.standardizedFileURL.path
+        let files = (try? FileManager.default.contentsOfDirectory(at: root.appendingPathComponent("stages"),
+                                                                   includingPropertiesForKeys: nil)) ?? []
+        for url in files where url.pathExtension == "json" && url.deletingPathExtension().lastPathComponent != rec.key.hex {
+            guard let data = try? Data(contentsOf: url),
+                  let other = try? JSONDecoder().decode(StageRecord.self, from: data),
+                  other.kind == rec.kind, other.outsideWorkspace == nil, let sums = other.outputChecksums,
+                  directory(of: other).standardizedFileURL.path == folder else { continue }
+            if differing.allSatisfy({ file, now in now != nil && sums[file] == now }) { return true }
         }
-        return .complete(rec)
+        return false
     }
 
     /// The inputs of the last completed run of `identity` in `project`.
