@@ -21,6 +21,22 @@ struct DocumentedContractsTests {
         #expect(!p.exists("workspace/tiny/sgd/experiment-state.json"), "the held experiment is not touched")
     }
 
+    /// `monkpipe --help` lists every exit status the README's table gives; it left out 4
+    /// (refused: another project's report in the comparison's folder).
+    @Test func helpListsEveryExitStatus() throws {
+        let r = try monkpipe(["--help"], in: URL(fileURLWithPath: NSTemporaryDirectory()))
+        #expect(r.status == 0, "\(r)")
+        let help = r.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        let meanings: [Int32: String] = [
+            0: "0 success", ExitStatus.failure: "1 a stage or command failed", ExitStatus.badSpec: "2 the spec file is invalid",
+            ExitStatus.locked: "3 another run holds the experiment's lock",
+            ExitStatus.refused: "4 refused before anything ran (the comparison's folder holds another project's report)",
+            ExitStatus.usage: "64 bad command-line usage", ExitStatus.interrupted: "130 interrupted (Ctrl-C)"]
+        for (status, meaning) in meanings.sorted(by: { $0.key < $1.key }) {
+            #expect(help.contains(meaning), "exit \(status) is not explained in --help:\n\(r.stdout)")
+        }
+    }
+
     /// `validate --json`: one JSON line per file, the errors of a bad one (with position and
     /// suggestion) as JSON, the plan of a good one with the YAML's key spelling.
     @Test func validateJSONForGoodAndBadSpecs() throws {
