@@ -26,7 +26,9 @@ struct Infer: ParsableCommand {
             let trained = try model.load(console: console)
             // Before the predictions, so a reader knows how each was decided (JSON rows carry the threshold).
             console.info("decision: \(trained.decision.summary)")
-            let files = ExperimentInference.imageFiles(inputs.map { URL(fileURLWithPath: $0) })
+            let (files, notRead) = ExperimentInference.imageFiles(inputs.map { URL(fileURLWithPath: $0) })
+            // Named, not dropped in silence: a folder of 1,000 files that predicts 998 says why.
+            if let line = ExperimentInference.notReadSummary(notRead) { console.warning(line) }
             guard !files.isEmpty else { throw PipelineError.invalid("no images found in \(inputs.joined(separator: ", "))") }
             let rows = try ExperimentInference.infer(trained, images: files, console: console)
             if let output {

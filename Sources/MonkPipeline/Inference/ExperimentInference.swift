@@ -34,23 +34,56 @@ public struct InferenceRow: Codable, Sendable, Equatable {
 public enum ExperimentInference {
     static let imageExtensions: Set<String> = ["jpg", "jpeg", "png", "jpe"]
 
-    /// The image files named, with folders expanded (recursively, sorted).
-    public static func imageFiles(_ inputs: [URL]) -> [URL] {
+    /// The image files named, with folders expanded (recursively, sorted), and what the
+    /// folders hold that is not read: hidden entries (the name starts with a dot, as the load
+    /// stage leaves them out: `._x.jpeg`, `.DS_Store`) and files whose extension is not an
+    /// image's. A file named on its own is always read.
+    public static func imageFiles(_ inputs: [URL]) -> (files: [URL], notRead: [UnusedEntry]) {
         var out: [URL] = []
+        var notRead: [UnusedEntry] = []
         for url in inputs {
             var isDir: ObjCBool = false
-            if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir), isDir.boolValue {
-                let e = FileManager.default.enumerator(at: url, includingPropertiesForKeys: nil)
-                var found: [URL] = []
-                while let f = e?.nextObject() as? URL {
-                    if imageExtensions.contains(f.pathExtension.lowercased()) { found.append(f) }
-                }
-                out += found.sorted { $0.path < $1.path }
-            } else {
+            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir), isDir.boolValue else {
                 out.append(url)
+                continue
             }
+            let e = FileManager.default.enumerator(at: url, includingPropertiesForKeys: [.isDirectoryKey])
+            var found: [URL] = []
+            while let f = e?.nextObject() as? URL {
+                let path = f.path
+                let folder = (try? f.resourceValues(forKeys: [.isDirectoryKey]))?.isDirectory == true
+                if f.lastPathComponent.hasPrefix(".") {
+                    if folder { e?.skipDescendants() }
+                    notRead.append(UnusedEntry(path: path + (folder ? "/" : ""), reason: "hidden (the name starts with a dot)"))
+                } else if !folder {
+                    if imageExtensions.contains(f.pathExtension.lowercased()) {
+                        found.append(f)
+                    } else {
+                        notRead.append(UnusedEntry(path: path, reason: "not an image file name (.jpg, .jpeg, .jpe, .png)"))
+                    }
+                }
+            }
+            out += found.sorted { $0.path < $1.path }
         }
-        return out
+        return (out, notRead.sorted { $0.path < $1.path })
+    }
+
+    /// One line naming what `imageFiles` left out of the folders, by reason (the first 10 of
+    /// each), or nil when nothing was.
+    public static func notReadSummary(_ entries: [UnusedEntry]) -> String? {
+        guard !entries.isEmpty else { return nil }
+        var reasons: [String] = []
+        var byReason: [String: [String]] = [:]
+        for e in entries {
+            if byReason[e.reason] == nil { reasons.append(e.reason) }
+            byReason[e.reason, default: []].append(e.path)
+        }
+        let parts = reasons.sorted().map { reason -> String in
+            let paths = byReason[reason] ?? []
+            let shown = paths.prefix(10).joined(separator: ", ")
+            return "\(reason): \(shown)\(paths.count > 10 ? " and \(paths.count - 10) more" : "")"
+        }
+        return "not read, \(entries.count) \(entries.count == 1 ? "entry" : "entries") of the folders given: " + parts.joined(separator: "; ")
     }
 
     /// Each image's probabilities and the class `model.decision` picks from them.
