@@ -9,8 +9,8 @@ struct GC: ParsableCommand {
         commandName: "gc",
         abstract: "Delete cache entries (stage records, load results, pixels) that no current stage of the given pipelines uses.",
         discussion: """
-        Give every pipeline file that shares the workspace: what none of them uses is deleted
-        (it is recomputed if an older spec runs again). Trained models, test results and
+        Give every pipeline file that shares the workspace: what none of them uses is deleted \
+        (it is recomputed if an older spec runs again). Trained models, test results and \
         reports in the experiment folders are never touched.
         """)
 
