@@ -44,5 +44,14 @@ struct InferFolderTests {
         let json = try monkpipe(["infer", "--experiment", p.experiment("sgd").path, "in", "--json"], in: p.url)
         #expect(json.status == 0 && json.stdout.split(separator: "\n").count == 2, "\(json)")
         #expect(json.stderr.contains("warning: not read, 4 entries"), "\(json)")
+
+        // evaluate wants class folders: loose images say so, and what was not read.
+        try fm.createDirectory(at: p.dir.path("loose"), withIntermediateDirectories: true)
+        try fm.copyItem(at: normal.appendingPathComponent(image), to: p.dir.path("loose/a.jpeg"))
+        let loose = try monkpipe(["evaluate", "--experiment", p.experiment("sgd").path, "--data", "loose"], in: p.url)
+        #expect(loose.status == 1, "\(loose)")
+        #expect(loose.stderr.contains("error: \(p.dir.path("loose").path) has no images in class folders: evaluate expects one sub-folder per class, named as the model's classes (NORMAL/, PNEUMONIA/), with the images inside (not read: "), "\(loose)")
+        #expect(loose.stderr.contains("a.jpeg: a file beside the class folders"), "\(loose)")
+        #expect(!loose.stderr.contains("has no images\n") && !loose.stdout.contains("evaluating"), "\(loose)")
     }
 }

@@ -117,6 +117,11 @@ public enum ExperimentInference {
     public static func evaluate(_ model: TrainedModel, data: URL, console: Console) throws -> Evaluation {
         let classes = model.predictor.info.classes
         let ds = try Dataset.load(root: data, layout: .folderPerClass, classes: classes)
+        // "the test set has no images" after a progress bar said nothing of where they should be.
+        guard !ds.items.isEmpty else {
+            let beside = ds.unused.isEmpty ? "" : " (not read: \(ds.unused.prefix(5).map(\.description).joined(separator: "; "))\(ds.unused.count > 5 ? "; …" : ""))"
+            throw PipelineError.invalid("\(data.path) has no images in class folders: evaluate expects one sub-folder per class, named as the model's classes (\(classes.map { $0 + "/" }.joined(separator: ", "))), with the images inside\(beside)")
+        }
         let files = ds.items.map { ds.url(of: $0) }
         let bar = console.progress("evaluating", total: files.count, unit: "img")
         let probs = try model.predictor.probabilities(files, progress: bar)
