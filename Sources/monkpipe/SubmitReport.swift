@@ -10,7 +10,11 @@ enum SubmitReport {
         case .dryRun(let r):
             if json { printJSON(SubmissionJSON(r, dryRun: true)); return }
             print("dry run: scripts written to \(r.directory); would run:")
-            for c in r.commands { print("  " + ShellWords.join(c).replacingOccurrences(of: "'<", with: "<").replacingOccurrences(of: ">'", with: ">")) }
+            // A word naming a job not submitted yet (`--dependency=afterok:<load job>`) is shown
+            // as it is: quoting it whole left `'--dependency=afterok:<load job>` with one quote.
+            for c in r.commands {
+                print("  " + c.map { $0.contains("<load job>") || $0.contains("<experiments job>") ? $0 : ShellWords.quote($0) }.joined(separator: " "))
+            }
         case .submitted(let r):
             if json { printJSON(SubmissionJSON(r, dryRun: false)); return }
             print("submitted to Slurm (scripts and logs in \(r.directory)):")

@@ -6,6 +6,25 @@ import Testing
 
 @Suite("monkpipe submit --set")
 struct SubmitSettingsTests {
+    /// A dry run prints the sbatch commands it would run, a job not submitted yet by its
+    /// role. The dependency word was printed `'--dependency=afterok:<load job>`, one quote
+    /// left open, as if the rest of the line were one argument.
+    @Test func slurmDryRunPrintsEachCommandAsItWouldRun() throws {
+        let project = try TinyProject("submit-dry", perClass: 4, testPerClass: 2, epochs: 1, experiments: "  sgd: {}\n")
+        defer { project.cleanUp() }
+        let r = try monkpipe(["submit", project.spec, "--slurm", "--dry-run"], in: project.url)
+        try #require(r.status == 0, "\(r)")
+        let lines = r.stdout.split(separator: "\n").map(String.init).filter { $0.hasPrefix("  sbatch ") }
+        try #require(lines.count == 3, "\(r)")
+        let first = try #require(r.stdout.split(separator: "\n").first.map(String.init))
+        let prefix = "dry run: scripts written to ", suffix = "; would run:"
+        try #require(first.hasPrefix(prefix) && first.hasSuffix(suffix), "\(r)")
+        let directory = String(first.dropFirst(prefix.count).dropLast(suffix.count))
+        #expect(lines[0] == "  sbatch --parsable \(directory)/load.sbatch", "\(r)")
+        #expect(lines[1] == "  sbatch --parsable --dependency=afterok:<load job> --kill-on-invalid-dep=yes \(directory)/experiments.sbatch", "\(r)")
+        #expect(lines[2] == "  sbatch --parsable --dependency=afterok:<experiments job> --kill-on-invalid-dep=yes \(directory)/compare.sbatch", "\(r)")
+    }
+
     @Test func slurmJobsRunTheSubmittedSettings() throws {
         // The file says one epoch; the submission says two.
         let project = try TinyProject("submit-set", perClass: 4, testPerClass: 2, epochs: 1, experiments: "  sgd: {}\n")
