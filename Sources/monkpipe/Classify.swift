@@ -33,7 +33,7 @@ struct Classify: ParsableCommand {
     var raw = false
     @Flag(name: .long, help: "One JSON object per image.")
     var json = false
-    @Argument(help: "Image files.")
+    @Argument(help: "Image files or folders (searched through their sub-folders for .jpg, .jpeg, .jpe and .png files, as infer does).")
     var images: [String]
 
     func validate() throws {
@@ -48,8 +48,14 @@ struct Classify: ParsableCommand {
         let results = try reportingErrors {
             let labels = try labels.map { try ImageClassifier.readLabels(URL(fileURLWithPath: $0)) }
             let prep: ClassifyPreprocessing? = resizeShorter.map { .resizeShorterThenCrop(resize: $0, crop: crop!) }
+            // Folders as infer reads them: hidden entries left out, what is not read named.
+            let (files, notRead) = ExperimentInference.imageFiles(images.map { URL(fileURLWithPath: $0) })
+            if let line = ExperimentInference.notReadSummary(notRead) {
+                FileHandle.standardError.write(Data("warning: \(Console.printable(line))\n".utf8))
+            }
+            guard !files.isEmpty else { throw PipelineError.invalid("no images found in \(images.joined(separator: ", "))") }
             return try ImageClassifier.classify(model: model, weights: URL(fileURLWithPath: weights), labels: labels, top: top,
-                                                raw: raw, images: images.map { URL(fileURLWithPath: $0) }, preprocessing: prep)
+                                                raw: raw, images: files, preprocessing: prep)
         }
         for r in results {
             if json { printJSON(r); continue }

@@ -2,7 +2,7 @@
 // entries are left out (`._x.jpeg`, the resource fork macOS writes beside every file on some
 // disks, is not an image and stopped the whole command), and everything left out is named
 // (a notes.txt or a .DS_Store was dropped in silence, so 998 predictions for 1,000 files
-// came without a word).
+// came without a word). `classify` reads folders the same way.
 import Foundation
 import Testing
 
@@ -53,5 +53,22 @@ struct InferFolderTests {
         #expect(loose.stderr.contains("error: \(p.dir.path("loose").path) has no images in class folders: evaluate expects one sub-folder per class, named as the model's classes (NORMAL/, PNEUMONIA/), with the images inside (not read: "), "\(loose)")
         #expect(loose.stderr.contains("a.jpeg: a file beside the class folders"), "\(loose)")
         #expect(!loose.stderr.contains("has no images\n") && !loose.stdout.contains("evaluating"), "\(loose)")
+
+        // classify takes the same folder as infer (it refused one: "cannot read file: is a
+        // folder, not a regular file"): the same two images, in the same order, each with the
+        // lines it gets when named on its own, and the same warning.
+        let checkpoint = p.experiment("sgd").appendingPathComponent("output/models/best.safetensors").path
+        let folder = try monkpipe(["classify", "--weights", checkpoint, "--top", "2", "in"], in: p.url)
+        try #require(folder.status == 0, "\(folder)")
+        let files = try monkpipe(["classify", "--weights", checkpoint, "--top", "2", "in/a.jpeg", "in/sub/b.JPG"], in: p.url)
+        try #require(files.status == 0, "\(files)")
+        #expect(folder.stdout == files.stdout, "\(folder)\n\(files)")
+        #expect(folder.stdout.split(separator: "\n").filter { !$0.hasPrefix(" ") }.map { URL(fileURLWithPath: String($0)).lastPathComponent }
+                == ["a.jpeg", "b.JPG"], "\(folder)")
+        #expect(folder.stderr.split(separator: "\n").filter { $0.hasPrefix("warning: ") }.map(String.init) == [line], "\(folder)")
+        try p.dir.write("no images here\n", to: "none/notes.txt")
+        let empty = try monkpipe(["classify", "--weights", checkpoint, "none"], in: p.url)
+        #expect(empty.status == 1 && empty.stderr.contains("error: no images found in none"), "\(empty)")
+        #expect(empty.stderr.contains("warning: not read, 1 entry of the folders given: not an image file name"), "\(empty)")
     }
 }
