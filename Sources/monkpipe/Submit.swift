@@ -17,6 +17,8 @@ enum SchedulerKind: String, EnumerableFlag {
 struct Submit: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Submit a pipeline's experiments to a cluster (Slurm or Kubernetes).",
+        // ArgumentParser prints an exclusive flag as two required ones ("--slurm --kubernetes").
+        usage: "monkpipe submit <file> (--slurm | --kubernetes) [<options>]",
         discussion: """
         Only what is not cached is submitted: the load stage, the experiments with a stage left, \
         the comparison. Jobs run `monkpipe run FILE --stage load`, `--experiment NAME` and \

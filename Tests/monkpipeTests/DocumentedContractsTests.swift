@@ -37,6 +37,16 @@ struct DocumentedContractsTests {
         }
     }
 
+    /// `submit` needs one of --slurm and --kubernetes: its usage line says so (ArgumentParser's
+    /// own read "--slurm --kubernetes", as if both were needed).
+    @Test func submitUsageOffersEitherScheduler() throws {
+        let r = try monkpipe(["submit", "--help"], in: URL(fileURLWithPath: NSTemporaryDirectory()))
+        #expect(r.status == 0, "\(r)")
+        #expect(r.stdout.contains("USAGE: monkpipe submit <file> (--slurm | --kubernetes) [<options>]"), "\(r.stdout)")
+        let neither = try monkpipe(["submit", "x.yaml"], in: URL(fileURLWithPath: NSTemporaryDirectory()))
+        #expect(neither.status == 64, "\(neither)")
+    }
+
     /// `validate --json`: one JSON line per file, the errors of a bad one (with position and
     /// suggestion) as JSON, the plan of a good one with the YAML's key spelling.
     @Test func validateJSONForGoodAndBadSpecs() throws {
