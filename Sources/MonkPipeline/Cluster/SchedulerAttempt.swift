@@ -76,20 +76,13 @@ public struct SchedulerAttempt: Codable, Sendable, Equatable {
         var held: [Held] = []
         for (name, paths) in experiments {
             let lock = try RunLock(paths.attemptLock)
-            let me = SchedulerAttempt(failures: failures, retries: retries, host: hostName(),
+            let me = SchedulerAttempt(failures: failures, retries: retries, host: RunLock.hostName(),
                                       pid: getpid(), started: ISO8601DateFormatter().string(from: Date()),
                                       job: read(paths)?.job)
             try AtomicFile.writeJSON(me, to: paths.attempt)
             held.append(Held(experiment: name, paths: paths, record: me, lock: lock))
         }
         return held
-    }
-
-    /// The pod's name, as a pod's host name is (gethostname: no name lookup).
-    static func hostName() -> String {
-        var name = [CChar](repeating: 0, count: 256)
-        gethostname(&name, 255)
-        return String(cString: name)
     }
 
     /// A recorded attempt of the running process, with its lock.

@@ -72,14 +72,20 @@ public final class RunLock {
         self.url = url
         self.fd = fd
         self.tookOverFrom = previous
-        var host = [CChar](repeating: 0, count: 256)
-        gethostname(&host, 255)
-        let me = Holder(pid: getpid(), host: String(cString: host),
+        let me = Holder(pid: getpid(), host: RunLock.hostName(),
                         started: ISO8601DateFormatter().string(from: Date()), command: command)
         if let data = try? JSONEncoder().encode(me) {
             ftruncate(fd, 0)
             data.withUnsafeBytes { _ = pwrite(fd, $0.baseAddress!, $0.count, 0) }
         }
+    }
+
+    /// This machine's host name (gethostname: no name lookup), as lock holders and scheduler
+    /// attempts record it; in a Kubernetes pod, the pod's name.
+    static func hostName() -> String {
+        var name = [CChar](repeating: 0, count: 256)
+        gethostname(&name, 255)
+        return String(cString: name)
     }
 
     /// Whether `fd` is still the file at `path` (same device and inode).
