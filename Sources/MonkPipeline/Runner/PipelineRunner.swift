@@ -59,10 +59,16 @@ public final class PipelineRunner {
     /// part of the pipeline is refused, so no experiment trains for a comparison that cannot
     /// be written.
     public func stages() throws -> (sources: DataSources, weights: [String: URL], stages: [PlannedStage]) {
+        try checkOptionsAndComparison()
+        return try plannedStages()
+    }
+
+    /// What `stages()` checks before it reads anything: the selection and the `--force`
+    /// targets name what the spec has, and the comparison's folder is not another project's.
+    private func checkOptionsAndComparison() throws {
         try options.selection.validate(against: plan)
         for target in options.force { try target.validate(against: plan) }
         try layout.claimComparison()
-        return try plannedStages()
     }
 
     /// `stages()` without the comparison's claim, for `status`, which writes nothing and
@@ -93,15 +99,13 @@ public final class PipelineRunner {
         // fail or the pod be killed, the data's listing and the load included; not for a
         // selection or a comparison that refuses the run (no retry follows those).
         // (A --force naming nothing exits 64, which the Job does not retry: checked first too.)
+        try checkOptionsAndComparison()
         let selection = options.selection
-        try selection.validate(against: plan)
-        for target in options.force { try target.validate(against: plan) }
-        try layout.claimComparison()
         let runsExperiments = selection.kinds.isEmpty || selection.kinds.contains(.train) || selection.kinds.contains(.test)
         let covered = !runsExperiments ? [] : selection.experiments.isEmpty ? plan.experiments.map(\.name) : selection.experiments
         let attempts = try SchedulerAttempt.begin(covered.map { ($0, layout.experiment($0)) }, environment: options.environment)
         defer { attempts.forEach { $0.lock.release() } }
-        let (sources, weights, stages) = try stages()
+        let (sources, weights, stages) = try plannedStages()
         attempts.forEach { $0.planned(stages) }
         let executor = StageExecutor(plan: plan, layout: layout, decider: decider, pixels: pixels, weights: weights,
                                      cores: cores, console: console, stop: stop, sources: sources, hashes: hashes)
