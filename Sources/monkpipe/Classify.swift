@@ -49,11 +49,9 @@ struct Classify: ParsableCommand {
             let labels = try labels.map { try ImageClassifier.readLabels(URL(fileURLWithPath: $0)) }
             let prep: ClassifyPreprocessing? = resizeShorter.map { .resizeShorterThenCrop(resize: $0, crop: crop!) }
             // Folders as infer reads them: hidden entries left out, what is not read named.
-            let (files, notRead) = ExperimentInference.imageFiles(images.map { URL(fileURLWithPath: $0) })
-            if let line = ExperimentInference.notReadSummary(notRead) {
-                FileHandle.standardError.write(Data("warning: \(Console.printable(line))\n".utf8))
+            let files = try ExperimentInference.imagesToRead(images) {
+                FileHandle.standardError.write(Data("warning: \(Console.printable($0))\n".utf8))
             }
-            guard !files.isEmpty else { throw PipelineError.invalid("no images found in \(images.joined(separator: ", "))") }
             return try ImageClassifier.classify(model: model, weights: URL(fileURLWithPath: weights), labels: labels, top: top,
                                                 raw: raw, images: files, preprocessing: prep)
         }

@@ -26,10 +26,7 @@ struct Infer: ParsableCommand {
             let trained = try model.load(console: console)
             // Before the predictions, so a reader knows how each was decided (JSON rows carry the threshold).
             console.info("decision: \(trained.decision.summary)")
-            let (files, notRead) = ExperimentInference.imageFiles(inputs.map { URL(fileURLWithPath: $0) })
-            // Named, not dropped in silence: a folder of 1,000 files that predicts 998 says why.
-            if let line = ExperimentInference.notReadSummary(notRead) { console.warning(line) }
-            guard !files.isEmpty else { throw PipelineError.invalid("no images found in \(inputs.joined(separator: ", "))") }
+            let files = try ExperimentInference.imagesToRead(inputs, warn: console.warning)
             let rows = try ExperimentInference.infer(trained, images: files, console: console)
             if let output {
                 try ExperimentInference.writeCSV(rows, classes: trained.predictor.info.classes, to: URL(fileURLWithPath: output))
