@@ -82,6 +82,39 @@ public enum BenchVariant: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
+/// `bench --paced`: another program decides when each timed step runs, so that it can run its
+/// own steps (PyTorch's, say) in between, one process at a time, and pair them with ours
+/// (`benchmarks/train_vs_torch.py --paired`). After the warm-up steps the benchmark writes
+/// `{"paced":"ready",…}`; then, before each timed step, it waits for one line from `next`
+/// (blocked in a read, using no CPU) and after the step writes
+/// `{"paced":"step","step":N,"wall_ms":…,"cpu_ms":…}`. It stops when `next` says no more
+/// steps will be asked for (standard input at its end) or after `iterations` steps.
+public struct BenchPacer {
+    /// Waits until the next timed step is asked for; false when none will be.
+    public var next: () -> Bool
+    /// Writes one line for the pacing program, and makes sure it gets it now.
+    public var emit: (String) -> Void
+
+    public init(next: @escaping () -> Bool, emit: @escaping (String) -> Void) {
+        self.next = next
+        self.emit = emit
+    }
+
+    /// Standard input asks for the steps (one line each; its end stops), standard output tells.
+    public static var standardStreams: BenchPacer {
+        BenchPacer(next: { readLine(strippingNewline: true) != nil },
+                   emit: { line in print(line); flushStandardOutput() })
+    }
+
+    func ready(_ mode: BenchMeasurement.Mode, warmup: Int) {
+        emit("{\"paced\":\"ready\",\"mode\":\"\(mode.rawValue)\",\"warmup\":\(warmup)}")
+    }
+
+    func step(_ n: Int, wall: Double, cpu: Double) {
+        emit(String(format: "{\"paced\":\"step\",\"step\":%d,\"wall_ms\":%.3f,\"cpu_ms\":%.3f}", n, wall * 1000, cpu * 1000))
+    }
+}
+
 /// Settings of a benchmark run. Training steps are forward + backward + SGD (momentum 0.9)
 /// update with a 2-class head and cross-entropy, as `benchmarks/torch_baseline.py` does.
 public struct BenchSettings: Sendable {
@@ -128,9 +161,14 @@ public typealias MatrixProducts = MonkEngine.MatrixProducts
 
 public enum Benchmark {
     /// Measures `network` (named `name` in the output) for each mode: `warmup` untimed
-    /// iterations, then the median of `iterations` timed ones.
+    /// iterations, then the median of `iterations` timed ones (with a `pacer`, of the timed
+    /// steps it asked for, at most `iterations`).
     public static func run(_ network: ClassifierNetwork, name: String, settings s: BenchSettings,
+                           pacer: BenchPacer? = nil,
                            progress: (String) -> Void = { _ in }) throws -> [BenchMeasurement] {
+        if pacer != nil, s.versus != nil {
+            throw PipelineError.invalid("bench --paced times one setting's steps: it cannot pair two settings itself")
+        }
         let parallel = ComputeThreads.configure(s.threads)
         network.useConvAlgorithm(s.convAlgorithm)
         network.useMatrixProducts(s.matrixProducts)
@@ -178,8 +216,14 @@ public enum Benchmark {
             let profiles = variants.map { _ in s.profile ? OpProfile() : nil }
             defer { ctx.profile = nil }
             var times = [[Double]](repeating: [], count: variants.count), cpuTimes = times
+            pacer?.ready(mode, warmup: s.warmup)
             for i in 0..<s.iterations {
-                progress("\(mode.rawValue) iteration \(i + 1)/\(s.iterations)")
+                if let pacer {
+                    guard pacer.next() else { break }
+                    progress("\(mode.rawValue) paced step \(i + 1)")
+                } else {
+                    progress("\(mode.rawValue) iteration \(i + 1)/\(s.iterations)")
+                }
                 try steps(i) { v in
                     ctx.profile = profiles[v]
                     let t0 = DispatchTime.now().uptimeNanoseconds, c0 = OpProfile.processCPUSeconds()
@@ -187,6 +231,10 @@ public enum Benchmark {
                     times[v].append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
                     cpuTimes[v].append(OpProfile.processCPUSeconds() - c0)
                 }
+                pacer?.step(i + 1, wall: times[0][i], cpu: cpuTimes[0][i])
+            }
+            guard !times[0].isEmpty else {
+                throw PipelineError.invalid("bench --paced: standard input ended before the first timed \(mode.rawValue) step was asked for")
             }
             for v in variants.indices {
                 let median = times[v].sorted()[times[v].count / 2]

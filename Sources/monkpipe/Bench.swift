@@ -6,7 +6,7 @@ import MonkPipeline
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure training (forward + backward + SGD step) and inference images/s and GFLOP/s.",
-        discussion: "Median of --iterations timed steps after --warmup untimed ones; random data, 2 classes. Compare with benchmarks/torch_baseline.py (PyTorch) run right before or after on the same machine. --versus-conv or --versus-products times a second setting in the same process, step by step against the first, for a ratio a busy machine's drift does not decide.")
+        discussion: "Median of --iterations timed steps after --warmup untimed ones; random data, 2 classes. Compare with benchmarks/torch_baseline.py (PyTorch) run right before or after on the same machine. --versus-conv or --versus-products times a second setting in the same process, step by step against the first, for a ratio a busy machine's drift does not decide. --paced lets another program start each timed step (one line on standard input each), so that it can pair them with its own, one process at a time (benchmarks/train_vs_torch.py --paired against PyTorch).")
 
     @Option(name: .long, help: "Network (see `monkpipe models`).")
     var model = Architecture.resnet18_v1
@@ -17,7 +17,8 @@ struct Bench: ParsableCommand {
     @Option(name: .long, help: "What to time.")
     var mode = BenchModes.both
     @Option(name: .long) var warmup = 3
-    @Option(name: .long) var iterations = 8
+    @Option(name: .long, help: "Timed steps (default 8; with --paced, at most this many, and as many as standard input asks for when not given).")
+    var iterations: Int?
     @Option(name: .long, help: "Threads (OpenBLAS and monkpipe's own loops).")
     var threads = 2
     @Option(name: .long, help: "Instead of a network: decode + resize a folder of JPEGs to --size (default 224) and report images/s (compare with benchmarks/data_pillow.py).")
@@ -32,13 +33,15 @@ struct Bench: ParsableCommand {
     var versusConv: ConvAlgorithm?
     @Option(name: .long, help: ArgumentHelp("Also time the steps with this --products setting, interleaved the same way.", valueName: "products"))
     var versusProducts: MatrixProducts?
+    @Flag(name: .long, help: "Let another program pace the timed steps, to pair them with its own: after the warm-up, print {\"paced\":\"ready\",…}; then, before each timed step, wait for one line on standard input, and after it print {\"paced\":\"step\",\"step\":N,\"wall_ms\":…,\"cpu_ms\":…}; stop at the end of standard input and print the summary. Needs --mode train or infer (see benchmarks/train_vs_torch.py --paired).")
+    var paced = false
     @Flag(name: .long, help: "Also time every op of the timed steps and print where the time goes (by kind, then by layer shape).")
     var profile = false
     @Flag(name: .long, help: "One JSON object per measurement.")
     var json = false
 
     func validate() throws {
-        guard (size ?? 128) >= 16, batch >= 1, iterations >= 1, warmup >= 0, threads >= 1 else {
+        guard (size ?? 128) >= 16, batch >= 1, (iterations ?? 1) >= 1, warmup >= 0, threads >= 1 else {
             throw ValidationError("--size ≥ 16, --batch ≥ 1, --iterations ≥ 1, --warmup ≥ 0, --threads ≥ 1")
         }
         if versusConv != nil || versusProducts != nil {
@@ -47,7 +50,17 @@ struct Bench: ParsableCommand {
             }
             guard data == nil, kernels == nil else { throw ValidationError("--versus-conv and --versus-products compare a network's steps, not --data or --kernels") }
         }
+        if paced {
+            guard versusConv == nil, versusProducts == nil else {
+                throw ValidationError("--paced lets another program pair its steps with this setting's; --versus-conv and --versus-products pair two settings inside bench: give one or the other")
+            }
+            guard data == nil, kernels == nil else { throw ValidationError("--paced paces a network's steps, not --data or --kernels") }
+            guard mode != .both else { throw ValidationError("--paced times one kind of step: give --mode train or --mode infer") }
+        }
     }
+
+    /// Timed steps: as given, else 8, or (with --paced) as many as standard input asks for.
+    var timedSteps: Int { iterations ?? (paced ? Int.max : 8) }
 
     /// The second setting of a paired run.
     var versus: BenchVariant? { versusConv.map(BenchVariant.conv) ?? versusProducts.map(BenchVariant.products) }
@@ -55,7 +68,7 @@ struct Bench: ParsableCommand {
     func run() throws {
         if let kernels {
             let timings = try reportingErrors {
-                try KernelBenchmarks.run(kernels, threads: threads, runs: iterations,
+                try KernelBenchmarks.run(kernels, threads: threads, runs: timedSteps,
                                          progress: json ? { _ in } : { FileHandle.standardError.write(Data("\r\($0)   ".utf8)) })
             }
             if !json { FileHandle.standardError.write(Data("\r".utf8)); print("OpenBLAS kernel \(KernelBenchmarks.blasKernel)") }
@@ -68,9 +81,9 @@ struct Bench: ParsableCommand {
             if json { printJSON(r) } else { print(r.summary) }
             return
         }
-        let settings = BenchSettings(size: size ?? 128, batch: batch, modes: mode.modes, warmup: warmup, iterations: iterations, threads: threads, convAlgorithm: conv, matrixProducts: products, profile: profile, versus: versus)
+        let settings = BenchSettings(size: size ?? 128, batch: batch, modes: mode.modes, warmup: warmup, iterations: timedSteps, threads: threads, convAlgorithm: conv, matrixProducts: products, profile: profile, versus: versus)
         let results = try reportingErrors {
-            try Benchmark.run(model: model, settings: settings, progress: json ? { _ in } : { FileHandle.standardError.write(Data("\r\($0)   ".utf8)) })
+            try Benchmark.run(model: model, settings: settings, pacer: paced ? .standardStreams : nil, progress: json ? { _ in } : { FileHandle.standardError.write(Data("\r\($0)   ".utf8)) })
         }
         if !json { FileHandle.standardError.write(Data("\r".utf8)) }
         for r in results {

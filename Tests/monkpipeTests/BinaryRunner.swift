@@ -87,8 +87,10 @@ final class RunningCommand: @unchecked Sendable {
     let out: URL
     let err: URL
 
-    /// `executable` defaults to the built monkpipe.
-    init(_ arguments: [String], in directory: URL, environment: [String: String] = [:], executable: URL? = nil) throws {
+    /// `executable` defaults to the built monkpipe; `input`, when given, is the child's standard
+    /// input (else it reads an empty one).
+    init(_ arguments: [String], in directory: URL, environment: [String: String] = [:], executable: URL? = nil,
+         input: Pipe? = nil) throws {
         process.executableURL = try executable ?? TestEnvironment.binary()
         process.arguments = arguments
         process.currentDirectoryURL = directory
@@ -102,7 +104,7 @@ final class RunningCommand: @unchecked Sendable {
         FileManager.default.createFile(atPath: err.path, contents: nil)
         process.standardOutput = try FileHandle(forWritingTo: out)
         process.standardError = try FileHandle(forWritingTo: err)
-        process.standardInput = FileHandle.nullDevice
+        process.standardInput = input ?? FileHandle.nullDevice
         try process.run()
     }
 

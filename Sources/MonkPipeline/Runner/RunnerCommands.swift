@@ -30,10 +30,11 @@ extension PipelineRunner {
 
 extension Benchmark {
     /// Benchmarks a network of the zoo by name, with a 2-class head.
-    public static func run(model arch: Architecture, settings: BenchSettings, progress: (String) -> Void = { _ in }) throws -> [BenchMeasurement] {
+    public static func run(model arch: Architecture, settings: BenchSettings, pacer: BenchPacer? = nil,
+                           progress: (String) -> Void = { _ in }) throws -> [BenchMeasurement] {
         var rng = RNG(seed: 0)
         let net = arch.build(numClasses: 2, rng: &rng)
-        return try run(net, name: arch.rawValue, settings: settings, progress: progress)
+        return try run(net, name: arch.rawValue, settings: settings, pacer: pacer, progress: progress)
     }
 }
 import MonkEngine
