@@ -10,7 +10,10 @@ load hits both sides alike; the load average is printed with each round.
 starts `monkpipe bench --paced` and two PyTorch workers (this script with --worker: NCHW and
 channels_last) side by side, warms each up, then for each round runs one training step in each
 process, one process at a time (the others blocked in a read), in an order that changes every
-round (all six orders in turn). Before a step starts, every thread of the three processes must
+round (all six orders in turn). The PyTorch workers draw new labels for each step: on one
+fixed batch PyTorch learns the labels within about 13 steps, and from about the 20th its
+gradients are denormal numbers and its step 3-60 times slower (monkpipe's is not: it keeps its
+fixed batch). Before a step starts, every thread of the three processes must
 be asleep (read from /proc): a library's threads spinning after the previous step would
 otherwise take a core from the next. It prints each round's step times, then each engine's
 median, the median over the rounds of that round's PyTorch step / monkpipe step (the speed
@@ -227,7 +230,9 @@ def worker(argv):
     sys.path.insert(0, HERE)
     from torch_baseline import build_step, peak_rss_mb
 
-    step = build_step(a.model, a.size, a.batch, "train", a.threads, a.channels_last)
+    # A paired run is longer than the denormal slowdown takes to set in on one fixed batch
+    # (torch_baseline.build_step): new labels every step keep PyTorch's step an ordinary one.
+    step = build_step(a.model, a.size, a.batch, "train", a.threads, a.channels_last, fresh_labels=True)
     for _ in range(a.warmup):
         step()
     print(json.dumps({"paced": "ready", "mode": "train", "warmup": a.warmup}), flush=True)
