@@ -185,11 +185,10 @@ def paired(a, ours, theirs, size, batch):
             load = os.getloadavg()[0]
             order = ORDERS[r % len(ORDERS)]
             for i in order:
-                waited = settle(pids)
-                slow += waited >= 2.0
+                slow += settle(pids) >= 2.0
                 procs[i].step()
                 # How long this process's threads go on running after its step has answered.
-                procs[i].settle.append(settle(pids))
+                procs[i].settle.append(settle([procs[i].proc.pid]))
             print(f"{ours} {size}px batch {batch} round {r + 1} (load {load:.1f}; "
                   + " → ".join(ORDER[i] for i in order) + "): "
                   + ", ".join(f"{p.label} {p.wall[-1]:.0f} ms" for p in procs), flush=True)
@@ -214,7 +213,8 @@ def paired(a, ours, theirs, size, batch):
     print("  after its steps, threads running on (median, max ms) and CPU outside the steps (ms per step): "
           + ", ".join(f"{p.label} {statistics.median(p.settle) * 1000:.1f}, {max(p.settle) * 1000:.1f}, "
                       f"{p.cpu_outside / len(p.wall):.1f}" for p in procs)
-          + (f"; {slow} steps started with a thread still running after 2 s" if slow else ""), flush=True)
+          + (f"\n  NOT ONE PROCESS AT A TIME: {slow} steps started with a thread of a process still running after "
+             "2 s of waiting (OMP_WAIT_POLICY=active?)" if slow else ""), flush=True)
 
 
 def worker(argv):
