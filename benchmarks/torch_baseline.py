@@ -66,7 +66,9 @@ def main():
     p.add_argument("--channels-last", action="store_true")
     a = p.parse_args()
 
-    step = build_step(a.model, a.size, a.batch, a.mode, a.threads, a.channels_last)
+    # New labels each step, as --paired's workers draw them: with `--iters` past about 12 the
+    # fixed batch would be learnt and the later steps slowed by denormal gradients.
+    step = build_step(a.model, a.size, a.batch, a.mode, a.threads, a.channels_last, fresh_labels=True)
     for _ in range(a.warmup):
         step()
     times = []
