@@ -10,7 +10,7 @@ public struct UsageError: Error, CustomStringConvertible, Equatable, Sendable {
     /// "--experiment sgdd: no experiment named 'sgdd'; did you mean 'sgd'? (valid: adam, sgd)":
     /// `given` is the option as typed (nil where ArgumentParser names it already), `valid`
     /// describes the valid values (default: `known`).
-    static func unknownName(_ name: String, what: String, given: String?, known: [String], valid: String? = nil) -> UsageError {
+    public static func unknownName(_ name: String, what: String, given: String?, known: [String], valid: String? = nil) -> UsageError {
         var text = (given.map { "\($0): " } ?? "") + "no \(what) named '\(name)'"
         if let near = Suggestion.nearest(to: name, in: known) { text += "; did you mean '\(near)'?" }
         text += " (valid: \(valid ?? known.joined(separator: ", ")))"

@@ -18,12 +18,22 @@ struct StageOptions: ParsableArguments {
     var experiment: [String] = []
 
     @Option(name: .long, help: ArgumentHelp(
-        "Only stages of this kind; compare builds the comparison from finished experiments, train and test also load the data if needed. Repeatable; combines with --experiment.",
-        valueName: "kind"))
+        "Only stages of this kind (load, train, test, compare); compare builds the comparison from finished experiments, train and test also load the data if needed. Repeatable; combines with --experiment.",
+        valueName: "kind"),
+            transform: StageOptions.stageKind)
     var stage: [StageKind] = []
 
     @Flag(name: .long, help: "Never download pretrained weights: a file missing from the framework's cache folders stops its experiment, with the file, folder and address to fetch it by hand. MONKPIPE_OFFLINE=1 does the same.")
     var offline = false
+
+    /// A `--stage` word; a misspelt one is a usage error naming the nearest kind, as `--force`
+    /// and `--experiment` do (ArgumentParser's own check listed the kinds but suggested none).
+    static func stageKind(_ word: String) throws -> StageKind {
+        guard let kind = StageKind(word: word) else {
+            throw UsageError.unknownName(word, what: "stage kind", given: nil, known: StageKind.allCases.map(\.rawValue))
+        }
+        return kind
+    }
 
     var options: RunOptions {
         let environment = ProcessInfo.processInfo.environment

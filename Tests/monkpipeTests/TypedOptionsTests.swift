@@ -1,5 +1,5 @@
 // Options with a fixed set of values, through the binary: a misspelt value exits 64 before
-// anything runs, and names the valid ones (the nearest one for --force).
+// anything runs, and names the valid ones (the nearest one for --force and --stage).
 import Foundation
 import Testing
 
@@ -15,6 +15,10 @@ struct TypedOptionsTests {
             let stage = try monkpipe([command, p.spec, "--force", "train/sgdd"], in: p.url)
             #expect(stage.status == 64, "\(stage)")
             #expect(stage.stderr.contains("no stage named 'train/sgdd'; did you mean 'train/sgd'?"), "\(stage)")
+            // --stage names the nearest kind too (ArgumentParser's check only listed them).
+            let only = try monkpipe([command, p.spec, "--stage", "comapre"], in: p.url)
+            #expect(only.status == 64, "\(only)")
+            #expect(only.stderr.contains("no stage kind named 'comapre'; did you mean 'compare'? (valid: load, train, test, compare)"), "\(only)")
         }
         #expect(!p.exists("workspace/.cache/stages"), "nothing may run")
 
