@@ -24,10 +24,11 @@ public enum ResultsOverview {
             let run = read.stored.state.flatMap { try? CompareStage.experimentRun(plan: plan, e, paths: layout.experiment(e.name), state: $0) }
             // Results of other settings than the file's now are not given as if they were
             // current: a test's until the experiment is finished, a training's (its kept
-            // checkpoint, time and memory) until its train stage is cached (or ended) again.
+            // checkpoint, time and memory) while status says so (its state records another
+            // train key and the spec's training has not ended), in status's words.
             return .init(experiment: e.name, status: status.resultWord, settings: SettingsText.settings(plan, e), run: run,
                          testOfOtherSettings: status.state != .finished && run?.evaluation != nil,
-                         trainingOfOtherSettings: !status.trained && run != nil)
+                         trainingOfOtherSettings: status.trainingOfOtherSettings == true)
         })
         return (table, read.compactMap(\.stored.unreadable))
     }

@@ -201,6 +201,42 @@ struct StatusCommandTests {
         #expect(show.stdout.contains("\nsettings changed since: the training on disk (kept checkpoint, training time, peak memory)"), "\(show)")
     }
 
+    /// The README's quick iteration after a full run (`--set defaults.epochs=1 --set
+    /// data.limit=…`): on the plain spec status said `not started` with nothing more, while
+    /// show said `not run, settings changed since`. Both now say that the folder holds a
+    /// training of other settings, which a run trains again, in the same words and JSON flag.
+    @Test func statusAndShowAgreeAfterAQuickRun() throws {
+        let project = try TinyProject("quick-iteration", perClass: 6, testPerClass: 2, epochs: 2, size: 16)
+        defer { project.cleanUp() }
+        let before = try monkpipe(["status", project.spec, "--json"], in: project.url)
+        #expect(!before.stdout.contains("training_of_other_settings"), "nothing on disk yet: \(before)")
+        try #require(try monkpipe(["run", project.spec, "--quiet"], in: project.url).status == 0)
+        let quick = try monkpipe(["run", project.spec, "--set", "defaults.epochs=1", "--set", "data.limit=5", "--quiet"], in: project.url)
+        try #require(quick.status == 0, "\(quick)")
+
+        let words = "settings changed since: its training on disk is of other settings than the file's now;"
+            + " run the pipeline to train and test it with these settings"
+        let status = try monkpipe(["status", project.spec], in: project.url)
+        for name in ["adam", "sgd"] {
+            #expect(status.stdout.contains("\n" + name.padding(toLength: 12, withPad: " ", startingAt: 0) + "not started  " + words + "\n"), "\(status)")
+        }
+        let json = try #require(try parseJSON(try monkpipe(["status", project.spec, "--json"], in: project.url).stdout) as? [String: Any])
+        let states = (json["experiments"] as? [[String: Any]] ?? [])
+        #expect(states.count == 2 && states.allSatisfy { $0["state"] as? String == "not_started" && $0["training_of_other_settings"] as? Bool == true },
+                "\(states)")
+
+        let shown = try #require(try parseJSON(try monkpipe(["show", project.spec, "--json"], in: project.url).stdout) as? [String: Any])
+        let rows = (shown["experiments"] as? [[String: Any]] ?? [])
+        #expect(rows.count == 2 && rows.allSatisfy { $0["status"] as? String == "not run, settings changed since"
+                    && $0["training_of_other_settings"] as? Bool == true && $0["best"] as? Bool == false }, "\(rows)")
+        let show = try monkpipe(["show", project.spec], in: project.url)
+        #expect(show.stdout.contains("\nsettings changed since: the training on disk"), "\(show)")
+
+        // The quick settings themselves are current: nothing of other settings there.
+        let again = try monkpipe(["status", project.spec, "--json", "--set", "defaults.epochs=1", "--set", "data.limit=5"], in: project.url)
+        #expect(!again.stdout.contains("training_of_other_settings") && again.stdout.contains("\"state\":\"finished\""), "\(again)")
+    }
+
     /// experiment-state.json deleted (not damaged) while every stage is cached: status said
     /// `finished  tested` with no accuracy, show had no numbers for it, and a plain run wrote
     /// nothing. Status gives the accuracy of the cached test's metrics and says the state is

@@ -37,6 +37,11 @@ public struct ExperimentStatus: Codable, Sendable, Equatable {
     /// A finished experiment (its stages cached) whose experiment-state.json is not there
     /// (deleted): the next `run` writes it again from the stages' outputs. Nil otherwise.
     public var stateMissing: Bool?
+    /// The experiment folder holds a training of other settings than the spec's (a quick
+    /// `--set` run since, a setting changed in the file), and the spec's own training has not
+    /// ended: its experiment-state.json records another train key. `show` withholds that
+    /// training's numbers and says `settings changed since`; a `run` trains it again. Nil otherwise.
+    public var trainingOfOtherSettings: Bool?
     public var error: String?
     public var log: String?
     public var logTail: [String]?
@@ -81,6 +86,13 @@ public struct ExperimentStatus: Codable, Sendable, Equatable {
 
     static let missingStateWords = "experiment-state.json missing"
 
+    /// What `status` says of an experiment whose folder holds a training of other settings, in
+    /// the words of `show`'s row (`not run, settings changed since`) and legend.
+    var otherSettingsWords: String {
+        "settings changed since: its training on disk is of other settings than the file's now; run the pipeline to train"
+            + (testStage ? " and test it" : " it") + " with these settings"
+    }
+
     /// One line for the table `monkpipe status` prints (failures add their log lines).
     public var detail: String {
         switch state {
@@ -88,7 +100,10 @@ public struct ExperimentStatus: Codable, Sendable, Equatable {
             // A pod killed before the experiment's state was written (while loading the data).
             if retryToCome { return "attempt \(attempt ?? 0) ended without a result; " + retryWords }
             // A task Slurm cancelled before it ran (its load job failed) leaves the experiment untouched.
-            return job.map { j in "job \(j)" + (jobState.map { " \($0)" } ?? "") } ?? ""
+            let job = job.map { j in "job \(j)" + (jobState.map { " \($0)" } ?? "") }
+            // Outputs are there, of other settings: not started with these, as show says.
+            let other = trainingOfOtherSettings == true ? otherSettingsWords : nil
+            return [job, other].compactMap { $0 }.joined(separator: "; ")
         case .queued: return ["job \(job ?? "?")", jobState.map { "(\($0))" }].compactMap { $0 }.joined(separator: " ")
         case .running:
             var parts: [String] = []

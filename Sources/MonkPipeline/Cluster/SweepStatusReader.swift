@@ -201,6 +201,12 @@ extension PipelineRunner {
                     + "or stopped at its time limit" + (point != nil || s.trained ? "; submit again to resume" : "")
             }
         }
+        // A training of other settings on disk (its state records another train key) while
+        // the spec's has not ended: `show` withholds its numbers, `status` says why.
+        if !s.trained, s.state != .unreadable, let key = state?.stageKeys[StageKind.train.rawValue],
+           !isCurrent("train/\(e.name)", key: key) {
+            s.trainingOfOtherSettings = true
+        }
         if s.state == .failed, let log = submission?.log(of: e.name), FileManager.default.fileExists(atPath: log.path) {
             s.log = log.path
             s.logTail = Self.lastLines(of: log, count: 12)
