@@ -13,15 +13,18 @@ public enum ResultsOverview {
         overview(plan).table
     }
 
-    /// `table`, and why each experiment whose experiment-state.json is there but cannot be
-    /// read is `unreadable` (the file, what is wrong, what to do), in plan order: both from one
-    /// read of each state, so the warnings `show` prints are those of its rows.
+    /// `table`, and why each `unreadable` experiment is (its experiment-state.json is there but
+    /// cannot be read, or its train stage is damaged: the file, what is wrong, what to do), in
+    /// plan order: both from one read of each state, so the warnings `show` prints are those
+    /// of its rows.
     public static func overview(_ plan: Plan) -> (table: ResultsTable, unreadableStates: [String]) {
         let layout = WorkspaceLayout(plan: plan)
         let read = PipelineRunner(plan: plan, console: Console(quiet: true, isTerminal: false)).experimentStatusesAndStates()
         let table = ResultsTable(zip(plan.experiments, read).map { e, read in
             let status = read.status
-            let run = read.stored.state.flatMap { try? CompareStage.experimentRun(plan: plan, e, paths: layout.experiment(e.name), state: $0) }
+            // An unreadable experiment has no numbers to give: its state does not read, or its
+            // training is damaged (the row says so; what its test measured was of those weights).
+            let run = status.state == .unreadable ? nil : read.stored.state.flatMap { try? CompareStage.experimentRun(plan: plan, e, paths: layout.experiment(e.name), state: $0) }
             // Results of other settings than the file's now are not given as if they were
             // current: a test's until the experiment is finished, a training's (its kept
             // checkpoint, time and memory) while status says so (its state records another
@@ -30,7 +33,7 @@ public enum ResultsOverview {
                          testOfOtherSettings: status.state != .finished && run?.evaluation != nil,
                          trainingOfOtherSettings: status.trainingOfOtherSettings == true)
         })
-        return (table, read.compactMap(\.stored.unreadable))
+        return (table, read.compactMap { $0.status.state == .unreadable ? $0.status.error : nil })
     }
 
     /// Why each experiment whose experiment-state.json is there but cannot be read is

@@ -102,6 +102,63 @@ struct StatusCommandTests {
         #expect(restored.status == 0 && restored.stdout.contains("sgd         finished"), "\(restored)")
     }
 
+    /// A train stage whose cache record is damaged: plan says CANNOT RUN and run fails on it
+    /// until `--force train/sgd`. Status said `finished` while the test's record was whole, and
+    /// `not started` (show: `not run, settings changed since`) once the test's record and the
+    /// resume checkpoint were gone too. Both say it is damaged, in run's words, and what to do.
+    @Test func aDamagedTrainingIsSaidWithWhatToDo() throws {
+        let project = try TinyProject("status-damaged-train", perClass: 6, testPerClass: 2, epochs: 1, size: 16)
+        defer { project.cleanUp() }
+        try #require(try monkpipe(["run", project.spec, "--quiet"], in: project.url).status == 0)
+        let state = try #require(try parseJSON(String(contentsOf: project.experiment("sgd").appendingPathComponent("experiment-state.json"),
+                                                      encoding: .utf8)) as? [String: Any])
+        let keys = try #require(state["stageKeys"] as? [String: String])
+        func record(_ kind: String) throws -> URL { project.dir.path("workspace/.cache/stages/\(try #require(keys[kind])).json") }
+        let train = try record("train")
+        try Data(try Data(contentsOf: train).prefix(50)).write(to: train)
+        let why = "the stage record \(train.path) does not decode; run with --force train/sgd to train it again"
+        let plan = try monkpipe(["plan", project.spec], in: project.url)
+        #expect(plan.stdout.contains("CANNOT RUN: " + why), "\(plan)")
+
+        func check(_ label: String) throws {
+            let status = try monkpipe(["status", project.spec], in: project.url)
+            #expect(status.stdout.contains("\nsgd         unreadable   train/sgd cannot run: \(why)\n"), "\(label): \(status)")
+            #expect(status.stdout.contains("\nadam        finished "), "\(label): \(status)")
+            let json = try #require(try parseJSON(try monkpipe(["status", project.spec, "--json"], in: project.url).stdout) as? [String: Any])
+            let sgd = try #require((json["experiments"] as? [[String: Any]])?.first { $0["experiment"] as? String == "sgd" })
+            #expect(sgd["state"] as? String == "unreadable" && sgd["damaged_stage"] as? String == "train/sgd"
+                    && sgd["error"] as? String == "train/sgd cannot run: " + why && sgd["trained"] as? Bool == false
+                    && sgd["training_of_other_settings"] == nil, "\(label): \(sgd)")
+
+            let show = try monkpipe(["show", project.spec], in: project.url)
+            let row = try #require(show.stdout.split(separator: "\n").first { $0.contains(" sgd ") }, "\(label): \(show)")
+            #expect(row.contains("  training damaged ") && row.filter { $0 == "—" }.count == 6 && !row.contains("%")
+                    && !row.contains("settings changed since"), "\(label): \(show)")
+            #expect(!row.hasPrefix("*"), "\(label): \(show)")
+            #expect(show.stderr == "warning: train/sgd cannot run: \(why)\n", "\(label): \(show)")
+            let shown = try #require(try parseJSON(try monkpipe(["show", project.spec, "--json"], in: project.url).stdout) as? [String: Any])
+            let shownRow = try #require((shown["experiments"] as? [[String: Any]])?.first { $0["experiment"] as? String == "sgd" })
+            #expect(shownRow["status"] as? String == "training damaged" && shownRow["training_of_other_settings"] as? Bool == false
+                    && shownRow["test_of_other_settings"] as? Bool == false, "\(label): \(shownRow)")
+            // Nothing fixes it by itself: --wait does not wait for it.
+            let waited = try monkpipe(["status", project.spec, "--wait", "--interval", "0.1", "--quiet"], in: project.url, timeout: 30)
+            #expect(waited.status == 1, "\(label): \(waited)")
+        }
+        // The test's record is whole: its results are there, but a run fails on the training.
+        try check("test cached")
+        let run = try monkpipe(["run", project.spec, "--quiet"], in: project.url)
+        #expect(run.status == 1 && run.stderr.contains("train/sgd cannot run: " + why), "\(run)")
+        // Neither the test's record nor a resume checkpoint says anything more.
+        try FileManager.default.removeItem(at: try record("test"))
+        try FileManager.default.removeItem(at: project.experiment("sgd").appendingPathComponent("output/models/resume.monksnap"))
+        try check("test not cached")
+
+        let forced = try monkpipe(["run", project.spec, "--force", "train/sgd", "--quiet"], in: project.url)
+        #expect(forced.status == 0, "\(forced)")
+        let after = try monkpipe(["status", project.spec], in: project.url)
+        #expect(after.stdout.contains("\nsgd         finished     test accuracy "), "\(after)")
+    }
+
     /// A test that failed under some test-only settings, then other test-only settings and
     /// `run --stage train`: show said "failed" (the state's last word) where status said the
     /// test had not run. The training is cached; the test has not run under these settings.

@@ -6,7 +6,8 @@ public struct ExperimentStatus: Codable, Sendable, Equatable {
     public enum State: String, Codable, Sendable {
         case notStarted = "not_started", queued, running, interrupted, finished, failed
         /// Its experiment-state.json is there but cannot be read (a folder, permission denied,
-        /// damaged): `error` says which and why. A run of it would fail.
+        /// damaged), or its train stage's record or outputs are damaged (`damagedStage`;
+        /// `plan` says CANNOT RUN): `error` says which and why. A run of it would fail.
         case unreadable
     }
 
@@ -42,6 +43,10 @@ public struct ExperimentStatus: Codable, Sendable, Equatable {
     /// ended: its experiment-state.json records another train key. `show` withholds that
     /// training's numbers and says `settings changed since`; a `run` trains it again. Nil otherwise.
     public var trainingOfOtherSettings: Bool?
+    /// The stage (`train/NAME`) whose cache record or checksummed outputs are damaged, which
+    /// `plan` and `run` will not run again without `--force` (training again may take hours):
+    /// the experiment is `unreadable` with their words in `error`. Nil otherwise.
+    public var damagedStage: String?
     public var error: String?
     public var log: String?
     public var logTail: [String]?
@@ -80,7 +85,7 @@ public struct ExperimentStatus: Codable, Sendable, Equatable {
         case .interrupted: return trained && testStage ? "trained, test not run" : "stopped"
         case .finished: return (testStage ? "tested" : "trained") + (stateMissing == true ? ", " + Self.missingStateWords : "")
         case .failed: return "failed"
-        case .unreadable: return "unreadable"
+        case .unreadable: return damagedStage == nil ? "unreadable" : "training damaged"
         }
     }
 

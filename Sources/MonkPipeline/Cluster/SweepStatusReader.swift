@@ -134,9 +134,22 @@ extension PipelineRunner {
             (a.stageKeys ?? [:]).allSatisfy { isCurrent($0.key, key: $0.value) } ? a : nil
         }
         let attemptHolder = RunLock.holder(at: paths.attemptLock)
+        // A train stage whose record or outputs are damaged: plan says CANNOT RUN and run fails
+        // on it until --force train/NAME (a stage blocked for another reason is not damage).
+        let damaged = decisions.first { $0.stage.identity == "train/\(e.name)" && $0.stage.blockedBy == nil }.flatMap { d in
+            if case .cannotRun(let why) = d.verdict { return why } else { return nil }
+        }
+        let held = job?.isRunning == true || holder != nil || attemptHolder != nil
         if let why = unreadable {
             s.state = .unreadable
             s.error = why
+        } else if let why = damaged, !held {
+            // Not finished, whatever its test's record says, nor "trained": a run fails on it,
+            // and what infer and export load may be the damaged file. The words are run's.
+            s.state = .unreadable
+            s.damagedStage = "train/\(e.name)"
+            s.error = "train/\(e.name) cannot run: \(why)"
+            s.trained = false
         } else if finished {
             s.state = .finished
             // Finished with no state (deleted) is finished by the cache alone: its test's
@@ -157,7 +170,7 @@ extension PipelineRunner {
             }
             s.epochsDone = state?.training?.epochsRun
             s.job = nil; s.jobState = nil
-        } else if job?.isRunning == true || holder != nil || attemptHolder != nil {
+        } else if held {
             s.state = .running
             s.process = (holder ?? attemptHolder).map { "\($0.pid)@\($0.host)" }
         } else if job?.isPending == true {
