@@ -24,14 +24,16 @@ public enum ResultsOverview {
             let status = read.status
             // An unreadable experiment has no numbers to give: its state does not read, or its
             // training is damaged (the row says so; what its test measured was of those weights).
-            let run = status.state == .unreadable ? nil : read.stored.state.flatMap { try? CompareStage.experimentRun(plan: plan, e, paths: layout.experiment(e.name), state: $0) }
+            // A deleted state's row has what a run writes again from the cached stages, as
+            // status has its accuracy from them.
+            let run = status.state == .unreadable ? nil : (read.stored.state ?? read.restored).flatMap { try? CompareStage.experimentRun(plan: plan, e, paths: layout.experiment(e.name), state: $0) }
             // Results of other settings than the file's now are not given as if they were
             // current: a test's until the experiment is finished, a training's (its kept
             // checkpoint, time and memory) while status says so (its state records another
             // train key and the spec's training has not ended), in status's words.
             return .init(experiment: e.name, status: status.resultWord, settings: SettingsText.settings(plan, e), run: run,
                          testOfOtherSettings: status.state != .finished && run?.evaluation != nil,
-                         trainingOfOtherSettings: status.trainingOfOtherSettings == true)
+                         trainingOfOtherSettings: status.trainingOfOtherSettings == true, stateMissing: status.stateMissing == true)
         })
         return (table, read.compactMap { $0.status.state == .unreadable ? $0.status.error : nil })
     }

@@ -19,15 +19,19 @@ public struct ResultsTable: Sendable, Equatable {
         /// settings than the spec's now (a training setting changed since it trained): its
         /// status says so too, and its test results are then of other settings as well.
         public var trainingOfOtherSettings: Bool
+        /// Whether the experiment's experiment-state.json is not there (deleted) while its
+        /// stages are cached: `run` is what a run writes again from their outputs.
+        public var stateMissing: Bool
 
         public init(experiment: String, status: String, settings: [Setting], run: ExperimentRun?,
-                    testOfOtherSettings: Bool = false, trainingOfOtherSettings: Bool = false) {
+                    testOfOtherSettings: Bool = false, trainingOfOtherSettings: Bool = false, stateMissing: Bool = false) {
             self.experiment = experiment
             self.status = status + (testOfOtherSettings || trainingOfOtherSettings ? ", settings changed since" : "")
             self.settings = settings
             self.run = run
             self.testOfOtherSettings = testOfOtherSettings
             self.trainingOfOtherSettings = trainingOfOtherSettings
+            self.stateMissing = stateMissing
         }
     }
 
@@ -56,6 +60,9 @@ public struct ResultsTable: Sendable, Equatable {
         /// spec's now: `--json` gives them, the text table does not, and the experiment is never
         /// `best` nor keeps another from it (its kept checkpoint is not one this spec keeps).
         public var trainingOfOtherSettings: Bool
+        /// The experiment-state.json is not there (deleted): the numbers are read from the
+        /// cached stages' outputs, as a run writes them again. Nil otherwise.
+        public var stateMissing: Bool?
         /// The highest validation accuracy of a kept checkpoint in the table: the choice made
         /// without the test set, among the models the experiments keep.
         public var best: Bool
@@ -72,6 +79,9 @@ public struct ResultsTable: Sendable, Equatable {
         // kept checkpoint validates highest no other is marked in its place as the choice.
         // A kept checkpoint of another training is not one this spec keeps: it is not compared.
         let highestKept = entries.filter { !$0.trainingOfOtherSettings }.compactMap { $0.run?.kept?.valAccuracy }.max()
+        // A deleted state whose kept checkpoint could not be read back from the saved training
+        // may hide the highest: no row is marked while it is unknown.
+        let keptUnknown = entries.contains { $0.stateMissing && $0.run?.kept == nil }
         rows = entries.map { entry in
             let run = entry.run, m = run?.evaluation?.metrics, b = m?.binary
             var settings: [String: String] = [:]
@@ -82,9 +92,9 @@ public struct ResultsTable: Sendable, Equatable {
                        decisionThreshold: b?.threshold.value, keptEpoch: kept?.epoch,
                        keptValAccuracy: kept?.valAccuracy, trainingSeconds: run?.facts.trainingSeconds,
                        peakMemoryMb: run?.facts.peakMemoryMB, testOfOtherSettings: entry.testOfOtherSettings,
-                       trainingOfOtherSettings: entry.trainingOfOtherSettings,
+                       trainingOfOtherSettings: entry.trainingOfOtherSettings, stateMissing: entry.stateMissing ? true : nil,
                        best: !entry.testOfOtherSettings && !entry.trainingOfOtherSettings && kept != nil
-                           && kept?.valAccuracy == highestKept && entries.count > 1)
+                           && kept?.valAccuracy == highestKept && entries.count > 1 && !keptUnknown)
         }
     }
 
@@ -151,6 +161,11 @@ public struct ResultsTable: Sendable, Equatable {
         } else if rows.contains(where: \.testOfOtherSettings) {
             lines.append("settings changed since: the test results on disk are of other settings than the file's now: not shown and"
                          + " not marked * (show --json gives them, with test_of_other_settings); run the pipeline to test with these settings")
+        }
+        let missing = rows.filter { $0.stateMissing == true }.map(\.experiment)
+        if !missing.isEmpty {
+            lines.append("experiment-state.json missing (" + missing.joined(separator: ", ") + "): the numbers are read from the cached"
+                         + " stages' outputs, as a run writes them again; run the pipeline to write it")
         }
         lines.append("Intervals are 95%: Wilson for proportions, percentile bootstrap for the AUC.")
         return lines.joined(separator: "\n") + "\n"

@@ -147,6 +147,41 @@ struct ResultsTableTests {
         #expect(!alone.text().contains("kept checkpoint: the weights"), "\(alone.text())")
     }
 
+    /// An experiment whose experiment-state.json was deleted (its stages cached): its row had
+    /// no numbers and another row took the `*`. Its numbers, read from the cached outputs, are
+    /// compared as any; where its kept checkpoint could not be read back, no row is marked.
+    @Test func aDeletedStatesRowIsComparedByWhatItsOutputsSay() throws {
+        let runs = try Self.runs()
+        let table = ResultsTable([
+            ResultsTable.Entry(experiment: "Exp_A", status: "tested, experiment-state.json missing", settings: runs[0].settings,
+                               run: runs[0], stateMissing: true),
+            ResultsTable.Entry(experiment: "Exp_B", status: "tested", settings: runs[1].settings, run: runs[1]),
+        ])
+        // Exp_A's kept checkpoint validates at 80%, Exp_B's at 75%.
+        #expect(table.rows.map(\.best) == [true, false])
+        #expect(table.rows.map(\.stateMissing) == [true, nil])
+        let text = table.text()
+        let a = try #require(text.split(separator: "\n").first { $0.contains("Exp_A") }, "\(text)")
+        #expect(a.hasPrefix("*") && a.contains("66.7%") && a.contains("epoch 2, val 80.0%"), "\(text)")
+        #expect(text.contains("\nexperiment-state.json missing (Exp_A): the numbers are read from the cached stages' outputs, as a run"
+                              + " writes them again; run the pipeline to write it\n"), "\(text)")
+        let json = try #require(try JSONSerialization.jsonObject(with: table.jsonData()) as? [String: Any])
+        let rows = try #require(json["experiments"] as? [[String: Any]])
+        #expect(rows[0]["state_missing"] as? Bool == true && rows[1]["state_missing"] == nil, "\(rows)")
+
+        var unknown = runs[0]
+        unknown.kept = nil
+        let withoutKept = ResultsTable([
+            ResultsTable.Entry(experiment: "Exp_A", status: "tested, experiment-state.json missing", settings: runs[0].settings,
+                               run: unknown, stateMissing: true),
+            ResultsTable.Entry(experiment: "Exp_B", status: "tested", settings: runs[1].settings, run: runs[1]),
+        ])
+        #expect(withoutKept.rows.map(\.best) == [false, false])
+        #expect(!ResultsTable([ResultsTable.Entry(experiment: "Exp_A", status: "tested", settings: runs[0].settings, run: runs[0]),
+                               ResultsTable.Entry(experiment: "Exp_B", status: "tested", settings: runs[1].settings, run: runs[1])])
+                    .text().contains("experiment-state.json missing"))
+    }
+
     @Test func jsonHasEveryRowWithSnakeCaseKeys() throws {
         let json = try #require(try JSONSerialization.jsonObject(with: try Self.table().jsonData()) as? [String: Any])
         #expect(json["varying_settings"] as? [String] == ["optimizer.lr"])

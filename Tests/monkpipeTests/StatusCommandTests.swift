@@ -295,10 +295,11 @@ struct StatusCommandTests {
     }
 
     /// experiment-state.json deleted (not damaged) while every stage is cached: status said
-    /// `finished  tested` with no accuracy, show had no numbers for it, and a plain run wrote
-    /// nothing. Status gives the accuracy of the cached test's metrics and says the state is
-    /// missing; a run writes it again from the stages' outputs, as it was but for `updated`, so
-    /// show gives every number again.
+    /// `finished  tested` with no accuracy, show had no numbers for it (and marked another row
+    /// `*` in its place), and a plain run wrote nothing. Status gives the accuracy of the cached
+    /// test's metrics and says the state is missing; show gives the numbers a run writes again
+    /// from the stages' outputs (the rows and marks of before, but for the missing state's
+    /// words); a run writes it again, as it was but for `updated`.
     @Test func aDeletedStateIsWrittenAgainByARun() throws {
         let project = try TinyProject("state-deleted", perClass: 6, testPerClass: 2, epochs: 2, size: 16)
         defer { project.cleanUp() }
@@ -340,7 +341,19 @@ struct StatusCommandTests {
         #expect(rows["adam"]?["state_missing"] == nil)
         let show = try monkpipe(["show", project.spec], in: project.url)
         let sgd = try #require(show.stdout.split(separator: "\n").first { $0.contains(" sgd ") }, "\(show)")
-        #expect(sgd.contains("  tested, experiment-state.json missing  —"), "\(show)")
+        #expect(sgd.contains(String(format: "  %.1f%% (", accuracy * 100)) && sgd.contains("epoch ") && sgd.hasSuffix(" MB"), "\(show)")
+        #expect(show.stdout.contains("\nexperiment-state.json missing (sgd): the numbers are read from the cached stages' outputs"), "\(show)")
+        // The same rows as before (the same * too), but for what says that the state is missing.
+        let missing = try shown().map { row -> NSDictionary in
+            let row = try #require(row.mutableCopy() as? NSMutableDictionary)
+            if row["experiment"] as? String == "sgd" {
+                #expect(row["status"] as? String == "tested, experiment-state.json missing" && row["state_missing"] as? Bool == true, "\(row)")
+                row["status"] = "tested"
+                row.removeObject(forKey: "state_missing")
+            }
+            return row
+        }
+        #expect(missing == rowsBefore, "\(missing) \(rowsBefore)")
 
         let run = try monkpipe(["run", project.spec, "--quiet"], in: project.url)
         #expect(run.status == 0 && run.stderr.isEmpty, "\(run)")

@@ -75,12 +75,17 @@ extension PipelineRunner {
     }
 
     /// `experimentStatuses`, each with the experiment-state.json it was decided on, read once:
-    /// `show` takes its rows and its warnings from that read.
-    func experimentStatusesAndStates() -> [(status: ExperimentStatus, stored: StoredState)] {
+    /// `show` takes its rows and its warnings from that read. A finished experiment whose state
+    /// is not there (`stateMissing`) has in `restored` what a run will write again from its
+    /// cached stages (`ExperimentStates.standIn`), the source of status's accuracy too.
+    func experimentStatusesAndStates() -> [(status: ExperimentStatus, stored: StoredState, restored: ExperimentState?)] {
         let decisions = currentDecisions()
         return plan.experiments.map { e in
             let stored = ExperimentState.readForStatus(layout.experiment(e.name).state)
-            return (experimentStatus(e, decisions: decisions, submissions: [], jobStates: [:], stored: stored), stored)
+            let status = experimentStatus(e, decisions: decisions, submissions: [], jobStates: [:], stored: stored)
+            let trainKey = decisions.first { $0.stage.identity == "train/\(e.name)" }?.stage.key
+            let restored = status.stateMissing == true ? trainKey.map { ExperimentStates(plan: plan, layout: layout).standIn(e, trainKey: $0) } : nil
+            return (status, stored, restored)
         }
     }
 

@@ -116,9 +116,28 @@ struct ExperimentStates {
         }
     }
 
+    /// What `restored` writes for a finished experiment whose state is not there (deleted),
+    /// for `show` to give the numbers a run will write again (nothing is written here): the
+    /// settings, the train key and the summary of the training its saved state holds (none
+    /// where that state is not of this training, as `restored` then writes none). The data's
+    /// image counts, which `show` does not give, are left at 0.
+    func standIn(_ e: ExperimentPlan, trainKey: StageKey) -> ExperimentState {
+        var state = ExperimentState(project: plan.project, experiment: e, data: plan.data, status: .tested)
+        state.overrides = plan.overrides.isEmpty ? nil : plan.overrides
+        state.stageKeys[StageKind.train.rawValue] = trainKey.hex
+        state.training = trainingSummary(e, key: trainKey, trainImages: 0, validationImages: 0)
+        state.test = testSummary(e)
+        return state
+    }
+
     /// The summary of the training of `key`, from its saved training state, if that state
     /// ended and holds the epochs of the cached history.json.
     private func trainingSummary(_ e: ExperimentPlan, key: StageKey, loaded: LoadedData?) -> TrainingSummary? {
+        guard let loaded else { return nil }
+        return trainingSummary(e, key: key, trainImages: loaded.train.count, validationImages: loaded.validation.count)
+    }
+
+    private func trainingSummary(_ e: ExperimentPlan, key: StageKey, trainImages: Int, validationImages: Int) -> TrainingSummary? {
         struct Ended: Decodable {
             var stageKey: String
             var history: [EpochRecord]
@@ -127,12 +146,12 @@ struct ExperimentStates {
             var peakMemoryMB: Double
         }
         let paths = layout.experiment(e.name)
-        guard let loaded, let saved = try? SnapshotArchive.decodeHeader(Ended.self, at: paths.resume),
+        guard let saved = try? SnapshotArchive.decodeHeader(Ended.self, at: paths.resume),
               saved.stageKey == key.hex, saved.stopped != nil,
               let history = try? JSONDecoder().decode([EpochRecord].self, from: Data(contentsOf: paths.historyJSON)),
               history == saved.history else { return nil }
         return TrainingSummary(history: saved.history, best: saved.best, stopped: saved.stopped, peakMemoryMB: saved.peakMemoryMB,
-                               trainImages: loaded.train.count, validationImages: loaded.validation.count)
+                               trainImages: trainImages, validationImages: validationImages)
     }
 
     /// Makes `state`, which records its `kind` stage under the current key, say so: the current
