@@ -33,7 +33,8 @@ public enum ResultsOverview {
             // train key and the spec's training has not ended), in status's words.
             return .init(experiment: e.name, status: status.resultWord, settings: SettingsText.settings(plan, e), run: run,
                          testOfOtherSettings: status.state != .finished && run?.evaluation != nil,
-                         trainingOfOtherSettings: status.trainingOfOtherSettings == true, stateMissing: status.stateMissing == true)
+                         trainingOfOtherSettings: status.trainingOfOtherSettings == true, stateMissing: status.stateMissing == true,
+                         keptUnknown: status.state == .unreadable)
         })
         return (table, read.compactMap { $0.status.state == .unreadable ? $0.status.error : nil })
     }

@@ -22,9 +22,14 @@ public struct ResultsTable: Sendable, Equatable {
         /// Whether the experiment's experiment-state.json is not there (deleted) while its
         /// stages are cached: `run` is what a run writes again from their outputs.
         public var stateMissing: Bool
+        /// Whether the experiment has a kept checkpoint that the table cannot know: its
+        /// experiment-state.json does not read, or its training is damaged (`run` is nil). It
+        /// might validate highest, so no row is marked in its place.
+        public var keptUnknown: Bool
 
         public init(experiment: String, status: String, settings: [Setting], run: ExperimentRun?,
-                    testOfOtherSettings: Bool = false, trainingOfOtherSettings: Bool = false, stateMissing: Bool = false) {
+                    testOfOtherSettings: Bool = false, trainingOfOtherSettings: Bool = false, stateMissing: Bool = false,
+                    keptUnknown: Bool = false) {
             self.experiment = experiment
             self.status = status + (testOfOtherSettings || trainingOfOtherSettings ? ", settings changed since" : "")
             self.settings = settings
@@ -32,6 +37,7 @@ public struct ResultsTable: Sendable, Equatable {
             self.testOfOtherSettings = testOfOtherSettings
             self.trainingOfOtherSettings = trainingOfOtherSettings
             self.stateMissing = stateMissing
+            self.keptUnknown = keptUnknown
         }
     }
 
@@ -71,6 +77,10 @@ public struct ResultsTable: Sendable, Equatable {
     /// Settings whose value differs between the experiments (swept or written per experiment), in spec order.
     public var varying: [String]
     public var rows: [Row]
+    /// Experiments whose kept checkpoint is not known (`Entry.keptUnknown`, or a deleted state
+    /// whose saved training could not be read back) while another row would have been marked:
+    /// the legend says why no row is.
+    public var markWithheldFor: [String]
 
     public init(_ entries: [Entry]) {
         let varying = Self.varying(entries.map(\.settings))
@@ -79,9 +89,14 @@ public struct ResultsTable: Sendable, Equatable {
         // kept checkpoint validates highest no other is marked in its place as the choice.
         // A kept checkpoint of another training is not one this spec keeps: it is not compared.
         let highestKept = entries.filter { !$0.trainingOfOtherSettings }.compactMap { $0.run?.kept?.valAccuracy }.max()
-        // A deleted state whose kept checkpoint could not be read back from the saved training
-        // may hide the highest: no row is marked while it is unknown.
-        let keptUnknown = entries.contains { $0.stateMissing && $0.run?.kept == nil }
+        // A kept checkpoint the table cannot know (an unreadable state, a damaged training, a
+        // deleted state whose saved training could not be read back) may be the highest: no
+        // row is marked while one is unknown.
+        let unknown = entries.filter { $0.keptUnknown || ($0.stateMissing && $0.run?.kept == nil) }.map(\.experiment)
+        let keptUnknown = !unknown.isEmpty
+        markWithheldFor = keptUnknown && entries.count > 1
+            && entries.contains { !$0.testOfOtherSettings && !$0.trainingOfOtherSettings && $0.run?.kept?.valAccuracy == highestKept && highestKept != nil }
+            ? unknown : []
         rows = entries.map { entry in
             let run = entry.run, m = run?.evaluation?.metrics, b = m?.binary
             var settings: [String: String] = [:]
@@ -161,6 +176,10 @@ public struct ResultsTable: Sendable, Equatable {
         } else if rows.contains(where: \.testOfOtherSettings) {
             lines.append("settings changed since: the test results on disk are of other settings than the file's now: not shown and"
                          + " not marked * (show --json gives them, with test_of_other_settings); run the pipeline to test with these settings")
+        }
+        if !markWithheldFor.isEmpty {
+            lines.append("no row is marked *: the kept checkpoint of " + markWithheldFor.joined(separator: ", ")
+                         + " is not known (see its status) and might validate highest")
         }
         let missing = rows.filter { $0.stateMissing == true }.map(\.experiment)
         if !missing.isEmpty {

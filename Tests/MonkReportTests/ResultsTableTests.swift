@@ -177,9 +177,31 @@ struct ResultsTableTests {
             ResultsTable.Entry(experiment: "Exp_B", status: "tested", settings: runs[1].settings, run: runs[1]),
         ])
         #expect(withoutKept.rows.map(\.best) == [false, false])
+        #expect(withoutKept.markWithheldFor == ["Exp_A"] && withoutKept.text().contains(
+            "\nno row is marked *: the kept checkpoint of Exp_A is not known (see its status) and might validate highest\n"),
+                "\(withoutKept.text())")
         #expect(!ResultsTable([ResultsTable.Entry(experiment: "Exp_A", status: "tested", settings: runs[0].settings, run: runs[0]),
                                ResultsTable.Entry(experiment: "Exp_B", status: "tested", settings: runs[1].settings, run: runs[1])])
                     .text().contains("experiment-state.json missing"))
+    }
+
+    /// An experiment whose state does not read, or whose training is damaged, has no numbers
+    /// (`run` nil) but may keep the checkpoint that validates highest: another row took the `*`
+    /// in its place. No row is marked, and the legend says why.
+    @Test func anUnknownKeptCheckpointWithholdsTheMark() throws {
+        let runs = try Self.runs()
+        let entries = [
+            ResultsTable.Entry(experiment: "Exp_A", status: "training damaged", settings: runs[0].settings, run: nil, keptUnknown: true),
+            ResultsTable.Entry(experiment: "Exp_B", status: "tested", settings: runs[1].settings, run: runs[1]),
+        ]
+        let table = ResultsTable(entries)
+        #expect(table.rows.map(\.best) == [false, false] && table.markWithheldFor == ["Exp_A"])
+        #expect(table.text().contains("\nno row is marked *: the kept checkpoint of Exp_A is not known (see its status) and might"
+                                      + " validate highest\n"), "\(table.text())")
+        // Known again (its state read, its training whole): Exp_B is compared as before.
+        let known = ResultsTable([ResultsTable.Entry(experiment: "Exp_A", status: "not run", settings: runs[0].settings, run: nil),
+                                  entries[1]])
+        #expect(known.rows.map(\.best) == [false, true] && known.markWithheldFor.isEmpty && !known.text().contains("no row is marked"))
     }
 
     @Test func jsonHasEveryRowWithSnakeCaseKeys() throws {

@@ -135,6 +135,11 @@ struct StatusCommandTests {
             #expect(row.contains("  training damaged ") && row.filter { $0 == "—" }.count == 6 && !row.contains("%")
                     && !row.contains("settings changed since"), "\(label): \(show)")
             #expect(!row.hasPrefix("*"), "\(label): \(show)")
+            // sgd's kept checkpoint is not known and might validate highest: adam is not marked in its place.
+            let adamRow = try #require(show.stdout.split(separator: "\n").first { $0.contains(" adam ") }, "\(label): \(show)")
+            #expect(!adamRow.hasPrefix("*") && show.stdout.contains(
+                "\nno row is marked *: the kept checkpoint of sgd is not known (see its status) and might validate highest\n"),
+                    "\(label): \(show)")
             #expect(show.stderr == "warning: train/sgd cannot run: \(why)\n", "\(label): \(show)")
             let shown = try #require(try parseJSON(try monkpipe(["show", project.spec, "--json"], in: project.url).stdout) as? [String: Any])
             let shownRow = try #require((shown["experiments"] as? [[String: Any]])?.first { $0["experiment"] as? String == "sgd" })
@@ -157,6 +162,9 @@ struct StatusCommandTests {
         #expect(forced.status == 0, "\(forced)")
         let after = try monkpipe(["status", project.spec], in: project.url)
         #expect(after.stdout.contains("\nsgd         finished     test accuracy "), "\(after)")
+        let shownAfter = try monkpipe(["show", project.spec], in: project.url)
+        #expect(shownAfter.stdout.split(separator: "\n").contains { $0.hasPrefix("*") }
+                && !shownAfter.stdout.contains("no row is marked"), "\(shownAfter)")
     }
 
     /// A test that failed under some test-only settings, then other test-only settings and
