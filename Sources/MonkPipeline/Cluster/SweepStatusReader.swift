@@ -96,7 +96,8 @@ extension PipelineRunner {
     /// Slurm submissions with their jobs' states where the scheduler was asked.
     func experimentStatus(_ e: ExperimentPlan, decisions: [StageDecision], submissions: [SlurmSubmission],
                           jobStates: [String: SlurmJobState], stored: StoredState? = nil) -> ExperimentStatus {
-        func verdict(_ identity: String) -> StageDecision.Verdict? { decisions.first { $0.stage.identity == identity }?.verdict }
+        func decision(_ identity: String) -> StageDecision? { decisions.first { $0.stage.identity == identity } }
+        func verdict(_ identity: String) -> StageDecision.Verdict? { decision(identity)?.verdict }
         let paths = ExperimentPaths(workspace: workspace, project: plan.project, experiment: e.name)
         // A state that is there but cannot be read is said, not taken for none (nor for a
         // finished experiment whose stages are cached: what reads the state fails on it).
@@ -141,8 +142,9 @@ extension PipelineRunner {
         let attemptHolder = RunLock.holder(at: paths.attemptLock)
         // A train stage whose record or outputs are damaged: plan says CANNOT RUN and run fails
         // on it until --force train/NAME (a stage blocked for another reason is not damage).
-        let damaged = decisions.first { $0.stage.identity == "train/\(e.name)" && $0.stage.blockedBy == nil }.flatMap { d in
-            if case .cannotRun(let why) = d.verdict { return why } else { return nil }
+        let damaged = decision("train/\(e.name)").flatMap { d -> String? in
+            guard d.stage.blockedBy == nil, case .cannotRun(let why) = d.verdict else { return nil }
+            return why
         }
         let held = job?.isRunning == true || holder != nil || attemptHolder != nil
         if let why = unreadable {
